@@ -1,0 +1,3 @@
+from copilot_tui.cli import main
+
+raise SystemExit(main())

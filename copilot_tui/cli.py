@@ -1,0 +1,91 @@
+"""Command line: parse arguments, pick a data source, and hand over to the app or a headless command.
+
+Each subcommand lives in ``copilot_tui/commands/<name>.py`` and exposes ``add_parser(subparsers)`` and
+``run(args) -> int``; this module only wires them, so a subcommand can be added without touching the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from copilot_tui import __version__
+
+SUBCOMMANDS = ("auth", "export", "sync", "cache")
+
+DESCRIPTION = """\
+copilot-tui shows how GitHub Copilot is used in an organization or enterprise: active users, feature adoption
+(completions, chat modes, agent, CLI, code review), languages, IDEs and models, per user and over time.
+
+Run it with no subcommand to open the dashboard. Keys are listed in the footer and under '?'.
+Try it without a token:  copilot-tui --demo
+"""
+
+EPILOG = """\
+token:
+  The GitHub token is read from GH_TOKEN, then GITHUB_TOKEN (GH_ENTERPRISE_TOKEN / GITHUB_ENTERPRISE_TOKEN for
+  other hosts), then the OS keyring ('copilot-tui auth login' stores it there). It is never accepted as an argument.
+
+environment:
+  COPILOT_TUI_API_URL   same as --api-url
+"""
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by the app and the headless commands: where the data comes from."""
+    src = parser.add_argument_group("data source")
+    src.add_argument("--org", metavar="ORG", help="organization to open (default: the last one used)")
+    src.add_argument("--enterprise", metavar="ENT", help="enterprise to open instead of an organization")
+    src.add_argument(
+        "--hostname",
+        metavar="HOST",
+        default=None,
+        help="GitHub host: github.com (default) or SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency",
+    )
+    src.add_argument(
+        "--api-url",
+        metavar="URL",
+        default=os.environ.get("COPILOT_TUI_API_URL"),
+        help="REST API base URL, overriding --hostname (env COPILOT_TUI_API_URL)",
+    )
+    src.add_argument("--demo", action="store_true", help="use the built-in demo dataset: no token, no network")
+    src.add_argument("--offline", action="store_true", help="use only the local store: no network at all")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="copilot-tui",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"copilot-tui {__version__}")
+    add_source_options(parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"copilot_tui.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"copilot_tui.commands.{name}":
+                raise
+            continue
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command:
+        module = importlib.import_module(f"copilot_tui.commands.{args.command}")
+        return int(module.run(args))
+    from copilot_tui.commands import launch
+
+    return launch.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
