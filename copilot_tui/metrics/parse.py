@@ -467,7 +467,7 @@ def parse_org_report(parts: Iterable[ReportPart]) -> OrgReport:
                 end = line_end if end is None or (line_end and line_end > end) else end
                 created_at = _opt_str(obj, "created_at") or created_at
                 extra.update(_extra(obj, _WINDOW_KEYS))
-                inherited = {k: obj[k] for k in ("organization_id", "enterprise_id") if k in obj}
+                inherited: dict[str, Any] = {k: obj[k] for k in ("organization_id", "enterprise_id") if k in obj}
                 for index, entry in enumerate(_list(obj, "day_totals")):
                     try:
                         entry = _dict(entry, "day_totals entry")
