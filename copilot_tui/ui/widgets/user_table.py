@@ -1,0 +1,709 @@
+"""A virtualized, sortable, filterable table for hundreds of thousands of rows.
+
+Textual's stock `DataTable` builds a row object per row and renders through a cache sized by the whole table: about
+38 s to load 200k rows on a 2-core machine. This widget stores nothing per row: it keeps a reference to the rows the
+owner gives it (objects, mappings or column arrays), an `array` of row indices per sort order, and renders only the
+lines on screen with Textual's line API (`ScrollView.render_line`, as `Log` and `DataTable` do).
+
+- Sorting: the order of a column is computed the first time it is asked for (one C-level `list.sort` on extracted
+  keys, stable, so ties keep the order the rows were given in) and cached; descending reads the cached order
+  backwards. Missing values (`None`) sort last in both directions.
+- Filtering: a case-insensitive substring scan of a lowercase copy of one column (built on the first filter) over
+  the current order, so the sort is kept. Typing more letters narrows the previous result instead of rescanning.
+- State: cursor, sort and filter live on the widget, so they survive its screen being covered and shown again; the
+  cursor follows its row (not its position) through sorts, filters and reloads (with `id_column`).
+
+The widget knows nothing about GitHub: the owning screen declares the columns and feeds the rows.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import compress, repeat
+from operator import attrgetter, is_, is_not
+from typing import Any, ClassVar, Literal
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+__all__ = ["Column", "UserTable", "format_value"]
+
+Align = Literal["left", "right", "center"]
+
+ARROW_UP = "▲"
+ARROW_DOWN = "▼"
+ELLIPSIS = "…"
+CELL_GAP = 1
+"""Blank cells before each column."""
+
+
+def format_value(value: Any) -> str:
+    """The default cell text: blank for missing, thousands separators for numbers, ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a `UserTable`."""
+
+    key: str
+    """Attribute name (object rows), key (mapping rows) or array name (column arrays) of the values."""
+    label: str
+    """Header text."""
+    width: int
+    """Width in cells, without the one-cell gap before the column."""
+    align: Align = "left"
+    formatter: Callable[[Any], str] | None = None
+    """Value to cell text; `format_value` when not given."""
+    sort_key: Callable[[Any], Any] | None = None
+    """Value to sort key; the value itself (strings case-folded) when not given. `None` values never reach it."""
+    priority: int = 0
+    """When the columns do not all fit, the lowest priority is hidden first (ties: the rightmost first)."""
+    sortable: bool = True
+    descending_first: bool = False
+    """Sort this column in descending order when it becomes the sort column (e.g. counts: biggest first)."""
+
+
+def _fit(text: str, width: int, align: Align) -> str:
+    """`text` cut or padded to exactly `width` cells."""
+    if width <= 0:
+        return ""
+    length = len(text) if text.isascii() else cell_len(text)
+    if length > width:
+        if width == 1:
+            return ELLIPSIS
+        return set_cell_size(text, width - 1) + ELLIPSIS
+    pad = width - length
+    if not pad:
+        return text
+    if align == "right":
+        return " " * pad + text
+    if align == "center":
+        left = pad // 2
+        return " " * left + text + " " * (pad - left)
+    return text + " " * pad
+
+
+def _lowercase(values: Sequence[Any]) -> list[str]:
+    try:
+        return list(map(str.lower, values))
+    except TypeError:
+        return ["" if value is None else str(value).lower() for value in values]
+
+
+class UserTable(ScrollView, can_focus=True):
+    """A table of many rows: virtualized rendering, cached per-column sort orders, filter-as-you-type on one column.
+
+    Give it rows with `set_rows` (a sequence of objects or mappings) or `set_column_arrays` (one sequence per
+    column key). Keys: up/down/page up/page down/home/end move the cursor, `s` cycles the sort column through the
+    columns on screen, `S` or `r` flips the order, Enter posts `UserTable.Selected`. Clicking a header sorts by it
+    (again: flips); clicking the highlighted row selects it. The owning screen calls `filter(text)` as the user
+    types and reads `status` ("1,234 of 200,000 users") for its footer.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Previous row", show=False),
+        Binding("down", "cursor_down", "Next row", show=False),
+        Binding("pageup", "cursor_page_up", "Page up", show=False),
+        Binding("pagedown", "cursor_page_down", "Page down", show=False),
+        Binding("home", "cursor_first", "First row", show=False),
+        Binding("end", "cursor_last", "Last row", show=False),
+        Binding("enter", "select_cursor", "Open"),
+        Binding("s", "cycle_sort", "Sort column"),
+        Binding("S", "flip_order", "Reverse order", key_display="S"),
+        Binding("r", "flip_order", "Reverse order", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "user-table--header",
+        "user-table--header-sorted",
+        "user-table--cursor",
+        "user-table--empty",
+    }
+
+    DEFAULT_CSS = """
+    UserTable {
+        height: 1fr;
+        min-height: 3;
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        color: $foreground;
+        & > .user-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .user-table--header-sorted {
+            text-style: bold;
+            background: $panel;
+            color: $accent;
+        }
+        & > .user-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .user-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .user-table--empty {
+            color: $text-muted;
+            text-style: italic;
+        }
+    }
+    """
+
+    status: reactive[str] = reactive("", layout=False, repaint=False)
+    """What the table shows, for a footer line: "200,000 users", or "1,234 of 200,000 users" while filtered."""
+
+    class Selected(Message):
+        """Enter (or a click on the highlighted row) chose a row."""
+
+        def __init__(self, table: UserTable, row: Any, index: int) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+            """The row as given (object or mapping); a dict of the column values for column arrays."""
+            self.index = index
+            """The row's index in the data given to the table."""
+
+        @property
+        def control(self) -> UserTable:
+            return self.table
+
+    class StatusChanged(Message):
+        """The number of rows shown, the sort or the filter changed."""
+
+        def __init__(self, table: UserTable, status: str, shown: int, total: int) -> None:
+            super().__init__()
+            self.table = table
+            self.status = status
+            self.shown = shown
+            self.total = total
+
+        @property
+        def control(self) -> UserTable:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        filter_column: str | None = None,
+        id_column: str | None = None,
+        sort_column: str | None = None,
+        sort_reverse: bool | None = None,
+        noun: str = "users",
+        empty_text: str = "No rows match the filter.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        """Declare the columns; rows come later with `set_rows` or `set_column_arrays`.
+
+        Args:
+            columns: The columns, left to right.
+            filter_column: Key of the column `filter` searches; the first column when not given.
+            id_column: Key of a column whose values identify a row across reloads, so the cursor stays on its row
+                when `set_rows` brings new data.
+            sort_column: Initial sort column (None: the order the rows are given in).
+            sort_reverse: Initial direction; the column's `descending_first` when not given.
+            noun: What a row is, for `status`.
+            empty_text: Shown when the filter matches nothing.
+        """
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        if not columns:
+            raise ValueError("a UserTable needs at least one column")
+        self._columns: tuple[Column, ...] = tuple(columns)
+        self._by_key = {column.key: column for column in self._columns}
+        if len(self._by_key) != len(self._columns):
+            raise ValueError("column keys must be unique")
+        self._filter_key = filter_column or self._columns[0].key
+        for key in (filter_column, id_column, sort_column):
+            if key is not None and key not in self._by_key:
+                raise KeyError(f"no column {key!r}")
+        self._id_key = id_column
+        self.noun = noun
+        self.empty_text = empty_text
+
+        self._count = 0
+        self._rows: Sequence[Any] = ()
+        self._arrays: Mapping[str, Sequence[Any]] = {}
+        self._cell: Callable[[str, int], Any] = lambda key, index: None
+
+        self._lock = threading.Lock()
+        self._orders: dict[str, tuple[array[int], int]] = {}
+        """Per column: row indices in ascending order with the rows whose value is None at the end, and how many
+        of those there are."""
+        self._lower: dict[str, list[str]] = {}
+
+        self._sort_key: str | None = sort_column
+        self._sort_reverse = (
+            sort_reverse
+            if sort_reverse is not None
+            else (self._by_key[sort_column].descending_first if sort_column else False)
+        )
+        self._filter_text = ""
+        self._view: Sequence[int] = array("i")
+        self._view_needle = ""
+        self._cursor = 0
+        self._cursor_row: int | None = None
+        self._anchor_row: int | None = None
+        """The row the cursor was on when a filter hid it: the cursor goes back to it when it shows again."""
+        self._columns_fit: tuple[int, tuple[tuple[Column, int], ...]] | None = None
+        self._update_status()
+
+    # -- data --------------------------------------------------------------------------------------------------
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._columns
+
+    @property
+    def row_count(self) -> int:
+        """Rows given to the table."""
+        return self._count
+
+    @property
+    def shown_count(self) -> int:
+        """Rows that pass the filter."""
+        return len(self._view)
+
+    @property
+    def sort_column(self) -> str | None:
+        return self._sort_key
+
+    @property
+    def sort_reverse(self) -> bool:
+        return self._sort_reverse
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter_text
+
+    @property
+    def cursor_position(self) -> int:
+        """Position of the cursor among the rows shown (0 at the top)."""
+        return self._cursor
+
+    @property
+    def cursor_index(self) -> int | None:
+        """Index (in the data given) of the row under the cursor, or None when no row is shown."""
+        return self._cursor_row
+
+    @property
+    def shown_indices(self) -> Sequence[int]:
+        """Indices (in the data given) of the rows shown, top to bottom."""
+        return self._view
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Show `rows`: objects whose attributes, or mappings whose keys, are the column keys.
+
+        The sequence is kept, not copied: do not change it afterwards (give a new one). Sort, filter and cursor
+        are kept (the cursor by `id_column`, when there is one).
+        """
+        if rows and isinstance(rows[0], Mapping):
+            self._load(rows, {}, len(rows), lambda key, index: rows[index].get(key))
+        else:
+            self._load(rows, {}, len(rows), lambda key, index: getattr(rows[index], key, None))
+
+    def set_column_arrays(self, arrays: Mapping[str, Sequence[Any]]) -> None:
+        """Show rows given as one sequence per column key, all of one length (kept, not copied)."""
+        lengths = {len(values) for values in arrays.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"column arrays differ in length: {sorted(lengths)}")
+        missing = [column.key for column in self._columns if column.key not in arrays]
+        if missing:
+            raise KeyError(f"no array for column(s) {', '.join(missing)}")
+        self._load((), arrays, lengths.pop() if lengths else 0, lambda key, index: arrays[key][index])
+
+    def row_at(self, index: int) -> Any:
+        """The row with `index` in the data given, as `Selected.row` carries it."""
+        if self._arrays:
+            return {key: values[index] for key, values in self._arrays.items()}
+        return self._rows[index]
+
+    def _load(
+        self,
+        rows: Sequence[Any],
+        arrays: Mapping[str, Sequence[Any]],
+        count: int,
+        cell: Callable[[str, int], Any],
+    ) -> None:
+        keep_ids: list[Any] = []
+        if self._id_key is not None and self._count:
+            for row in (self._cursor_row, self._anchor_row):
+                keep_ids.append(None if row is None else self._cell(self._id_key, row))
+        with self._lock:
+            self._rows, self._arrays, self._count, self._cell = rows, arrays, count, cell
+            self._orders = {}
+            self._lower = {}
+        self._cursor_row = self._anchor_row = None
+        if keep_ids:
+            ids = self._values(self._id_key) if self._id_key else []
+            where = {value: index for index, value in enumerate(ids) if value in keep_ids}
+            self._cursor_row = where.get(keep_ids[0])
+            self._anchor_row = where.get(keep_ids[1])
+        self._rebuild_view(incremental=False)
+
+    def _values(self, key: str) -> Sequence[Any]:
+        """All values of one column, in data order."""
+        if self._arrays:
+            return self._arrays[key]
+        rows = self._rows
+        if rows and isinstance(rows[0], Mapping):
+            return [row.get(key) for row in rows]
+        try:
+            return list(map(attrgetter(key), rows))
+        except AttributeError:
+            return [getattr(row, key, None) for row in rows]
+
+    # -- sort and filter ---------------------------------------------------------------------------------------
+
+    def ascending_order(self, key: str) -> tuple[array[int], int]:
+        """Row indices sorted ascending by column `key` (None values last) and the number of None values.
+
+        Computed once per column and data; thread-safe, so an owner may warm it up in a thread worker.
+        """
+        with self._lock:
+            cached = self._orders.get(key)
+            if cached is not None:
+                return cached
+            rows_at_start = self._count
+            result = self._compute_order(key)
+            if self._count == rows_at_start:
+                self._orders[key] = result
+            return result
+
+    def _compute_order(self, key: str) -> tuple[array[int], int]:
+        column = self._by_key[key]
+        values = self._values(key)
+        count = len(values)
+        missing: list[int] = []
+        present: Sequence[int] = range(count)
+        if None in values:
+            missing = list(compress(range(count), map(is_, values, repeat(None))))
+            present = list(compress(range(count), map(is_not, values, repeat(None))))
+        keys: Sequence[Any] = values
+        if column.sort_key is not None:
+            to_key = column.sort_key
+            keys = (
+                [None if value is None else to_key(value) for value in values] if missing else list(map(to_key, values))
+            )
+        elif present and isinstance(values[present[0]], str):
+            keys = self._lower.get(key) or _lowercase(values)
+        try:
+            order = sorted(present, key=keys.__getitem__)
+        except TypeError:
+            text = [str(value) for value in keys]
+            order = sorted(present, key=text.__getitem__)
+        order.extend(missing)
+        return array("i", order), len(missing)
+
+    def _lowercase_column(self, key: str) -> list[str]:
+        lower = self._lower.get(key)
+        if lower is None:
+            lower = self._lower[key] = _lowercase(self._values(key))
+        return lower
+
+    def _sorted_all(self) -> Sequence[int]:
+        """Every row, in the current sort order."""
+        if self._sort_key is None:
+            order: Sequence[int] = range(self._count)
+            return order[::-1] if self._sort_reverse else order
+        ascending, missing = self.ascending_order(self._sort_key)
+        if not self._sort_reverse:
+            return ascending
+        if not missing:
+            return ascending[::-1]
+        present = len(ascending) - missing
+        return ascending[present - 1 :: -1] + ascending[present:] if present else ascending
+
+    def _rebuild_view(self, *, incremental: bool) -> None:
+        needle = self._filter_text.strip().lower()
+        if not needle:
+            view: Sequence[int] = self._sorted_all()
+        else:
+            lower = self._lowercase_column(self._filter_key)
+            if incremental and self._view_needle and self._view_needle in needle:
+                source = self._view
+            else:
+                source = self._sorted_all()
+            view = array("i", [index for index in source if needle in lower[index]])
+        self._view = view
+        self._view_needle = needle
+        self._after_view_change()
+
+    def sort_by(self, key: str | None, reverse: bool | None = None) -> None:
+        """Sort by column `key` (None: data order); `reverse` defaults to the column's `descending_first`."""
+        if key is not None and key not in self._by_key:
+            raise KeyError(f"no column {key!r}")
+        if reverse is None:
+            reverse = self._by_key[key].descending_first if key is not None else False
+        if key == self._sort_key and reverse == self._sort_reverse:
+            return
+        self._sort_key = key
+        self._sort_reverse = reverse
+        self._resort()
+
+    def flip_order(self) -> None:
+        """Reverse the sort direction."""
+        self._sort_reverse = not self._sort_reverse
+        self._resort()
+
+    def _resort(self) -> None:
+        """A new order puts the cursor on its first row: after sorting, people look at the top."""
+        self._cursor_row = self._anchor_row = None
+        self._cursor = 0
+        self._scroll_to_row(0)
+        self._rebuild_view(incremental=False)
+
+    def cycle_sort(self) -> None:
+        """Sort by the next sortable column on screen (after the last, the first again)."""
+        keys = [column.key for column, _ in self._layout() if column.sortable]
+        if not keys:
+            keys = [column.key for column in self._columns if column.sortable]
+        if not keys:
+            return
+        next_key = keys[(keys.index(self._sort_key) + 1) % len(keys)] if self._sort_key in keys else keys[0]
+        self.sort_by(next_key)
+
+    def filter(self, text: str) -> None:
+        """Show only rows whose filter column contains `text` (case-insensitive); empty text shows all."""
+        if text == self._filter_text:
+            return
+        self._filter_text = text
+        self._rebuild_view(incremental=True)
+
+    # -- cursor ------------------------------------------------------------------------------------------------
+
+    def _position_of(self, row: int) -> int | None:
+        view = self._view
+        if isinstance(view, range):
+            return view.index(row) if row in view else None
+        try:
+            return view.index(row)
+        except ValueError:
+            return None
+
+    def _after_view_change(self) -> None:
+        """Put the cursor back on its row (or the row a filter hid) and keep it where it was on screen."""
+        screen_line = self._cursor - self._scroll_row
+        position: int | None = None
+        if self._anchor_row is not None:
+            position = self._position_of(self._anchor_row)
+            if position is not None:
+                self._anchor_row = None
+        if position is None and self._cursor_row is not None:
+            position = self._position_of(self._cursor_row)
+            if position is None and self._anchor_row is None:
+                self._anchor_row = self._cursor_row
+        if position is None:
+            position = 0
+        self._cursor = position
+        self._cursor_row = self._view[position] if self._view else None
+        self.virtual_size = Size(0, len(self._view) + 1)
+        self._update_status()
+        self._scroll_to_row(position - screen_line)
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def move_cursor(self, position: int) -> None:
+        """Put the cursor on the `position`-th row shown (clamped) and scroll it into view."""
+        if not self._view:
+            return
+        position = max(0, min(position, len(self._view) - 1))
+        self._anchor_row = None
+        if position != self._cursor:
+            self._cursor = position
+            self._cursor_row = self._view[position]
+            self.refresh()
+        self._scroll_cursor_into_view()
+
+    @property
+    def _page_rows(self) -> int:
+        """Data rows that fit on screen (the header takes one line)."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    @property
+    def _scroll_row(self) -> int:
+        return round(self.scroll_offset.y)
+
+    def _scroll_to_row(self, row: int) -> None:
+        if not self.is_mounted:
+            return
+        top = max(0, min(row, len(self._view) + 1 - (self._page_rows + 1)))
+        if top != self._scroll_row:
+            self.scroll_to(y=top, animate=False, force=True)
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = self._scroll_row
+        page = self._page_rows
+        if self._cursor < top:
+            self._scroll_to_row(self._cursor)
+        elif self._cursor >= top + page:
+            self._scroll_to_row(self._cursor - page + 1)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._columns_fit = None
+        self._scroll_cursor_into_view()
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_cursor_page_up(self) -> None:
+        page = self._page_rows
+        self._scroll_to_row(self._scroll_row - page)
+        self.move_cursor(self._cursor - page)
+
+    def action_cursor_page_down(self) -> None:
+        page = self._page_rows
+        self._scroll_to_row(self._scroll_row + page)
+        self.move_cursor(self._cursor + page)
+
+    def action_cursor_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_cursor_last(self) -> None:
+        self.move_cursor(len(self._view) - 1)
+
+    def action_cycle_sort(self) -> None:
+        self.cycle_sort()
+
+    def action_flip_order(self) -> None:
+        self.flip_order()
+
+    def action_select_cursor(self) -> None:
+        if self._cursor_row is not None:
+            self.post_message(self.Selected(self, self.row_at(self._cursor_row), self._cursor_row))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            column = self._column_at(offset.x)
+            if column is not None and column.sortable:
+                if column.key == self._sort_key:
+                    self.flip_order()
+                else:
+                    self.sort_by(column.key)
+            return
+        position = self._scroll_row + offset.y - 1
+        if position >= len(self._view):
+            return
+        if position == self._cursor:
+            self.action_select_cursor()
+        else:
+            self.move_cursor(position)
+
+    def _column_at(self, x: int) -> Column | None:
+        left = 0
+        for column, width in self._layout():
+            right = left + CELL_GAP + width
+            if left <= x < right:
+                return column
+            left = right
+        return None
+
+    def _update_status(self) -> None:
+        total, shown = self._count, len(self._view)
+        filtered = bool(self._filter_text.strip())
+        status = f"{shown:,} of {total:,} {self.noun}" if filtered else f"{total:,} {self.noun}"
+        if status != self.status:
+            self.status = status
+            if self.is_attached:
+                self.post_message(self.StatusChanged(self, status, shown, total))
+
+    # -- rendering ---------------------------------------------------------------------------------------------
+
+    def _layout(self) -> tuple[tuple[Column, int], ...]:
+        """The columns on screen and their widths: the lowest priorities are hidden until the rest fit."""
+        width = self.scrollable_content_region.width
+        if self._columns_fit is not None and self._columns_fit[0] == width:
+            return self._columns_fit[1]
+        shown = list(self._columns)
+        if width > 0:
+            total = sum(column.width + CELL_GAP for column in shown)
+            while total > width and len(shown) > 1:
+                lowest = min(column.priority for column in shown)
+                drop = next(column for column in reversed(shown) if column.priority == lowest)
+                shown.remove(drop)
+                total -= drop.width + CELL_GAP
+        layout = tuple((column, column.width) for column in shown)
+        self._columns_fit = (width, layout)
+        return layout
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._columns_fit = None
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            return self._render_header(width, base)
+        position = self._scroll_row + y - 1
+        if position >= len(self._view):
+            if position == 0 and self._count:
+                style = base + self.get_component_rich_style("user-table--empty")
+                return Strip([Segment(_fit(" " + self.empty_text, width, "left"), style)], width)
+            return Strip.blank(width, base)
+        index = self._view[position]
+        cell = self._cell
+        parts = []
+        for column, column_width in self._layout():
+            formatter = column.formatter or format_value
+            parts.append(" " * CELL_GAP + _fit(formatter(cell(column.key, index)), column_width, column.align))
+        text = "".join(parts)
+        length = len(text) if text.isascii() else cell_len(text)
+        if length > width:
+            text = set_cell_size(text, width)
+        elif length < width:
+            text += " " * (width - length)
+        style = base + self.get_component_rich_style("user-table--cursor") if position == self._cursor else base
+        return Strip([Segment(text, style)], width)
+
+    def _render_header(self, width: int, base: Style) -> Strip:
+        header = base + self.get_component_rich_style("user-table--header")
+        sorted_style = base + self.get_component_rich_style("user-table--header-sorted")
+        segments: list[Segment] = []
+        for column, column_width in self._layout():
+            label = column.label
+            style = header
+            if column.key == self._sort_key:
+                arrow = ARROW_DOWN if self._sort_reverse else ARROW_UP
+                label = _fit(label, max(0, column_width - 2), "left").rstrip() + " " + arrow
+                style = sorted_style
+            segments.append(Segment(" " * CELL_GAP, header))
+            segments.append(Segment(_fit(label, column_width, column.align), style))
+        return Strip(segments).crop_extend(0, width, header)
