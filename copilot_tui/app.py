@@ -1,0 +1,357 @@
+"""The Textual app: picks the data source the command line asked for and wires it to the screens.
+
+Three modes: ``--demo`` (built-in dataset, no token, no network), ``--offline`` (the local store only) and live
+(GitHub through the local store, with a token from the environment or the keyring, or the sign-in screen).
+"""
+
+# HELPERS: before editing, read /tmp/HELPERS.md (the lead's rules: commit only your own paths, deadlines, contracts).
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from copilot_tui import locations
+from copilot_tui.config import Config, ConfigError, State, load_config, load_state, save_state
+from copilot_tui.scope import Scope
+from copilot_tui.ui.commands import CopilotCommands
+from copilot_tui.ui.screens.dashboard import DashboardScreen, describe_error
+from copilot_tui.ui.screens.help import HelpScreen, HelpSection
+from copilot_tui.ui.screens.org_picker import OrgPickerScreen, scope_key
+from copilot_tui.ui.screens.sign_in import SignedIn, SignInScreen
+from copilot_tui.ui.screens.user_detail import UserDetailScreen
+from copilot_tui.ui.session import Mode, Session
+from copilot_tui.ui.widgets.totals import FIGURES
+from copilot_tui.ui.widgets.users import UsersTable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchOptions:
+    """The command-line choices the app honours (from ``cli.add_source_options``)."""
+
+    demo: bool = False
+    offline: bool = False
+    org: str | None = None
+    enterprise: str | None = None
+    hostname: str | None = None
+    api_url: str | None = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> LaunchOptions:
+        return cls(
+            demo=bool(getattr(args, "demo", False)),
+            offline=bool(getattr(args, "offline", False)),
+            org=getattr(args, "org", None),
+            enterprise=getattr(args, "enterprise", None),
+            hostname=getattr(args, "hostname", None),
+            api_url=getattr(args, "api_url", None),
+        )
+
+
+def parse_scope_key(key: str | None) -> Scope | None:
+    if not key:
+        return None
+    if key.startswith("enterprise:"):
+        return Scope("enterprise", key.split(":", 1)[1])
+    return Scope("org", key)
+
+
+class CopilotApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "copilot-tui"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    COMMANDS = App.COMMANDS | {CopilotCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        options: LaunchOptions,
+        *,
+        config: Config | None = None,
+        config_error: ConfigError | None = None,
+        source: Any = None,
+        client_factory: Callable[[str], Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.options = options
+        self.config = config or Config()
+        self.config_error = config_error
+        self.state = load_state(locations.state_file())
+        self.hostname = options.hostname or self.config.hostname
+        self._given_source = source
+        self._client_factory = client_factory
+        self.client: Any = None
+        self.token_source: str | None = None
+        self.session: Session | None = None
+        self._loaded_theme = False
+
+    # ------------------------------------------------------------------------------------------------ start
+
+    @property
+    def mode(self) -> Mode:
+        if self.options.demo:
+            return "demo"
+        return "offline" if self.options.offline else "live"
+
+    def make_client(self, token: str) -> Any:
+        if self._client_factory is not None:
+            return self._client_factory(token)
+        from copilot_tui.github.client import GitHubClient
+
+        return GitHubClient.for_host(token, self.hostname, self.options.api_url)
+
+    def _store(self) -> Any:
+        from copilot_tui.store import Store, host_key
+
+        return Store(host_key(self.hostname, self.options.api_url))
+
+    async def on_mount(self) -> None:
+        theme = self.state.theme or self.config.theme
+        if theme:
+            if theme in self.available_themes:
+                self.theme = theme
+            else:
+                self.notify(f"Unknown theme {theme!r}; using the default.", severity="warning")
+        self._loaded_theme = True
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.config_error is not None:
+            self.notify(
+                f"{self.config_error} The app runs with default settings.",
+                title="Config file not used",
+                severity="error",
+                timeout=30,
+            )
+        await self._start()
+
+    async def _start(self) -> None:
+        from copilot_tui import source as sources
+
+        if self._given_source is not None:
+            self._open(self._given_source)
+        elif self.mode == "demo":
+            self._open(sources.DemoSource())
+        elif self.mode == "offline":
+            self._open(sources.OfflineSource(self._store()))
+        else:
+            await self._start_live()
+
+    async def _start_live(self, reason: str | None = None) -> None:
+        from copilot_tui import auth
+
+        try:
+            resolved = await asyncio.to_thread(auth.resolve_token, self.hostname)
+        except auth.KeyringUnavailableError as exc:
+            resolved = None
+            reason = str(exc)
+        if resolved is None:
+            self._show_sign_in(reason)
+            return
+        self.token_source = resolved.source
+        self._open_live(resolved.token)
+
+    def _open_live(self, token: str) -> None:
+        from copilot_tui import source as sources
+
+        self.client = self.make_client(token)
+        self._open(sources.LiveSource(self.client, self._store()))
+
+    def _open(self, source: Any) -> None:
+        session = Session(source=source, mode=self.mode, remember_scope=self._remember_scope)
+        session.add_scopes([Scope("org", o) for o in self.config.orgs])
+        session.add_scopes([Scope("enterprise", e) for e in self.config.enterprises])
+        self.session = session
+        initial = self._initial_scope()
+        if initial is not None:
+            session.add_scopes([initial])
+        self.push_screen(DashboardScreen(session, initial))
+        self._discover_scopes(session, initial is None)
+
+    def _initial_scope(self) -> Scope | None:
+        if self.options.enterprise:
+            return Scope("enterprise", self.options.enterprise)
+        if self.options.org:
+            return Scope("org", self.options.org)
+        remembered = self.state.demo_scope if self.mode == "demo" else self.state.last_scope
+        if self.mode == "demo":
+            return parse_scope_key(remembered)
+        return parse_scope_key(remembered) or parse_scope_key(self.config.default_org)
+
+    @work(group="scopes", exit_on_error=False)
+    async def _discover_scopes(self, session: Session, open_first: bool) -> None:
+        try:
+            found = await session.source.scopes()
+        except Exception as exc:
+            log.error("listing organizations failed", exc_info=exc)
+            self.notify(describe_error(exc), title="Could not list your organizations", severity="error", timeout=12)
+            found = []
+        if self.mode == "demo":
+            # the demo knows only its own orgs: a remembered or configured real org would only fail to open
+            session.scopes = [s for s in session.scopes if s in found]
+        session.add_scopes(found)
+        dashboard = self._dashboard()
+        if dashboard is None:
+            return
+        if dashboard.scope is not None and self.mode == "demo" and dashboard.scope not in found:
+            dashboard.open_scope(found[0])
+        elif (open_first or dashboard.scope is None) and session.scopes and dashboard.scope is None:
+            dashboard.open_scope(session.scopes[0])
+        elif not session.scopes and dashboard.scope is None:
+            self.notify(
+                f"No organization found: start with --org ORG, or list orgs in {locations.config_file()}.",
+                severity="warning",
+                timeout=15,
+            )
+
+    def _dashboard(self) -> DashboardScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                return screen
+        return None
+
+    # ------------------------------------------------------------------------------------------------ state
+
+    def _remember_scope(self, scope: Scope) -> None:
+        key = scope_key(scope)
+        if self.mode == "demo":
+            self.state = self.state.with_changes(demo_scope=key)
+        else:
+            self.state = self.state.with_changes(last_scope=key)
+        self._save_state()
+
+    def _theme_changed(self, theme: Any) -> None:
+        if self._loaded_theme:
+            self.state = self.state.with_changes(theme=getattr(theme, "name", str(theme)))
+            self._save_state()
+
+    def _save_state(self) -> None:
+        try:
+            save_state(locations.state_file(), self.state)
+        except OSError as exc:
+            log.warning("could not save state: %s", exc)
+
+    # ------------------------------------------------------------------------------------------------ sign-in
+
+    def _show_sign_in(self, reason: str | None = None) -> None:
+        from copilot_tui import auth
+
+        help_text = auth.token_help(self.hostname)
+        self.push_screen(SignInScreen(self.hostname, self._check_token, reason, help_text), self._signed_in)
+
+    async def _check_token(self, token: str) -> Any:
+        from copilot_tui import auth
+
+        client = self.make_client(token)
+        try:
+            return await auth.check_token(
+                client, orgs=list(self.config.orgs) or None, enterprise=self.options.enterprise
+            )
+        finally:
+            await client.aclose()
+
+    async def _signed_in(self, result: SignedIn | None) -> None:
+        if result is None:
+            return
+        from copilot_tui import auth
+
+        check = result.check
+        self.notify(getattr(check, "sentence", "Signed in."), title="Signed in", timeout=10)
+        try:
+            await asyncio.to_thread(auth.store_token, self.hostname, result.token)
+            self.token_source = auth.KEYRING_SOURCE
+        except auth.KeyringUnavailableError as exc:
+            self.token_source = "session"
+            self.notify(f"{exc} The token is used for this session only.", severity="warning", timeout=20)
+        self._open_live(result.token)
+
+    async def action_sign_out(self) -> None:
+        from copilot_tui import auth
+
+        if self.mode != "live":
+            self.notify(f"The {self.mode} mode uses no token: there is nothing to sign out of.", severity="warning")
+            return
+        if self.token_source and self.token_source not in (auth.KEYRING_SOURCE, "session"):
+            self.notify(
+                f"The token comes from the environment variable {self.token_source}: unset it to sign out.",
+                severity="warning",
+                timeout=12,
+            )
+            return
+        if self.token_source == auth.KEYRING_SOURCE:
+            try:
+                await asyncio.to_thread(auth.delete_token, self.hostname)
+            except auth.KeyringUnavailableError as exc:
+                self.notify(str(exc), title="Sign out failed", severity="error", timeout=15)
+                return
+        self.workers.cancel_all()
+        if self.client is not None:
+            await self.client.aclose()
+            self.client = None
+        self.session = None
+        self.token_source = None
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.notify(f"Signed out of {self.hostname}.", title="Signed out")
+        self._show_sign_in("Signed out. Paste a token to sign in again.")
+
+    async def on_unmount(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+
+    # ------------------------------------------------------------------------------------------------ help
+
+    def help_sections(self) -> list[HelpSection]:
+        from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
+
+        palette = [Binding("ctrl+p", "command_palette", "Command palette: every command by name")]
+        table_keys = [
+            Binding("enter", "select", "Open the user's detail"),
+            Binding("up,down,pageup,pagedown,home,end", "move", "Move the cursor"),
+        ]
+        return [
+            ("Everywhere", [*self.BINDINGS, *palette]),
+            ("Dashboard", DashboardScreen.BINDINGS),
+            ("Users table", [*UsersTable.BINDINGS, *table_keys]),
+            ("User detail", UserDetailScreen.BINDINGS),
+            ("Org picker", [Binding("enter", "open", "Open the highlighted org"), *OrgPickerScreen.BINDINGS]),
+            ("Period picker", [Binding("enter", "pick", "Use the highlighted period"), *PeriodPickerScreen.BINDINGS]),
+        ]
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        notes = [(f.label, f.meaning) for f in FIGURES if f.meaning]
+        self.push_screen(HelpScreen(self.help_sections(), notes))
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Entry point of ``copilot-tui`` with no subcommand (called from ``commands/launch.py``)."""
+    logging.basicConfig(
+        filename=str(locations.log_file()),
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    config_error: ConfigError | None = None
+    try:
+        config = load_config(locations.config_file())
+    except ConfigError as exc:
+        config_error = exc
+        config = Config(path=exc.path)
+    app = CopilotApp(LaunchOptions.from_args(args), config=config, config_error=config_error)
+    app.run()
+    return app.return_code or 0
+
+
+__all__ = ["CopilotApp", "LaunchOptions", "State", "run_app"]

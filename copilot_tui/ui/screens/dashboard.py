@@ -1,0 +1,366 @@
+"""The dashboard: totals, users, feature adoption and breakdowns for one scope and period.
+
+This screen owns the loading: it starts the fetch worker (exclusive, so a new request cancels a stale one), keeps
+the old view on screen until a new snapshot is complete, and turns errors into one sentence in a notification.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, TabbedContent, TabPane
+
+from copilot_tui.github.errors import GitHubError
+from copilot_tui.metrics.derive import UserSummary, user_days
+from copilot_tui.scope import Scope
+from copilot_tui.ui.format import day
+from copilot_tui.ui.screens.org_picker import OrgPickerScreen
+from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
+from copilot_tui.ui.session import Session
+from copilot_tui.ui.view import DashboardView, build_view, period_choices
+from copilot_tui.ui.widgets.adoption import AdoptionPane
+from copilot_tui.ui.widgets.breakdown import BreakdownTable
+from copilot_tui.ui.widgets.status import StatusBar
+from copilot_tui.ui.widgets.totals import TotalsPane
+from copilot_tui.ui.widgets.users import UsersTable
+
+log = logging.getLogger(__name__)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One sentence for the user: the client's own for GitHub errors, the type and a pointer to the log otherwise."""
+    if isinstance(exc, GitHubError):
+        return str(exc)
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    detail = f": {text}" if text else ""
+    return f"Loading failed ({type(exc).__name__}{detail}); the log file has the details."
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("o", "pick_org", "Org"),
+        Binding("right_square_bracket", "next_org", "Next org", key_display="]"),
+        Binding("left_square_bracket", "previous_org", "Prev org", key_display="[", show=False),
+        Binding("p", "pick_period", "Period"),
+        Binding("1", "period(7)", "7 days", show=False),
+        Binding("2", "period(14)", "14 days", show=False),
+        Binding("3", "period(28)", "28 days", show=False),
+        Binding("r", "refresh", "Refresh"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("u", "tab('tab-users')", "Users tab", show=False),
+        Binding("a", "tab('tab-adoption')", "Adoption tab", show=False),
+        Binding("b", "tab('tab-breakdowns')", "Breakdowns tab", show=False),
+        Binding("m", "adoption_metric", "Adoption: users/activity", show=False),
+        Binding("e", "export", "Export", show=False),
+    ]
+
+    def __init__(self, session: Session, scope: Scope | None, period_days: int = 28) -> None:
+        super().__init__()
+        self.session = session
+        self.scope = scope
+        """The scope being opened or shown; ``view.scope`` is the one whose numbers are on screen."""
+        self.period_days = period_days
+        self.snapshot: Any = None
+        self.view: DashboardView | None = None
+        self.held_days = 0
+        """Days of data the source holds for the scope: the longest period offered without a long fetch."""
+        self.activity = ""
+        self._wait_until = 0.0
+        self._wait_reason = ""
+        self._wait_timer: Timer | None = None
+        self._thread = threading.get_ident()
+
+    # ------------------------------------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Container(id="totals-box"):
+            yield TotalsPane(id="totals")
+        with TabbedContent(id="tabs", initial="tab-users"):
+            with TabPane("Users", id="tab-users"):
+                yield Input(placeholder="/ filter by login", id="filter", compact=True)
+                yield UsersTable(id="users")
+            with TabPane("Adoption", id="tab-adoption"), VerticalScroll():
+                yield AdoptionPane(id="adoption")
+            with TabPane("Breakdowns", id="tab-breakdowns"), VerticalScroll(id="breakdowns"):
+                yield BreakdownTable("IDE", id="by-ide")
+                yield BreakdownTable("Language", id="by-language")
+                yield BreakdownTable("Model", id="by-model")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._thread = threading.get_ident()
+        self.query_one("#totals-box").border_title = "Totals"
+        self._update_status()
+        self.query_one(UsersTable).focus()
+        if self.scope is None:
+            self._set_activity("No organization to show: press o to pick one, or start with --org ORG.")
+        else:
+            self.open_scope(self.scope)
+
+    # ------------------------------------------------------------------------------------------------ loading
+
+    def open_scope(self, scope: Scope) -> None:
+        self.scope = scope
+        self.session.remember_scope(scope)
+        self._update_status()
+        self._load(scope, use_cache=True)
+
+    @work(exclusive=True, group="load", exit_on_error=False)
+    async def _load(self, scope: Scope, use_cache: bool = False) -> None:
+        source = self.session.source
+        days = self.period_days
+        try:
+            if use_cache and self.session.mode != "demo":
+                cached = await source.cached(scope, days=days)
+                if cached is not None and self.scope == scope:
+                    await self._show_snapshot(cached)
+            self._set_activity(f"Loading {scope}…", busy=True)
+            snapshot = await source.load(
+                scope,
+                days=days,
+                on_progress=self._threadsafe(self._on_progress),
+                on_wait=self._threadsafe(self._on_wait),
+            )
+            if self.scope != scope:
+                return
+            await self._show_snapshot(snapshot)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self._stop_countdown()
+            log.error("loading %s failed", scope, exc_info=exc)
+            self._set_activity("Loading failed · r tries again", error=True)
+            self.notify(describe_error(exc), title=str(scope), severity="error", timeout=12)
+            return
+        self._stop_countdown()
+        for notice in getattr(snapshot, "notices", ()) or ():
+            self.notify(str(notice), severity="warning", timeout=10)
+        problems = list(getattr(snapshot, "problems", ()) or ())
+        if problems:
+            self.notify(
+                f"{len(problems)} report lines could not be read and were skipped; first: {problems[0]}",
+                severity="warning",
+                timeout=10,
+            )
+        self._set_activity(self._idle_text())
+
+    def _threadsafe(self, fn: Callable[..., None]) -> Callable[..., None]:
+        """Sources may report progress from a thread; widgets may only be touched from the app's own."""
+
+        def call(*args: Any) -> None:
+            if threading.get_ident() == self._thread:
+                fn(*args)
+            else:
+                self.app.call_from_thread(fn, *args)
+
+        return call
+
+    def _on_progress(self, done: int, total: int, what: str) -> None:
+        self._stop_countdown()
+        showing = ""
+        if self.view is not None and self.view.scope != self.scope:
+            showing = f" (showing {self.view.scope})"
+        self._set_activity(f"Loading {self.scope}: {done} of {total} files{showing}", busy=True)
+
+    def _on_wait(self, seconds: float, reason: str) -> None:
+        self._wait_until = time.monotonic() + max(0.0, seconds)
+        self._wait_reason = reason
+        if seconds >= 3:
+            self.notify(f"{reason}: waiting {seconds:.0f} s before trying again.", title="GitHub", timeout=6)
+        self._tick()
+        if self._wait_timer is None:
+            self._wait_timer = self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        left = self._wait_until - time.monotonic()
+        if left <= 0:
+            self._stop_countdown()
+            self._set_activity("Resuming…", busy=True)
+            return
+        reason = self._wait_reason or "Waiting"
+        self._set_activity(f"{reason}: resuming in {left:.0f} s", busy=True)
+
+    def _stop_countdown(self) -> None:
+        if self._wait_timer is not None:
+            self._wait_timer.stop()
+            self._wait_timer = None
+
+    async def _show_snapshot(self, snapshot: Any) -> None:
+        """Paint a snapshot: the previous period comes from what the source already holds, never a new fetch."""
+        source = self.session.source
+        previous = None
+        try:
+            previous = await source.cached(
+                snapshot.scope, days=snapshot.days, until=snapshot.first_day - timedelta(days=1)
+            )
+            held = await source.held_range(snapshot.scope)
+        except Exception as exc:  # a comparison is a bonus: its failure must not hide the data
+            log.warning("previous period of %s unavailable: %s", snapshot.scope, exc)
+            held = None
+        view = await asyncio.to_thread(build_view, snapshot, previous)
+        self.snapshot = snapshot
+        self.held_days = (held[1] - held[0]).days + 1 if held else snapshot.days
+        self._apply(view)
+
+    def _apply(self, view: DashboardView) -> None:
+        self.view = view
+        self.query_one(TotalsPane).show(view.totals, view.previous_totals)
+        compare = f"vs previous {view.period.days} days" if view.previous_totals else "no earlier data to compare"
+        self.query_one("#totals-box").border_title = f"Totals · {compare}"
+        self.query_one(UsersTable).set_rows(view.users)
+        self.query_one(AdoptionPane).show(view.series)
+        self.query_one("#by-ide", BreakdownTable).show(view.by_ide)
+        self.query_one("#by-language", BreakdownTable).show(view.by_language)
+        self.query_one("#by-model", BreakdownTable).show(view.by_model)
+        users_tab = self.query_one(TabbedContent).get_tab("tab-users")
+        users_tab.label = f"Users ({len(view.users):,})"  # type: ignore[assignment]
+        self._update_status()
+
+    # ------------------------------------------------------------------------------------------------ status
+
+    def _idle_text(self) -> str:
+        if self.session.mode == "demo":
+            return "demo data"
+        fetched = getattr(self.snapshot, "fetched_at", None)
+        if isinstance(fetched, datetime):
+            stamp = fetched.astimezone().strftime("%Y-%m-%d %H:%M")
+            return f"{'stored' if self.session.mode == 'offline' else 'fetched'} {stamp}"
+        return ""
+
+    def _set_activity(self, text: str, *, busy: bool = False, error: bool = False) -> None:
+        self.activity = text
+        status = self.query_one(StatusBar)
+        status.activity = text
+        status.busy = busy
+        status.set_class(error, "error")
+
+    def _update_status(self) -> None:
+        status = self.query_one(StatusBar)
+        shown = self.view.scope if self.view else self.scope
+        if shown is None:
+            status.what = "copilot-tui"
+            return
+        if self.view is None:
+            status.what = f"{shown} · last {self.period_days} days"
+            return
+        p = self.view.period
+        status.what = f"{shown} · last {p.days} days · {day(p.start)} → {day(p.end)}"
+
+    # ------------------------------------------------------------------------------------------------ actions
+
+    def action_refresh(self) -> None:
+        if self.scope is None:
+            self.notify("Pick an organization first (o).", severity="warning")
+            return
+        self._load(self.scope)
+
+    def action_pick_org(self) -> None:
+        def picked(scope: Scope | None) -> None:
+            if scope is not None and scope != self.scope:
+                self.open_scope(scope)
+
+        self.app.push_screen(OrgPickerScreen(list(self.session.scopes), self.scope), picked)
+
+    def _step_org(self, step: int) -> None:
+        scopes = self.session.scopes
+        if not scopes:
+            self.notify("No organizations to switch between.", severity="warning")
+            return
+        i = scopes.index(self.scope) if self.scope in scopes else -step
+        self.open_scope(scopes[(i + step) % len(scopes)])
+
+    def action_next_org(self) -> None:
+        self._step_org(1)
+
+    def action_previous_org(self) -> None:
+        self._step_org(-1)
+
+    def action_period(self, days: int) -> None:
+        if days == self.period_days:
+            return
+        self.period_days = days
+        self._update_status()
+        if self.scope is not None:
+            self._load(self.scope)
+
+    def action_pick_period(self) -> None:
+        def picked(days: int | None) -> None:
+            if days:
+                self.action_period(days)
+
+        choices = period_choices(self.held_days)
+        self.app.push_screen(PeriodPickerScreen(choices, self.period_days, self.held_days), picked)
+
+    def action_filter(self) -> None:
+        self.query_one(TabbedContent).active = "tab-users"
+        self.query_one("#filter", Input).focus()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        if tab == "tab-users":
+            self.query_one(UsersTable).focus()
+
+    def action_adoption_metric(self) -> None:
+        pane = self.query_one(AdoptionPane)
+        pane.metric = "activity" if pane.metric == "users" else "users"
+        pane.refresh(layout=True)
+
+    def action_export(self) -> None:
+        if self.view is None:
+            self.notify("Nothing to export yet.", severity="warning")
+            return
+        self._export(self.view)
+
+    @work(group="export", exit_on_error=False)
+    async def _export(self, view: DashboardView) -> None:
+        from copilot_tui.ui.export import export_users
+
+        try:
+            path = await asyncio.to_thread(export_users, view)
+        except OSError as exc:
+            self.notify(f"Export failed: {exc}", severity="error")
+            return
+        self.notify(f"Wrote {len(view.users):,} users to {path}", title="Export")
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_one(UsersTable).filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(UsersTable).focus()
+
+    def on_key(self, event: Any) -> None:
+        field = self.query_one("#filter", Input)
+        if event.key == "escape" and field.has_focus:
+            event.stop()
+            field.value = ""
+            self.query_one(UsersTable).focus()
+        elif event.key == "down" and field.has_focus:
+            event.stop()
+            self.query_one(UsersTable).focus()
+
+    @on(UsersTable.Selected)
+    def _user_selected(self, event: UsersTable.Selected) -> None:
+        self.open_user(event.row)
+
+    def open_user(self, user: UserSummary) -> None:
+        if self.view is None or self.snapshot is None:
+            return
+        from copilot_tui.ui.screens.user_detail import UserDetailScreen
+
+        rows = user_days(self.snapshot.user_rows, user.user_id, self.view.period)
+        self.app.push_screen(UserDetailScreen(user, rows, self.view.period, self.view.scope))

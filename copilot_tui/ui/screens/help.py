@@ -1,0 +1,84 @@
+"""Every key the app answers to, read from the bindings themselves so the list cannot drift from the code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "Esc",
+    "enter": "Enter",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+}
+
+
+def key_label(key: str) -> str:
+    parts = [KEY_NAMES.get(k.strip(), k.strip()) for k in key.split(",")]
+    parts = [p.replace("ctrl+", "Ctrl+") for p in parts]
+    return " ".join(dict.fromkeys(parts))
+
+
+def described(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """(keys, what they do) for each binding with a description, keys of the same action merged."""
+    rows: dict[str, list[str]] = {}
+    for item in bindings:
+        binding = item if isinstance(item, Binding) else Binding(*item)
+        if not binding.description:
+            continue
+        label = binding.key_display or key_label(binding.key)
+        rows.setdefault(binding.description, []).append(label)
+    return [(" ".join(dict.fromkeys(keys)), text) for text, keys in rows.items()]
+
+
+HelpSection = tuple[str, Sequence[BindingType]]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close help"),
+    ]
+
+    def __init__(self, sections: Sequence[HelpSection], notes: Sequence[tuple[str, str]] = ()) -> None:
+        super().__init__()
+        self.sections = sections
+        self.notes = notes
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Label("Keys  ·  Esc or ? closes  ·  Ctrl+P opens the command palette", classes="picker-title")
+            for title, bindings in self.sections:
+                table = Table.grid(padding=(0, 2))
+                table.add_column(min_width=9, no_wrap=True)
+                table.add_column()
+                for keys, text in described(bindings):
+                    table.add_row(Text(keys, style="bold"), text)
+                yield Static(Text(title, style="bold underline"), classes="help-heading")
+                yield Static(table, classes="help-table")
+            if self.notes:
+                yield Static(Text("What the numbers mean", style="bold underline"), classes="help-heading")
+                table = Table.grid(padding=(0, 2))
+                table.add_column(style="bold", no_wrap=True)
+                table.add_column()
+                for label, meaning in self.notes:
+                    table.add_row(label, meaning)
+                yield Static(table, classes="help-table")

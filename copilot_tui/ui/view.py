@@ -1,0 +1,89 @@
+"""What the dashboard shows for one scope and period, computed from a snapshot with ``metrics.derive``.
+
+Built in a thread (thousands of users times weeks of days is real work) and handed to the widgets whole, so a pane
+never shows numbers from two different periods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from copilot_tui.metrics.derive import (
+    BreakdownRow,
+    FeatureSeries,
+    OrgTotals,
+    Period,
+    UserSummary,
+    breakdown,
+    feature_series,
+    org_totals,
+    summarize_users,
+)
+from copilot_tui.metrics.model import DayTotals, UserDay
+from copilot_tui.scope import Scope
+
+STANDARD_PERIODS = (7, 14, 28)
+LONGER_PERIODS = (56, 90, 180, 365)
+
+
+class SnapshotLike(Protocol):
+    scope: Scope
+    user_rows: Sequence[UserDay]
+    day_totals: Sequence[DayTotals]
+    first_day: date | None
+    last_day: date | None
+    fetched_at: Any
+
+
+def period_choices(covered: int) -> list[int]:
+    """7, 14 and 28 days always; longer ranges only when the loaded data fills them, and "all loaded days"."""
+    choices = list(STANDARD_PERIODS)
+    choices += [d for d in LONGER_PERIODS if d <= covered]
+    if covered > choices[-1]:
+        choices.append(covered)
+    return choices
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardView:
+    scope: Scope
+    period: Period
+    totals: OrgTotals
+    previous_totals: OrgTotals | None
+    """Totals of the period of equal length just before, when the loaded data covers it entirely."""
+    users: list[UserSummary]
+    series: list[FeatureSeries]
+    by_ide: list[BreakdownRow]
+    by_language: list[BreakdownRow]
+    by_model: list[BreakdownRow]
+    fetched_at: Any
+
+
+def build_view(snapshot: SnapshotLike, previous: SnapshotLike | None = None) -> DashboardView:
+    """The view of ``snapshot``'s period; ``previous`` (the period of equal length before it) feeds the changes."""
+    end = snapshot.last_day or date.today()
+    start = snapshot.first_day or end
+    period = Period(start, end)
+    totals = org_totals(snapshot.day_totals, period)
+    previous_totals = None
+    if previous is not None:
+        before = org_totals(previous.day_totals, period.previous())
+        # a partly loaded earlier period would make every change look like growth
+        if before.days_with_data >= totals.days_with_data > 0:
+            previous_totals = before
+    rows = snapshot.user_rows
+    return DashboardView(
+        scope=snapshot.scope,
+        period=period,
+        totals=totals,
+        previous_totals=previous_totals,
+        users=summarize_users(rows, period),
+        series=feature_series(rows, period),
+        by_ide=breakdown(rows, period, "ide"),
+        by_language=breakdown(rows, period, "language"),
+        by_model=breakdown(rows, period, "model"),
+        fetched_at=snapshot.fetched_at,
+    )

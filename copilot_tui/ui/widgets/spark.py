@@ -1,0 +1,32 @@
+"""Sparklines as text, so a pane can put a label, the line, the latest value and the trend on one row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def resample(values: Sequence[float], width: int) -> list[float]:
+    """Fit a series into ``width`` cells: each cell is the mean of the days it covers."""
+    if width <= 0 or not values:
+        return []
+    if len(values) <= width:
+        return list(values)
+    out: list[float] = []
+    for i in range(width):
+        lo = i * len(values) // width
+        hi = max(lo + 1, (i + 1) * len(values) // width)
+        chunk = values[lo:hi]
+        out.append(sum(chunk) / len(chunk))
+    return out
+
+
+def sparkline(values: Sequence[float], width: int) -> str:
+    cells = resample(values, width)
+    if not cells:
+        return ""
+    top = max(cells)
+    if top <= 0:
+        return BARS[0] * len(cells)
+    return "".join(BARS[min(len(BARS) - 1, round(v / top * (len(BARS) - 1)))] if v > 0 else " " for v in cells)
