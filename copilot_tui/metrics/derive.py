@@ -417,11 +417,13 @@ def feature_series(rows: Iterable[UserDay], period: Period) -> list[FeatureSerie
     n = len(index)
     acc: dict[str, list[list[int]]] = defaultdict(lambda: [[0] * n for _ in range(5)])
     seen: set[tuple[int, date]] = set()
+    rows_in_period: list[UserDay] = []
     for row in rows:
         i = index.get(row.day)
         if i is None or (row.user_id, row.day) in seen:
             continue
         seen.add((row.user_id, row.day))
+        rows_in_period.append(row)
         for entry in row.breakdowns.by_feature:
             slots = acc[entry.feature]
             a = entry.activity
@@ -435,8 +437,41 @@ def feature_series(rows: Iterable[UserDay], period: Period) -> list[FeatureSerie
         FeatureSeries(name, days, *(tuple(s) for s in slots))  # type: ignore[arg-type]
         for name, slots in acc.items()
     ]
+    series.extend(_flag_series(rows_in_period, index, days))
     series.sort(key=lambda s: (-sum(s.users), s.feature))
     return series
+
+
+#: Activity GitHub reports as a per-user flag rather than a ``totals_by_feature`` entry, shown as series too.
+FLAG_SERIES: tuple[tuple[str, str], ...] = (
+    ("copilot_cli", "used_cli"),
+    ("code_review", "used_copilot_code_review_active"),
+    ("cloud_agent", "used_copilot_cloud_agent"),
+)
+
+
+def _flag_series(rows: list[UserDay], index: dict[date, int], days: tuple[date, ...]) -> list[FeatureSeries]:
+    """Daily users with a ``used_*`` flag set (for the CLI also its requests as activity), for flags the rows carry."""
+    n = len(days)
+    result = []
+    for name, flag in FLAG_SERIES:
+        users = [0] * n
+        requests = [0] * n
+        carried = False
+        for row in rows:
+            value = row.flag(flag)
+            if value is None:
+                continue
+            carried = True
+            if value:
+                i = index[row.day]
+                users[i] += 1
+                if flag == "used_cli" and row.cli is not None and row.cli.request_count:
+                    requests[i] += row.cli.request_count
+        if carried:
+            zeros = (0,) * n
+            result.append(FeatureSeries(name, days, tuple(requests), zeros, zeros, zeros, tuple(users)))
+    return result
 
 
 # ---------------------------------------------------------------------------------------------------------- breakdowns
