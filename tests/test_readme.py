@@ -1,0 +1,27 @@
+"""The README stays true: its metric tables are the catalog's, and CI runs the README's test command."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from readme_metrics import features_table, metrics_table  # noqa: E402
+
+
+def test_readme_tables_match_the_catalog() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert metrics_table() in readme
+    assert features_table() in readme
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"## Test\n.*?```sh\n(.*?)\n```", readme, flags=re.S)
+    assert blocks, "README has no test command block"
+    command = blocks[0].strip()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(rf"^\s*(exec\s+)?{re.escape(command)}\s*$", ci, flags=re.M)
