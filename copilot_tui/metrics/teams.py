@@ -1,0 +1,124 @@
+"""Team-level metrics: the user-teams report joined with the users report on (user, day).
+
+GitHub documents this join on its "Team-level metrics" page (Copilot usage metrics): a team's activity on a day is
+the sum over the users who were members of the team that day. A user in two teams counts in both, so team totals
+do not add up to the organization's. The user-teams report leaves out teams with fewer than five seated users.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from copilot_tui.metrics.derive import Period, acceptance_rate, add_activity, zero_activity
+from copilot_tui.metrics.model import UserDay, UserTeam
+
+
+@dataclass(slots=True)
+class TeamSummary:
+    """One team over a period.
+
+    ``members``: users listed in the team on the period's latest membership day; ``active_users``: members with at
+    least one users-report row on a day they were in the team; ``activity``: those rows' counters summed.
+    """
+
+    team_id: int
+    slug: str
+    members: set[int] = field(default_factory=set)
+    active_users: set[int] = field(default_factory=set)
+    active_user_days: int = 0
+    activity: dict[str, int] = field(default_factory=zero_activity)
+    agent_users: set[int] = field(default_factory=set)
+    chat_users: set[int] = field(default_factory=set)
+    cli_users: set[int] = field(default_factory=set)
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        return acceptance_rate(
+            self.activity["code_acceptance_activity_count"], self.activity["code_generation_activity_count"]
+        )
+
+    @property
+    def active_share(self) -> float | None:
+        """Active members per member (n/a for a team with no listed members)."""
+        return acceptance_rate(len(self.active_users & self.members), len(self.members))
+
+
+def membership(team_rows: Iterable[UserTeam], period: Period | None = None) -> dict[date, dict[int, set[int]]]:
+    """Per day, per user id: the team ids the user belonged to."""
+    result: dict[date, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for row in team_rows:
+        if period is None or row.day in period:
+            result[row.day][row.user_id].add(row.team_id)
+    return result
+
+
+def summarize_teams(
+    team_rows: Iterable[UserTeam], user_rows: Iterable[UserDay], period: Period | None = None
+) -> list[TeamSummary]:
+    """Join the two reports on (user, day); one :class:`TeamSummary` per team seen, most active users first.
+
+    A user-day whose day has no user-teams data is left out of every team (membership is not guessed from
+    another day); the UI says which days lack team data.
+    """
+    teams: dict[int, TeamSummary] = {}
+    by_day: dict[date, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    latest_day: date | None = None
+    for row in team_rows:
+        if period is not None and row.day not in period:
+            continue
+        team = teams.get(row.team_id)
+        if team is None:
+            team = teams[row.team_id] = TeamSummary(row.team_id, row.slug)
+        by_day[row.day][row.user_id].add(row.team_id)
+        if latest_day is None or row.day > latest_day:
+            latest_day = row.day
+    if latest_day is not None:
+        for user_id, team_ids in by_day[latest_day].items():
+            for team_id in team_ids:
+                teams[team_id].members.add(user_id)
+    seen: set[tuple[int, date]] = set()
+    for user_row in user_rows:
+        key = (user_row.user_id, user_row.day)
+        if (period is not None and user_row.day not in period) or key in seen:
+            continue
+        seen.add(key)
+        day_members = by_day.get(user_row.day)
+        if not day_members:
+            continue
+        for team_id in day_members.get(user_row.user_id, ()):
+            team = teams[team_id]
+            team.active_users.add(user_row.user_id)
+            team.active_user_days += 1
+            add_activity(team.activity, user_row.activity)
+            if user_row.flag("used_agent"):
+                team.agent_users.add(user_row.user_id)
+            if user_row.flag("used_chat"):
+                team.chat_users.add(user_row.user_id)
+            if user_row.flag("used_cli"):
+                team.cli_users.add(user_row.user_id)
+    result = list(teams.values())
+    result.sort(key=lambda t: (-len(t.active_users), t.slug))
+    return result
+
+
+def days_without_team_data(team_rows: Iterable[UserTeam], user_rows: Iterable[UserDay]) -> list[date]:
+    """Days that have user rows but no user-teams rows: team figures leave those days out."""
+    team_days = {r.day for r in team_rows}
+    return sorted({r.day for r in user_rows} - team_days)
+
+
+def team_members(team_rows: Iterable[UserTeam], team_id: int, period: Period | None = None) -> set[int]:
+    """Everyone listed in the team on any day of the period (for "open a team" in the users table)."""
+    return {r.user_id for r in team_rows if r.team_id == team_id and (period is None or r.day in period)}
+
+
+def team_totals(teams: Iterable[TeamSummary]) -> Mapping[str, int]:
+    """The counters summed over teams: larger than the org's when users sit in several teams (by design)."""
+    total = zero_activity()
+    for team in teams:
+        for name, value in team.activity.items():
+            total[name] += value
+    return total
