@@ -158,7 +158,8 @@ def host_key(hostname: str | None = None, api_url: str | None = None) -> str:
 
 
 def _safe(text: str) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")
+    cleaned = re.sub(r"(?:[^A-Za-z0-9._-]|\.{2,})+", "-", text)
+    cleaned = re.sub(r"-{2,}", "-", cleaned).strip("-.")
     return cleaned or "unknown"
 
 
@@ -209,16 +210,10 @@ class _ScopeDb:
 
     def _connect(self) -> sqlite3.Connection:
         _create_private(self.path)
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.DatabaseError:
-            conn.close()
-            raise
-        return conn
+        return sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
+        """Refuse a newer file before changing a byte of it; then switch to WAL and bring the schema up to date."""
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             conn.close()
@@ -227,6 +222,8 @@ class _ScopeDb:
                 f"The local store {self.path} was written by a newer copilot-tui (schema {version}, this one "
                 f"knows {SCHEMA_VERSION}); upgrade copilot-tui, or clear it with 'copilot-tui cache clear'."
             )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
         if version == SCHEMA_VERSION:
             return
         conn.execute("BEGIN IMMEDIATE")
@@ -589,6 +586,15 @@ def _scope_from_file(path: Path) -> Scope | None:
     except sqlite3.Error:
         pass
     return Scope(scope_kind, name)
+
+
+def human_size(n: float) -> str:
+    """Bytes as people read them: ``812 B``, ``4.2 MB``."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024:
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"
 
 
 def hosts(root: Path | None = None) -> list[str]:
