@@ -343,7 +343,7 @@ class LiveSource(_StoreBacked):
     async def backfill(
         self,
         scope: Scope,
-        since: date,
+        since: date | None = None,
         until: date | None = None,
         *,
         on_progress: ProgressCallback | None = None,
@@ -352,9 +352,12 @@ class LiveSource(_StoreBacked):
         """Walk back from ``until`` (default: yesterday) to ``since``, one day at a time, storing as it goes.
 
         Each report is committed as soon as it arrives, so an interrupted backfill resumes where it stopped.
+        Without ``since`` it goes as far back as GitHub keeps reports.
         """
-        end = until or latest_day(self._clock())
-        return await self.fetch_missing(scope, since, end, on_progress=on_progress, on_wait=on_wait)
+        now = self._clock()
+        end = until or latest_day(now)
+        start = since or earliest_day(now)
+        return await self.fetch_missing(scope, start, end, on_progress=on_progress, on_wait=on_wait)
 
     def plan(self, scope: Scope, start: date, end: date) -> list[tuple[date, str]]:
         """The requests a load of ``start..end`` would make now (blocking: reads the store)."""
@@ -393,9 +396,13 @@ class LiveSource(_StoreBacked):
                     on_progress(done, total, f"{kind} {day.isoformat()}")
 
         with self._waits_to(on_wait):
-            async with asyncio.TaskGroup() as group:
-                for _ in range(min(self.concurrency, total)):
-                    group.create_task(worker())
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for _ in range(min(self.concurrency, total)):
+                        group.create_task(worker())
+            except BaseExceptionGroup as failed:
+                # Callers handle the client's typed errors, not a group: hand on the first.
+                raise _first_error(failed) from None
         return FetchResult(total, done, no_data)
 
     async def _fetch_one(self, scope: Scope, kind: str, day: date) -> bool:
@@ -414,6 +421,11 @@ class LiveSource(_StoreBacked):
 
     def _waits_to(self, on_wait: WaitCallback | None) -> _WaitRelay:
         return _WaitRelay(self.client, on_wait, self._wait_lock)
+
+
+def _first_error(group: BaseExceptionGroup[Any]) -> BaseException:
+    first = group.exceptions[0]
+    return _first_error(first) if isinstance(first, BaseExceptionGroup) else first
 
 
 class _WaitRelay:
@@ -466,6 +478,11 @@ class DemoSource:
         return self.dataset.first_day, self.dataset.last_day
 
     async def cached(self, scope: Scope, *, days: int = 28, until: date | None = None) -> Snapshot | None:
+        """The demo holds every day it has; None for a period entirely outside them."""
+        start, end = _period(days, until or self.dataset.last_day)
+        if end < self.dataset.first_day or start > self.dataset.last_day:
+            self._check(scope)
+            return None
         return await self.load(scope, days=days, until=until)
 
     async def load(
