@@ -332,7 +332,7 @@ class CopilotApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        notes = [(f.label, f.meaning) for f in FIGURES if f.meaning]
+        notes = [(f.metric.label, f.meaning) for f in FIGURES]
         self.push_screen(HelpScreen(self.help_sections(), notes))
 
 

@@ -92,7 +92,7 @@ class DashboardScreen(Screen[None]):
             with TabPane("Users", id="tab-users"):
                 yield Input(placeholder="/ filter by login", id="filter", compact=True)
                 yield UsersTable(id="users")
-            with TabPane("Adoption", id="tab-adoption"), VerticalScroll():
+            with TabPane("Adoption", id="tab-adoption"), VerticalScroll(id="adoption-scroll"):
                 yield AdoptionPane(id="adoption")
             with TabPane("Breakdowns", id="tab-breakdowns"), VerticalScroll(id="breakdowns"):
                 yield BreakdownTable("IDE", id="by-ide")
@@ -225,8 +225,6 @@ class DashboardScreen(Screen[None]):
         self.query_one("#by-ide", BreakdownTable).show(view.by_ide)
         self.query_one("#by-language", BreakdownTable).show(view.by_language)
         self.query_one("#by-model", BreakdownTable).show(view.by_model)
-        users_tab = self.query_one(TabbedContent).get_tab("tab-users")
-        users_tab.label = f"Users ({len(view.users):,})"  # type: ignore[assignment]
         self._update_status()
 
     # ------------------------------------------------------------------------------------------------ status
@@ -309,9 +307,10 @@ class DashboardScreen(Screen[None]):
         self.query_one("#filter", Input).focus()
 
     def action_tab(self, tab: str) -> None:
+        """Focus moves with the tab: a hidden focused widget would pull TabbedContent back to its own pane."""
+        target = {"tab-users": "#users", "tab-adoption": "#adoption-scroll", "tab-breakdowns": "#breakdowns"}[tab]
         self.query_one(TabbedContent).active = tab
-        if tab == "tab-users":
-            self.query_one(UsersTable).focus()
+        self.query_one(target).focus()
 
     def action_adoption_metric(self) -> None:
         pane = self.query_one(AdoptionPane)
@@ -352,6 +351,13 @@ class DashboardScreen(Screen[None]):
         elif event.key == "down" and field.has_focus:
             event.stop()
             self.query_one(UsersTable).focus()
+
+    @on(UsersTable.StatusChanged)
+    def _table_status(self, event: UsersTable.StatusChanged) -> None:
+        label = (
+            f"Users ({event.total:,})" if event.shown == event.total else f"Users ({event.shown:,} of {event.total:,})"
+        )
+        self.query_one(TabbedContent).get_tab("tab-users").label = label  # type: ignore[assignment]
 
     @on(UsersTable.Selected)
     def _user_selected(self, event: UsersTable.Selected) -> None:

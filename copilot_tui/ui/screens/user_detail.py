@@ -13,19 +13,19 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from copilot_tui.metrics.catalog import feature_label
 from copilot_tui.metrics.derive import Period, UserSummary
 from copilot_tui.metrics.model import UserDay
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import compact, count, day, rate
-from copilot_tui.ui.widgets.adoption import feature_label
 from copilot_tui.ui.widgets.spark import sparkline
 from copilot_tui.ui.widgets.status import StatusBar
 
 FLAGS = (
-    ("used_agent", "Agent"),
+    ("used_agent", "Agt"),
     ("used_chat", "Chat"),
     ("used_cli", "CLI"),
-    ("used_copilot_code_review_active", "Review"),
+    ("used_copilot_code_review_active", "Rev"),
 )
 
 
@@ -37,16 +37,19 @@ def _mark(value: bool | None) -> Text:
 
 def ranked(title: str, counter: Counter[str], limit: int = 8, versions: dict[str, str] | None = None) -> Table:
     grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True, overflow="ellipsis")
+    grid.add_column(no_wrap=True, overflow="ellipsis", max_width=22)
+    if versions is not None:
+        grid.add_column(no_wrap=True, style="dim", max_width=12, overflow="ellipsis")
     grid.add_column(no_wrap=True, justify="right")
-    grid.add_row(Text(title, style="bold"), Text("activity", style="dim"))
+
+    def row(*cells: Text | str) -> None:
+        grid.add_row(*(cells if versions is not None else (cells[0], cells[2])))
+
+    row(Text(title, style="bold"), Text("version", style="dim"), Text("activity", style="dim"))
     if not counter:
-        grid.add_row(Text("none", style="dim"), "")
+        row(Text("none", style="dim"), "", "")
     for name, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
-        label = Text(name)
-        if versions and name in versions:
-            label.append(f" {versions[name]}", style="dim")
-        grid.add_row(label, compact(n))
+        row(name, (versions or {}).get(name, ""), compact(n))
     return grid
 
 
@@ -101,7 +104,7 @@ class UserDetailScreen(Screen[None]):
         ]
         if u.cli_version is not None:
             figures.append(("CLI version", u.cli_version.version))
-        grid = Table.grid(padding=(0, 1), expand=True)
+        grid = Table.grid(padding=(0, 1))
         for _ in range(3):
             grid.add_column(style="dim", no_wrap=True)
             grid.add_column(style="bold", no_wrap=True)
@@ -132,11 +135,11 @@ class UserDetailScreen(Screen[None]):
     def _days(self) -> Table:
         table = Table(box=None, padding=(0, 1), header_style="bold", expand=False)
         table.add_column("Day", no_wrap=True)
-        for label in ("Interact", "Gen", "Acc", "LoC+", "LoC-"):
+        for label in ("Int", "Gen", "Acc", "LoC+", "LoC-"):
             table.add_column(label, justify="right", no_wrap=True)
         for _, label in FLAGS:
             table.add_column(label, justify="center", no_wrap=True)
-        table.add_column("Top feature", no_wrap=True, overflow="ellipsis", max_width=18)
+        table.add_column("Top feature", no_wrap=True, overflow="ellipsis", max_width=16)
         if not self.rows:
             table.add_row(Text("No activity in this period.", style="dim"))
         for r in reversed(self.rows):

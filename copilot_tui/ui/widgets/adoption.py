@@ -7,29 +7,10 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from copilot_tui.metrics.catalog import feature_label
 from copilot_tui.metrics.derive import FeatureSeries, change
 from copilot_tui.ui.format import compact, format_change
 from copilot_tui.ui.widgets.spark import sparkline
-
-FEATURE_LABELS = {
-    "code_completion": "Code completion",
-    "chat_panel_ask_mode": "Chat: ask",
-    "chat_panel_edit_mode": "Chat: edit",
-    "chat_panel_agent_mode": "Chat: agent",
-    "chat_panel_plan_mode": "Chat: plan",
-    "chat_panel_custom_mode": "Chat: custom",
-    "chat_panel_unknown_mode": "Chat: other",
-    "chat_inline": "Inline chat",
-    "agent_edit": "Agent edit",
-    "copilot_cli": "CLI",
-    "cli": "CLI",
-    "code_review": "Code review",
-}
-
-
-def feature_label(name: str) -> str:
-    """A known feature gets its plain name; a name we do not know yet is shown as GitHub spells it."""
-    return FEATURE_LABELS.get(name, name)
 
 
 def trend(values: tuple[int, ...]) -> float | None:
@@ -40,7 +21,7 @@ def trend(values: tuple[int, ...]) -> float | None:
     return change(sum(values[-half:]), sum(values[:half]))
 
 
-class AdoptionPane(Widget, can_focus=True):
+class AdoptionPane(Widget):
     DEFAULT_CSS = """
     AdoptionPane { height: auto; padding: 0 1; }
     """
@@ -74,7 +55,12 @@ class AdoptionPane(Widget, can_focus=True):
         grid.add_column(no_wrap=True, justify="right", width=7)
         grid.add_column(no_wrap=True, justify="right", width=6)
         heading = "daily users" if self.metric == "users" else "daily interactions + generations"
-        grid.add_row(Text("Feature", style="bold"), Text(heading, style="dim"), Text("latest", style="dim"), "")
+        grid.add_row(
+            Text("Feature", style="bold"),
+            Text(heading, style="dim"),
+            Text("latest", style="dim"),
+            Text("trend", style="dim"),
+        )
         for s in self.series:
             values = self._values(s)
             delta = trend(values)

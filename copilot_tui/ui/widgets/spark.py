@@ -23,6 +23,10 @@ def resample(values: Sequence[float], width: int) -> list[float]:
 
 
 def sparkline(values: Sequence[float], width: int) -> str:
+    """One cell per day when it fits, each day widened evenly when there is room, days averaged when there is not."""
+    if values and len(values) * 2 <= width:
+        stretch = width // len(values)
+        values = [v for v in values for _ in range(stretch)]
     cells = resample(values, width)
     if not cells:
         return ""

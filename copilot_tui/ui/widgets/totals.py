@@ -9,17 +9,31 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
+from copilot_tui.metrics import catalog
+from copilot_tui.metrics.catalog import Metric
 from copilot_tui.metrics.derive import OrgTotals, change
 from copilot_tui.ui.format import compact, format_change, rate
 
 
 @dataclass(frozen=True, slots=True)
 class Figure:
+    key: str
+    """The metric's key in ``metrics.catalog``, which holds its full label, API field and meaning."""
     label: str
+    """A short label that fits a third of 80 columns."""
     value: Callable[[OrgTotals], int | float | None]
-    kind: str = "count"
-    """``count`` or ``rate`` (a rate's change is shown in percentage points)."""
-    meaning: str = ""
+
+    @property
+    def metric(self) -> Metric:
+        return catalog.metric(self.key)
+
+    @property
+    def kind(self) -> str:
+        return "rate" if self.metric.format == "percent" else "count"
+
+    @property
+    def meaning(self) -> str:
+        return self.metric.meaning
 
 
 def _latest(name: str) -> Callable[[OrgTotals], int | None]:
@@ -39,38 +53,23 @@ def _cli(name: str) -> Callable[[OrgTotals], int | None]:
 
 
 FIGURES: tuple[Figure, ...] = (
-    Figure("Daily active", _latest("daily_active_users"), meaning="Users active with Copilot on the latest day."),
-    Figure("Weekly active", _latest("weekly_active_users"), meaning="Users active in the 7 days up to the latest day."),
-    Figure(
-        "Monthly active", _latest("monthly_active_users"), meaning="Users active in the 28 days up to the latest day."
-    ),
-    Figure("Agent users", _latest("monthly_active_agent_users"), meaning="Users of agent mode in the last 28 days."),
-    Figure("Chat users", _latest("monthly_active_chat_users"), meaning="Users of Copilot Chat in the last 28 days."),
-    Figure("CLI users", _latest("daily_active_cli_users"), meaning="Users of Copilot CLI on the latest day."),
-    Figure(
-        "Accept rate",
-        lambda t: t.completion_acceptance_rate,
-        "rate",
-        "Code completion suggestions accepted out of those shown, in the period.",
-    ),
-    Figure(
-        "Accept LoC",
-        lambda t: t.completion_loc_acceptance_rate,
-        "rate",
-        "Lines of code completion accepted out of the lines suggested, in the period.",
-    ),
-    Figure(
-        "Interactions",
-        _sum("user_initiated_interaction_count"),
-        meaning="Prompts and other explicit requests users made to Copilot in the period.",
-    ),
-    Figure("LoC suggested", _sum("loc_suggested_to_add_sum"), meaning="Lines Copilot suggested adding, all features."),
-    Figure("LoC added", _sum("loc_added_sum"), meaning="Lines added to files from Copilot, all features."),
-    Figure("LoC deleted", _sum("loc_deleted_sum"), meaning="Lines deleted from files by Copilot, all features."),
-    Figure("CLI sessions", _cli("session_count"), meaning="Copilot CLI sessions started in the period."),
-    Figure("PRs created", _pr("total_created"), meaning="Pull requests created in the period."),
-    Figure("PRs by Copilot", _pr("total_created_by_copilot"), meaning="Pull requests Copilot created."),
-    Figure("PRs merged", _pr("total_merged"), meaning="Pull requests merged in the period."),
+    Figure("dau", "Daily users", _latest("daily_active_users")),
+    Figure("wau", "Weekly users", _latest("weekly_active_users")),
+    Figure("mau", "Monthly users", _latest("monthly_active_users")),
+    Figure("agent_users", "Agent users", _latest("monthly_active_agent_users")),
+    Figure("chat_users", "Chat users", _latest("monthly_active_chat_users")),
+    Figure("cli_users", "CLI users", _latest("daily_active_cli_users")),
+    Figure("review_users", "Review users", _latest("monthly_active_copilot_code_review_users")),
+    Figure("completion_rate", "Accept rate", lambda t: t.completion_acceptance_rate),
+    Figure("completion_loc_rate", "Accept LoC", lambda t: t.completion_loc_acceptance_rate),
+    Figure("interactions", "Interactions", _sum("user_initiated_interaction_count")),
+    Figure("loc_suggested", "LoC suggested", _sum("loc_suggested_to_add_sum")),
+    Figure("loc_added", "LoC added", _sum("loc_added_sum")),
+    Figure("loc_deleted", "LoC deleted", _sum("loc_deleted_sum")),
+    Figure("cli_requests", "CLI requests", _cli("request_count")),
+    Figure("prs_created", "PRs created", _pr("total_created")),
+    Figure("prs_by_copilot", "Copilot PRs", _pr("total_created_by_copilot")),
+    Figure("prs_reviewed_by_copilot", "PRs reviewed", _pr("total_reviewed_by_copilot")),
 )
 
 
@@ -97,6 +96,9 @@ def _style(value: float | None) -> str:
     return "green" if value > 0 else "red"
 
 
+DELTA_WIDTH = 8
+
+
 class TotalsPane(Widget):
     """Figures in as many columns as the width holds; a figure the data lacks is left out rather than shown as 0."""
 
@@ -120,7 +122,7 @@ class TotalsPane(Widget):
         return [f for f in FIGURES if f.value(self.totals) is not None]
 
     def _columns(self, width: int) -> int:
-        return max(1, min(4, (width or 80) // 38))
+        return max(1, min(6, (width or 80) // 26))
 
     def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
         figures = self._figures()
@@ -135,12 +137,13 @@ class TotalsPane(Widget):
         figures = self._figures()
         if not figures:
             return Text("The loaded reports have no organization figures for this period.", style="dim")
-        columns = self._columns(self.content_size.width)
-        grid = Table.grid(expand=True, padding=(0, 1))
+        width = self.content_size.width or 78
+        columns = self._columns(width)
+        cell = width // columns - DELTA_WIDTH
+        grid = Table.grid()
         for _ in range(columns):
-            grid.add_column(no_wrap=True, ratio=3, overflow="ellipsis")
-            grid.add_column(no_wrap=True, justify="right", ratio=2)
-            grid.add_column(no_wrap=True, justify="left", ratio=2)
+            grid.add_column(no_wrap=True, width=cell)
+            grid.add_column(no_wrap=True, width=DELTA_WIDTH)
         rows = -(-len(figures) // columns)
         for r in range(rows):
             cells: list[Text] = []
@@ -148,8 +151,14 @@ class TotalsPane(Widget):
                 i = c * rows + r
                 if i < len(figures):
                     value, delta = figure_text(figures[i], self.totals, self.previous)
-                    cells += [Text(figures[i].label, style="dim"), value, delta]
+                    room = max(1, cell - len(value) - 1)
+                    label = figures[i].label
+                    label = label if len(label) <= room else label[: room - 1] + "…"
+                    text = Text(label, style="dim")
+                    text.append(" " * (cell - len(label) - len(value)))
+                    text.append_text(value)
+                    cells += [text, Text(" ") + delta]
                 else:
-                    cells += [Text(""), Text(""), Text("")]
+                    cells += [Text(""), Text("")]
             grid.add_row(*cells)
         return grid

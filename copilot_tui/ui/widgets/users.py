@@ -1,7 +1,61 @@
-"""The users table the dashboard uses: the virtualized ``UserTable`` when present, the interim one otherwise."""
+"""The dashboard's users table: the virtualized ``UserTable`` with our columns, one row per ``UserSummary``."""
 
 from __future__ import annotations
 
-from copilot_tui.ui.widgets.interim_users import InterimUserTable as UsersTable
+from typing import Any, ClassVar
 
-__all__ = ["UsersTable"]
+from textual.binding import Binding, BindingType
+
+from copilot_tui.ui.format import compact, rate
+from copilot_tui.ui.widgets.user_table import Column, UserTable
+
+
+def _flag(value: Any) -> str:
+    return "✓" if value else "·"
+
+
+def _text(value: Any) -> str:
+    return "–" if value is None else str(value)
+
+
+def _rate_key(value: Any) -> float:
+    return float(value)
+
+
+# Priorities decide what an 80-column terminal drops first: the flags and top IDE/language go before the counts.
+COLUMNS: tuple[Column, ...] = (
+    Column("user_login", "Login", 18, priority=100),
+    Column("days_active", "Days", 5, "right", priority=90, descending_first=True),
+    Column("last_active_day", "Last active", 10, priority=70, descending_first=True),
+    Column("interactions", "Interact", 8, "right", compact, priority=80, descending_first=True),
+    Column("generations", "Gen", 7, "right", compact, priority=50, descending_first=True),
+    Column("acceptances", "Acc", 7, "right", compact, priority=40, descending_first=True),
+    Column("acceptance_rate", "Rate", 6, "right", rate, _rate_key, priority=85, descending_first=True),
+    Column("loc_added", "LoC+", 7, "right", compact, priority=60, descending_first=True),
+    Column("used_agent", "Agt", 3, "center", _flag, priority=35, descending_first=True),
+    Column("used_chat", "Chat", 4, "center", _flag, priority=34, descending_first=True),
+    Column("used_cli", "CLI", 3, "center", _flag, priority=33, descending_first=True),
+    Column("top_ide", "Top IDE", 12, formatter=_text, priority=30),
+    Column("top_language", "Top language", 12, formatter=_text, priority=20),
+)
+
+
+class UsersTable(UserTable, inherit_bindings=False):
+    """``r`` is refresh on the dashboard, so the table's extra ``r`` (reverse order) is left out here."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        b for b in UserTable.BINDINGS if not (isinstance(b, Binding) and b.key == "r")
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            COLUMNS,
+            filter_column="user_login",
+            id_column="user_login",
+            sort_column="days_active",
+            noun="users",
+            id=id,
+        )
+
+
+__all__ = ["COLUMNS", "UsersTable"]
