@@ -230,9 +230,9 @@ def last_held_day(store: Store, scope: Scope) -> date | None:
 class _StoreBacked:
     """What the live and offline sources share: painting from the store."""
 
-    def __init__(self, store: Store, *, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, store: Store, *, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
-        self._clock = clock
+        self._clock: Callable[[], datetime] = clock or (lambda: _utc_now())
 
     async def held_range(self, scope: Scope) -> tuple[date, date] | None:
         """The first and last day with data in the store: the periods the app can offer without fetching."""
@@ -306,7 +306,7 @@ class LiveSource(_StoreBacked):
         store: Store,
         *,
         concurrency: int = 3,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] | None = None,
         recheck_after: timedelta = RECHECK_AFTER,
     ) -> None:
         super().__init__(store, clock=clock)
