@@ -1,0 +1,45 @@
+"""Run the fake GitHub by hand: ``python -m copilot_tui.fakehub [--port N] [--parts N] [--today YYYY-MM-DD]``.
+
+It serves the demo dataset, prints its URLs and the test tokens, and runs until Ctrl-C, so a person can try
+``GH_TOKEN=ghp_fake_owner copilot-tui --api-url http://127.0.0.1:PORT --org octo-garage``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from datetime import date
+
+from copilot_tui.fakehub.server import DEFAULT_TOKENS, FakeGitHub
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m copilot_tui.fakehub", description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", type=int, default=2, help="split each report into this many files (default 2)")
+    parser.add_argument("--today", type=date.fromisoformat, default=None, help="the fake's today (YYYY-MM-DD)")
+    args = parser.parse_args(argv)
+    hub = FakeGitHub(today=args.today, parts_per_report=args.parts).start()
+    orgs = ", ".join(o.login for o in hub.dataset.orgs)
+    print(f"fake GitHub API:       {hub.api_url}")
+    print(f"fake download host:    {hub.download_url}")
+    print(f"organizations:         {orgs}")
+    print(f"enterprise:            {hub.dataset.enterprise}")
+    print(f"today (for day ranges): {hub.today}")
+    print("tokens:")
+    for token, spec in DEFAULT_TOKENS.items():
+        kind = "fine-grained" if spec.scopes is None else f"classic, scopes {', '.join(spec.scopes) or 'none'}"
+        print(f"  {token:<24} {spec.login} ({kind}; role {spec.role})")
+    print(f"try:  GH_TOKEN=ghp_fake_owner copilot-tui export --api-url {hub.api_url} --org {hub.dataset.orgs[0].login}")
+    print("Ctrl-C stops it.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        hub.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,754 @@
+"""A fake GitHub on 127.0.0.1: the REST API on one port, the report files on another, as on github.com.
+
+It follows the documented contract closely enough that a client passing against it works against GitHub (GitHub
+REST docs: "REST API endpoints for Copilot usage metrics", "REST API endpoints for Copilot user management", "Rate
+limits for the REST API", "Using pagination in the REST API"):
+
+- report endpoints answer ``{"download_links": [...], "report_day"}`` (or ``report_start_day`` / ``report_end_day``
+  for 28-day reports), 204 for a day without data, 422 for a day out of range (before 2025-10-10, more than a year
+  back, or after today), 404 for an unknown organization or enterprise or one the token's account is not in, 403
+  when the token lacks the scope (classic) or permission (fine-grained), the account lacks the role, or the
+  "Copilot usage metrics" policy is off, and 401 for a bad token; error bodies are ``{"message",
+  "documentation_url", "status"}``;
+- download links point to the other port, are signed (HMAC) and expire; the download port refuses an expired or
+  tampered link with 403 and a request that carries an ``Authorization`` header with 400, and never needs one;
+- seats are paginated with a ``Link`` header; every API answer carries the ``x-ratelimit-*`` headers, and
+  ``X-OAuth-Scopes`` / ``X-Accepted-OAuth-Scopes`` as GitHub sends them for classic tokens;
+- every request is recorded (server, method, path, query, headers, status), and faults can be switched on
+  (``faults``: 5xx, dropped connections, slow answers, primary and secondary rate limits, truncated downloads,
+  malformed NDJSON lines, expired links).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import math
+import re
+import secrets
+import socket
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import orjson
+
+from copilot_tui.fakehub.data import Dataset
+from copilot_tui.fakehub.faults import Fault, Faults
+
+FIRST_REPORT_DAY = date(2025, 10, 10)
+SUPPORTED_API_VERSIONS = ("2022-11-28", "2026-03-10")
+DOCS = "https://docs.github.com/rest"
+DOCS_METRICS = "https://docs.github.com/rest/copilot/copilot-usage-metrics"
+DOCS_SEATS = "https://docs.github.com/rest/copilot/copilot-user-management"
+DOCS_RATE_LIMITS = "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api"
+
+ORG_REPORT_KINDS = ("organization-1-day", "organization-28-day", "users-1-day", "users-28-day", "user-teams-1-day")
+ENTERPRISE_REPORT_KINDS = ("enterprise-1-day", "enterprise-28-day", "users-1-day", "users-28-day", "user-teams-1-day")
+
+ORG_METRICS_ROLES = frozenset({"owner", "metrics_viewer"})
+ENTERPRISE_METRICS_ROLES = frozenset({"owner", "billing_manager", "metrics_viewer"})
+ENTERPRISE_SEAT_ROLES = frozenset({"owner", "billing_manager"})
+
+
+@dataclass(frozen=True)
+class TokenSpec:
+    """Who a token belongs to and what it may do.
+
+    ``scopes`` are a classic token's scopes (sent back in ``X-OAuth-Scopes``); None makes it a fine-grained token,
+    whose ``permissions`` count instead (``org_copilot_metrics``, ``enterprise_copilot_metrics``,
+    ``copilot_business``). ``role`` is the account's role in every org and enterprise of the dataset (``owner``,
+    ``metrics_viewer``, ``billing_manager``, ``member``); ``orgs`` / ``enterprises``, when given, list the only
+    ones the account belongs to, each with its role.
+    """
+
+    login: str = "octocat"
+    id: int = 1
+    name: str | None = "The Octocat"
+    scopes: tuple[str, ...] | None = ("manage_billing:copilot", "read:org", "read:enterprise")
+    permissions: frozenset[str] = frozenset({"org_copilot_metrics", "enterprise_copilot_metrics", "copilot_business"})
+    role: str = "owner"
+    orgs: dict[str, str] | None = None
+    enterprises: dict[str, str] | None = None
+
+    def role_in(self, scope: str, entity: str) -> str | None:
+        table = self.orgs if scope == "org" else self.enterprises
+        if table is None:
+            return self.role
+        return table.get(entity)
+
+
+# Test tokens. They are fakes: short on purpose, so nothing mistakes them for real ones.
+OWNER_TOKEN = "ghp_fake_owner"
+FINE_GRAINED_TOKEN = "github_pat_fake_fine"
+NO_SCOPE_TOKEN = "ghp_fake_noscope"
+MEMBER_TOKEN = "ghp_fake_member"
+NO_PERMISSION_TOKEN = "github_pat_fake_noperm"
+
+DEFAULT_TOKENS: dict[str, TokenSpec] = {
+    OWNER_TOKEN: TokenSpec(),
+    FINE_GRAINED_TOKEN: TokenSpec(login="fine-grained-fan", id=2, name="Fine Grained", scopes=None),
+    NO_SCOPE_TOKEN: TokenSpec(login="repo-only", id=3, name="Repo Only", scopes=("repo",)),
+    MEMBER_TOKEN: TokenSpec(
+        login="plain-member", id=4, name="Plain Member", scopes=("read:org", "read:enterprise"), role="member"
+    ),
+    NO_PERMISSION_TOKEN: TokenSpec(login="no-permission", id=5, name=None, scopes=None, permissions=frozenset()),
+}
+
+
+@dataclass
+class RecordedRequest:
+    server: str
+    """``"api"`` or ``"download"``: which port the request reached."""
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    """Header names lower-cased."""
+    port: int
+    status: int | None = None
+    """The status answered; None when the connection was dropped on purpose."""
+
+
+class _Answer(Exception):
+    """Stop handling and answer this."""
+
+    def __init__(self, status: int, body: Any = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+def _error(status: int, message: str, docs: str = DOCS, headers: dict[str, str] | None = None) -> _Answer:
+    return _Answer(status, {"message": message, "documentation_url": docs, "status": str(status)}, headers)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client hanging up (a timeout, a cancelled download) is ordinary here, not worth a traceback."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class FakeGitHub:
+    """Start with ``start()`` or ``with FakeGitHub(...) as hub:``; point a client at ``hub.api_url``."""
+
+    def __init__(
+        self,
+        dataset: Dataset | None = None,
+        tokens: dict[str, TokenSpec] | None = None,
+        *,
+        today: date | None = None,
+        parts_per_report: int = 1,
+        link_ttl: float = 300.0,
+        seats_per_page: int = 50,
+        policy_disabled: Iterable[str] = (),
+        host: str = "127.0.0.1",
+    ) -> None:
+        if dataset is None:
+            from copilot_tui.metrics.demo import DemoDataset
+
+            dataset = DemoDataset()
+        self.dataset: Dataset = dataset
+        self.tokens: dict[str, TokenSpec] = dict(DEFAULT_TOKENS if tokens is None else tokens)
+        self.today = today or (dataset.last_day + timedelta(days=1))
+        self.host = host
+        self.faults = Faults()
+        self.requests: list[RecordedRequest] = []
+        self.corrupted: list[tuple[int, int]] = []
+        """(part number, line number), both from 1, of the lines the ``malformed_lines`` fault broke."""
+        self._defaults = {
+            "parts_per_report": parts_per_report,
+            "link_ttl": link_ttl,
+            "seats_per_page": seats_per_page,
+            "policy_disabled": set(policy_disabled),
+        }
+        self.parts_per_report = parts_per_report
+        self.link_ttl = link_ttl
+        self.seats_per_page = seats_per_page
+        self.policy_disabled: set[str] = set(policy_disabled)
+        self._lock = threading.Lock()
+        self._secret = secrets.token_bytes(32)
+        self._blobs: OrderedDict[str, list[bytes]] = OrderedDict()
+        self._used: dict[str, int] = {}
+        self._in_flight = {"api": 0, "download": 0}
+        self.max_in_flight = {"api": 0, "download": 0}
+        """The most requests each port was handling at once (a client's concurrency bound shows here)."""
+        self._window_reset = int(time.time()) + 3600
+        self._servers: list[_Server] = []
+        self._threads: list[threading.Thread] = []
+        self.api_url = ""
+        self.download_url = ""
+
+    # ---- lifecycle --------------------------------------------------------------------------------------------
+
+    def start(self) -> FakeGitHub:
+        if self._servers:
+            return self
+        api = self._serve("api")
+        downloads = self._serve("download")
+        self.api_url = f"http://{self.host}:{api.server_address[1]}"
+        self.download_url = f"http://{self.host}:{downloads.server_address[1]}"
+        return self
+
+    def _serve(self, role: str) -> _Server:
+        hub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_version = "GitHub.com" if role == "api" else "Windows-Azure-Blob/1.0"
+            sys_version = ""
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                hub._handle(self, role)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+        server = _Server((self.host, 0), Handler)
+        thread = threading.Thread(target=server.serve_forever, name=f"fakehub-{role}", daemon=True)
+        thread.start()
+        self._servers.append(server)
+        self._threads.append(thread)
+        return server
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._servers.clear()
+        self._threads.clear()
+
+    def __enter__(self) -> FakeGitHub:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        """Back to how it was constructed: no faults, an empty request log, the default settings."""
+        self.faults.clear()
+        with self._lock:
+            self.requests.clear()
+            self.corrupted.clear()
+            self._used.clear()
+            self.max_in_flight = {"api": 0, "download": 0}
+        self.parts_per_report = int(self._defaults["parts_per_report"])  # type: ignore[call-overload]
+        self.link_ttl = float(self._defaults["link_ttl"])  # type: ignore[arg-type]
+        self.seats_per_page = int(self._defaults["seats_per_page"])  # type: ignore[call-overload]
+        self.policy_disabled = set(self._defaults["policy_disabled"])  # type: ignore[call-overload]
+
+    # ---- what tests look at -----------------------------------------------------------------------------------
+
+    def requests_to(self, server: str) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.requests if r.server == server]
+
+    def set_policy(self, entity: str, enabled: bool) -> None:
+        """Turn the "Copilot usage metrics" policy of an org or enterprise on or off."""
+        if enabled:
+            self.policy_disabled.discard(entity)
+        else:
+            self.policy_disabled.add(entity)
+
+    # ---- request handling -------------------------------------------------------------------------------------
+
+    def _handle(self, h: BaseHTTPRequestHandler, role: str) -> None:
+        url = urlsplit(h.path)
+        query = parse_qs(url.query, keep_blank_values=True)
+        headers = {k.lower(): v for k, v in h.headers.items()}
+        record = RecordedRequest(role, h.command, url.path, query, headers, h.connection.getsockname()[1])
+        with self._lock:
+            self.requests.append(record)
+
+        def answered(status: int | None) -> None:
+            record.status = status
+
+        with self._lock:
+            self._in_flight[role] += 1
+            self.max_in_flight[role] = max(self.max_in_flight[role], self._in_flight[role])
+        try:
+            self._respond(h, role, url.path, query, headers, answered)
+        finally:
+            with self._lock:
+                self._in_flight[role] -= 1
+
+    def _respond(
+        self,
+        h: BaseHTTPRequestHandler,
+        role: str,
+        path: str,
+        query: dict[str, list[str]],
+        headers: dict[str, str],
+        answered: Callable[[int | None], None],
+    ) -> None:
+        fault = self.faults.take(role, path)
+        if fault is not None and fault.kind == "drop":
+            answered(None)
+            h.close_connection = True
+            with contextlib.suppress(OSError):
+                h.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault is not None and fault.kind == "slow":
+            time.sleep(fault.seconds)
+            fault = None
+        try:
+            if role == "api":
+                status, body, extra = self._api(path, query, headers, fault)
+                answered(status)
+                self._send(h, status, body, extra)
+            else:
+                self._download(h, path, query, headers, fault, answered)
+        except (BrokenPipeError, ConnectionResetError):
+            h.close_connection = True
+
+    def _send(self, h: BaseHTTPRequestHandler, status: int, body: Any, headers: dict[str, str]) -> None:
+        payload = b"" if status == 204 or body is None else (body if isinstance(body, bytes) else orjson.dumps(body))
+        h.send_response(status)
+        for name, value in headers.items():
+            h.send_header(name, value)
+        if payload and not any(k.lower() == "content-type" for k in headers):
+            h.send_header("Content-Type", "application/json; charset=utf-8")
+        if status != 204:
+            h.send_header("Content-Length", str(len(payload)))
+        h.end_headers()
+        if payload:
+            h.wfile.write(payload)
+
+    # ---- the API port -----------------------------------------------------------------------------------------
+
+    def _api(
+        self, path: str, query: dict[str, list[str]], headers: dict[str, str], fault: Fault | None
+    ) -> tuple[int, Any, dict[str, str]]:
+        token = _bearer(headers.get("authorization"))
+        spec = self.tokens.get(token) if token else None
+        base = self._api_headers(token, spec)
+        try:
+            if fault is not None:
+                self._apply_api_fault(fault, base)
+            version = headers.get("x-github-api-version")
+            if version is not None and version not in SUPPORTED_API_VERSIONS:
+                raise _error(
+                    400,
+                    f"The API version '{version}' is not supported.",
+                    "https://docs.github.com/rest/about-the-rest-api/api-versions",
+                )
+            base["X-GitHub-Api-Version-Selected"] = version or SUPPORTED_API_VERSIONS[0]
+            status, body, extra = self._route(path, query, token, spec)
+            return status, body, {**base, **extra}
+        except _Answer as answer:
+            return answer.status, answer.body, {**base, **answer.headers}
+
+    def _api_headers(self, token: str | None, spec: TokenSpec | None) -> dict[str, str]:
+        headers = {"X-GitHub-Request-Id": secrets.token_hex(8).upper(), "X-GitHub-Media-Type": "github.v3; format=json"}
+        if spec is not None:
+            assert token is not None
+            with self._lock:
+                used = self._used[token] = self._used.get(token, 0) + 1
+            headers.update(
+                {
+                    "x-ratelimit-limit": "5000",
+                    "x-ratelimit-remaining": str(max(0, 5000 - used)),
+                    "x-ratelimit-reset": str(self._window_reset),
+                    "x-ratelimit-used": str(used),
+                    "x-ratelimit-resource": "core",
+                }
+            )
+            if spec.scopes is not None:
+                headers["X-OAuth-Scopes"] = ", ".join(spec.scopes)
+        return headers
+
+    def _apply_api_fault(self, fault: Fault, base: dict[str, str]) -> None:
+        if fault.kind == "status":
+            raise _error(fault.status, "Server Error" if fault.status >= 500 else "Fault injected by the test")
+        if fault.kind == "primary_rate_limit":
+            reset = str(int(time.time() + fault.seconds))
+            raise _error(
+                fault.status,
+                "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include "
+                "the request ID.",
+                DOCS_RATE_LIMITS,
+                {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset, "x-ratelimit-limit": "5000"},
+            )
+        if fault.kind == "secondary_rate_limit":
+            extra = {} if fault.retry_after is None else {"retry-after": str(int(math.ceil(fault.retry_after)))}
+            raise _error(
+                fault.status,
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you "
+                "reach out to GitHub Support for help, please include the request ID.",
+                DOCS_RATE_LIMITS + "#about-secondary-rate-limits",
+                extra,
+            )
+        if fault.kind == "exhaust":
+            base["x-ratelimit-remaining"] = "0"
+            base["x-ratelimit-reset"] = str(int(time.time() + fault.seconds))
+
+    def _route(
+        self, path: str, query: dict[str, list[str]], token: str | None, spec: TokenSpec | None
+    ) -> tuple[int, Any, dict[str, str]]:
+        path = path.rstrip("/") or "/"
+        if path == "/user":
+            spec = self._authenticated(token, spec)
+            return 200, self._user(spec), {}
+        if path == "/user/orgs":
+            spec = self._authenticated(token, spec)
+            orgs = [self._org_object(o) for o in self.dataset.orgs if spec.role_in("org", o.login) is not None]
+            return self._page(path, query, orgs, None, per_page_default=30)
+        m = re.fullmatch(r"/(orgs|enterprises)/([^/]+)/copilot/metrics/reports/([a-z0-9-]+?)(/latest)?", path)
+        if m:
+            scope = "org" if m.group(1) == "orgs" else "enterprise"
+            return self._report(scope, m.group(2), m.group(3), bool(m.group(4)), query, token, spec)
+        m = re.fullmatch(r"/(orgs|enterprises)/([^/]+)/copilot/billing(/seats)?", path)
+        if m and not (m.group(1) == "enterprises" and not m.group(3)):
+            scope = "org" if m.group(1) == "orgs" else "enterprise"
+            return self._seats(scope, m.group(2), bool(m.group(3)), path, query, token, spec)
+        raise _error(404, "Not Found")
+
+    def _authenticated(self, token: str | None, spec: TokenSpec | None) -> TokenSpec:
+        if token is None:
+            raise _error(401, "Requires authentication")
+        if spec is None:
+            raise _error(401, "Bad credentials")
+        return spec
+
+    def _user(self, spec: TokenSpec) -> dict[str, Any]:
+        return {
+            "login": spec.login,
+            "id": spec.id,
+            "node_id": f"U_fake{spec.id}",
+            "type": "User",
+            "site_admin": False,
+            "name": spec.name,
+            "url": f"{self.api_url}/users/{spec.login}",
+            "html_url": f"https://github.com/{spec.login}",
+        }
+
+    def _org_object(self, org: Any) -> dict[str, Any]:
+        return {
+            "login": org.login,
+            "id": int(org.org_id),
+            "node_id": f"O_fake{org.org_id}",
+            "url": f"{self.api_url}/orgs/{org.login}",
+            "description": None,
+        }
+
+    def _org(self, login: str) -> Any | None:
+        return next((o for o in self.dataset.orgs if o.login.lower() == login.lower()), None)
+
+    def _entity_exists(self, scope: str, entity: str) -> bool:
+        if scope == "org":
+            return self._org(entity) is not None
+        return self.dataset.enterprise is not None and entity == self.dataset.enterprise
+
+    def _check_access(
+        self,
+        scope: str,
+        entity: str,
+        spec: TokenSpec,
+        *,
+        scopes: tuple[str, ...],
+        permission: str | None,
+        roles: frozenset[str],
+        docs: str,
+    ) -> dict[str, str]:
+        """404 for what the account cannot see, 403 for a missing scope, permission or role, as GitHub orders them."""
+        accepted = {"X-Accepted-OAuth-Scopes": ", ".join(scopes)}
+        if not self._entity_exists(scope, entity):
+            raise _error(404, "Not Found", docs, accepted)
+        role = spec.role_in(scope, entity)
+        if role is None:
+            raise _error(404, "Not Found", docs, accepted)
+        if spec.scopes is not None:
+            have = set(spec.scopes)
+            implied = {"admin:org": "read:org", "write:org": "read:org", "admin:enterprise": "read:enterprise"}
+            have |= {implied[s] for s in spec.scopes if s in implied}
+            if not have & set(scopes):
+                raise _error(403, "Forbidden", docs, accepted)
+        elif permission is None or permission not in spec.permissions:
+            raise _error(403, "Resource not accessible by personal access token", docs, accepted)
+        if role not in roles:
+            raise _error(403, "Forbidden", docs, accepted)
+        return accepted
+
+    # ---- reports ----------------------------------------------------------------------------------------------
+
+    def _report(
+        self,
+        scope: str,
+        entity: str,
+        kind: str,
+        latest: bool,
+        query: dict[str, list[str]],
+        token: str | None,
+        spec: TokenSpec | None,
+    ) -> tuple[int, Any, dict[str, str]]:
+        kinds = ORG_REPORT_KINDS if scope == "org" else ENTERPRISE_REPORT_KINDS
+        if kind not in kinds or latest != kind.endswith("-28-day"):
+            raise _error(404, "Not Found", DOCS_METRICS)
+        spec = self._authenticated(token, spec)
+        org_side = scope == "org"
+        accepted = self._check_access(
+            scope,
+            entity,
+            spec,
+            scopes=("manage_billing:copilot", "read:org")
+            if org_side
+            else ("manage_billing:copilot", "read:enterprise"),
+            permission="org_copilot_metrics" if org_side else "enterprise_copilot_metrics",
+            roles=ORG_METRICS_ROLES if org_side else ENTERPRISE_METRICS_ROLES,
+            docs=DOCS_METRICS,
+        )
+        canonical = self._org(entity).login if org_side else entity  # type: ignore[union-attr]
+        if canonical in self.policy_disabled:
+            raise _error(403, "Forbidden", DOCS_METRICS, accepted)
+        if kind.endswith("-28-day"):
+            lines = self.dataset.report_lines(scope, canonical, kind, None)
+            if not lines:
+                return 204, None, accepted
+            start, end = _window_of(lines, self.dataset.last_day)
+            links = self._publish(lines)
+            return 200, {"download_links": links, "report_start_day": start, "report_end_day": end}, accepted
+        day = self._day_param(query)
+        if day >= self.today:
+            return 204, None, accepted
+        lines = self.dataset.report_lines(scope, canonical, kind, day)
+        if not lines:
+            return 204, None, accepted
+        return 200, {"download_links": self._publish(lines), "report_day": day.isoformat()}, accepted
+
+    def _day_param(self, query: dict[str, list[str]]) -> date:
+        values = query.get("day")
+        if not values or not values[0]:
+            raise _error(422, 'Invalid request.\n\n"day" wasn\'t supplied.', DOCS_METRICS)
+        try:
+            day = date.fromisoformat(values[0])
+        except ValueError:
+            raise _error(400, f"Invalid day '{values[0]}': use the YYYY-MM-DD format.", DOCS_METRICS) from None
+        earliest = max(FIRST_REPORT_DAY, self.today - timedelta(days=365))
+        if day < earliest or day > self.today:
+            raise _error(
+                422,
+                f"The day {day.isoformat()} is out of range: reports are available from {earliest.isoformat()} "
+                f"to {(self.today - timedelta(days=1)).isoformat()}.",
+                DOCS_METRICS,
+            )
+        return day
+
+    def _publish(self, lines: list[dict[str, Any]]) -> list[str]:
+        """Render a report to NDJSON parts, store them under a fresh id and hand out signed links to them."""
+        encoded = [orjson.dumps(line) for line in lines]
+        broken = self.faults.take_malformed()
+        n_parts = max(1, min(self.parts_per_report, len(encoded)))
+        size = math.ceil(len(encoded) / n_parts)
+        chunks = [encoded[i : i + size] for i in range(0, len(encoded), size)]
+        if broken:
+            step = max(1, len(encoded) // broken)
+            targets = {min(len(encoded) - 1, step // 2 + k * step) for k in range(broken)}
+            for flat in sorted(targets):
+                part, line = divmod(flat, size)
+                chunks[part][line] = b'{"user_login": "broken", "day": '
+                with self._lock:
+                    self.corrupted.append((part + 1, line + 1))
+        parts = [b"\n".join(chunk) + b"\n" for chunk in chunks]
+        blob = secrets.token_hex(8)
+        with self._lock:
+            self._blobs[blob] = parts
+            while len(self._blobs) > 64:
+                self._blobs.popitem(last=False)
+        expired = self.faults.take_expired_link()
+        expires = int(time.time() - 60) if expired else int(time.time() + self.link_ttl)
+        return [self._signed(f"/reports/{blob}/{i + 1}.ndjson", expires) for i in range(len(parts))]
+
+    def _signature(self, path: str, expires: int) -> str:
+        return hmac.new(self._secret, f"{path}:{expires}".encode(), hashlib.sha256).hexdigest()
+
+    def _signed(self, path: str, expires: int) -> str:
+        return f"{self.download_url}{path}?{urlencode({'se': expires, 'sig': self._signature(path, expires)})}"
+
+    # ---- seats ------------------------------------------------------------------------------------------------
+
+    def _seats(
+        self,
+        scope: str,
+        entity: str,
+        listing: bool,
+        path: str,
+        query: dict[str, list[str]],
+        token: str | None,
+        spec: TokenSpec | None,
+    ) -> tuple[int, Any, dict[str, str]]:
+        spec = self._authenticated(token, spec)
+        org_side = scope == "org"
+        accepted = self._check_access(
+            scope,
+            entity,
+            spec,
+            scopes=("manage_billing:copilot", "read:org")
+            if org_side
+            else ("manage_billing:copilot", "read:enterprise"),
+            permission="copilot_business" if org_side else None,
+            roles=frozenset({"owner"}) if org_side else ENTERPRISE_SEAT_ROLES,
+            docs=DOCS_SEATS,
+        )
+        seats = self._seat_list(scope, entity)
+        if not listing:
+            return 200, self._billing(seats), accepted
+        status, body, headers = self._page(path, query, seats, "seats", per_page_default=self.seats_per_page)
+        body = {"total_seats": len(seats), "seats": body}
+        return status, body, {**accepted, **headers}
+
+    def _seat_list(self, scope: str, entity: str) -> list[dict[str, Any]]:
+        seats_of = getattr(self.dataset, "seats", None)
+        if seats_of is None:
+            return []
+        orgs = [self._org(entity)] if scope == "org" else list(self.dataset.orgs)
+        out = []
+        for org in filter(None, orgs):
+            for seat in seats_of(org):
+                if scope == "enterprise":
+                    seat = {**seat, "organization": {"login": org.login, "id": int(org.org_id)}}
+                out.append(seat)
+        return out
+
+    def _billing(self, seats: list[dict[str, Any]]) -> dict[str, Any]:
+        cycle_start = datetime.combine(self.today - timedelta(days=30), datetime.min.time())
+
+        def after(value: Any) -> bool:
+            return bool(value) and datetime.fromisoformat(str(value).replace("Z", "")) >= cycle_start
+
+        active = sum(1 for s in seats if after(s.get("last_activity_at")))
+        return {
+            "seat_breakdown": {
+                "total": len(seats),
+                "added_this_cycle": sum(1 for s in seats if after(s.get("created_at"))),
+                "pending_invitation": 0,
+                "pending_cancellation": sum(1 for s in seats if s.get("pending_cancellation_date")),
+                "active_this_cycle": active,
+                "inactive_this_cycle": len(seats) - active,
+            },
+            "seat_management_setting": "assign_selected",
+            "ide_chat": "enabled",
+            "platform_chat": "enabled",
+            "cli": "enabled",
+            "public_code_suggestions": "block",
+            "plan_type": "business",
+        }
+
+    def _page(
+        self, path: str, query: dict[str, list[str]], items: list[Any], key: str | None, *, per_page_default: int
+    ) -> tuple[int, Any, dict[str, str]]:
+        """One page of ``items`` and the ``Link`` header to the others, as GitHub paginates (``page``/``per_page``,
+        at most 100 per page)."""
+        try:
+            per_page = min(100, max(1, int(query.get("per_page", [per_page_default])[0])))
+            page = max(1, int(query.get("page", ["1"])[0]))
+        except ValueError:
+            raise _error(422, "Invalid pagination parameters.") from None
+        last = max(1, math.ceil(len(items) / per_page))
+        chunk = items[(page - 1) * per_page : page * per_page]
+
+        def link(n: int) -> str:
+            return f"{self.api_url}{path}?{urlencode({'per_page': per_page, 'page': n})}"
+
+        rels = []
+        if page < last:
+            rels += [f'<{link(page + 1)}>; rel="next"', f'<{link(last)}>; rel="last"']
+        if page > 1:
+            rels += [f'<{link(1)}>; rel="first"', f'<{link(page - 1)}>; rel="prev"']
+        return 200, chunk, ({"Link": ", ".join(rels)} if rels else {})
+
+    # ---- the download port ------------------------------------------------------------------------------------
+
+    def _download(
+        self,
+        h: BaseHTTPRequestHandler,
+        path: str,
+        query: dict[str, list[str]],
+        headers: dict[str, str],
+        fault: Fault | None,
+        answered: Callable[[int | None], None],
+    ) -> None:
+        def refuse(status: int, code: str, message: str) -> None:
+            body = (
+                f'<?xml version="1.0" encoding="utf-8"?><Error><Code>{code}</Code><Message>{message}</Message></Error>'
+            ).encode()
+            answered(status)
+            self._send(h, status, body, {"Content-Type": "application/xml"})
+
+        if "authorization" in headers:
+            return refuse(400, "InvalidAuthenticationInfo", "Signed links take no Authorization header.")
+        if fault is not None and fault.kind == "status":
+            return refuse(fault.status, "ServerBusy", "Fault injected by the test.")
+        m = re.fullmatch(r"/reports/([0-9a-f]+)/(\d+)\.ndjson", path)
+        try:
+            expires = int(query.get("se", ["0"])[0])
+        except ValueError:
+            expires = 0
+        signature = query.get("sig", [""])[0]
+        if m is None or not hmac.compare_digest(signature, self._signature(path, expires)):
+            return refuse(403, "AuthenticationFailed", "Signature did not match.")
+        if expires < time.time():
+            return refuse(403, "AuthenticationFailed", "Signed expiry time has passed.")
+        with self._lock:
+            parts = self._blobs.get(m.group(1))
+        index = int(m.group(2)) - 1
+        if parts is None or not 0 <= index < len(parts):
+            return refuse(404, "BlobNotFound", "The specified blob does not exist.")
+        payload = parts[index]
+        answered(200)
+        h.send_response(200)
+        h.send_header("Content-Type", "application/x-ndjson")
+        h.send_header("Content-Length", str(len(payload)))
+        h.end_headers()
+        if fault is not None and fault.kind == "truncate":
+            h.wfile.write(payload[: len(payload) // 2])
+            h.wfile.flush()
+            h.close_connection = True
+            with contextlib.suppress(OSError):
+                h.connection.shutdown(socket.SHUT_RDWR)
+            return
+        h.wfile.write(payload)
+
+
+def _bearer(value: str | None) -> str | None:
+    if not value:
+        return None
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() in ("bearer", "token") and token.strip() else None
+
+
+def _window_of(lines: list[dict[str, Any]], last_day: date) -> tuple[str, str]:
+    first = lines[0]
+    start = first.get("report_start_day")
+    end = first.get("report_end_day")
+    if start and end:
+        return str(start), str(end)
+    return (last_day - timedelta(days=27)).isoformat(), last_day.isoformat()
+
+
+__all__ = [
+    "DEFAULT_TOKENS",
+    "FINE_GRAINED_TOKEN",
+    "MEMBER_TOKEN",
+    "NO_PERMISSION_TOKEN",
+    "NO_SCOPE_TOKEN",
+    "OWNER_TOKEN",
+    "FakeGitHub",
+    "RecordedRequest",
+    "TokenSpec",
+]

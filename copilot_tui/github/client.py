@@ -1,0 +1,796 @@
+"""Async client for the GitHub REST API: Copilot usage metrics reports, Copilot seats, and who the token is.
+
+It tries to be a careful API citizen (GitHub REST docs, "Rate limits for the REST API" and "Best practices for using
+the REST API"): every request has a timeout; connection errors and 5xx are retried with exponential backoff and
+jitter, bounded in count and in total time; primary rate limits (``x-ratelimit-remaining: 0`` until
+``x-ratelimit-reset``) and secondary ones (``retry-after``, else at least a minute, growing) are waited out when the
+wait is short enough, and the wait is announced through ``on_wait`` so a UI can count down; a known exhausted limit
+is waited out before the next request rather than spent on a refusal.
+
+The token goes to the API origin only. Report files come from signed links on another host (blob storage): they are
+fetched by a second HTTP client that has no token at all, streamed, with a size bound, a few at a time. A link that
+the download host refuses (403/404: expired) triggers one fresh request for links, not a loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, NoReturn, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+
+from copilot_tui import __version__
+from copilot_tui.github import hosts
+from copilot_tui.github.errors import (
+    FIRST_REPORT_DAY,
+    POLICY_WHERE_ENTERPRISE,
+    POLICY_WHERE_ORG,
+    BadCredentialsError,
+    DayOutOfRangeError,
+    DownloadError,
+    ForbiddenError,
+    GitHubError,
+    LinkExpiredError,
+    NetworkError,
+    NotFoundError,
+    RateLimitError,
+    ReportTooLargeError,
+    ResponseFormatError,
+    ServerError,
+)
+from copilot_tui.scope import Scope
+
+API_VERSION = "2026-03-10"
+"""The REST API version the Copilot usage metrics reports are documented under."""
+USER_AGENT = f"copilot-tui/{__version__}"
+
+ORG_REPORT_KINDS = ("organization-1-day", "organization-28-day", "users-1-day", "users-28-day", "user-teams-1-day")
+ENTERPRISE_REPORT_KINDS = ("enterprise-1-day", "enterprise-28-day", "users-1-day", "users-28-day", "user-teams-1-day")
+REVISION_WINDOW_DAYS = 3
+"""GitHub may deliver or revise the reports of the last 1 to 3 days late: those are worth fetching again."""
+
+OnWait = Callable[[float, str], None]
+OnProgress = Callable[[int, int, str], None]
+Sleep = Callable[[float], Awaitable[None]]
+T = TypeVar("T")
+
+_RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
+_SCOPE_IMPLIED_BY = {
+    "read:org": ("write:org", "admin:org"),
+    "read:enterprise": ("admin:enterprise",),
+    "manage_billing:copilot": (),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GitHubUser:
+    login: str
+    id: int
+    name: str | None
+    scopes: tuple[str, ...] | None
+    """The classic token's scopes from ``X-OAuth-Scopes``; None when GitHub sends no such header (fine-grained
+    personal access tokens, GitHub App tokens), whose permissions cannot be listed."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLinks:
+    download_links: tuple[str, ...]
+    report_day: date | None = None
+    report_start_day: date | None = None
+    report_end_day: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDownload:
+    """One report, every part downloaded: ``parts`` are ``(name, ndjson_bytes)`` in link order, ready for
+    ``copilot_tui.metrics.parse``."""
+
+    kind: str
+    scope: Scope
+    report_day: date | None
+    report_start_day: date | None
+    report_end_day: date | None
+    parts: list[tuple[str, bytes]]
+
+    @property
+    def size(self) -> int:
+        return sum(len(data) for _, data in self.parts)
+
+
+@dataclass(slots=True)
+class RateLimitStatus:
+    """The primary rate limit as the last API response told it (None until a response carried the headers)."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset_at: float | None = None
+    resource: str | None = None
+
+
+@dataclass(slots=True)
+class _Budget:
+    """Retries left for one logical request: transient failures and rate-limit waits are counted apart."""
+
+    started: float
+    failures: int = 0
+    rate_waits: int = 0
+    secondary_waits: int = 0
+
+
+class _Retry(Exception):
+    """Raised by one attempt to ask for another; ``error`` is what the caller gets when the budget is spent."""
+
+    def __init__(self, error: GitHubError, *, wait: float | None = None, rate_limit: bool = False) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.wait = wait
+        self.rate_limit = rate_limit
+
+
+class _LinkRefused(Exception):
+    """The download host refused a signed link (expired or unknown)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def report_path(scope: Scope, kind: str) -> str:
+    """The REST path of a report: ``/orgs/octo/copilot/metrics/reports/users-28-day/latest`` and the like."""
+    kinds = ORG_REPORT_KINDS if scope.kind == "org" else ENTERPRISE_REPORT_KINDS
+    if kind not in kinds:
+        raise ValueError(f"{kind!r} is not a report of an {scope.kind}: expected one of {', '.join(kinds)}")
+    suffix = "/latest" if kind.endswith("-28-day") else ""
+    return f"{scope.api_prefix}/copilot/metrics/reports/{kind}{suffix}"
+
+
+def is_daily_report(kind: str) -> bool:
+    return kind.endswith("-1-day")
+
+
+def earliest_report_day(today: date) -> date:
+    """Reports reach back to 2025-10-10 and at most one year (GitHub REST docs, Copilot usage metrics)."""
+    return max(FIRST_REPORT_DAY, today - timedelta(days=365))
+
+
+def report_may_change(day: date, today: date) -> bool:
+    """True for the days whose report may still arrive or be revised: fetch those again instead of trusting a copy."""
+    return (today - day).days <= REVISION_WINDOW_DAYS
+
+
+def _redact(url: str) -> str:
+    """A URL fit for a message: signed links lose their query (the signature) and any user info."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def _parse_day(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _scopes_header(resp: httpx.Response, name: str) -> tuple[str, ...] | None:
+    raw = resp.headers.get(name)
+    if raw is None:
+        return None
+    return tuple(s.strip() for s in raw.split(",") if s.strip())
+
+
+def _has_scope(token_scopes: Iterable[str], wanted: str) -> bool:
+    have = set(token_scopes)
+    return wanted in have or any(s in have for s in _SCOPE_IMPLIED_BY.get(wanted, ()))
+
+
+def _parse_retry_after(value: str, now: float) -> float | None:
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+async def _gather_or_cancel(coros: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
+    """Like ``gather``, but the first failure cancels the rest instead of leaving them running."""
+    tasks = [asyncio.ensure_future(c) for c in coros]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What a request was for, so an error can say it in the reader's terms."""
+
+    what: str
+    scope: Scope | None = None
+    day: date | None = None
+    kind: str | None = None
+    accepted_scopes: tuple[str, ...] = ()
+    fine_grained: str | None = None
+    role: str | None = None
+    policy: bool = False
+
+
+@dataclass
+class GitHubClient:
+    """One token, one API base URL. Use as ``async with GitHubClient(token, api_url=...) as gh:``.
+
+    The waits and bounds are parameters so tests (and impatient scripts) can shrink them; ``sleep`` and ``clock``
+    are injectable for the same reason.
+    """
+
+    token: str | None = field(repr=False)
+    api_url: str = hosts.DEFAULT_API_URL
+    on_wait: OnWait | None = None
+    timeout: float = 30.0
+    download_timeout: float = 120.0
+    max_retries: int = 4
+    backoff_base: float = 1.0
+    backoff_cap: float = 30.0
+    max_retry_time: float = 120.0
+    max_rate_limit_wait: float = 900.0
+    max_rate_limit_retries: int = 4
+    secondary_min_wait: float = 60.0
+    max_report_bytes: int = 2 * 1024**3
+    max_concurrent_downloads: int = 4
+    max_concurrent_requests: int = 8
+    per_page: int = 100
+    sleep: Sleep = asyncio.sleep
+    clock: Callable[[], float] = time.time
+    rng: random.Random = field(default_factory=random.Random)
+    rate_limit: RateLimitStatus = field(default_factory=RateLimitStatus)
+
+    def __post_init__(self) -> None:
+        self.api_url = self.api_url.rstrip("/")
+        self.hostname = urlsplit(self.api_url).netloc or self.api_url
+        self._blocked_until: float | None = None
+        self._api = httpx.AsyncClient(
+            headers={
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": API_VERSION,
+                "User-Agent": USER_AGENT,
+            },
+            timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)),
+            follow_redirects=True,
+        )
+        # No token on this one, ever: it only talks to download hosts.
+        self._downloads = httpx.AsyncClient(
+            headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
+            timeout=httpx.Timeout(self.download_timeout, connect=min(10.0, self.download_timeout)),
+            follow_redirects=True,
+        )
+        self._request_slots = asyncio.Semaphore(self.max_concurrent_requests)
+        self._download_slots = asyncio.Semaphore(self.max_concurrent_downloads)
+
+    @classmethod
+    def for_host(
+        cls, token: str | None, hostname: str | None = None, api_url: str | None = None, **kw: Any
+    ) -> GitHubClient:
+        return cls(token, api_url=hosts.resolve_api_url(hostname, api_url), **kw)
+
+    async def __aenter__(self) -> GitHubClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._api.aclose()
+        await self._downloads.aclose()
+
+    # ---- identity --------------------------------------------------------------------------------------------
+
+    async def get_user(self) -> GitHubUser:
+        resp, data = await self._get_json("/user", ctx=_Context(what="who the token belongs to"))
+        if not isinstance(data, dict) or "login" not in data:
+            raise ResponseFormatError(f"GitHub answered GET /user on {self.hostname} without a login.", url="/user")
+        return GitHubUser(
+            login=str(data["login"]),
+            id=int(data.get("id") or 0),
+            name=data.get("name"),
+            scopes=_scopes_header(resp, "x-oauth-scopes"),
+        )
+
+    async def list_user_orgs(self) -> list[str]:
+        """The logins of the organizations the token's account belongs to (that the token may list)."""
+        orgs = await self._paginate("/user/orgs", ctx=_Context(what="your organizations"))
+        return [str(o["login"]) for o in orgs if isinstance(o, dict) and "login" in o]
+
+    # ---- seats -----------------------------------------------------------------------------------------------
+
+    async def copilot_billing(self, org: str) -> dict[str, Any]:
+        """Seat breakdown and settings of an organization's Copilot subscription."""
+        scope = Scope("org", org)
+        _, data = await self._get_json(f"{scope.api_prefix}/copilot/billing", ctx=self._seats_context(scope))
+        if not isinstance(data, dict):
+            raise ResponseFormatError(f"GitHub answered the Copilot billing of {org} with no JSON object.")
+        return data
+
+    async def copilot_seats(self, org: str | Scope) -> list[dict[str, Any]]:
+        """Every Copilot seat (assignee, ``last_activity_at``, ``last_activity_editor``, ``plan_type``, ...),
+        all pages followed. An enterprise ``Scope`` lists the enterprise's seats."""
+        scope = org if isinstance(org, Scope) else Scope("org", org)
+        seats = await self._paginate(
+            f"{scope.api_prefix}/copilot/billing/seats", ctx=self._seats_context(scope), item_key="seats"
+        )
+        return [s for s in seats if isinstance(s, dict)]
+
+    def _seats_context(self, scope: Scope) -> _Context:
+        if scope.kind == "org":
+            return _Context(
+                what=f"the Copilot seats of the organization {scope.name}",
+                scope=scope,
+                accepted_scopes=("manage_billing:copilot", "read:org"),
+                fine_grained="'GitHub Copilot Business' organization permission (read)",
+                role="an organization owner",
+            )
+        return _Context(
+            what=f"the Copilot seats of the enterprise {scope.name}",
+            scope=scope,
+            accepted_scopes=("manage_billing:copilot", "read:enterprise"),
+            fine_grained=None,
+            role="an enterprise owner or billing manager",
+        )
+
+    # ---- reports ---------------------------------------------------------------------------------------------
+
+    async def report_links(self, scope: Scope, kind: str, day: date | None = None) -> ReportLinks | None:
+        """The signed links of one report, or None when GitHub has no data for it (204)."""
+        path = report_path(scope, kind)
+        if is_daily_report(kind) and day is None:
+            raise ValueError(f"the {kind} report needs a day")
+        params = {"day": day.isoformat()} if is_daily_report(kind) and day else None
+        ctx = self._report_context(scope, kind, day)
+        resp, data = await self._get_json(path, params=params, ctx=ctx, allow_no_content=True)
+        if resp.status_code == 204 or data is None:
+            return None
+        links = data.get("download_links") if isinstance(data, dict) else None
+        if not isinstance(links, list) or not all(isinstance(u, str) for u in links):
+            raise ResponseFormatError(f"GitHub answered {ctx.what} without a list of download_links.", url=path)
+        return ReportLinks(
+            download_links=tuple(links),
+            report_day=_parse_day(data.get("report_day")),
+            report_start_day=_parse_day(data.get("report_start_day")),
+            report_end_day=_parse_day(data.get("report_end_day")),
+        )
+
+    async def fetch_report(
+        self, scope: Scope, kind: str, day: date | None = None, on_progress: OnProgress | None = None
+    ) -> ReportDownload | None:
+        """Ask for a report's links and download every part; None when there is no data (204, no links, or only
+        empty files). A refused link gets one fresh request for links; a second refusal is a ``LinkExpiredError``."""
+        links = await self.report_links(scope, kind, day)
+        if links is None or not links.download_links:
+            return None
+        label = self._report_label(scope, kind, day, links)
+        try:
+            parts = await self._download_parts(links, label, on_progress)
+        except _LinkRefused:
+            links = await self.report_links(scope, kind, day)
+            if links is None or not links.download_links:
+                return None
+            try:
+                parts = await self._download_parts(links, label, on_progress)
+            except _LinkRefused as exc:
+                raise LinkExpiredError(
+                    f"The download host refused the links of {label} twice ({exc.status}), even freshly issued ones: "
+                    "check this machine's clock and try again.",
+                    status=exc.status,
+                ) from None
+        if not any(data.strip() for _, data in parts):
+            return None
+        return ReportDownload(kind, scope, links.report_day, links.report_start_day, links.report_end_day, parts)
+
+    def _report_label(self, scope: Scope, kind: str, day: date | None, links: ReportLinks) -> str:
+        if links.report_start_day and links.report_end_day:
+            when = f"{links.report_start_day}..{links.report_end_day}"
+        else:
+            when = str(links.report_day or day or "latest")
+        return f"{scope.name}/{kind}/{when}"
+
+    def _report_context(self, scope: Scope, kind: str, day: date | None) -> _Context:
+        when = f" for {day.isoformat()}" if day and is_daily_report(kind) else ""
+        of = f"the organization {scope.name}" if scope.kind == "org" else f"the enterprise {scope.name}"
+        if scope.kind == "org":
+            return _Context(
+                what=f"the Copilot usage metrics ({kind}) of {of}{when}",
+                scope=scope,
+                day=day if is_daily_report(kind) else None,
+                kind=kind,
+                accepted_scopes=("manage_billing:copilot", "read:org"),
+                fine_grained="'Organization Copilot metrics' permission (read)",
+                role="an organization owner or to hold the 'View Organization Copilot Metrics' permission",
+                policy=True,
+            )
+        return _Context(
+            what=f"the Copilot usage metrics ({kind}) of {of}{when}",
+            scope=scope,
+            day=day if is_daily_report(kind) else None,
+            kind=kind,
+            accepted_scopes=("manage_billing:copilot", "read:enterprise"),
+            fine_grained="'Enterprise Copilot metrics' permission (read)",
+            role="an enterprise owner or billing manager or to hold the 'View Enterprise Copilot Metrics' permission",
+            policy=True,
+        )
+
+    async def _download_parts(
+        self, links: ReportLinks, label: str, on_progress: OnProgress | None
+    ) -> list[tuple[str, bytes]]:
+        total = len(links.download_links)
+        done = 0
+        budget = [0]  # bytes so far, shared by the parts: the bound is per report
+
+        async def one(index: int, url: str) -> tuple[str, bytes]:
+            nonlocal done
+            name = f"{label}/part-{index + 1}-of-{total}.ndjson"
+            data = await self._download(url, name, budget)
+            done += 1
+            if on_progress is not None:
+                on_progress(done, total, label)
+            return name, data
+
+        return await _gather_or_cancel(one(i, url) for i, url in enumerate(links.download_links))
+
+    async def _download(self, url: str, name: str, budget: list[int]) -> bytes:
+        async def attempt() -> bytes:
+            try:
+                async with self._download_slots, self._downloads.stream("GET", url) as resp:
+                    if resp.status_code in (403, 404, 410):
+                        raise _LinkRefused(resp.status_code)
+                    if resp.status_code in _RETRYABLE_STATUS or resp.status_code == 429:
+                        raise _Retry(
+                            DownloadError(
+                                f"The download host answered {resp.status_code} for {name} "
+                                f"({_redact(url)}) after every retry; try again later.",
+                                status=resp.status_code,
+                                url=_redact(url),
+                            )
+                        )
+                    if resp.status_code != 200:
+                        raise DownloadError(
+                            f"The download host answered {resp.status_code} for {name} ({_redact(url)}).",
+                            status=resp.status_code,
+                            url=_redact(url),
+                        )
+                    declared = resp.headers.get("content-length")
+                    if declared and declared.isdigit() and budget[0] + int(declared) > self.max_report_bytes:
+                        raise self._too_large(name)
+                    chunks = bytearray()
+                    async for chunk in resp.aiter_bytes():
+                        chunks += chunk
+                        if budget[0] + len(chunks) > self.max_report_bytes:
+                            raise self._too_large(name)
+                    budget[0] += len(chunks)
+                    return bytes(chunks)
+            except httpx.TransportError as exc:
+                raise _Retry(
+                    DownloadError(
+                        f"Downloading {name} from {_redact(url)} failed after every retry "
+                        f"({type(exc).__name__}: {exc}); check the network and try again.",
+                        url=_redact(url),
+                    )
+                ) from exc
+
+        return await self._retrying(attempt)
+
+    def _too_large(self, name: str) -> ReportTooLargeError:
+        return ReportTooLargeError(
+            f"The report {name} is larger than the {self.max_report_bytes / 1024**2:.0f} MiB this client accepts; "
+            "raise max_report_bytes if that is expected."
+        )
+
+    # ---- the request machinery -------------------------------------------------------------------------------
+
+    async def _get_json(
+        self,
+        path_or_url: str,
+        *,
+        params: dict[str, str] | None = None,
+        ctx: _Context,
+        allow_no_content: bool = False,
+    ) -> tuple[httpx.Response, Any]:
+        resp = await self._api_request(path_or_url, params=params, ctx=ctx)
+        if resp.status_code == 204:
+            if allow_no_content:
+                return resp, None
+            raise ResponseFormatError(f"GitHub answered {ctx.what} with no content.", status=204)
+        try:
+            return resp, orjson.loads(resp.content)
+        except orjson.JSONDecodeError:
+            raise ResponseFormatError(
+                f"GitHub answered {ctx.what} with something that is not JSON "
+                f"({resp.headers.get('content-type', 'no content type')}): is --api-url the REST API base URL?",
+                status=resp.status_code,
+                url=_redact(str(resp.url)),
+            ) from None
+
+    async def _paginate(self, path: str, *, ctx: _Context, item_key: str | None = None) -> list[Any]:
+        """Every item of a paginated list, following ``Link: <...>; rel="next"`` on the API origin only."""
+        items: list[Any] = []
+        url: str | None = path
+        params: dict[str, str] | None = {"per_page": str(self.per_page)}
+        seen: set[str] = set()
+        while url is not None:
+            resp, data = await self._get_json(url, params=params, ctx=ctx)
+            page = data.get(item_key) if item_key and isinstance(data, dict) else data
+            if not isinstance(page, list):
+                raise ResponseFormatError(f"GitHub answered {ctx.what} without a list.", url=_redact(str(resp.url)))
+            items.extend(page)
+            nxt = resp.links.get("next", {}).get("url")
+            if nxt is None:
+                break
+            if not hosts.same_origin(nxt, self.api_url):
+                raise ResponseFormatError(
+                    f"GitHub's next page of {ctx.what} points to another host ({_redact(nxt)}); not following it "
+                    "with the token."
+                )
+            if nxt in seen:
+                raise ResponseFormatError(f"GitHub's pages of {ctx.what} loop back to {_redact(nxt)}.")
+            seen.add(nxt)
+            url, params = nxt, None
+        return items
+
+    async def _api_request(self, path_or_url: str, *, params: dict[str, str] | None, ctx: _Context) -> httpx.Response:
+        url = path_or_url if "://" in path_or_url else f"{self.api_url}{path_or_url}"
+        if not hosts.same_origin(url, self.api_url):
+            raise ValueError(f"refusing to send the token to {_redact(url)}: not the API host {self.api_url}")
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+        async def attempt() -> httpx.Response:
+            await self._wait_for_known_limit(ctx)
+            try:
+                async with self._request_slots:
+                    resp = await self._api.get(url, params=params, headers=headers)
+            except httpx.TransportError as exc:
+                raise _Retry(
+                    NetworkError(
+                        f"Could not reach {self.hostname} for {ctx.what} ({type(exc).__name__}"
+                        f"{': ' + str(exc) if str(exc) else ''}) after every retry: check the network, "
+                        "or --hostname / --api-url.",
+                        url=_redact(url),
+                    )
+                ) from exc
+            self._note_rate_limit(resp)
+            if resp.is_success:
+                return resp
+            self._raise_for(resp, ctx)
+
+        return await self._retrying(attempt)
+
+    async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        budget = _Budget(started=self.clock())
+        while True:
+            try:
+                return await attempt()
+            except _Retry as retry:
+                if retry.rate_limit:
+                    await self._rate_limit_wait(retry, budget)
+                else:
+                    await self._backoff(retry, budget)
+
+    async def _backoff(self, retry: _Retry, budget: _Budget) -> None:
+        budget.failures += 1
+        if budget.failures > self.max_retries:
+            raise retry.error from None
+        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (budget.failures - 1))
+        delay = ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+        if self.clock() - budget.started + delay > self.max_retry_time:
+            raise retry.error from None
+        await self._wait(delay, f"retrying after a failure ({budget.failures}/{self.max_retries})")
+
+    async def _rate_limit_wait(self, retry: _Retry, budget: _Budget) -> None:
+        budget.rate_waits += 1
+        if retry.wait is None:
+            budget.secondary_waits += 1
+            wait = self.secondary_min_wait * 2 ** (budget.secondary_waits - 1)
+        else:
+            wait = retry.wait
+        if wait > self.max_rate_limit_wait or budget.rate_waits > self.max_rate_limit_retries:
+            raise retry.error from None
+        kind = (
+            "secondary rate limit"
+            if isinstance(retry.error, RateLimitError) and retry.error.secondary
+            else "rate limit"
+        )
+        await self._wait(wait, f"GitHub {kind}: waiting before retrying")
+
+    async def _wait(self, seconds: float, reason: str) -> None:
+        if self.on_wait is not None:
+            self.on_wait(seconds, reason)
+        await self.sleep(seconds)
+
+    async def _wait_for_known_limit(self, ctx: _Context) -> None:
+        """Wait out a primary limit a previous response said is spent, instead of spending a request on a 403."""
+        until = self._blocked_until
+        if until is None:
+            return
+        wait = until - self.clock()
+        if wait <= 0:
+            self._blocked_until = None
+            return
+        if wait > self.max_rate_limit_wait:
+            raise self._rate_limit_error(ctx, reset_at=until, secondary=False)
+        self._blocked_until = None
+        await self._wait(wait, "GitHub rate limit: waiting for it to reset")
+
+    def _note_rate_limit(self, resp: httpx.Response) -> None:
+        h = resp.headers
+        if "x-ratelimit-remaining" not in h:
+            return
+        try:
+            self.rate_limit.remaining = int(h["x-ratelimit-remaining"])
+            self.rate_limit.limit = int(h.get("x-ratelimit-limit", "0")) or None
+            self.rate_limit.reset_at = float(h["x-ratelimit-reset"]) if "x-ratelimit-reset" in h else None
+        except ValueError:
+            return
+        self.rate_limit.resource = h.get("x-ratelimit-resource")
+        if self.rate_limit.remaining == 0 and self.rate_limit.reset_at is not None and resp.is_success:
+            self._blocked_until = self.rate_limit.reset_at + 1.0
+
+    def _rate_limit_error(self, ctx: _Context, *, reset_at: float | None, secondary: bool) -> RateLimitError:
+        which = "a secondary rate limit" if secondary else "its API rate limit"
+        if reset_at is not None:
+            when = time.strftime("%H:%M:%S", time.localtime(reset_at))
+            minutes = max(0.0, reset_at - self.clock()) / 60
+            tail = f"it resets at {when} (in {minutes:.0f} min); try again then."
+        else:
+            tail = "wait a few minutes and try again, with fewer requests at once."
+        return RateLimitError(
+            f"GitHub is holding back requests for {ctx.what} under {which}: {tail}",
+            reset_at=reset_at,
+            secondary=secondary,
+            status=429,
+        )
+
+    def _raise_for(self, resp: httpx.Response, ctx: _Context) -> NoReturn:
+        status = resp.status_code
+        try:
+            body = orjson.loads(resp.content) if resp.content else {}
+        except orjson.JSONDecodeError:
+            body = {}
+        api_message = str(body.get("message", "")) if isinstance(body, dict) else ""
+        doc_url = body.get("documentation_url") if isinstance(body, dict) else None
+        common: dict[str, Any] = {
+            "status": status,
+            "url": _redact(str(resp.request.url)),
+            "api_message": api_message or None,
+            "documentation_url": doc_url,
+            "request_id": resp.headers.get("x-github-request-id"),
+        }
+        said = f" (GitHub said: {api_message})" if api_message else ""
+
+        if status in (403, 429):
+            self._raise_if_rate_limited(resp, ctx, api_message)
+        if status in _RETRYABLE_STATUS:
+            raise _Retry(
+                ServerError(
+                    f"GitHub answered {status} for {ctx.what} after every retry{said}; it may be having trouble "
+                    "(www.githubstatus.com): try again later.",
+                    **common,
+                )
+            )
+        if status == 401:
+            raise BadCredentialsError(
+                f"GitHub refused the token for {ctx.what} (401{': ' + api_message if api_message else ''}): it is "
+                "wrong, expired or revoked. Create a new one and sign in again with 'copilot-tui auth login', or "
+                "set GH_TOKEN.",
+                **common,
+            )
+        if status == 403:
+            raise self._forbidden(resp, ctx, said, common)
+        if status == 404:
+            raise NotFoundError(self._not_found_message(ctx, said), **common)
+        if status in (400, 422) and ctx.day is not None:
+            today = date.fromtimestamp(self.clock())
+            raise DayOutOfRangeError(
+                f"GitHub has no report for {ctx.day.isoformat()}{said}: Copilot usage metrics reports exist from "
+                f"{FIRST_REPORT_DAY.isoformat()} on, reach back at most one year (today the earliest day is "
+                f"{earliest_report_day(today).isoformat()}) and end yesterday. Pick a day in that range.",
+                day=ctx.day,
+                **common,
+            )
+        raise GitHubError(f"GitHub answered {status} for {ctx.what}{said}.", **common)
+
+    def _raise_if_rate_limited(self, resp: httpx.Response, ctx: _Context, api_message: str) -> None:
+        h = resp.headers
+        lowered = api_message.lower()
+        reset_at: float | None = None
+        if "x-ratelimit-reset" in h:
+            try:
+                reset_at = float(h["x-ratelimit-reset"])
+            except ValueError:
+                reset_at = None
+        retry_after = h.get("retry-after")
+        secondary = "secondary rate limit" in lowered or (
+            retry_after is not None and h.get("x-ratelimit-remaining") != "0"
+        )
+        wait: float | None = None
+        if retry_after is not None:
+            wait = _parse_retry_after(retry_after, self.clock())
+            if wait is not None:
+                reset_at = self.clock() + wait
+        if wait is None and h.get("x-ratelimit-remaining") == "0" and reset_at is not None:
+            wait = max(0.0, reset_at - self.clock()) + 1.0
+        if wait is None:
+            if not (secondary or "rate limit" in lowered or resp.status_code == 429):
+                return
+            # No time given: at least a minute, growing with each refusal (see _rate_limit_wait).
+            secondary, reset_at = True, None
+        raise _Retry(self._rate_limit_error(ctx, reset_at=reset_at, secondary=secondary), wait=wait, rate_limit=True)
+
+    def _forbidden(self, resp: httpx.Response, ctx: _Context, said: str, common: dict[str, Any]) -> ForbiddenError:
+        token_scopes = _scopes_header(resp, "x-oauth-scopes")
+        accepted = _scopes_header(resp, "x-accepted-oauth-scopes") or ctx.accepted_scopes
+        accepted = tuple(s for s in accepted if s)
+        classic_need = " or ".join(f"'{s}'" for s in accepted) if accepted else "the right scope"
+        policy_where = POLICY_WHERE_ORG if ctx.scope is None or ctx.scope.kind == "org" else POLICY_WHERE_ENTERPRISE
+        role = f"your account needs to be {ctx.role}" if ctx.role else "your account may lack the role"
+
+        if token_scopes is not None and accepted and not any(_has_scope(token_scopes, s) for s in accepted):
+            have = ", ".join(token_scopes) or "none"
+            return ForbiddenError(
+                f"The token may not read {ctx.what}{said}: a classic token needs the {classic_need} scope (it has: "
+                f"{have}). Add one with 'gh auth refresh -s {accepted[-1]}' or create a new token, then sign in "
+                "again.",
+                cause="scope",
+                missing_scopes=accepted,
+                **common,
+            )
+        if token_scopes is not None:
+            cause_text = f"The token's scopes are fine, so either {role}"
+            if ctx.policy:
+                cause_text += f", or the 'Copilot usage metrics' policy is off: {policy_where}."
+            else:
+                cause_text += "."
+            return ForbiddenError(
+                f"GitHub refused access to {ctx.what} (403){said}. {cause_text}",
+                cause="role-or-policy" if ctx.policy else "role",
+                **common,
+            )
+        token_text = f"a classic token needs the {classic_need} scope"
+        if ctx.fine_grained:
+            token_text += f", a fine-grained token the {ctx.fine_grained}"
+        text = (
+            f"GitHub refused access to {ctx.what} (403){said}. Either the token lacks access ({token_text}; and {role})"
+        )
+        if ctx.policy:
+            text += f", or the 'Copilot usage metrics' policy is off: {policy_where}."
+        else:
+            text += "."
+        return ForbiddenError(text, cause="unknown", **common)
+
+    def _not_found_message(self, ctx: _Context, said: str) -> str:
+        scope = ctx.scope
+        if scope is None:
+            return f"GitHub found nothing for {ctx.what} on {self.hostname} (404){said}."
+        if scope.kind == "org":
+            return (
+                f"GitHub found no organization '{scope.name}' on {self.hostname} that this token can see (404){said}: "
+                "check the name (--org) and that the token's account is a member of it."
+            )
+        return (
+            f"GitHub found no enterprise '{scope.name}' on {self.hostname} that this token can see (404){said}: "
+            "check the slug (--enterprise) and that the token's account is an owner or billing manager of it."
+        )

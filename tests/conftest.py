@@ -1,0 +1,68 @@
+"""Shared fixtures: the fake GitHub, started once per test session on free ports of 127.0.0.1.
+
+``fakehub`` is a started ``copilot_tui.fakehub.FakeGitHub`` serving the demo dataset (the same orgs as ``--demo``:
+``octo-garage`` ~40 users, ``octo-labs`` ~400, ``octo-corp`` ~4000, in the enterprise ``octo-enterprise``), its
+``today`` the day after the demo's last day, each report split into 2 files. Each test gets it with no faults, an
+empty request log and the default settings; a test may change settings (``parts_per_report``, ``set_policy``, ...)
+and switch faults on (``fakehub.faults.server_errors(2)``, ...): they are reset after it.
+
+Point a client at ``fakehub.api_url`` (the CLI: ``--api-url`` or ``COPILOT_TUI_API_URL``). Downloads are served on
+another port, ``fakehub.download_url``; ``fakehub.requests`` logs every request (server, method, path, query,
+headers, status).
+
+Test tokens (``copilot_tui.fakehub``; fakes, safe to write anywhere):
+
+==========================  =======================  ====================================================
+token                       account                  what it can do
+==========================  =======================  ====================================================
+``ghp_fake_owner``          octocat (id 1)           classic; scopes manage_billing:copilot, read:org,
+                                                     read:enterprise; owner of every org and the enterprise:
+                                                     reads everything
+``github_pat_fake_fine``    fine-grained-fan (2)     fine-grained (no X-OAuth-Scopes): Copilot metrics and
+                                                     Copilot Business read permissions, owner everywhere
+``ghp_fake_noscope``        repo-only (3)            classic with only ``repo``: 403 (missing scope)
+``ghp_fake_member``         plain-member (4)         classic, read:org / read:enterprise, but a plain member:
+                                                     403 (role) on reports and seats
+``github_pat_fake_noperm``  no-permission (5)        fine-grained without the permissions: 403
+anything else               --                       401 Bad credentials
+==========================  =======================  ====================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
+
+
+@pytest.fixture(scope="session")
+def _fakehub_session() -> Iterator[FakeGitHub]:
+    from copilot_tui.metrics.demo import DemoDataset
+
+    hub = FakeGitHub(DemoDataset(), parts_per_report=2).start()
+    try:
+        yield hub
+    finally:
+        hub.stop()
+
+
+@pytest.fixture
+def fakehub(_fakehub_session: FakeGitHub) -> Iterator[FakeGitHub]:
+    _fakehub_session.reset()
+    try:
+        yield _fakehub_session
+    finally:
+        _fakehub_session.reset()
+
+
+@pytest.fixture
+def fakehub_env(fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
+    """The fake GitHub, with the environment pointing the app at it: ``COPILOT_TUI_API_URL`` and the owner's
+    ``GH_TOKEN`` (other token variables cleared)."""
+    for name in ("GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COPILOT_TUI_API_URL", fakehub.api_url)
+    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    return fakehub
