@@ -409,3 +409,22 @@ async def test_idle_warm_up_fills_the_sort_cache_without_moving_anything() -> No
         for column in COLUMNS:
             table.sort_by(column.key, reverse=False)
             assert shown(table) == expected_order(rows, column.key, False)
+
+
+async def test_rows_given_before_mount_render_and_sort() -> None:
+    rows = make_people(50)
+
+    class EarlyApp(App[None]):
+        def compose(self) -> ComposeResult:
+            table = UserTable(COLUMNS, sort_column="loc", warm_up=False)
+            table.set_rows(rows)
+            yield table
+
+    app = EarlyApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        table = app.query_one(UserTable)
+        await pilot.pause()
+        assert table.status == "50 users"
+        first = rows[expected_order(rows, "loc", True)[0]]
+        assert first.login in screen_lines(table)[1]
+        assert f"{first.loc:,}" in screen_lines(table)[1]

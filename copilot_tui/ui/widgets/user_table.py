@@ -212,7 +212,7 @@ class UserTable(ScrollView, can_focus=True):
             return self.table
 
     class StatusChanged(Message):
-        """The number of rows shown, the sort or the filter changed."""
+        """`status` changed: rows were loaded or the filter changed how many are shown."""
 
         def __init__(self, table: UserTable, status: str, shown: int, total: int) -> None:
             super().__init__()
@@ -384,11 +384,11 @@ class UserTable(ScrollView, can_focus=True):
         self._orders = {}
         self._lower = {}
         self._cursor_row = self._anchor_row = None
-        if keep_ids:
-            ids = self._values(self._id_key) if self._id_key else []
-            where = {value: index for index, value in enumerate(ids) if value in keep_ids}
-            self._cursor_row = where.get(keep_ids[0])
-            self._anchor_row = where.get(keep_ids[1])
+        wanted = [value for value in keep_ids if value is not None]
+        if wanted and self._id_key is not None:
+            ids = self._values(self._id_key)
+            where = {value: index for index, value in enumerate(ids) if value in wanted}
+            self._cursor_row, self._anchor_row = (None if value is None else where.get(value) for value in keep_ids)
         self._rebuild_view(incremental=False)
         self._schedule_warm_up()
 
