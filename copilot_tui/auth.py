@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from copilot_tui.github.errors import RateLimitError
+from copilot_tui.github.errors import GitHubError, RateLimitError
 from copilot_tui.scope import Scope
 
 log = logging.getLogger(__name__)
@@ -385,12 +385,20 @@ def token_from_gh(hostname: str | None = None, *, timeout: float = 15.0) -> str:
 # --- checking a token against the API ---------------------------------------------------------------------------
 
 
+class _Identity(Protocol):
+    @property
+    def login(self) -> str: ...
+
+    @property
+    def scopes(self) -> tuple[str, ...] | None: ...
+
+
 class IdentityClient(Protocol):
-    """What :func:`check_token` needs of the GitHub client (``copilot_tui.github.GitHubClient`` has it)."""
+    """What :func:`check_token` needs of the GitHub client (``copilot_tui.github.client.GitHubClient`` has it)."""
 
-    async def get_user(self) -> Any: ...
+    async def get_user(self) -> _Identity: ...
 
-    async def list_user_orgs(self) -> Any: ...
+    async def list_user_orgs(self) -> list[str]: ...
 
     async def report_links(self, scope: Scope, kind: str, day: Any = None) -> Any: ...
 
@@ -432,7 +440,9 @@ class TokenCheck:
     readable: tuple[str, ...]
     """The scopes (``octo`` or ``octo-ent (enterprise)``) whose metrics answered; at most one, the probe stops there."""
     problems: tuple[str, ...]
-    """One sentence per scope that refused, from the client's typed errors."""
+    """One ``"octo: sentence"`` per scope that refused, the sentence from the client's typed errors."""
+    refused: tuple[str, ...] = ()
+    """The scopes that refused, in the order tried."""
     checked_enterprise: bool = False
 
     @property
@@ -467,8 +477,7 @@ class TokenCheck:
         """The check as a few lines for ``auth login`` / ``auth status`` and the sign-in screen."""
         out = [f"Logged in as: {self.login}"]
         if self.fine_grained:
-            out.append("Token: fine-grained or GitHub App token (GitHub lists no scopes for it)")
-            out.append(f"Needed: {self.needs}")
+            out.append("Token type: fine-grained or GitHub App token (GitHub lists no scopes for it)")
         else:
             out.append(f"Token scopes: {', '.join(self.scopes or ()) or '(none)'}")
             if self.missing:
@@ -478,10 +487,15 @@ class TokenCheck:
         if self.readable:
             out.append(f"Copilot metrics: readable for {self.readable[0]}")
         elif self.problems:
+            # The reasons differ little from one org to the next: the first in full, the others by name.
             out.append("Copilot metrics: not readable")
-            out.extend(f"  {p}" for p in self.problems)
+            out.append(f"  {self.problems[0]}")
+            if len(self.refused) > 1:
+                out.append(f"  Also refused: {', '.join(self.refused[1:])}")
         else:
             out.append("Copilot metrics: not checked (the token sees no organization; name one with --org)")
+        if self.fine_grained and not self.readable:
+            out.append(f"Needed: {self.needs}")
         return out
 
 
@@ -501,9 +515,8 @@ async def check_token(
     (204), means the token may read it.
     """
     user = await client.get_user()
-    login = str(_field(user, "login"))
-    raw_scopes = _field(user, "scopes")
-    scopes = None if raw_scopes is None else tuple(s for s in raw_scopes if s)
+    login = user.login
+    scopes = None if user.scopes is None else tuple(s for s in user.scopes if s)
     visible = tuple(str(o) for o in await client.list_user_orgs())
     log.info("token for %s checked: %d scopes listed, %d orgs visible", login, len(scopes or ()), len(visible))
 
@@ -512,11 +525,13 @@ async def check_token(
         candidates.append(Scope("enterprise", enterprise))
     candidates += [Scope("org", o) for o in dict.fromkeys([*(orgs or ()), *visible])]
     readable: list[str] = []
+    refused: list[Scope] = []
     problems: list[str] = []
     for scope in candidates[: max(0, max_probes)]:
         try:
             await client.report_links(scope, f"{scope.totals_kind}-28-day")
-        except Exception as exc:  # the client's typed errors carry the sentence to show
+        except GitHubError as exc:
+            refused.append(scope)
             problems.append(f"{scope}: {exc}")
             if isinstance(exc, RateLimitError):
                 break
@@ -530,9 +545,6 @@ async def check_token(
         orgs=visible,
         readable=tuple(readable),
         problems=tuple(problems),
+        refused=tuple(str(r) for r in refused),
         checked_enterprise=bool(enterprise),
     )
-
-
-def _field(obj: Any, name: str) -> Any:
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
