@@ -1,0 +1,116 @@
+"""``copilot-tui cache info`` / ``cache clear`` over a store filled through the store's own API."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from copilot_tui import cli
+from copilot_tui.scope import Scope
+from copilot_tui.store import Store, damaged_files, store_root
+
+LABS = Scope("org", "Octo-Labs")
+GARAGE = Scope("org", "octo-garage")
+ENT = Scope("enterprise", "octo-enterprise")
+FIRST = date(2026, 2, 1)
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("COPILOT_TUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("COPILOT_TUI_API_URL", raising=False)
+    return tmp_path / "data"
+
+
+def fill(host: str, scope: Scope, days: int, *, quiet: int = 0) -> None:
+    with Store(host, store_root()) as store:
+        for i in range(days):
+            store.put_report(scope, "users-1-day", FIRST + timedelta(days=i), [("p", b'{"user_login": "x"}\n' * 50)])
+        for i in range(quiet):
+            store.put_no_data(scope, "users-1-day", FIRST + timedelta(days=days + i))
+
+
+def scopes_on(host: str) -> list[Scope]:
+    with Store(host, store_root()) as store:
+        return store.scopes()
+
+
+def test_info_on_an_empty_store_says_how_to_fill_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["cache", "info"]) == 0
+    out = capsys.readouterr().out
+    assert str(store_root()) in out
+    assert "Nothing stored yet" in out
+
+
+def test_info_lists_hosts_scopes_and_day_ranges(capsys: pytest.CaptureFixture[str]) -> None:
+    fill("github.com", LABS, 10, quiet=2)
+    fill("github.com", ENT, 3)
+    fill("acme.ghe.com", GARAGE, 1)
+    assert cli.main(["cache", "info"]) == 0
+    out = capsys.readouterr().out
+    assert "github.com" in out and "acme.ghe.com" in out
+    assert "Octo-Labs" in out and "octo-enterprise (enterprise)" in out
+    last_labs = FIRST + timedelta(days=11)
+    assert f"{FIRST} .. {last_labs}  12 days, 2 without data" in out
+    assert "Total:" in out
+
+
+def test_info_for_one_host(capsys: pytest.CaptureFixture[str]) -> None:
+    fill("github.com", LABS, 1)
+    fill("acme.ghe.com", GARAGE, 1)
+    assert cli.main(["cache", "info", "--hostname", "acme.ghe.com"]) == 0
+    out = capsys.readouterr().out
+    assert "octo-garage" in out and "Octo-Labs" not in out
+
+
+def test_clear_one_org_keeps_the_rest(capsys: pytest.CaptureFixture[str]) -> None:
+    fill("github.com", LABS, 2)
+    fill("github.com", GARAGE, 2)
+    fill("acme.ghe.com", LABS, 2)
+    assert cli.main(["cache", "clear", "--org", "octo-labs"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Cleared") == 2 and "Freed" in out
+    assert scopes_on("github.com") == [GARAGE]
+    assert scopes_on("acme.ghe.com") == []
+
+
+def test_clear_one_org_on_one_host(capsys: pytest.CaptureFixture[str]) -> None:
+    fill("github.com", LABS, 2)
+    fill("acme.ghe.com", LABS, 2)
+    assert cli.main(["cache", "clear", "--org", "octo-labs", "--hostname", "acme.ghe.com"]) == 0
+    assert scopes_on("github.com") == [LABS]
+    assert scopes_on("acme.ghe.com") == []
+
+
+def test_clear_everything_including_damaged_files(capsys: pytest.CaptureFixture[str]) -> None:
+    fill("github.com", LABS, 2)
+    fill("github.com", ENT, 2)
+    broken = store_root() / "github.com" / "org--broken.sqlite3"
+    broken.write_bytes(b"not a database" * 300)
+    with Store("github.com", store_root()) as store:
+        store.held(Scope("org", "broken"))
+    assert damaged_files()
+    assert cli.main(["cache", "info"]) == 0
+    assert "Damaged files moved aside" in capsys.readouterr().out
+
+    assert cli.main(["cache", "clear"]) == 0
+    out = capsys.readouterr().out
+    assert "Removed damaged file" in out
+    assert scopes_on("github.com") == []
+    assert damaged_files() == []
+    assert cli.main(["cache", "clear"]) == 0
+    assert "already empty" in capsys.readouterr().out
+
+
+def test_clear_an_org_that_is_not_held(capsys: pytest.CaptureFixture[str]) -> None:
+    fill("github.com", LABS, 1)
+    assert cli.main(["cache", "clear", "--enterprise", "nobody"]) == 0
+    assert "holds nothing for nobody (enterprise)" in capsys.readouterr().out
+    assert scopes_on("github.com") == [LABS]
+
+
+def test_cache_without_an_action(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["cache"]) == 2
+    assert "info" in capsys.readouterr().err
