@@ -173,7 +173,6 @@ async def measure_size(count: int, with_datatable: bool) -> dict[str, float]:
     app = BenchApp()
     async with app.run_test(size=SCREEN) as pilot:
         table = app.query_one(TimedTable)
-        sortable = [column.key for column in table.columns if column.sortable and column.key != "user_login"]
         await pilot.pause()
 
         async def timed(action: Callable[[], object]) -> float:
@@ -221,9 +220,16 @@ async def measure_size(count: int, with_datatable: bool) -> dict[str, float]:
             note("scroll_end_ms", await timed(table.action_cursor_last))
 
             table.set_rows(users)
-            steps = [floor_ms(partial(table.ascending_order, key)) for key in sortable]
+            steps = []
+            while True:
+                start = time.perf_counter()
+                more = table.warm_up_step()
+                steps.append((time.perf_counter() - start) * 1000)
+                if not more:
+                    break
             note("warm_up_total_ms", sum(steps))
             note("warm_up_step_ms", max(steps))
+            note("warm_up_steps", len(steps))
             await pilot.pause()
 
         for name, values in samples.items():
@@ -295,7 +301,7 @@ LINES = (
     Line("scroll one page (mean of 10)", "scroll_page_ms", "ms", TARGET_SCROLL_MS, None, ""),
     Line("jump to last row", "scroll_end_ms", "ms", TARGET_SCROLL_MS, None, ""),
     Line("idle warm-up: longest step (a key may wait)", "warm_up_step_ms", "ms", TARGET_SORT_MS, None, ""),
-    Line("idle warm-up: all 12 other columns", "warm_up_total_ms", "ms", None, None, ""),
+    Line("idle warm-up: work for all 12 other columns", "warm_up_total_ms", "ms", None, None, ""),
     Line("peak RSS (process)", "peak_rss_mb", "MB", None, "data_rss_mb", "rows only"),
     Line("RSS of the table over the rows", "table_rss_mb", "MB", TARGET_TABLE_RSS_MB, None, ""),
 )
@@ -362,6 +368,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     if missed:
         print("Targets missed:\n  " + "\n  ".join(missed))
+        busy = [figures for figures in results if figures["floor_sort_ms"] >= TARGET_SORT_MS]
+        if busy:
+            print(
+                "  (the bare sorted() floor alone was over the sort target at "
+                + ", ".join(f"{int(figures['rows']):,}" for figures in busy)
+                + " rows: this machine was busy or is slower than the one the targets were set on)"
+            )
     else:
         print("All targets met.")
     return 1 if args.check and missed else 0

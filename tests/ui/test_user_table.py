@@ -428,3 +428,49 @@ async def test_rows_given_before_mount_render_and_sort() -> None:
         first = rows[expected_order(rows, "loc", True)[0]]
         assert first.login in screen_lines(table)[1]
         assert f"{first.loc:,}" in screen_lines(table)[1]
+
+
+async def test_warm_up_in_slices_gives_the_orders_of_a_plain_sort(monkeypatch: Any) -> None:
+    from copilot_tui.ui.widgets import user_table
+
+    monkeypatch.setattr(user_table, "WARM_UP_SLICE", 37)
+    rows = make_people(500, seed=9)
+    app = TableApp(rows, sort_column="login")
+    async with app.run_test(size=(100, 20)) as pilot:
+        table = app.query_one(UserTable)
+        steps = 0
+        while table.warm_up_step():
+            steps += 1
+            if steps == 20:
+                table.sort_by("days", reverse=False)
+                assert shown(table) == expected_order(rows, "days", False)
+        assert steps > 2 * len(COLUMNS)
+        assert table.cached_orders == {column.key for column in COLUMNS}
+        for column in COLUMNS:
+            for reverse in (False, True):
+                table.sort_by(column.key, reverse=reverse)
+                await pilot.pause()
+                assert shown(table) == expected_order(rows, column.key, reverse), (column.key, reverse)
+
+
+async def test_values_of_mixed_types_sort_by_their_text(monkeypatch: Any) -> None:
+    from copilot_tui.ui.widgets import user_table
+
+    monkeypatch.setattr(user_table, "WARM_UP_SLICE", 7)
+    rows = [
+        {**{c.key: None for c in COLUMNS}, "login": f"u{n}", "ide": [3, "b", 1.5, None, "a"][n % 5]} for n in range(40)
+    ]
+    present = [index for index, row in enumerate(rows) if row["ide"] is not None]
+    want = sorted(present, key=lambda index: str(rows[index]["ide"])) + [
+        index for index, row in enumerate(rows) if row["ide"] is None
+    ]
+    for warm in (False, True):
+        app = TableApp(rows)
+        async with app.run_test(size=(100, 20)) as pilot:
+            table = app.query_one(UserTable)
+            if warm:
+                while table.warm_up_step():
+                    pass
+            table.sort_by("ide", reverse=False)
+            await pilot.pause()
+            assert shown(table) == want

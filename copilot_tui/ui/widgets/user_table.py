@@ -48,7 +48,9 @@ ELLIPSIS = "…"
 CELL_GAP = 1
 """Blank cells before each column."""
 WARM_UP_DELAY = 0.5
-WARM_UP_STEP = 0.05
+WARM_UP_STEP = 0.02
+WARM_UP_SLICE = 25_000
+"""Rows sorted per warm-up step: ~5-10 ms of work, so a key pressed meanwhile waits no longer than that."""
 
 
 def format_value(value: Any) -> str:
@@ -126,6 +128,60 @@ def _lowercase(values: Sequence[Any]) -> list[str]:
         return list(map(str.lower, values))
     except TypeError:
         return ["" if value is None else str(value).lower() for value in values]
+
+
+class _OrderInProgress:
+    """One column's ascending order, computable in slices: the idle warm-up sorts a slice of rows per step, and a
+    last `sorted` over those sorted runs merges them (Timsort merges k runs in about n*log2(k) comparisons, a
+    quarter of a full sort at 8 runs), so no single step holds the event loop for a whole sort."""
+
+    def __init__(self, key: str, keys: Sequence[Any], present: Sequence[int], missing: list[int]) -> None:
+        self.key = key
+        self.keys = keys
+        self.present = present
+        """Rows with a value, in data order; `missing` are those without, sorted last."""
+        self.missing = missing
+        self.runs: list[int] = []
+        """The rows sorted so far: sorted slices, one after another (one sorted run once `merged`)."""
+        self.merged = False
+
+    @property
+    def sliced(self) -> bool:
+        """Every row is in a sorted run: only the merge is left."""
+        return self.merged or len(self.runs) >= len(self.present)
+
+    def sort_slice(self, size: int) -> None:
+        if not self.sliced:
+            self._extend(self.present[len(self.runs) : len(self.runs) + size])
+
+    def finish(self) -> tuple[array[int], int]:
+        if not self.merged:
+            if not self.runs:
+                self.runs = self._sorted(self.present)
+            else:
+                self._extend(self.present[len(self.runs) :])
+                if not self.merged:
+                    self.runs = self._sorted(self.runs)
+            self.merged = True
+        order = array("i", self.runs)
+        order.extend(self.missing)
+        return order, len(self.missing)
+
+    def _extend(self, rows: Sequence[int]) -> None:
+        ordered = self._sorted(rows)
+        if not self.merged:
+            self.runs.extend(ordered)
+
+    def _sorted(self, rows: Sequence[int]) -> list[int]:
+        try:
+            return sorted(rows, key=self.keys.__getitem__)
+        except TypeError:
+            # Values that do not compare (mixed types): everything by its text, in one go.
+            text = [str(value) for value in self.keys]
+            self.keys = text
+            self.runs = sorted(self.present, key=text.__getitem__)
+            self.merged = True
+            return self.runs
 
 
 class UserTable(ScrollView, can_focus=True):
@@ -252,9 +308,9 @@ class UserTable(ScrollView, can_focus=True):
             sort_reverse: Initial direction; the column's `descending_first` when not given.
             noun: What a row is, for `status`.
             empty_text: Shown when the filter matches nothing.
-            warm_up: Sort the columns on screen ahead of time, one per idle moment after rows arrive, so that `s`
-                and header clicks find their order cached (each first sort of a column costs ~50-100 ms at 200k
-                rows; this spends that while nobody waits).
+            warm_up: Sort the columns on screen ahead of time, in short steps after rows arrive, so that `s` and
+                header clicks find their order cached (a first sort of a column costs ~50-100 ms at 200k rows;
+                this spends that while nobody waits, in steps of ~10-25 ms so a key pressed meanwhile is not held).
         """
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         if not columns:
@@ -281,6 +337,8 @@ class UserTable(ScrollView, can_focus=True):
         self._orders: dict[str, tuple[array[int], int]] = {}
         """Per column: row indices in ascending order with the rows whose value is None at the end, and how many
         of those there are."""
+        self._pending: _OrderInProgress | None = None
+        """The column the idle warm-up is sorting, slice by slice."""
         self._lower: dict[str, list[str]] = {}
 
         self._sort_key: str | None = sort_column
@@ -382,6 +440,7 @@ class UserTable(ScrollView, can_focus=True):
                 keep_ids.append(None if row is None else self._cell(self._id_key, row))
         self._rows, self._arrays, self._count, self._cell = rows, arrays, count, cell
         self._orders = {}
+        self._pending = None
         self._lower = {}
         self._cursor_row = self._anchor_row = None
         wanted = [value for value in keep_ids if value is not None]
@@ -403,17 +462,29 @@ class UserTable(ScrollView, can_focus=True):
             self._warm_timer = self.set_timer(delay, self._warm_next)
 
     def _warm_next(self) -> None:
-        """Sort one more column on screen, next in the `s` cycle first; then wait for the next idle moment."""
         self._warm_timer = None
+        if self.warm_up_step():
+            self._schedule_warm_up(WARM_UP_STEP)
+
+    def warm_up_step(self) -> bool:
+        """One short step of sorting the columns on screen ahead of time (the next one in the `s` cycle first):
+        start a column, sort a slice of its rows, or merge its slices. False when there is nothing left to do."""
+        pending = self._pending
+        if pending is not None and pending.key not in self._orders:
+            if not pending.sliced:
+                pending.sort_slice(WARM_UP_SLICE)
+            else:
+                self.ascending_order(pending.key)
+            return True
         keys = self._cycle_keys()
         if self._sort_key in keys:
             start = keys.index(self._sort_key) + 1
             keys = keys[start:] + keys[:start]
         for key in keys:
             if key not in self._orders:
-                self.ascending_order(key)
-                self._schedule_warm_up(WARM_UP_STEP)
-                return
+                self._pending = self._start_order(key)
+                return True
+        return False
 
     def _values(self, key: str) -> Sequence[Any]:
         """All values of one column, in data order."""
@@ -438,14 +509,16 @@ class UserTable(ScrollView, can_focus=True):
         """Row indices sorted ascending by column `key` (None values last) and the number of None values.
 
         Computed once per column and data (a pure-Python sort: ~50-100 ms at 200k rows on a 2-core machine),
-        then cached.
+        then cached. A column the idle warm-up has started is finished from where it got to.
         """
         cached = self._orders.get(key)
         if cached is None:
-            cached = self._orders[key] = self._compute_order(key)
+            pending = self._pending if self._pending is not None and self._pending.key == key else None
+            self._pending = None
+            cached = self._orders[key] = (pending or self._start_order(key)).finish()
         return cached
 
-    def _compute_order(self, key: str) -> tuple[array[int], int]:
+    def _start_order(self, key: str) -> _OrderInProgress:
         column = self._by_key[key]
         values = self._values(key)
         count = len(values)
@@ -462,13 +535,7 @@ class UserTable(ScrollView, can_focus=True):
             )
         elif present and isinstance(values[present[0]], str):
             keys = self._lowercase_column(key) if key == self._filter_key else _lowercase(values)
-        try:
-            order = sorted(present, key=keys.__getitem__)
-        except TypeError:
-            text = [str(value) for value in keys]
-            order = sorted(present, key=text.__getitem__)
-        order.extend(missing)
-        return array("i", order), len(missing)
+        return _OrderInProgress(key, keys, present, missing)
 
     def _lowercase_column(self, key: str) -> list[str]:
         lower = self._lower.get(key)
