@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from copilot_tui.github import hosts
 from copilot_tui.github.errors import GitHubError, RateLimitError
 from copilot_tui.scope import Scope
 
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 SERVICE = "copilot-tui"
 """The keyring service name; the username of each entry is the host (``github.com``, ``octo.ghe.com``)."""
 
-DEFAULT_HOST = "github.com"
+DEFAULT_HOST = hosts.DEFAULT_HOST
 TIMEOUT_ENV = "COPILOT_TUI_KEYRING_TIMEOUT"
 DEFAULT_TIMEOUT = 10.0
 """Seconds one keyring call may take. A healthy Secret Service answers in milliseconds; the first call also picks the
@@ -92,12 +93,7 @@ def normalize_hostname(hostname: str | None) -> str:
     ``None`` or an empty string mean github.com. ``api.github.com`` and ``https://github.com/`` are github.com;
     ``api.octo.ghe.com`` is ``octo.ghe.com``.
     """
-    host = (hostname or "").strip().lower()
-    if "://" in host:
-        host = host.split("://", 1)[1]
-    host = host.split("/", 1)[0]
-    if not host:
-        return DEFAULT_HOST
+    host = hosts.normalize_hostname(hostname).split("/", 1)[0] or DEFAULT_HOST
     if host == DEFAULT_HOST or host.endswith("." + DEFAULT_HOST):
         return DEFAULT_HOST
     if host.endswith(".ghe.com"):
