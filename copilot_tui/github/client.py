@@ -207,7 +207,7 @@ def _parse_retry_after(value: str, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
-async def _gather_or_cancel(coros: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
+async def gather_or_cancel(coros: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
     """Like ``gather``, but the first failure cancels the rest instead of leaving them running."""
     tasks = [asyncio.ensure_future(c) for c in coros]
     try:
@@ -377,11 +377,19 @@ class GitHubClient:
         )
 
     async def fetch_report(
-        self, scope: Scope, kind: str, day: date | None = None, on_progress: OnProgress | None = None
+        self,
+        scope: Scope,
+        kind: str,
+        day: date | None = None,
+        on_progress: OnProgress | None = None,
+        *,
+        links: ReportLinks | None = None,
     ) -> ReportDownload | None:
         """Ask for a report's links and download every part; None when there is no data (204, no links, or only
-        empty files). A refused link gets one fresh request for links; a second refusal is a ``LinkExpiredError``."""
-        links = await self.report_links(scope, kind, day)
+        empty files). A refused link gets one fresh request for links; a second refusal is a ``LinkExpiredError``.
+        ``links`` just got from ``report_links`` are used instead of asking again."""
+        if links is None:
+            links = await self.report_links(scope, kind, day)
         if links is None or not links.download_links:
             return None
         label = self._report_label(scope, kind, day, links)
@@ -451,7 +459,7 @@ class GitHubClient:
                 on_progress(done, total, label)
             return name, data
 
-        return await _gather_or_cancel(one(i, url) for i, url in enumerate(links.download_links))
+        return await gather_or_cancel(one(i, url) for i, url in enumerate(links.download_links))
 
     async def _download(self, url: str, name: str, budget: list[int]) -> bytes:
         async def attempt() -> bytes:

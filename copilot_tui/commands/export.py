@@ -1,0 +1,318 @@
+"""``copilot-tui export``: the numbers of an organization or enterprise over a period, as JSON or CSV, no TUI.
+
+It fetches like the app (the users report through the GitHub client, parsed by ``copilot_tui.metrics.parse``,
+summed by ``copilot_tui.metrics.derive``) and prints to stdout, so scripts get the same numbers the screens show.
+The period is the latest 28-day report by default; a period inside that report's window is cut from it (one
+request), any other period is fetched day by day (``users-1-day``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TextIO
+
+import orjson
+
+from copilot_tui.scope import Scope
+
+WHATS = ("users", "totals", "features")
+MAX_DAYS = 366
+DAY_FETCHES_AT_ONCE = 4
+FLAGS = ("used_agent", "used_chat", "used_cli")
+
+
+class ExportError(Exception):
+    """Something the user can fix; the message says what. ``code`` is the exit code: 2 for a wrong command line."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if not 1 <= value <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"--last takes 1 to {MAX_DAYS} days")
+    return value
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    from copilot_tui.cli import add_source_options
+
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "export",
+        help="print an org's or enterprise's numbers over a period as JSON or CSV",
+        description=(
+            "Print the Copilot usage numbers of an organization or enterprise over a period, without the dashboard: "
+            "per user, in total, or per feature. Counters keep the API's own names (code_generation_activity_count, "
+            "loc_added_sum, ...) summed over the period. Errors go to stderr with a non-zero exit code."
+        ),
+        epilog=(
+            "examples:\n"
+            "  copilot-tui export --org octo --format csv --what users > users.csv\n"
+            "  copilot-tui export --enterprise octo-ent --since 2026-01-01 --until 2026-01-31\n"
+            "  copilot-tui export --demo --what features"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_source_options(p)
+    period = p.add_argument_group("period (default: the latest 28-day report)")
+    period.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="first day of the period")
+    period.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="last day (default: the latest day reported)")
+    period.add_argument("--last", type=_days, metavar="N", help="the N days ending with the latest day reported")
+    out = p.add_argument_group("output")
+    out.add_argument("--format", choices=("json", "csv"), default="json", help="json (default) or csv")
+    out.add_argument(
+        "--what",
+        choices=WHATS,
+        default=None,
+        help="which table: users, totals or features (json default: all three; csv default: users)",
+    )
+    return p
+
+
+# ---- the document ------------------------------------------------------------------------------------------------
+
+
+def build_document(scope: Scope, period: Any, rows: Sequence[Any]) -> dict[str, Any]:
+    """The export as plain JSON values: ``scope``, ``period``, ``totals``, ``users`` and ``features``.
+
+    Counters are the API's fields summed over the period; a user's ``used_*`` is true if true on any day, and
+    ``days_active`` counts the days the users report has a row for them (GitHub writes rows only for active days).
+    Users come sorted by login (case-insensitive), features busiest first (generations plus interactions, then by
+    name), as ``copilot_tui.metrics.derive`` orders them.
+    """
+    from copilot_tui.metrics.derive import add_activity, breakdown, summarize_users, zero_activity
+    from copilot_tui.metrics.model import ACTIVITY_FIELDS
+
+    in_period = [r for r in rows if r.day in period]
+    summaries = summarize_users(in_period, period)
+    users = [
+        {
+            "user_login": s.user_login,
+            "user_id": s.user_id,
+            "days_active": s.days_active,
+            "last_active_day": s.last_active_day.isoformat() if s.last_active_day else None,
+            **{flag: s.flag(flag) for flag in FLAGS},
+            **{name: s.activity[name] for name in ACTIVITY_FIELDS},
+            "ai_credits_used": round(s.ai_credits_used, 4),
+        }
+        for s in summaries
+    ]
+    seen: dict[tuple[int, date], Any] = {}
+    for row in in_period:
+        seen[(row.user_id, row.day)] = row
+    activity = zero_activity()
+    for row in seen.values():
+        add_activity(activity, row.activity)
+    totals: dict[str, Any] = {
+        "active_users": len(summaries),
+        "days_with_data": len({day for _, day in seen}),
+        **activity,
+        "ai_credits_used": round(sum(s.ai_credits_used for s in summaries), 4),
+        **{f"users_{flag}": sum(1 for s in summaries if s.flag(flag)) for flag in FLAGS},
+    }
+    features = [
+        {"feature": b.name, "users": b.users, **{name: b.activity[name] for name in ACTIVITY_FIELDS}}
+        for b in breakdown(in_period, period, "feature")
+    ]
+    return {
+        "scope": {"kind": scope.kind, "name": scope.name},
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "totals": totals,
+        "users": users,
+        "features": features,
+    }
+
+
+def write_json(doc: dict[str, Any], what: str | None, out: TextIO) -> None:
+    if what is not None:
+        doc = {"scope": doc["scope"], "period": doc["period"], what: doc[what]}
+    out.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def write_csv(doc: dict[str, Any], what: str | None, out: TextIO) -> None:
+    what = what or "users"
+    table: list[dict[str, Any]]
+    if what == "totals":
+        table = [{"scope": doc["scope"]["name"], "start": doc["period"]["start"], "end": doc["period"]["end"]}]
+        table[0].update(doc["totals"])
+    else:
+        table = doc[what]
+    buffer = io.StringIO()
+    if table:
+        writer = csv.DictWriter(buffer, fieldnames=list(table[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in table:
+            writer.writerow({k: _csv_value(v) for k, v in row.items()})
+    out.write(buffer.getvalue())
+
+
+def _csv_value(value: Any) -> Any:
+    return "true" if value is True else "false" if value is False else "" if value is None else value
+
+
+# ---- fetching ----------------------------------------------------------------------------------------------------
+
+
+def _scope(args: argparse.Namespace, demo_default: str | None = None) -> Scope:
+    if args.enterprise:
+        return Scope("enterprise", args.enterprise)
+    if args.org:
+        return Scope("org", args.org)
+    if demo_default:
+        return Scope("org", demo_default)
+    raise ExportError("name what to export with --org ORG or --enterprise ENT.")
+
+
+def _period(args: argparse.Namespace, latest: date) -> Any:
+    from copilot_tui.metrics.derive import Period
+
+    if args.last is not None and (args.since or args.until):
+        raise ExportError("give either --last N or --since/--until, not both.")
+    if args.since or args.until:
+        until = args.until or latest
+        since = args.since or until - timedelta(days=27)
+        if since > until:
+            raise ExportError(f"--since {since} is after --until {until}.")
+        if (until - since).days + 1 > MAX_DAYS:
+            raise ExportError(f"the period is longer than {MAX_DAYS} days; GitHub keeps reports for one year.")
+        return Period(since, until)
+    return Period.last(args.last or 28, latest)
+
+
+def _parse(parts: list[tuple[str, bytes]]) -> tuple[list[Any], list[Any]]:
+    from copilot_tui.metrics.parse import parse_users_report
+
+    report = parse_users_report(parts)
+    return list(report.rows), list(report.problems)
+
+
+def _demo(args: argparse.Namespace) -> tuple[Scope, Any, list[Any], list[Any]]:
+    from copilot_tui.metrics.demo import default_dataset
+
+    dataset = default_dataset()
+    scope = _scope(args, demo_default=dataset.orgs[0].login)
+    if scope.kind == "org" and dataset.org(scope.name) is None:
+        names = ", ".join(o.login for o in dataset.orgs)
+        raise ExportError(f"the demo has no organization '{scope.name}'; it has {names}.")
+    if scope.kind == "enterprise" and scope.name != dataset.enterprise:
+        raise ExportError(f"the demo's enterprise is '{dataset.enterprise}', not '{scope.name}'.")
+    period = _period(args, dataset.last_day)
+    parts = []
+    for day in period.each_day():
+        lines = dataset.report_lines(scope.kind, scope.name, "users-1-day", day) or []
+        parts.append((f"demo/{scope.name}/users-1-day/{day}", b"".join(orjson.dumps(x) + b"\n" for x in lines)))
+    rows, problems = _parse(parts)
+    return scope, period, rows, problems
+
+
+async def _live(args: argparse.Namespace, token: str) -> tuple[Scope, Any, list[Any], list[Any]]:
+    from copilot_tui.github.client import GitHubClient, earliest_report_day
+    from copilot_tui.github.errors import FIRST_REPORT_DAY
+    from copilot_tui.github.hosts import resolve_api_url
+
+    scope = _scope(args)
+
+    def waiting(seconds: float, reason: str) -> None:
+        print(f"copilot-tui export: {reason}: waiting {seconds:.0f} s", file=sys.stderr, flush=True)
+
+    async with GitHubClient(token, api_url=resolve_api_url(args.hostname, args.api_url), on_wait=waiting) as client:
+        window = await client.report_links(scope, "users-28-day")
+        yesterday = datetime.now(UTC).date() - timedelta(days=1)
+        latest = window.report_end_day if window and window.report_end_day else yesterday
+        period = _period(args, latest)
+        earliest = earliest_report_day(datetime.now(UTC).date())
+        if period.start < earliest:
+            raise ExportError(
+                f"the period starts on {period.start}, but Copilot usage metrics reports exist from "
+                f"{FIRST_REPORT_DAY} on and reach back at most one year: the earliest day today is {earliest}."
+            )
+        start = window.report_start_day if window else None
+        if window is not None and start is not None and start <= period.start and period.end <= latest:
+            report = await client.fetch_report(scope, "users-28-day", links=window)
+            parts = report.parts if report else []
+        else:
+            parts = await _fetch_days(client, scope, period.each_day())
+    rows, problems = _parse(parts)
+    return scope, period, rows, problems
+
+
+async def _fetch_days(client: Any, scope: Scope, days: list[date]) -> list[tuple[str, bytes]]:
+    from copilot_tui.github.client import gather_or_cancel
+
+    slots = asyncio.Semaphore(DAY_FETCHES_AT_ONCE)
+
+    async def one(day: date) -> list[tuple[str, bytes]]:
+        async with slots:
+            report = await client.fetch_report(scope, "users-1-day", day)
+        return report.parts if report else []
+
+    found = await gather_or_cancel(one(day) for day in days)
+    return [part for parts in found for part in parts]
+
+
+def _token(hostname: str | None) -> str | None:
+    try:
+        from copilot_tui.auth import resolve_token
+    except ImportError:
+        import os
+
+        return os.environ.get("GH_TOKEN") or os.environ.get("GITHUB_TOKEN") or None
+    resolved = resolve_token(hostname)
+    return resolved.token if resolved else None
+
+
+def run(args: argparse.Namespace) -> int:
+    from copilot_tui.github.errors import GitHubError
+
+    try:
+        if args.demo:
+            scope, period, rows, problems = _demo(args)
+        else:
+            if args.offline:
+                raise ExportError("export fetches from GitHub; use --demo for the demo data.")
+            _scope(args)
+            token = _token(args.hostname)
+            if token is None:
+                host = args.hostname or "github.com"
+                raise ExportError(f"no GitHub token for {host}: set GH_TOKEN or run 'copilot-tui auth login'.", 1)
+            scope, period, rows, problems = asyncio.run(_live(args, token))
+    except (ExportError, GitHubError) as exc:
+        print(f"copilot-tui export: {exc}", file=sys.stderr)
+        return exc.code if isinstance(exc, ExportError) else 1
+    except KeyboardInterrupt:
+        print("copilot-tui export: interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        from copilot_tui.auth import KeyringUnavailableError
+
+        if isinstance(exc, KeyringUnavailableError):
+            print(f"copilot-tui export: {exc}", file=sys.stderr)
+            return 1
+        raise
+    if problems:
+        first = "; ".join(str(p) for p in problems[:3])
+        print(
+            f"copilot-tui export: warning: skipped {len(problems)} unreadable report line(s): {first}",
+            file=sys.stderr,
+        )
+    doc = build_document(scope, period, rows)
+    (write_csv if args.format == "csv" else write_json)(doc, args.what, sys.stdout)
+    return 0
