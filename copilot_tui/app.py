@@ -12,6 +12,8 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -83,7 +85,10 @@ class CopilotApp(App[None]):
         config_error: ConfigError | None = None,
         source: Any = None,
         client_factory: Callable[[str], Any] | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        """``source``, ``client_factory`` and ``clock`` are for tests: a fixed source, a client with shrunk waits,
+        and a "now" matching the fake GitHub's calendar."""
         super().__init__()
         self.options = options
         self.config = config or Config()
@@ -92,6 +97,7 @@ class CopilotApp(App[None]):
         self.hostname = options.hostname or self.config.hostname
         self._given_source = source
         self._client_factory = client_factory
+        self._clock = clock
         self.client: Any = None
         self.token_source: str | None = None
         self.session: Session | None = None
@@ -143,7 +149,7 @@ class CopilotApp(App[None]):
         elif self.mode == "demo":
             self._open(sources.DemoSource())
         elif self.mode == "offline":
-            self._open(sources.OfflineSource(self._store()))
+            self._open(sources.OfflineSource(self._store(), **self._clock_arg()))
         else:
             await self._start_live()
 
@@ -165,7 +171,10 @@ class CopilotApp(App[None]):
         from copilot_tui import source as sources
 
         self.client = self.make_client(token)
-        self._open(sources.LiveSource(self.client, self._store()))
+        self._open(sources.LiveSource(self.client, self._store(), **self._clock_arg()))
+
+    def _clock_arg(self) -> dict[str, Any]:
+        return {"clock": self._clock} if self._clock is not None else {}
 
     def _open(self, source: Any) -> None:
         session = Session(source=source, mode=self.mode, remember_scope=self._remember_scope)
@@ -336,6 +345,14 @@ class CopilotApp(App[None]):
         self.push_screen(HelpScreen(self.help_sections(), notes))
 
 
+def load_config_or_error(path: Path) -> tuple[Config, ConfigError | None]:
+    """The settings to run with, and the problem that made the app fall back to defaults (shown on screen)."""
+    try:
+        return load_config(path), None
+    except ConfigError as exc:
+        return Config(path=path), exc
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Entry point of ``copilot-tui`` with no subcommand (called from ``commands/launch.py``)."""
     logging.basicConfig(
@@ -343,12 +360,7 @@ def run_app(args: argparse.Namespace) -> int:
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    config_error: ConfigError | None = None
-    try:
-        config = load_config(locations.config_file())
-    except ConfigError as exc:
-        config_error = exc
-        config = Config(path=exc.path)
+    config, config_error = load_config_or_error(locations.config_file())
     app = CopilotApp(LaunchOptions.from_args(args), config=config, config_error=config_error)
     app.run()
     return app.return_code or 0

@@ -68,6 +68,9 @@ def parse_config(text: str, path: Path) -> Config:
         message = str(exc)
         match = _TOML_POSITION.search(message)
         line = int(match.group(1)) if match else None
+        if line is None and "(at end of document)" in message:
+            line = text.count("\n") + (0 if text.endswith("\n") else 1)
+            message = message.replace("(at end of document)", "at the end of the file")
         problem = _TOML_POSITION.sub("", message).strip()
         raise ConfigError(path, line, f"not valid TOML: {problem}") from None
 

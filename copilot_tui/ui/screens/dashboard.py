@@ -199,21 +199,28 @@ class DashboardScreen(Screen[None]):
             self._wait_timer = None
 
     async def _show_snapshot(self, snapshot: Any) -> None:
-        """Paint a snapshot: the previous period comes from what the source already holds, never a new fetch."""
+        """Paint a snapshot at once, then add the changes against the previous period when the source holds it.
+
+        The previous period comes from what the source already has (``cached``), never from a new fetch; it can
+        take a while for a big org, so the numbers do not wait for their comparison.
+        """
         source = self.session.source
-        previous = None
+        view = await asyncio.to_thread(build_view, snapshot, None)
+        self.snapshot = snapshot
+        self._apply(view)
         try:
+            held = await source.held_range(snapshot.scope)
+            self.held_days = (held[1] - held[0]).days + 1 if held else snapshot.days
             previous = await source.cached(
                 snapshot.scope, days=snapshot.days, until=snapshot.first_day - timedelta(days=1)
             )
-            held = await source.held_range(snapshot.scope)
         except Exception as exc:  # a comparison is a bonus: its failure must not hide the data
             log.warning("previous period of %s unavailable: %s", snapshot.scope, exc)
-            held = None
-        view = await asyncio.to_thread(build_view, snapshot, previous)
-        self.snapshot = snapshot
-        self.held_days = (held[1] - held[0]).days + 1 if held else snapshot.days
-        self._apply(view)
+            return
+        if previous is not None and self.snapshot is snapshot:
+            compared = await asyncio.to_thread(build_view, snapshot, previous)
+            if self.snapshot is snapshot:
+                self._apply(compared)
 
     def _apply(self, view: DashboardView) -> None:
         self.view = view

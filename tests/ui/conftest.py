@@ -1,0 +1,120 @@
+"""Fixtures for the app's Pilot tests: private config/data/log dirs, demo and fake-GitHub apps, and a wait helper."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import keyring.core
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+from textual.pilot import Pilot
+
+from copilot_tui.app import CopilotApp, LaunchOptions
+from copilot_tui.ui.screens.dashboard import DashboardScreen
+
+TOKEN_VARS = ("GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN")
+
+
+@pytest.fixture(autouse=True)
+def app_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Every test gets its own config, data and log dirs: the real home is never read or written."""
+    dirs = {}
+    for name in ("CONFIG", "DATA", "LOG"):
+        path = tmp_path / name.lower()
+        monkeypatch.setenv(f"COPILOT_TUI_{name}_DIR", str(path))
+        dirs[name.lower()] = path
+    monkeypatch.delenv("COPILOT_TUI_API_URL", raising=False)
+    return dirs
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = -1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError("No such password!")
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
+    backend = MemoryKeyring()
+    monkeypatch.setattr(keyring.core, "_keyring_backend", backend)
+    for name in TOKEN_VARS:
+        monkeypatch.delenv(name, raising=False)
+    return backend
+
+
+def demo_app(**options: Any) -> CopilotApp:
+    return CopilotApp(LaunchOptions(demo=True, **options))
+
+
+def fake_clock(fakehub: Any) -> Callable[[], datetime]:
+    """Noon of the fake GitHub's today, so "yesterday" is the demo's last day."""
+    now = datetime.combine(fakehub.today, time(12), tzinfo=UTC)
+    return lambda: now
+
+
+def live_app(fakehub: Any, sleep: Any = None, **options: Any) -> CopilotApp:
+    from copilot_tui.github.client import GitHubClient
+
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    def client(token: str) -> GitHubClient:
+        return GitHubClient(token, api_url=fakehub.api_url, sleep=sleep or no_sleep)
+
+    return CopilotApp(
+        LaunchOptions(api_url=fakehub.api_url, **options), client_factory=client, clock=fake_clock(fakehub)
+    )
+
+
+def dashboard(app: CopilotApp) -> DashboardScreen:
+    found = app._dashboard()
+    assert found is not None, f"no dashboard on the screen stack: {app.screen_stack}"
+    return found
+
+
+async def settle(pilot: Pilot[Any], *, view: bool = True, tries: int = 600) -> None:
+    """Wait until no worker runs (and, with ``view``, a dashboard shows data): the app is at rest."""
+    app = pilot.app
+    for _ in range(tries):
+        await pilot.pause(0.02)
+        busy = any(w.is_running for w in app.workers)
+        if busy:
+            continue
+        if not view:
+            return
+        found = app._dashboard()  # type: ignore[attr-defined]
+        if found is not None and found.view is not None:
+            await pilot.pause(0.05)
+            if not any(w.is_running for w in app.workers):
+                return
+    raise AssertionError("the app did not settle")
+
+
+def notifications(app: CopilotApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+@pytest.fixture
+def no_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in TOKEN_VARS:
+        monkeypatch.delenv(name, raising=False)
+    yield
+
+
+__all__ = ["dashboard", "demo_app", "live_app", "notifications", "settle", "timedelta"]

@@ -1,0 +1,334 @@
+"""Every key and flow of the dashboard, driven with Pilot on the built-in demo data."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, TabbedContent
+
+from copilot_tui.metrics.derive import Period, summarize_users
+from copilot_tui.metrics.demo import DemoDataset
+from copilot_tui.scope import Scope
+from copilot_tui.source import DemoSource
+from copilot_tui.ui.screens.help import HelpScreen, described
+from copilot_tui.ui.screens.org_picker import OrgPickerScreen
+from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
+from copilot_tui.ui.screens.user_detail import UserDetailScreen
+from copilot_tui.ui.widgets.status import StatusBar
+from copilot_tui.ui.widgets.users import UsersTable
+from tests.ui.conftest import dashboard, demo_app, notifications, settle
+
+GARAGE = Scope("org", "octo-garage")
+LABS = Scope("org", "octo-labs")
+
+
+async def expected_logins(scope: Scope, days: int) -> list[str]:
+    snap = await DemoSource().load(scope, days=days)
+    return sorted(u.user_login for u in summarize_users(snap.user_rows, Period(snap.first_day, snap.last_day)))
+
+
+def table(app) -> UsersTable:  # type: ignore[no-untyped-def]
+    return dashboard(app).query_one(UsersTable)
+
+
+def shown_logins(t: UsersTable) -> list[str]:
+    return [t.row_at(i).user_login for i in t.shown_indices]
+
+
+async def test_demo_opens_the_first_org_with_every_user_of_the_period() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dash = dashboard(app)
+        assert dash.scope == GARAGE
+        assert dash.view is not None and dash.view.period.days == 28
+        assert sorted(shown_logins(table(app))) == await expected_logins(GARAGE, 28)
+        assert str(GARAGE) in dash.query_one(StatusBar).what
+        assert dash.activity == "demo data"
+
+
+async def test_org_flag_opens_that_org() -> None:
+    app = demo_app(org="octo-labs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert dashboard(app).view.scope == LABS  # type: ignore[union-attr]
+
+
+async def test_s_cycles_the_sort_column_and_shift_s_flips_the_order() -> None:
+    app = demo_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        t = table(app)
+        first_key = t.sort_column
+        await pilot.press("s")
+        assert t.sort_column != first_key
+        key = t.sort_column
+        rows = [t.row_at(i) for i in t.shown_indices]
+        values = [getattr(r, key) for r in rows if getattr(r, key) is not None]
+        order = [v.lower() if isinstance(v, str) else v for v in values]
+        assert order == sorted(order, reverse=t.sort_reverse)
+        before = t.sort_reverse
+        await pilot.press("S")
+        assert t.sort_reverse is not before
+        flipped = [getattr(t.row_at(i), key) for i in t.shown_indices]
+        flipped = [v.lower() if isinstance(v, str) else v for v in flipped if v is not None]
+        assert flipped == sorted(flipped, reverse=t.sort_reverse)
+
+
+async def test_slash_filters_by_login_as_you_type_and_escape_clears() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        t = table(app)
+        everyone = shown_logins(t)
+        needle = everyone[0][:3]
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*needle)
+        shown = shown_logins(t)
+        assert shown == [login for login in shown if needle in login.lower()]
+        assert set(shown) == {login for login in everyone if needle in login.lower()}
+        await pilot.press("escape")
+        assert app.focused is t
+        assert sorted(shown_logins(t)) == sorted(everyone)
+
+
+async def test_enter_opens_the_user_and_escape_returns_with_sort_filter_and_cursor_intact() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        t = table(app)
+        await pilot.press("s", "s", "S")
+        await pilot.press("slash", "a", "enter")
+        await pilot.press("down", "down")
+        sort, reverse, needle, cursor = t.sort_column, t.sort_reverse, t.filter_text, t.cursor_position
+        picked = t.row_at(t.cursor_index)  # type: ignore[arg-type]
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, UserDetailScreen)
+        assert app.screen.user.user_login == picked.user_login
+        assert all(r.user_id == picked.user_id for r in app.screen.rows)
+        assert len(app.screen.rows) == picked.days_active
+        await pilot.press("escape")
+        assert app.screen is dashboard(app)
+        assert (t.sort_column, t.sort_reverse, t.filter_text, t.cursor_position) == (sort, reverse, needle, cursor)
+        assert t.row_at(t.cursor_index).user_login == picked.user_login  # type: ignore[arg-type]
+        assert app.focused is t
+
+
+async def test_org_picker_filters_as_you_type_and_opens_the_choice() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        assert isinstance(app.screen, OrgPickerScreen)
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == len(await DemoSource().scopes())
+        await pilot.press(*"labs")
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == ["octo-labs"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert dashboard(app).view.scope == LABS  # type: ignore[union-attr]
+        assert sorted(shown_logins(table(app))) == await expected_logins(LABS, 28)
+
+
+async def test_escape_leaves_the_org_picker_without_switching() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o", "l", "escape")
+        assert app.screen is dashboard(app)
+        assert dashboard(app).scope == GARAGE
+
+
+async def test_brackets_step_through_the_orgs() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        scopes = await DemoSource().scopes()
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert dashboard(app).view.scope == scopes[1]  # type: ignore[union-attr]
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert dashboard(app).view.scope == scopes[0]  # type: ignore[union-attr]
+
+
+async def test_number_keys_pick_7_14_and_28_days() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, days in (("1", 7), ("2", 14), ("3", 28)):
+            await pilot.press(key)
+            await settle(pilot)
+            view = dashboard(app).view
+            assert view is not None and view.period.days == days
+            assert view.period.end == DemoDataset().last_day
+            assert sorted(u.user_login for u in view.users) == await expected_logins(GARAGE, days)
+
+
+async def test_period_picker_offers_longer_ranges_the_data_holds() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        assert isinstance(app.screen, PeriodPickerScreen)
+        held = DemoDataset().days
+        assert app.screen.choices[:3] == [7, 14, 28]
+        assert max(app.screen.choices) == held
+        assert all(d <= held for d in app.screen.choices)
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert dashboard(app).view.period.days == held  # type: ignore[union-attr]
+
+
+async def test_previous_period_comparison_appears_only_when_the_data_covers_it() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert dashboard(app).view.previous_totals is not None  # type: ignore[union-attr]
+        await pilot.press("p", "end", "enter")
+        await settle(pilot)
+        assert dashboard(app).view.previous_totals is None  # type: ignore[union-attr]
+
+
+async def test_tab_keys_switch_panes() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tabs = dashboard(app).query_one(TabbedContent)
+        for key, pane in (("a", "tab-adoption"), ("b", "tab-breakdowns"), ("u", "tab-users")):
+            await pilot.press(key)
+            await pilot.pause(0.05)
+            assert tabs.active == pane
+
+
+async def test_m_switches_the_sparklines_between_users_and_activity() -> None:
+    from copilot_tui.ui.widgets.adoption import AdoptionPane
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = dashboard(app).query_one(AdoptionPane)
+        assert pane.metric == "users"
+        await pilot.press("a", "m")
+        assert pane.metric == "activity"
+
+
+async def test_help_lists_every_key_of_every_screen() -> None:
+    app = demo_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        listed = {text for _, bindings in app.screen.sections for _, text in described(bindings)}
+        for cls in (type(dashboard(app)), UsersTable, UserDetailScreen, OrgPickerScreen, type(app)):
+            for _, text in described(cls.BINDINGS):
+                assert text in listed, f"{cls.__name__}: {text!r} missing from help"
+        await pilot.press("question_mark")
+        assert app.screen is dashboard(app)
+
+
+async def test_command_palette_runs_our_commands() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Period: last 7 days")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert dashboard(app).view.period.days == 7  # type: ignore[union-attr]
+
+
+async def test_command_palette_opens_a_user_by_login() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        login = max(dashboard(app).view.users, key=lambda u: len(u.user_login)).user_login  # type: ignore[union-attr]
+        await pilot.press("ctrl+p")
+        await pilot.press(*f"Open user {login}")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, UserDetailScreen)
+        assert app.screen.user.user_login == login
+
+
+async def test_e_exports_the_users_of_the_period(app_dirs: dict[str, Path]) -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        files = list((app_dirs["data"] / "exports").glob("*.csv"))
+        assert len(files) == 1
+        with files[0].open() as fh:
+            rows = list(csv.DictReader(fh))
+        assert sorted(r["login"] for r in rows) == await expected_logins(GARAGE, 28)
+        assert any(str(files[0]) in n for n in notifications(app))
+
+
+async def test_the_last_org_opens_next_time(app_dirs: dict[str, Path]) -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        opened = dashboard(app).scope
+    assert opened != GARAGE
+    state = json.loads((app_dirs["data"] / "state.json").read_text())
+    assert state["demo_scope"] == opened.name  # type: ignore[union-attr]
+    again = demo_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert dashboard(again).view.scope == opened  # type: ignore[union-attr]
+
+
+async def test_a_broken_config_file_is_named_with_its_line() -> None:
+    from copilot_tui import locations
+    from copilot_tui.app import CopilotApp, LaunchOptions, load_config_or_error
+
+    path = locations.config_file()
+    path.write_text('hostname = "github.com"\norgs = ["a", \n', encoding="utf-8")
+    config, error = load_config_or_error(path)
+    app = CopilotApp(LaunchOptions(demo=True), config=config, config_error=error)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = " ".join(notifications(app))
+        assert str(path) in shown
+        assert "line 2" in shown or "line 3" in shown
+
+
+async def test_a_picked_theme_is_remembered(app_dirs: dict[str, Path]) -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await pilot.pause()
+    assert json.loads((app_dirs["data"] / "state.json").read_text())["theme"] == "nord"
+    again = demo_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert again.theme == "nord"
+
+
+async def test_sign_out_in_demo_mode_says_there_is_nothing_to_sign_out_of() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.run_action("sign_out")
+        await pilot.pause(0.1)
+        assert any("nothing to sign out" in n for n in notifications(app))
+        assert app.screen is dashboard(app)
+
+
+async def test_q_quits() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
