@@ -8,8 +8,8 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, TabbedContent
 
-from copilot_tui.metrics.derive import Period, summarize_users
 from copilot_tui.metrics.demo import DemoDataset
+from copilot_tui.metrics.derive import Period, summarize_users
 from copilot_tui.scope import Scope
 from copilot_tui.source import DemoSource
 from copilot_tui.ui.screens.help import HelpScreen, described
