@@ -287,9 +287,10 @@ class OfflineSource(_StoreBacked):
     ) -> Snapshot:
         snap = await self.cached(scope, days=days, until=until)
         if snap is None:
+            notices = " ".join(self.store.take_notices())
             raise NotHeldError(
                 f"The local store holds no data for {scope}; run without --offline (or 'copilot-tui sync') to "
-                "download it first."
+                f"download it first.{' ' + notices if notices else ''}"
             )
         return snap
 

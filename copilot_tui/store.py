@@ -199,10 +199,13 @@ class _ScopeDb:
             self._conn = self._connect()
             self._migrate(self._conn)
             self._conn.execute("SELECT count(*) FROM reports").fetchone()
+        except OSError as exc:
+            self.close()
+            raise StoreError(f"Cannot create the local store {self.path}: {exc.strerror or exc}.") from exc
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
                 self.close()
-                raise StoreError(f"Cannot open the local store {self.path}: {exc}.") from exc
+                raise self._unusable(exc) from exc
             message = self._move_aside(exc)
             self._notify(message)
             self._conn = self._connect()
@@ -279,8 +282,19 @@ class _ScopeDb:
                 yield self._conn
             except sqlite3.DatabaseError as exc:
                 if not _is_corruption(exc):
-                    raise
+                    raise self._unusable(exc) from exc
                 self._damaged(exc)
+
+    def _unusable(self, exc: Exception) -> StoreError:
+        hint = ""
+        text = str(exc).lower()
+        if "full" in text:
+            hint = " The disk is full: free some space, or clear old data with 'copilot-tui cache clear'."
+        elif "locked" in text or "busy" in text:
+            hint = " Another copilot-tui is busy with it; try again when it is done."
+        elif "readonly" in text or "permission" in text:
+            hint = " Check that you may write to it."
+        return StoreError(f"Cannot use the local store {self.path}: {exc}.{hint}")
 
     def _damaged(self, exc: Exception) -> NoReturn:
         with self._lock:
@@ -364,20 +378,21 @@ class _ScopeDb:
         damage: sqlite3.DatabaseError | None = None
         try:
             conn.execute("BEGIN")
-            rows: list[tuple[int, str, str, str]] = []
+            rows: list[tuple[int, str, int, str, str]] = []
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i : i + 500]
+                marks = ",".join("?" * len(chunk))
                 rows += conn.execute(
-                    f"SELECT rowid, day, name, codec FROM parts WHERE kind = ? AND day IN ({','.join('?' * len(chunk))})",
+                    f"SELECT rowid, day, seq, name, codec FROM parts WHERE kind = ? AND day IN ({marks})",
                     [kind, *chunk],
                 ).fetchall()
-            rows.sort(key=lambda r: (r[1], r[0]))
-            for rowid, _day, name, codec in rows:
+            rows.sort(key=lambda r: (r[1], r[2]))
+            for rowid, _day, _seq, name, codec in rows:
                 yield name, self._guarded_chunks(conn, rowid, codec)
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
-                raise
+                raise self._unusable(exc) from exc
             damage = exc
         finally:
             conn.close()
@@ -389,7 +404,7 @@ class _ScopeDb:
             yield from _blob_chunks(conn, rowid, codec)
         except (sqlite3.DatabaseError, zlib.error) as exc:
             if isinstance(exc, sqlite3.DatabaseError) and not _is_corruption(exc):
-                raise
+                raise self._unusable(exc) from exc
             conn.close()
             self._damaged(exc)
 
@@ -472,7 +487,7 @@ class Store:
         self.host = _safe(host)
         self.root = root if root is not None else store_root()
         self.dir = self.root / self.host
-        self._dbs: dict[Scope, _ScopeDb] = {}
+        self._dbs: dict[Path, _ScopeDb] = {}
         self._lock = threading.Lock()
         self._notices: list[str] = []
 
@@ -499,16 +514,20 @@ class Store:
         return self.dir / _file_name(scope)
 
     def _db(self, scope: Scope) -> _ScopeDb:
+        path = self.path_for(scope)
         with self._lock:
-            db = self._dbs.get(scope)
+            db = self._dbs.get(path)
         if db is None:
-            db = _ScopeDb(self.path_for(scope), self.host, scope, self._note)
+            fresh = _ScopeDb(path, self.host, scope, self._note)
             with self._lock:
-                db = self._dbs.setdefault(scope, db)
+                db = self._dbs.setdefault(path, fresh)
+            if db is not fresh:
+                fresh.close()
         return db
 
     def has(self, scope: Scope) -> bool:
-        return scope in self._dbs or self.path_for(scope).exists()
+        path = self.path_for(scope)
+        return path in self._dbs or path.exists()
 
     def scopes(self) -> list[Scope]:
         """Every scope with a store file on this host, by the name it was opened with."""
@@ -525,11 +544,20 @@ class Store:
         self, scope: Scope, kind: str, day: date, parts: Sequence[tuple[str, bytes]], fetched_at: datetime | None = None
     ) -> None:
         """Replace what is held for ``kind`` on ``day`` with ``parts`` (the raw NDJSON files), atomically."""
-        self._db(scope).put(kind, day, list(parts), fetched_at or _utc_now())
+        self._put(scope, kind, day, list(parts), fetched_at or _utc_now())
+
+    def _put(
+        self, scope: Scope, kind: str, day: date, parts: list[tuple[str, bytes]] | None, fetched_at: datetime
+    ) -> None:
+        try:
+            self._db(scope).put(kind, day, parts, fetched_at)
+        except StoreDamagedError:
+            # The damaged file is already aside and a fresh one open: the new data belongs there.
+            self._db(scope).put(kind, day, parts, fetched_at)
 
     def put_no_data(self, scope: Scope, kind: str, day: date, fetched_at: datetime | None = None) -> None:
         """Remember that GitHub had no report for ``kind`` on ``day`` (204), so it is not asked again needlessly."""
-        self._db(scope).put(kind, day, None, fetched_at or _utc_now())
+        self._put(scope, kind, day, None, fetched_at or _utc_now())
 
     def held(
         self, scope: Scope, kind: str | None = None, start: date | None = None, end: date | None = None
@@ -550,7 +578,7 @@ class Store:
     def clear(self, scope: Scope) -> list[Path]:
         """Delete what is held for ``scope``; returns the files removed."""
         with self._lock:
-            db = self._dbs.pop(scope, None)
+            db = self._dbs.pop(self.path_for(scope), None)
         if db is not None:
             db.close()
         path = self.path_for(scope)

@@ -14,6 +14,7 @@ from copilot_tui.store import (
     SCHEMA_VERSION,
     Store,
     StoreDamagedError,
+    StoreError,
     StoreVersionError,
     damaged_files,
     host_key,
@@ -202,6 +203,21 @@ def test_a_file_damaged_inside_is_moved_aside_when_read(tmp_path: Path) -> None:
         assert "damaged" in notices[0]
         assert damaged_files(tmp_path)
         assert s.held(ORG) == []  # a fresh, working file took its place
+
+
+def test_a_store_that_cannot_be_created_says_where(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the store's directory should be")
+    with Store("github.com", blocker) as s, pytest.raises(StoreError, match="Cannot create the local store"):
+        s.put_no_data(ORG, "users-1-day", DAY)
+
+
+def test_a_scope_named_in_another_case_shares_its_file(store: Store) -> None:
+    store.put_report(ORG, "users-1-day", DAY, [("a", b"x\n")])
+    other = Scope("org", ORG.name.upper())
+    assert [h.day for h in store.held(other)] == [DAY]
+    store.put_no_data(other, "users-1-day", date(2026, 3, 2))
+    assert len(store.held(ORG)) == 2
 
 
 def test_store_root_follows_the_data_dir(private_data_dir: Path) -> None:
