@@ -205,10 +205,15 @@ class CopilotApp(App[None]):
             log.error("listing organizations failed", exc_info=exc)
             self.notify(describe_error(exc), title="Could not list your organizations", severity="error", timeout=12)
             found = []
+        configured = [Scope("org", o) for o in self.config.orgs] + [
+            Scope("enterprise", e) for e in self.config.enterprises
+        ]
         if self.mode == "demo":
             # the demo knows only its own orgs: a remembered or configured real org would only fail to open
-            session.scopes = [s for s in session.scopes if s in found]
-        session.add_scopes(found)
+            session.scopes = list(found)
+        else:
+            # the user's own order first, then the source's, then anything asked for that neither lists (--org)
+            session.scopes = list(dict.fromkeys([*configured, *found, *session.scopes]))
         dashboard = self._dashboard()
         if dashboard is None:
             return

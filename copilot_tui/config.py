@@ -56,7 +56,7 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 
 def _line_of_key(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=", re.MULTILINE)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
 

@@ -1,0 +1,214 @@
+"""The app against the fake GitHub over real sockets: loading with progress, errors, rate limits, sign-in/out."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import keyring.backends.fail
+import keyring.core
+import pytest
+from textual.widgets import Input, Static
+
+from copilot_tui import auth
+from copilot_tui.fakehub import MEMBER_TOKEN, OWNER_TOKEN, FakeGitHub
+from copilot_tui.github.client import GitHubClient
+from copilot_tui.github.errors import GitHubError
+from copilot_tui.metrics.derive import Period, summarize_users
+from copilot_tui.scope import Scope
+from copilot_tui.source import DemoSource
+from copilot_tui.ui.screens.dashboard import DashboardScreen
+from copilot_tui.ui.screens.sign_in import SignInScreen
+from copilot_tui.ui.widgets.users import UsersTable
+from tests.ui.conftest import MemoryKeyring, dashboard, live_app, notifications, settle
+
+GARAGE = Scope("org", "octo-garage")
+LABS = Scope("org", "octo-labs")
+
+
+@pytest.fixture
+def owner_env(monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> None:
+    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+
+
+def record_activity(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    original = DashboardScreen._set_activity
+
+    def spy(self: DashboardScreen, text: str, **kw: Any) -> None:
+        seen.append(text)
+        original(self, text, **kw)
+
+    monkeypatch.setattr(DashboardScreen, "_set_activity", spy)
+    return seen
+
+
+async def demo_logins(fakehub: FakeGitHub, scope: Scope, days: int) -> list[str]:
+    snap = await DemoSource(fakehub.dataset).load(scope, days=days)
+    return sorted(u.user_login for u in summarize_users(snap.user_rows, Period(snap.first_day, snap.last_day)))
+
+
+async def client_error(fakehub: FakeGitHub, token: str, scope: Scope) -> str:
+    async with GitHubClient(token, api_url=fakehub.api_url) as gh:
+        with pytest.raises(GitHubError) as caught:
+            await gh.fetch_report(scope, f"{scope.totals_kind}-1-day", fakehub.today - timedelta(days=1))
+    return str(caught.value)
+
+
+@pytest.mark.usefixtures("owner_env")
+async def test_opening_an_org_fetches_its_reports_with_progress(
+    fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, app_dirs: dict[str, Path]
+) -> None:
+    seen = record_activity(monkeypatch)
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = dashboard(app).view
+        assert view is not None and view.scope == GARAGE
+        assert view.period.end == fakehub.dataset.last_day
+        assert sorted(u.user_login for u in view.users) == await demo_logins(fakehub, GARAGE, 28)
+    progress = [m for m in (re.match(r"Loading octo-garage: (\d+) of (\d+) files", s) for s in seen) if m]
+    assert progress, seen
+    done, total = (int(g) for g in progress[-1].groups())
+    assert done == total > 0
+    assert fakehub.requests_to("download")
+    assert json.loads((app_dirs["data"] / "state.json").read_text())["last_scope"] == "octo-garage"
+
+
+@pytest.mark.usefixtures("owner_env")
+async def test_the_org_list_comes_from_the_token(fakehub: FakeGitHub) -> None:
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        async with GitHubClient(OWNER_TOKEN, api_url=fakehub.api_url) as gh:
+            visible = await gh.list_user_orgs()
+        assert {s.name for s in dashboard(app).session.scopes if s.kind == "org"} >= set(visible)
+
+
+async def test_a_refused_report_becomes_the_clients_sentence_in_a_notification(
+    fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+) -> None:
+    monkeypatch.setenv("GH_TOKEN", MEMBER_TOKEN)
+    expected = await client_error(fakehub, MEMBER_TOKEN, GARAGE)
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, view=False)
+        await pilot.pause(0.1)
+        shown = notifications(app)
+        assert expected in shown
+        assert not any("Traceback" in n for n in shown)
+        dash = dashboard(app)
+        assert app.screen is dash
+        assert dash.view is None
+        assert "failed" in dash.activity
+
+
+@pytest.mark.usefixtures("owner_env")
+async def test_a_rate_limit_wait_counts_down_and_the_old_data_stays_until_the_new_is_complete(
+    fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = record_activity(monkeypatch)
+    release = asyncio.Event()
+    waits: list[float] = []
+
+    async def held_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await release.wait()
+
+    app = live_app(fakehub, sleep=held_sleep, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dash = dashboard(app)
+        old_view = dash.view
+        old_rows = dash.query_one(UsersTable).row_count
+        scopes = dash.session.scopes
+        assert scopes[scopes.index(GARAGE) + 1] == LABS
+        fakehub.faults.secondary_rate_limit(1, retry_after=30)
+        await pilot.press("right_square_bracket")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if waits:
+                break
+        await pilot.pause(0.1)
+        assert waits == [30]
+        countdown = [s for s in seen if "resuming in" in s]
+        assert countdown and re.search(r"resuming in (30|29) s", countdown[0])
+        assert dash.scope == LABS
+        assert dash.view is old_view
+        assert dash.query_one(UsersTable).row_count == old_rows
+        release.set()
+        await settle(pilot)
+        assert dash.view is not None and dash.view.scope == LABS
+        assert sorted(u.user_login for u in dash.view.users) == await demo_logins(fakehub, LABS, 28)
+
+
+async def test_no_token_shows_sign_in_where_a_bad_token_stays_with_the_apis_reason_and_a_good_one_goes_on(
+    fakehub: FakeGitHub, memory_keyring: MemoryKeyring
+) -> None:
+    async with GitHubClient("ghp_not_a_real_token", api_url=fakehub.api_url) as gh:
+        with pytest.raises(GitHubError) as caught:
+            await gh.get_user()
+    reason = str(caught.value)
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, view=False)
+        assert isinstance(app.screen, SignInScreen)
+        field = app.screen.query_one("#token", Input)
+        assert field.password
+        assert "settings/tokens" in str(app.screen.query_one("#sign-in-help", Static).render())
+        await pilot.press(*"ghp_not_a_real_token", "enter")
+        await settle(pilot, view=False)
+        assert isinstance(app.screen, SignInScreen)
+        assert str(app.screen.query_one("#sign-in-result", Static).render()) == reason
+        assert field.value == ""
+        await pilot.press(*OWNER_TOKEN, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert dashboard(app).view.scope == GARAGE  # type: ignore[union-attr]
+    assert memory_keyring.entries == {(auth.SERVICE, "github.com"): OWNER_TOKEN}
+
+
+async def test_sign_out_removes_the_keyring_token_and_shows_sign_in(
+    fakehub: FakeGitHub, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.set_password(auth.SERVICE, "github.com", OWNER_TOKEN)
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.run_action("sign_out")
+        await settle(pilot, view=False)
+        assert isinstance(app.screen, SignInScreen)
+        assert app._dashboard() is None
+    assert memory_keyring.entries == {}
+
+
+@pytest.mark.usefixtures("owner_env")
+async def test_sign_out_with_an_environment_token_names_the_variable(fakehub: FakeGitHub) -> None:
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.run_action("sign_out")
+        await pilot.pause(0.1)
+        assert any("GH_TOKEN" in n for n in notifications(app))
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_no_keyring_at_all_says_so_on_the_sign_in_screen(
+    fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+) -> None:
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.backends.fail.Keyring())
+    with pytest.raises(auth.KeyringUnavailableError) as caught:
+        auth.resolve_token("github.com")
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, view=False)
+        assert isinstance(app.screen, SignInScreen)
+        assert str(app.screen.query_one("#sign-in-why", Static).render()) == str(caught.value)
+        await pilot.press(*OWNER_TOKEN, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert any("this session only" in n for n in notifications(app))
