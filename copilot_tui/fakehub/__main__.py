@@ -1,4 +1,4 @@
-"""Run the fake GitHub by hand: ``python -m copilot_tui.fakehub [--port N] [--parts N] [--today YYYY-MM-DD]``.
+"""Run the fake GitHub by hand: ``python -m copilot_tui.fakehub [--parts N] [--today YYYY-MM-DD]``.
 
 It serves the demo dataset, prints its URLs and the test tokens, and runs until Ctrl-C, so a person can try
 ``GH_TOKEN=ghp_fake_owner copilot-tui --api-url http://127.0.0.1:PORT --org octo-garage``.

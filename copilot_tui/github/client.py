@@ -20,7 +20,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
@@ -639,7 +639,7 @@ class GitHubClient:
             self._blocked_until = None
             return
         if wait > self.max_rate_limit_wait:
-            raise self._rate_limit_error(ctx, reset_at=until, secondary=False)
+            raise self._rate_limit_error(ctx, reset_at=until, secondary=False, status=None)
         self._blocked_until = None
         await self._wait(wait, "GitHub rate limit: waiting for it to reset")
 
@@ -657,7 +657,9 @@ class GitHubClient:
         if self.rate_limit.remaining == 0 and self.rate_limit.reset_at is not None and resp.is_success:
             self._blocked_until = self.rate_limit.reset_at + 1.0
 
-    def _rate_limit_error(self, ctx: _Context, *, reset_at: float | None, secondary: bool) -> RateLimitError:
+    def _rate_limit_error(
+        self, ctx: _Context, *, reset_at: float | None, secondary: bool, status: int | None
+    ) -> RateLimitError:
         which = "a secondary rate limit" if secondary else "its API rate limit"
         if reset_at is not None:
             when = time.strftime("%H:%M:%S", time.localtime(reset_at))
@@ -669,7 +671,7 @@ class GitHubClient:
             f"GitHub is holding back requests for {ctx.what} under {which}: {tail}",
             reset_at=reset_at,
             secondary=secondary,
-            status=429,
+            status=status,
         )
 
     def _raise_for(self, resp: httpx.Response, ctx: _Context) -> NoReturn:
@@ -711,7 +713,7 @@ class GitHubClient:
         if status == 404:
             raise NotFoundError(self._not_found_message(ctx, said), **common)
         if status in (400, 422) and ctx.day is not None:
-            today = date.fromtimestamp(self.clock())
+            today = datetime.fromtimestamp(self.clock(), UTC).date()
             raise DayOutOfRangeError(
                 f"GitHub has no report for {ctx.day.isoformat()}{said}: Copilot usage metrics reports exist from "
                 f"{FIRST_REPORT_DAY.isoformat()} on, reach back at most one year (today the earliest day is "
@@ -746,7 +748,8 @@ class GitHubClient:
                 return
             # No time given: at least a minute, growing with each refusal (see _rate_limit_wait).
             secondary, reset_at = True, None
-        raise _Retry(self._rate_limit_error(ctx, reset_at=reset_at, secondary=secondary), wait=wait, rate_limit=True)
+        error = self._rate_limit_error(ctx, reset_at=reset_at, secondary=secondary, status=resp.status_code)
+        raise _Retry(error, wait=wait, rate_limit=True)
 
     def _forbidden(self, resp: httpx.Response, ctx: _Context, said: str, common: dict[str, Any]) -> ForbiddenError:
         token_scopes = _scopes_header(resp, "x-oauth-scopes")

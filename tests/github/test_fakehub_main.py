@@ -1,0 +1,30 @@
+"""``python -m copilot_tui.fakehub`` prints its URLs and serves until interrupted."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import httpx
+
+
+def test_run_by_hand_prints_urls_and_serves_until_ctrl_c() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "copilot_tui.fakehub", "--parts", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        second = proc.stdout.readline()
+        assert first.startswith("fake GitHub API:") and second.startswith("fake download host:")
+        api_url = first.split()[-1]
+        answer = httpx.get(f"{api_url}/user", headers={"Authorization": "Bearer ghp_fake_owner"}, timeout=10)
+        assert answer.status_code == 200 and answer.json()["login"] == "octocat"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=20)
+    assert code == 0
