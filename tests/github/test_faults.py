@@ -96,8 +96,8 @@ async def test_connections_that_keep_dropping_are_a_network_error(
 
 
 async def test_a_slow_answer_times_out_and_is_retried(make_client: MakeClient, hub: FakeGitHub) -> None:
-    hub.faults.slow_responses(1, seconds=1.5)
-    user = await make_client(timeout=0.3).get_user()
+    hub.faults.slow_responses(1, seconds=4.0)
+    user = await make_client(timeout=1.0).get_user()
     assert user.login == "octocat"
     first, second = hub.requests_to("api")
     assert first.path == second.path == "/user"
