@@ -163,23 +163,20 @@ class FakeGitHub:
 
             dataset = DemoDataset()
         self.dataset: Dataset = dataset
-        self.tokens: dict[str, TokenSpec] = dict(DEFAULT_TOKENS if tokens is None else tokens)
         self.today = today or (dataset.last_day + timedelta(days=1))
         self.host = host
         self.faults = Faults()
         self.requests: list[RecordedRequest] = []
         self.corrupted: list[tuple[int, int]] = []
         """(part number, line number), both from 1, of the lines the ``malformed_lines`` fault broke."""
-        self._defaults = {
-            "parts_per_report": parts_per_report,
-            "link_ttl": link_ttl,
-            "seats_per_page": seats_per_page,
-            "policy_disabled": set(policy_disabled),
-        }
-        self.parts_per_report = parts_per_report
-        self.link_ttl = link_ttl
-        self.seats_per_page = seats_per_page
-        self.policy_disabled: set[str] = set(policy_disabled)
+        self._settings = (
+            dict(DEFAULT_TOKENS if tokens is None else tokens),
+            parts_per_report,
+            link_ttl,
+            seats_per_page,
+            frozenset(policy_disabled),
+        )
+        self._apply_settings()
         self._lock = threading.Lock()
         self._secret = secrets.token_bytes(32)
         self._blobs: OrderedDict[str, list[bytes]] = OrderedDict()
@@ -241,17 +238,22 @@ class FakeGitHub:
         self.stop()
 
     def reset(self) -> None:
-        """Back to how it was constructed: no faults, an empty request log, the default settings."""
+        """Back to how it was constructed: no faults, an empty request log, the tokens and settings it was given."""
         self.faults.clear()
         with self._lock:
             self.requests.clear()
             self.corrupted.clear()
             self._used.clear()
             self.max_in_flight = {"api": 0, "download": 0}
-        self.parts_per_report = int(self._defaults["parts_per_report"])  # type: ignore[call-overload]
-        self.link_ttl = float(self._defaults["link_ttl"])  # type: ignore[arg-type]
-        self.seats_per_page = int(self._defaults["seats_per_page"])  # type: ignore[call-overload]
-        self.policy_disabled = set(self._defaults["policy_disabled"])  # type: ignore[call-overload]
+        self._apply_settings()
+
+    def _apply_settings(self) -> None:
+        tokens, parts, ttl, per_page, disabled = self._settings
+        self.tokens: dict[str, TokenSpec] = dict(tokens)
+        self.parts_per_report = parts
+        self.link_ttl = ttl
+        self.seats_per_page = per_page
+        self.policy_disabled: set[str] = set(disabled)
 
     # ---- what tests look at -----------------------------------------------------------------------------------
 
