@@ -501,7 +501,7 @@ class DemoSource:
         snap = self._cache.get(key)
         if snap is None:
             snap = await asyncio.to_thread(self._build, scope, start, end)
-            if len(self._cache) >= 6:
+            if len(self._cache) >= 4:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = snap
         if on_progress is not None:

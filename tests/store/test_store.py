@@ -239,3 +239,39 @@ def test_store_root_follows_the_data_dir(private_data_dir: Path) -> None:
 )
 def test_host_key(hostname: str | None, api_url: str | None, expected: str) -> None:
     assert host_key(hostname, api_url) == expected
+
+
+def test_a_reader_never_sees_a_half_replaced_day(tmp_path: Path) -> None:
+    """The app reading while `sync` writes: two stores on one directory, as two processes would have."""
+    import threading
+
+    def parts(gen: int) -> list[tuple[str, bytes]]:
+        count = 1 + gen % 4
+        return [(f"{gen}-{i}-of-{count}", f"{gen}\n".encode() * 20_000) for i in range(count)]
+
+    with Store("github.com", tmp_path) as writer, Store("github.com", tmp_path) as reader:
+        writer.put_report(ORG, "users-1-day", DAY, parts(0))
+        stop = threading.Event()
+        written = [0]
+
+        def write() -> None:
+            gen = 0
+            while not stop.is_set() and gen < 400:
+                gen += 1
+                writer.put_report(ORG, "users-1-day", DAY, parts(gen))
+                written[0] = gen
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        try:
+            for _ in range(200):
+                got = read_all(reader, ORG, "users-1-day", [DAY])
+                gens = {name.split("-")[0] for name, _ in got}
+                assert len(gens) == 1
+                gen = int(gens.pop())
+                assert len(got) == 1 + gen % 4
+                assert all(data == f"{gen}\n".encode() * 20_000 for _, data in got)
+        finally:
+            stop.set()
+            thread.join()
+        assert written[0] > 0
