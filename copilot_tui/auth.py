@@ -66,8 +66,9 @@ class KeyringUnavailableError(Exception):
     def __init__(self, reason: str, hostname: str | None = None) -> None:
         self.reason = reason
         env = env_vars_for_host(normalize_hostname(hostname))[0]
+        stop = "" if reason.endswith((".", "!", "?")) else "."
         super().__init__(
-            f"The OS keyring is not available: {reason}.\n"
+            f"The OS keyring is not available: {reason}{stop}\n"
             "Options:\n"
             "  - start a Secret Service such as gnome-keyring, and unlock it;\n"
             "  - install a keyring backend for your system (see https://pypi.org/project/keyring/);\n"
@@ -255,9 +256,20 @@ def _run_with_deadline(what: str, fn: Callable[[], T], *, hostname: str, timeout
         raise KeyringUnavailableError(error.reason, hostname) from None
     if not isinstance(error, Exception):
         raise error
-    reason = _scrub(f"{type(error).__name__}: {error}".rstrip(": "), token)
+    reason = _scrub(_describe(error), token)
     log.info("keyring %s for %s failed: %s", what, hostname, reason)
     raise KeyringUnavailableError(reason, hostname) from None
+
+
+def _describe(error: Exception) -> str:
+    from keyring.errors import InitError, KeyringLocked
+
+    detail = f"{type(error).__name__}: {error}".rstrip(": ")
+    if isinstance(error, KeyringLocked):
+        return f"the keyring is locked and could not be unlocked from here ({detail})"
+    if isinstance(error, InitError):
+        return f"the keyring could not be opened ({detail})"
+    return detail
 
 
 def _refusal(backend: Any) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -104,3 +105,29 @@ def test_environment_token_wins_over_the_real_keyring(hosts: list[str], monkeypa
     monkeypatch.delenv("GH_TOKEN")
     found = auth.resolve_token(hosts[0])
     assert found is not None and (found.token, found.source) == (stored, "keyring")
+
+
+def test_a_locked_keyring_is_a_clear_error(tmp_path: Path) -> None:
+    """A collection locked with no way to prompt for its password (a headless session), in a D-Bus session and
+    gnome-keyring of its own, so the shared one stays unlocked for the other tests."""
+    root = Path(__file__).resolve().parents[2]
+    env = isolated_env(tmp_path / "home")
+    env["COPILOT_TUI_KEYRING_HOME"] = str(tmp_path / "keyring")
+    env["COPILOT_TUI_PYTHON"] = sys.executable
+    env[auth.TIMEOUT_ENV] = "20"
+    os.makedirs(env["COPILOT_TUI_KEYRING_HOME"])
+    lock = "import secretstorage as s; c = s.get_default_collection(s.dbus_init()); c.lock(); assert c.is_locked()"
+    script = f'"$COPILOT_TUI_PYTHON" -c "{lock}" && exec "$COPILOT_TUI_PYTHON" -m copilot_tui auth logout'
+    done = subprocess.run(
+        ["dbus-run-session", "--", "bash", str(root / "scripts/_with_keyring.sh"), "bash", "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "The OS keyring is not available: the keyring is locked" in done.stderr
+    assert "start a Secret Service such as gnome-keyring, and unlock it" in done.stderr
+    assert "Traceback" not in done.stderr
