@@ -34,25 +34,44 @@ environment:
 """
 
 
-def add_source_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by the app and the headless commands: where the data comes from."""
+def add_source_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """Options shared by the app and the headless commands: where the data comes from.
+
+    They may stand before or after the subcommand (``copilot-tui --org x export`` and ``copilot-tui export --org x``).
+    Only the top-level parser sets defaults: a subparser's default would overwrite a value given before it.
+    """
+
+    def default(value: object) -> object:
+        return value if top_level else argparse.SUPPRESS
+
     src = parser.add_argument_group("data source")
-    src.add_argument("--org", metavar="ORG", help="organization to open (default: the last one used)")
-    src.add_argument("--enterprise", metavar="ENT", help="enterprise to open instead of an organization")
+    src.add_argument(
+        "--org", metavar="ORG", default=default(None), help="organization to open (default: the last one used)"
+    )
+    src.add_argument(
+        "--enterprise", metavar="ENT", default=default(None), help="enterprise to open instead of an organization"
+    )
     src.add_argument(
         "--hostname",
         metavar="HOST",
-        default=None,
+        default=default(None),
         help="GitHub host: github.com (default) or SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency",
     )
     src.add_argument(
         "--api-url",
         metavar="URL",
-        default=os.environ.get("COPILOT_TUI_API_URL"),
+        default=default(os.environ.get("COPILOT_TUI_API_URL")),
         help="REST API base URL, overriding --hostname (env COPILOT_TUI_API_URL)",
     )
-    src.add_argument("--demo", action="store_true", help="use the built-in demo dataset: no token, no network")
-    src.add_argument("--offline", action="store_true", help="use only the local store: no network at all")
+    src.add_argument(
+        "--demo",
+        action="store_true",
+        default=default(False),
+        help="use the built-in demo dataset: no token, no network",
+    )
+    src.add_argument(
+        "--offline", action="store_true", default=default(False), help="use only the local store: no network at all"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"copilot-tui {__version__}")
-    add_source_options(parser)
+    add_source_options(parser, top_level=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
         try:

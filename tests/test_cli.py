@@ -1,0 +1,34 @@
+"""The command line: help and version work, and shared options may stand before or after the subcommand."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from copilot_tui import __version__
+from copilot_tui.cli import build_parser
+
+
+@pytest.mark.parametrize(
+    ("argv", "org", "demo"),
+    [
+        (["--org", "x", "export"], "x", False),
+        (["export", "--org", "y"], "y", False),
+        (["--demo", "export", "--org", "z"], "z", True),
+        (["export"], None, False),
+        (["--org", "w"], "w", False),
+    ],
+)
+def test_shared_options_before_or_after_the_subcommand(argv: list[str], org: str | None, demo: bool) -> None:
+    args = build_parser().parse_args(argv)
+    assert (args.org, args.demo) == (org, demo)
+
+
+def test_version_and_help_in_a_real_process() -> None:
+    out = subprocess.run([sys.executable, "-m", "copilot_tui", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"copilot-tui {__version__}"
+    out = subprocess.run([sys.executable, "-m", "copilot_tui", "--help"], capture_output=True, text=True, check=True)
+    for word in ("--demo", "--org", "--enterprise", "--hostname", "--api-url", "auth", "export", "sync", "cache"):
+        assert word in out.stdout, word
