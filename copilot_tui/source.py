@@ -33,6 +33,8 @@ WaitCallback = Callable[[float, str], Any]
 REVISION_DAYS = 3
 #: How old a copy of a still-revisable day may be before a load asks for it again.
 RECHECK_AFTER = timedelta(minutes=30)
+#: From this report size on, a load fetches one report at a time (about 30k active users' worth of user rows).
+LARGE_REPORT_BYTES = 64 * 1024 * 1024
 #: Reports are kept this far back by GitHub.
 HISTORY_DAYS = 365
 USERS_KIND = "users-1-day"
@@ -298,7 +300,9 @@ class OfflineSource(_StoreBacked):
 class LiveSource(_StoreBacked):
     """GitHub's API through the store: paint from disk, ask only for what is missing, keep what was downloaded.
 
-    ``concurrency`` requests run at once (GitHub asks integrators to keep it low; `sync` uses 1).
+    ``concurrency`` requests run at once (GitHub asks integrators to keep it low; `sync` uses 1); once a report
+    of ``large_report_bytes`` or more arrives (a big enterprise), the rest come one at a time, since each report
+    is held whole in memory until it is stored.
     """
 
     def __init__(
@@ -309,10 +313,12 @@ class LiveSource(_StoreBacked):
         concurrency: int = 3,
         clock: Callable[[], datetime] | None = None,
         recheck_after: timedelta = RECHECK_AFTER,
+        large_report_bytes: int = LARGE_REPORT_BYTES,
     ) -> None:
         super().__init__(store, clock=clock)
         self.client = client
         self.concurrency = max(1, concurrency)
+        self.large_report_bytes = large_report_bytes
         self.recheck_after = recheck_after
         self._wait_lock = threading.Lock()
 
@@ -387,27 +393,34 @@ class LiveSource(_StoreBacked):
             return FetchResult(0, 0, 0)
         queue: Iterator[tuple[date, str]] = iter(plan)
 
-        async def worker() -> None:
-            nonlocal done, no_data
+        large = False
+
+        async def worker(index: int) -> None:
+            nonlocal done, no_data, large
             for day, kind in queue:
-                if not await self._fetch_one(scope, kind, day):
+                size = await self._fetch_one(scope, kind, day)
+                if size is None:
                     no_data += 1
+                elif size >= self.large_report_bytes:
+                    large = True
                 done += 1
                 if on_progress is not None:
                     on_progress(done, total, f"{kind} {day.isoformat()}")
+                if large and index > 0:
+                    return  # reports this big are held whole in memory: one at a time from here on
 
         with self._waits_to(on_wait):
             try:
                 async with asyncio.TaskGroup() as group:
-                    for _ in range(min(self.concurrency, total)):
-                        group.create_task(worker())
+                    for index in range(min(self.concurrency, total)):
+                        group.create_task(worker(index))
             except BaseExceptionGroup as failed:
                 # Callers handle the client's typed errors, not a group: hand on the first.
                 raise _first_error(failed) from None
         return FetchResult(total, done, no_data)
 
-    async def _fetch_one(self, scope: Scope, kind: str, day: date) -> bool:
-        """Download one report and store it; False when GitHub has none for that day."""
+    async def _fetch_one(self, scope: Scope, kind: str, day: date) -> int | None:
+        """Download one report and store it; its size, or None when GitHub has none for that day."""
         fetched_at = self._clock()
         try:
             download = await self.client.fetch_report(scope, kind, day)
@@ -415,10 +428,11 @@ class LiveSource(_StoreBacked):
             download = None
         if download is None:
             await asyncio.to_thread(self.store.put_no_data, scope, kind, day, fetched_at)
-            return False
+            return None
         parts = [(str(name), bytes(data)) for name, data in download.parts]
+        del download
         await asyncio.to_thread(self.store.put_report, scope, kind, day, parts, fetched_at)
-        return True
+        return sum(len(data) for _, data in parts)
 
     def _waits_to(self, on_wait: WaitCallback | None) -> _WaitRelay:
         return _WaitRelay(self.client, on_wait, self._wait_lock)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -64,7 +65,23 @@ class StubClient:
     on_wait: Any = None
     orgs: list[str] = field(default_factory=lambda: ["octo-garage"])
 
+    in_flight: int = 0
+    completed: int = 0
+    starts: list[tuple[int, int]] = field(default_factory=list)
+    """(reports completed, requests in flight including this one) as each request starts."""
+
     async def fetch_report(self, scope: Scope, kind: str, day: date | None = None, on_progress: Any = None) -> Any:
+        self.in_flight += 1
+        self.starts.append((self.completed, self.in_flight))
+        try:
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+            return self._answer(scope, kind, day)
+        finally:
+            self.in_flight -= 1
+            self.completed += 1
+
+    def _answer(self, scope: Scope, kind: str, day: date | None) -> Any:
         if self.fail_when is not None and self.fail_when(kind, day):
             raise Interrupted(f"cut at {kind} {day}")
         self.calls.append((kind, day))

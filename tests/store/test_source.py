@@ -218,6 +218,20 @@ async def test_rate_limit_waits_reach_the_loads_callback(store: Store, demo: Dem
     assert client.on_wait is before
 
 
+async def test_requests_overlap_up_to_the_concurrency(store: Store, demo: DemoDataset) -> None:
+    client = StubClient(demo)
+    await live(client, store, demo, concurrency=3).load(SMALL_ORG, days=7)
+    assert max(n for _, n in client.starts) == 3
+
+
+async def test_large_reports_are_fetched_one_at_a_time(store: Store, demo: DemoDataset) -> None:
+    client = StubClient(demo)
+    await live(client, store, demo, concurrency=3, large_report_bytes=1).load(SMALL_ORG, days=7)
+    assert max(n for _, n in client.starts) == 3  # the first three were under way before any size was known
+    later = [n for completed, n in client.starts if completed >= 3]
+    assert later and set(later) == {1}
+
+
 async def test_scopes_join_the_tokens_orgs_with_stored_ones(store: Store, demo: DemoDataset) -> None:
     store.put_no_data(Scope("enterprise", "octo-enterprise"), "enterprise-1-day", demo.last_day)
     store.put_no_data(Scope("org", "OCTO-garage"), "users-1-day", demo.last_day)
