@@ -279,7 +279,12 @@ def _refusal(backend: Any) -> str | None:
     cls = type(backend)
     name = f"{cls.__module__}.{cls.__qualname__}"
     if isinstance(backend, fail.Keyring):
-        return "no keyring backend was found: no Secret Service on D-Bus, no KWallet, no other OS store"
+        where = (
+            ""
+            if os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+            else " (no D-Bus session: DBUS_SESSION_BUS_ADDRESS is unset)"
+        )
+        return f"no keyring backend was found: no Secret Service on D-Bus{where}, no KWallet, no other OS store"
     if isinstance(backend, null.Keyring):
         return "the keyring is switched off (keyring.backends.null is configured)"
     if "plaintext" in name.lower():
