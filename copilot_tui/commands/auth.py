@@ -111,9 +111,8 @@ def _err(message: str) -> None:
 # --- login --------------------------------------------------------------------------------------------------------
 
 
-def login(args: argparse.Namespace, *, stdin: TextIO | None = None) -> int:
+def login(args: argparse.Namespace) -> int:
     host = _host(args)
-    stdin = stdin or sys.stdin
     try:
         # Ask the keyring first (a read, which is what a locked or hung one fails): with none usable, the user
         # should learn it before pasting a token.
@@ -123,7 +122,7 @@ def login(args: argparse.Namespace, *, stdin: TextIO | None = None) -> int:
         _err(str(exc))
         return 1
 
-    token = _read_token(args, host, stdin)
+    token = _read_token(args, host, sys.stdin)
     if token is None:
         return 1
     try:
