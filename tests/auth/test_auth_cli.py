@@ -96,3 +96,18 @@ def test_from_gh_takes_the_token_gh_prints(tmp_path: Path, monkeypatch: pytest.M
     assert auth.token_from_gh("api.octo.ghe.com") == token
     with pytest.raises(auth.GhImportError, match="no token for github.com"):
         auth.token_from_gh("github.com")
+
+
+@pytest.mark.parametrize(
+    ("argv", "host"),
+    [
+        (["--hostname", "a.ghe.com", "auth", "status"], "a.ghe.com"),
+        (["auth", "status", "--hostname", "b.ghe.com"], "b.ghe.com"),
+        (["--hostname", "a.ghe.com", "auth", "logout", "--hostname", "b.ghe.com"], "b.ghe.com"),
+        (["auth", "login"], None),
+    ],
+)
+def test_hostname_may_stand_before_or_after_auth(argv: list[str], host: str | None) -> None:
+    from copilot_tui import cli
+
+    assert cli.build_parser().parse_args(argv).hostname == host
