@@ -146,3 +146,15 @@ def test_missing_scopes_knows_which_scopes_contain_which(
     scopes: tuple[str, ...] | None, enterprise: bool, missing: tuple[str, ...]
 ) -> None:
     assert auth.missing_scopes(scopes, enterprise=enterprise) == missing
+
+
+async def test_a_rate_limit_ends_the_probe_instead_of_trying_every_org(fakehub: FakeGitHub) -> None:
+    fakehub.faults.primary_rate_limit(10, reset_in=3600, path_contains="/copilot/metrics/")
+    client = GitHubClient(OWNER_TOKEN, api_url=fakehub.api_url, max_retries=0, max_rate_limit_wait=1)
+    async with client:
+        check = await auth.check_token(client)
+    assert check.login == "octocat"
+    assert not check.metrics_readable
+    assert check.refused == check.orgs[:1]
+    assert len(report_requests(fakehub)) == 1
+    assert "rate limit" in check.problems[0].lower()
