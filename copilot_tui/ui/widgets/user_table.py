@@ -49,11 +49,11 @@ ARROW_DOWN = "▼"
 ELLIPSIS = "…"
 CELL_GAP = 1
 """Blank cells before each column."""
-WARM_UP_DELAY = 0.5
-WARM_UP_STEP = 0.02
+WARM_UP_DELAY = 0.25
+WARM_UP_STEP = 0.01
 WARM_UP_SLICE = 25_000
-"""Rows sorted per warm-up step: ~5-10 ms of work at 25k rows (the merge of the slices ~20 ms at 200k rows), so a key
-pressed meanwhile waits no longer than that."""
+"""Rows sorted per warm-up step: ~5-10 ms of work; the last merge of two halves of 200k rows is ~15-20 ms. A key
+pressed meanwhile waits no longer than one step."""
 
 
 def format_value(value: Any) -> str:
@@ -134,57 +134,78 @@ def _lowercase(values: Sequence[Any]) -> list[str]:
 
 
 class _OrderInProgress:
-    """One column's ascending order, computable in slices: the idle warm-up sorts a slice of rows per step, and a
-    last `sorted` over those sorted runs merges them (Timsort merges k runs in about n*log2(k) comparisons, a
-    quarter of a full sort at 8 runs), so no single step holds the event loop for a whole sort."""
+    """One column's ascending order, computable in short steps for the idle warm-up: make the sort keys, sort one
+    slice of rows per step, then merge adjacent sorted runs two at a time (Timsort merges two runs in about one
+    comparison per row). So no step holds the event loop for a whole sort. `finish` does what is left in one go."""
 
-    def __init__(self, key: str, keys: Sequence[Any], present: Sequence[int], missing: list[int]) -> None:
+    def __init__(
+        self,
+        key: str,
+        values: Sequence[Any],
+        present: Sequence[int],
+        missing: list[int],
+        make_keys: Callable[[], Sequence[Any]] | None,
+    ) -> None:
         self.key = key
-        self.keys = keys
+        self.keys: Sequence[Any] = values
+        self._make_keys = make_keys
         self.present = present
         """Rows with a value, in data order; `missing` are those without, sorted last."""
         self.missing = missing
-        self.runs: list[int] = []
-        """The rows sorted so far: sorted slices, one after another (one sorted run once `merged`)."""
-        self.merged = False
+        self.runs: list[list[int]] = []
+        """Sorted runs of the first `done` rows of `present`, in data order (so merging neighbours stays stable)."""
+        self.done = 0
+        self.complete: list[int] | None = None
 
-    @property
-    def sliced(self) -> bool:
-        """Every row is in a sorted run: only the merge is left."""
-        return self.merged or len(self.runs) >= len(self.present)
-
-    def sort_slice(self, size: int) -> None:
-        if not self.sliced:
-            self._extend(self.present[len(self.runs) : len(self.runs) + size])
+    def step(self, size: int) -> bool:
+        """One short piece of the work; False when only `finish` (an array conversion) is left."""
+        if self.complete is not None:
+            return False
+        try:
+            if self._make_keys is not None:
+                self.keys, self._make_keys = self._make_keys(), None
+            elif self.done < len(self.present):
+                rows = self.present[self.done : self.done + size]
+                self.runs.append(self._sorted(rows))
+                self.done += len(rows)
+            elif len(self.runs) > 1:
+                runs = self.runs
+                at = min(range(len(runs) - 1), key=lambda index: len(runs[index]) + len(runs[index + 1]))
+                runs[at : at + 2] = [self._sorted(runs[at] + runs[at + 1])]
+            else:
+                self.complete = self.runs[0] if self.runs else []
+                return False
+        except TypeError:
+            self._by_text()
+        return True
 
     def finish(self) -> tuple[array[int], int]:
-        if not self.merged:
-            if not self.runs:
-                self.runs = self._sorted(self.present)
-            else:
-                self._extend(self.present[len(self.runs) :])
-                if not self.merged:
-                    self.runs = self._sorted(self.runs)
-            self.merged = True
-        order = array("i", self.runs)
+        if self.complete is None:
+            try:
+                if self._make_keys is not None:
+                    self.keys, self._make_keys = self._make_keys(), None
+                if self.done < len(self.present):
+                    self.runs.append(self._sorted(self.present[self.done :]))
+                    self.done = len(self.present)
+                if len(self.runs) == 1:
+                    self.complete = self.runs[0]
+                else:
+                    self.complete = self._sorted([row for run in self.runs for row in run])
+            except TypeError:
+                self._by_text()
+        assert self.complete is not None
+        order = array("i", self.complete)
         order.extend(self.missing)
         return order, len(self.missing)
 
-    def _extend(self, rows: Sequence[int]) -> None:
-        ordered = self._sorted(rows)
-        if not self.merged:
-            self.runs.extend(ordered)
-
     def _sorted(self, rows: Sequence[int]) -> list[int]:
-        try:
-            return sorted(rows, key=self.keys.__getitem__)
-        except TypeError:
-            # Values that do not compare (mixed types): everything by its text, in one go.
-            text = [str(value) for value in self.keys]
-            self.keys = text
-            self.runs = sorted(self.present, key=text.__getitem__)
-            self.merged = True
-            return self.runs
+        return sorted(rows, key=self.keys.__getitem__)
+
+    def _by_text(self) -> None:
+        """Values that do not compare (mixed types): order everything by its text, in one go."""
+        text = [str(value) for value in self.keys]
+        self.keys = text
+        self.complete = sorted(self.present, key=text.__getitem__)
 
 
 class UserTable(ScrollView, can_focus=True):
@@ -474,9 +495,7 @@ class UserTable(ScrollView, can_focus=True):
         start a column, sort a slice of its rows, or merge its slices. False when there is nothing left to do."""
         pending = self._pending
         if pending is not None and pending.key not in self._orders:
-            if not pending.sliced:
-                pending.sort_slice(WARM_UP_SLICE)
-            else:
+            if not pending.step(WARM_UP_SLICE):
                 self.ascending_order(pending.key)
             return True
         keys = self._cycle_keys()
@@ -530,15 +549,21 @@ class UserTable(ScrollView, can_focus=True):
         if None in values:
             missing = list(compress(range(count), map(is_, values, repeat(None))))
             present = list(compress(range(count), map(is_not, values, repeat(None))))
-        keys: Sequence[Any] = values
+        make_keys: Callable[[], Sequence[Any]] | None = None
         if column.sort_key is not None:
             to_key = column.sort_key
-            keys = (
-                [None if value is None else to_key(value) for value in values] if missing else list(map(to_key, values))
-            )
+
+            def make_keys() -> Sequence[Any]:
+                if missing:
+                    return [None if value is None else to_key(value) for value in values]
+                return list(map(to_key, values))
+
         elif present and isinstance(values[present[0]], str):
-            keys = self._lowercase_column(key) if key == self._filter_key else _lowercase(values)
-        return _OrderInProgress(key, keys, present, missing)
+
+            def make_keys() -> Sequence[Any]:
+                return self._lowercase_column(key) if key == self._filter_key else _lowercase(values)
+
+        return _OrderInProgress(key, values, present, missing, make_keys)
 
     def _lowercase_column(self, key: str) -> list[str]:
         lower = self._lower.get(key)
