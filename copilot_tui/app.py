@@ -73,8 +73,8 @@ class CopilotApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     COMMANDS = App.COMMANDS | {CopilotCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit", tooltip="Quit copilot-tui"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="This list of keys (? again closes it)"),
     ]
 
     def __init__(
@@ -329,14 +329,10 @@ class CopilotApp(App[None]):
         from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
 
         palette = [Binding("ctrl+p", "command_palette", "Command palette: every command by name")]
-        table_keys = [
-            Binding("enter", "select", "Open the user's detail"),
-            Binding("up,down,pageup,pagedown,home,end", "move", "Move the cursor"),
-        ]
         return [
             ("Everywhere", [*self.BINDINGS, *palette]),
             ("Dashboard", DashboardScreen.BINDINGS),
-            ("Users table", [*UsersTable.BINDINGS, *table_keys]),
+            ("Users table", UsersTable.BINDINGS),
             ("User detail", UserDetailScreen.BINDINGS),
             ("Org picker", [Binding("enter", "open", "Open the highlighted org"), *OrgPickerScreen.BINDINGS]),
             ("Period picker", [Binding("enter", "pick", "Use the highlighted period"), *PeriodPickerScreen.BINDINGS]),

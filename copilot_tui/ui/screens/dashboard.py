@@ -50,20 +50,35 @@ def describe_error(exc: BaseException) -> str:
 
 class DashboardScreen(Screen[None]):
     BINDINGS = [
-        Binding("o", "pick_org", "Org"),
-        Binding("right_square_bracket", "next_org", "Next org", key_display="]"),
-        Binding("left_square_bracket", "previous_org", "Prev org", key_display="[", show=False),
-        Binding("p", "pick_period", "Period"),
-        Binding("1", "period(7)", "7 days", show=False),
-        Binding("2", "period(14)", "14 days", show=False),
-        Binding("3", "period(28)", "28 days", show=False),
-        Binding("r", "refresh", "Refresh"),
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("u", "tab('tab-users')", "Users tab", show=False),
-        Binding("a", "tab('tab-adoption')", "Adoption tab", show=False),
-        Binding("b", "tab('tab-breakdowns')", "Breakdowns tab", show=False),
-        Binding("m", "adoption_metric", "Adoption: users/activity", show=False),
-        Binding("e", "export", "Export", show=False),
+        Binding("o", "pick_org", "Org", tooltip="Switch organization: a picker with type-to-filter"),
+        Binding("right_square_bracket", "next_org", "Next org", key_display="]", tooltip="Open the next organization"),
+        Binding(
+            "left_square_bracket",
+            "previous_org",
+            "Prev org",
+            key_display="[",
+            show=False,
+            tooltip="Open the previous organization",
+        ),
+        Binding("p", "pick_period", "Period", tooltip="Pick the period, including longer ones the data holds"),
+        Binding("1", "period(7)", "7 days", show=False, tooltip="Show the last 7 days"),
+        Binding("2", "period(14)", "14 days", show=False, tooltip="Show the last 14 days"),
+        Binding("3", "period(28)", "28 days", show=False, tooltip="Show the last 28 days"),
+        Binding("r", "refresh", "Refresh", tooltip="Fetch what is missing or may have been revised"),
+        Binding(
+            "slash", "filter", "Filter", key_display="/", tooltip="Filter users by login (Enter keeps it, Esc clears)"
+        ),
+        Binding("u", "tab('tab-users')", "Users tab", show=False, tooltip="Show the users table"),
+        Binding("a", "tab('tab-adoption')", "Adoption tab", show=False, tooltip="Show feature adoption sparklines"),
+        Binding("b", "tab('tab-breakdowns')", "Breakdowns tab", show=False, tooltip="Show IDE, language, model"),
+        Binding(
+            "m",
+            "adoption_metric",
+            "Adoption metric",
+            show=False,
+            tooltip="Sparklines: daily users or daily activity",
+        ),
+        Binding("e", "export", "Export", show=False, tooltip="Write this period's users to a CSV file"),
     ]
 
     def __init__(self, session: Session, scope: Scope | None, period_days: int = 28) -> None:

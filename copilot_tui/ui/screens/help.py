@@ -29,6 +29,7 @@ KEY_NAMES = {
     "pagedown": "PgDn",
     "home": "Home",
     "end": "End",
+    "backspace": "Backspace",
 }
 
 
@@ -46,7 +47,7 @@ def described(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
         if not binding.description:
             continue
         label = binding.key_display or key_label(binding.key)
-        rows.setdefault(binding.description, []).append(label)
+        rows.setdefault(binding.tooltip or binding.description, []).append(label)
     return [(" ".join(dict.fromkeys(keys)), text) for text, keys in rows.items()]
 
 

@@ -28,7 +28,7 @@ class OrgPickerScreen(ModalScreen[Scope | None]):
     """Type to filter, arrows to move, Enter to open, Escape to stay where you were."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("escape", "dismiss(None)", "Cancel", tooltip="Close the picker, stay on the current org"),
         Binding("down", "cursor(1)", "Next", show=False),
         Binding("up", "cursor(-1)", "Previous", show=False),
     ]
@@ -41,7 +41,7 @@ class OrgPickerScreen(ModalScreen[Scope | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Label("Switch organization", classes="picker-title")
-            yield Input(placeholder="type to filter", id="picker-filter")
+            yield Input(placeholder="type to filter", id="picker-filter", compact=True)
             yield OptionList(id="picker-list")
             yield Label("↑↓ move · Enter open · Esc cancel", classes="picker-hint")
 

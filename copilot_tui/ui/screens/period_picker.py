@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 
 class PeriodPickerScreen(ModalScreen[int | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", tooltip="Close the picker, keep the period")]
 
     def __init__(self, choices: list[int], current: int, covered: int) -> None:
         super().__init__()

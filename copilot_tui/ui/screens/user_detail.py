@@ -55,8 +55,10 @@ def ranked(title: str, counter: Counter[str], limit: int = 8, versions: dict[str
 
 class UserDetailScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("backspace", "app.pop_screen", "Back", show=False),
+        Binding("escape", "app.pop_screen", "Back", tooltip="Back to the dashboard, table as you left it"),
+        Binding(
+            "backspace", "app.pop_screen", "Back", show=False, tooltip="Back to the dashboard, table as you left it"
+        ),
     ]
 
     def __init__(self, user: UserSummary, rows: Sequence[UserDay], period: Period, scope: Scope) -> None:

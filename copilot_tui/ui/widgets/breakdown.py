@@ -27,7 +27,7 @@ class BreakdownTable(Widget):
     BreakdownTable { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, title: str, *, limit: int = 8, id: str | None = None) -> None:
+    def __init__(self, title: str, *, limit: int = 10, id: str | None = None) -> None:
         super().__init__(id=id)
         self.title = title
         self.limit = limit
@@ -51,7 +51,7 @@ class BreakdownTable(Widget):
         grid.add_row(
             Text(self.title, style="bold"),
             Text("users", style="dim"),
-            Text("interactions + generations", style="dim", overflow="ellipsis"),
+            Text("activity", style="dim"),
             Text("accept", style="dim"),
         )
         if not self.rows:

@@ -1,0 +1,87 @@
+"""Pictures of the real screens on demo data at 80x24 and 160x48 (pytest-textual-snapshot).
+
+Update the baselines with ``--snapshot-update`` only after looking at the new pictures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from copilot_tui.app import CopilotApp, LaunchOptions
+from copilot_tui.github.errors import ForbiddenError
+from copilot_tui.scope import Scope
+from copilot_tui.source import DemoSource
+from tests.ui.conftest import settle
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+
+
+class RefusingSource(DemoSource):
+    """The demo, except that octo-labs refuses as GitHub does when the metrics policy is off or the role lacks."""
+
+    REFUSED = Scope("org", "octo-labs")
+    MESSAGE = (
+        "GitHub refused the Copilot metrics of octo-labs (403): either your account lacks the owner role or the "
+        '"View Organization Copilot Metrics" permission, or the "Copilot usage metrics" policy is off (an owner '
+        "enables it under Organization settings > Copilot > Policies)."
+    )
+
+    async def load(self, scope: Scope, **kw: Any) -> Any:
+        if scope == self.REFUSED:
+            raise ForbiddenError(self.MESSAGE, status=403)
+        return await super().load(scope, **kw)
+
+
+def demo(org: str = "octo-labs") -> CopilotApp:
+    return CopilotApp(LaunchOptions(demo=True, org=org))
+
+
+def after(*keys: str) -> Any:
+    async def run(pilot: Pilot[Any]) -> None:
+        pilot.app.animation_level = "none"
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause(0.1)
+        await pilot.pause(0.2)
+
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(demo(), terminal_size=size, run_before=after())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_adoption_tab(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(demo(), terminal_size=size, run_before=after("a"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_breakdowns_tab(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(demo(), terminal_size=size, run_before=after("b"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_user_detail(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(demo(), terminal_size=size, run_before=after("enter"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_org_picker(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(demo(), terminal_size=size, run_before=after("o", "l", "a", "b"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(demo(), terminal_size=size, run_before=after("question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_error_state(snap_compare: Any, size: tuple[int, int]) -> None:
+    app = CopilotApp(LaunchOptions(demo=True, org="octo-garage"), source=RefusingSource())
+    assert snap_compare(app, terminal_size=size, run_before=after("right_square_bracket"))
