@@ -49,6 +49,26 @@ async def test_demo_opens_the_first_org_with_every_user_of_the_period() -> None:
         assert dash.activity == "demo data"
 
 
+async def test_r_loads_the_open_org_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    loads: list[tuple[Scope, int]] = []
+    original = DemoSource.load
+
+    async def counting(self: DemoSource, scope: Scope, **kw):  # type: ignore[no-untyped-def]
+        if kw.get("until") is None:  # a load of the latest days, not the previous period for comparison
+            loads.append((scope, kw["days"]))
+        return await original(self, scope, **kw)
+
+    monkeypatch.setattr(DemoSource, "load", counting)
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = len(loads)
+        await pilot.press("r")
+        await settle(pilot)
+        assert loads[before:] == [(GARAGE, 28)]
+        assert dashboard(app).activity == "demo data"
+
+
 async def test_org_flag_opens_that_org() -> None:
     app = demo_app(org="octo-labs")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -188,7 +188,10 @@ class DashboardScreen(Screen[None]):
         showing = ""
         if self.view is not None and self.view.scope != self.scope:
             showing = f" (showing {self.view.scope})"
-        self._set_activity(f"Loading {self.scope}: {done} of {total} files{showing}", busy=True)
+        if total == 0:
+            self._set_activity(f"{self.scope}: nothing new to fetch{showing}", busy=True)
+        else:
+            self._set_activity(f"Loading {self.scope}: {done} of {total} files{showing}", busy=True)
 
     def _on_wait(self, seconds: float, reason: str) -> None:
         self._wait_until = time.monotonic() + max(0.0, seconds)

@@ -141,7 +141,7 @@ class UserDetailScreen(Screen[None]):
             table.add_column(label, justify="right", no_wrap=True)
         for _, label in FLAGS:
             table.add_column(label, justify="center", no_wrap=True)
-        table.add_column("Top feature", no_wrap=True, overflow="ellipsis", max_width=16)
+        table.add_column("Top feature", no_wrap=True, overflow="ellipsis", max_width=20)
         if not self.rows:
             table.add_row(Text("No activity in this period.", style="dim"))
         for r in reversed(self.rows):
