@@ -361,6 +361,8 @@ def run_app(args: argparse.Namespace) -> int:
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # httpx logs every request at INFO: noise in the log, and signed download URLs have no business there
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     config, config_error = load_config_or_error(locations.config_file())
     app = CopilotApp(LaunchOptions.from_args(args), config=config, config_error=config_error)
     app.run()

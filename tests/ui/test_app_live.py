@@ -136,7 +136,7 @@ async def test_a_rate_limit_wait_counts_down_and_the_old_data_stays_until_the_ne
         await pilot.pause(0.1)
         assert waits == [30]
         countdown = [s for s in seen if "resuming in" in s]
-        assert countdown and re.search(r"resuming in (30|29) s", countdown[0])
+        assert countdown and re.search(r"rate limit · resuming in (30|29) s", countdown[0])
         assert dash.scope == LABS
         assert dash.view is old_view
         assert dash.query_one(UsersTable).row_count == old_rows
@@ -212,3 +212,20 @@ async def test_no_keyring_at_all_says_so_on_the_sign_in_screen(
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert any("this session only" in n for n in notifications(app))
+
+
+@pytest.mark.usefixtures("owner_env")
+async def test_offline_shows_what_was_downloaded_without_a_request(fakehub: FakeGitHub) -> None:
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        online = sorted(u.user_login for u in dashboard(app).view.users)  # type: ignore[union-attr]
+    fakehub.reset()
+    offline = live_app(fakehub, org="octo-garage", offline=True)
+    async with offline.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = dashboard(offline).view
+        assert view is not None and view.scope == GARAGE
+        assert sorted(u.user_login for u in view.users) == online
+        assert "stored" in dashboard(offline).activity
+    assert fakehub.requests == []

@@ -85,3 +85,15 @@ def test_help(snap_compare: Any, size: tuple[int, int]) -> None:
 def test_error_state(snap_compare: Any, size: tuple[int, int]) -> None:
     app = CopilotApp(LaunchOptions(demo=True, org="octo-garage"), source=RefusingSource())
     assert snap_compare(app, terminal_size=size, run_before=after("right_square_bracket"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sign_in(snap_compare: Any, size: tuple[int, int], memory_keyring: Any) -> None:
+    app = CopilotApp(LaunchOptions(api_url="http://127.0.0.1:9"))
+
+    async def typed(pilot: Pilot[Any]) -> None:
+        await settle(pilot, view=False)
+        await pilot.press(*"ghp_example")
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=typed)

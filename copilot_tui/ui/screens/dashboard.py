@@ -208,8 +208,8 @@ class DashboardScreen(Screen[None]):
             self._stop_countdown()
             self._set_activity("Resuming…", busy=True)
             return
-        reason = self._wait_reason or "Waiting"
-        self._set_activity(f"{reason}: resuming in {left:.0f} s", busy=True)
+        reason = (self._wait_reason or "Waiting").split(":")[0]
+        self._set_activity(f"{reason} · resuming in {left:.0f} s", busy=True)
 
     def _stop_countdown(self) -> None:
         if self._wait_timer is not None:

@@ -48,6 +48,7 @@ class SignInScreen(Screen[SignedIn]):
             yield Static(self.reason or "No token found in GH_TOKEN, GITHUB_TOKEN or the keyring.", id="sign-in-why")
             yield Static(self.help_text, id="sign-in-help")
             yield Input(placeholder="paste your token and press Enter", password=True, id="token")
+            yield Static("Enter checks the token with GitHub and signs in · Ctrl+Q quits", id="sign-in-hint")
             yield Static("", id="sign-in-result")
         yield Footer()
 
