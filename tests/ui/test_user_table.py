@@ -435,9 +435,17 @@ async def test_warm_up_in_slices_gives_the_orders_of_a_plain_sort(monkeypatch: A
 
     monkeypatch.setattr(user_table, "WARM_UP_SLICE", 37)
     rows = make_people(500, seed=9)
+    arrays = {column.key: [getattr(row, column.key) for row in rows] for column in COLUMNS}
+    for as_arrays in (False, True):
+        await check_sliced_warm_up(rows, arrays if as_arrays else None)
+
+
+async def check_sliced_warm_up(rows: list[Person], arrays: dict[str, list[Any]] | None) -> None:
     app = TableApp(rows, sort_column="login")
     async with app.run_test(size=(100, 20)) as pilot:
         table = app.query_one(UserTable)
+        if arrays is not None:
+            table.set_column_arrays(arrays)
         steps = 0
         while table.warm_up_step():
             steps += 1

@@ -24,8 +24,10 @@ from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from itertools import compress, repeat
 from operator import attrgetter, is_, is_not
+from time import monotonic
 from typing import Any, ClassVar, Literal
 
 from rich.cells import cell_len, set_cell_size
@@ -51,6 +53,9 @@ CELL_GAP = 1
 """Blank cells before each column."""
 WARM_UP_DELAY = 0.25
 WARM_UP_STEP = 0.01
+"""Seconds between two bursts of warm-up steps: the event loop handles keys and paints in between."""
+WARM_UP_BUDGET = 0.008
+"""Seconds of warm-up steps in one burst (plus the step that crosses it)."""
 WARM_UP_SLICE = 25_000
 """Rows sorted per warm-up step: ~5-10 ms of work; the last merge of two halves of 200k rows is ~15-20 ms. A key
 pressed meanwhile waits no longer than one step."""
@@ -134,24 +139,31 @@ def _lowercase(values: Sequence[Any]) -> list[str]:
 
 
 class _OrderInProgress:
-    """One column's ascending order, computable in short steps for the idle warm-up: make the sort keys, sort one
-    slice of rows per step, then merge adjacent sorted runs two at a time (Timsort merges two runs in about one
-    comparison per row). So no step holds the event loop for a whole sort. `finish` does what is left in one go."""
+    """One column's ascending order, computable in short steps for the idle warm-up: read the column's values a
+    slice of rows at a time (a property that computes, say a top-IDE from a Counter, costs ~1 us a row: 0.2 s at
+    200k rows), split off the missing values, make the sort keys, sort a slice of rows per step, then merge
+    neighbouring sorted runs two at a time (Timsort merges two runs in about one comparison per row). So no step
+    holds the event loop for long. `finish` does whatever is left in one go."""
 
     def __init__(
         self,
         key: str,
-        values: Sequence[Any],
-        present: Sequence[int],
-        missing: list[int],
-        make_keys: Callable[[], Sequence[Any]] | None,
+        count: int,
+        fetch: Callable[[int, int], Sequence[Any]],
+        make_keys: Callable[[Sequence[Any], bool], Sequence[Any] | None],
     ) -> None:
         self.key = key
-        self.keys: Sequence[Any] = values
-        self._make_keys = make_keys
-        self.present = present
+        self._count = count
+        self._fetch = fetch
+        """Values of rows start..stop, in data order."""
+        self._make_keys: Callable[[Sequence[Any], bool], Sequence[Any] | None] | None = make_keys
+        """Sort keys from all values (None: the values themselves)."""
+        self._parts: list[Sequence[Any]] = []
+        self._fetched = 0
+        self.keys: Sequence[Any] = ()
+        self.present: Sequence[int] = range(0)
         """Rows with a value, in data order; `missing` are those without, sorted last."""
-        self.missing = missing
+        self.missing: list[int] = []
         self.runs: list[list[int]] = []
         """Sorted runs of the first `done` rows of `present`, in data order (so merging neighbours stays stable)."""
         self.done = 0
@@ -162,8 +174,12 @@ class _OrderInProgress:
         if self.complete is not None:
             return False
         try:
-            if self._make_keys is not None:
-                self.keys, self._make_keys = self._make_keys(), None
+            if self._fetched < self._count:
+                part = self._fetch(self._fetched, min(self._count, self._fetched + size))
+                self._parts.append(part)
+                self._fetched += len(part)
+            elif self._make_keys is not None:
+                self._prepare()
             elif self.done < len(self.present):
                 rows = self.present[self.done : self.done + size]
                 self.runs.append(self._sorted(rows))
@@ -182,8 +198,11 @@ class _OrderInProgress:
     def finish(self) -> tuple[array[int], int]:
         if self.complete is None:
             try:
+                if self._fetched < self._count:
+                    self._parts.append(self._fetch(self._fetched, self._count))
+                    self._fetched = self._count
                 if self._make_keys is not None:
-                    self.keys, self._make_keys = self._make_keys(), None
+                    self._prepare()
                 if self.done < len(self.present):
                     self.runs.append(self._sorted(self.present[self.done :]))
                     self.done = len(self.present)
@@ -197,6 +216,21 @@ class _OrderInProgress:
         order = array("i", self.complete)
         order.extend(self.missing)
         return order, len(self.missing)
+
+    def _prepare(self) -> None:
+        """All values read: split off the missing ones and make the sort keys."""
+        parts = self._parts
+        values: Sequence[Any] = parts[0] if len(parts) == 1 else [value for part in parts for value in part]
+        self._parts = []
+        count = len(values)
+        self.present = range(count)
+        if None in values:
+            self.missing = list(compress(range(count), map(is_, values, repeat(None))))
+            self.present = list(compress(range(count), map(is_not, values, repeat(None))))
+        assert self._make_keys is not None
+        keys = self._make_keys(values, bool(self.missing)) if self.present else None
+        self.keys = values if keys is None else keys
+        self._make_keys = None
 
     def _sorted(self, rows: Sequence[int]) -> list[int]:
         return sorted(rows, key=self.keys.__getitem__)
@@ -487,8 +521,11 @@ class UserTable(ScrollView, can_focus=True):
 
     def _warm_next(self) -> None:
         self._warm_timer = None
-        if self.warm_up_step():
-            self._schedule_warm_up(WARM_UP_STEP)
+        started = monotonic()
+        while self.warm_up_step():
+            if monotonic() - started >= WARM_UP_BUDGET:
+                self._schedule_warm_up(WARM_UP_STEP)
+                return
 
     def warm_up_step(self) -> bool:
         """One short step of sorting the columns on screen ahead of time (the next one in the `s` cycle first):
@@ -508,11 +545,12 @@ class UserTable(ScrollView, can_focus=True):
                 return True
         return False
 
-    def _values(self, key: str) -> Sequence[Any]:
-        """All values of one column, in data order."""
+    def _values(self, key: str, start: int = 0, stop: int | None = None) -> Sequence[Any]:
+        """The values of one column for rows `start` to `stop` (default: all), in data order."""
+        whole = start == 0 and (stop is None or stop >= self._count)
         if self._arrays:
-            return self._arrays[key]
-        rows = self._rows
+            return self._arrays[key] if whole else self._arrays[key][start:stop]
+        rows = self._rows if whole else self._rows[start:stop]
         if rows and isinstance(rows[0], Mapping):
             return [row.get(key) for row in rows]
         try:
@@ -542,28 +580,26 @@ class UserTable(ScrollView, can_focus=True):
 
     def _start_order(self, key: str) -> _OrderInProgress:
         column = self._by_key[key]
-        values = self._values(key)
-        count = len(values)
-        missing: list[int] = []
-        present: Sequence[int] = range(count)
-        if None in values:
-            missing = list(compress(range(count), map(is_, values, repeat(None))))
-            present = list(compress(range(count), map(is_not, values, repeat(None))))
-        make_keys: Callable[[], Sequence[Any]] | None = None
-        if column.sort_key is not None:
-            to_key = column.sort_key
 
-            def make_keys() -> Sequence[Any]:
-                if missing:
+        def make_keys(values: Sequence[Any], has_missing: bool) -> Sequence[Any] | None:
+            if column.sort_key is not None:
+                to_key = column.sort_key
+                if has_missing:
                     return [None if value is None else to_key(value) for value in values]
                 return list(map(to_key, values))
+            first = next(value for value in values if value is not None)
+            if isinstance(first, str):
+                if key == self._filter_key:
+                    if key not in self._lower:
+                        self._lower[key] = _lowercase(values)
+                    return self._lower[key]
+                return _lowercase(values)
+            return None
 
-        elif present and isinstance(values[present[0]], str):
-
-            def make_keys() -> Sequence[Any]:
-                return self._lowercase_column(key) if key == self._filter_key else _lowercase(values)
-
-        return _OrderInProgress(key, values, present, missing, make_keys)
+        if self._arrays:
+            values = self._arrays[key]
+            return _OrderInProgress(key, len(values), lambda start, stop: values[start:stop], make_keys)
+        return _OrderInProgress(key, self._count, partial(self._values, key), make_keys)
 
     def _lowercase_column(self, key: str) -> list[str]:
         lower = self._lower.get(key)
