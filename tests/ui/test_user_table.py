@@ -482,3 +482,20 @@ async def test_values_of_mixed_types_sort_by_their_text(monkeypatch: Any) -> Non
             table.sort_by("ide", reverse=False)
             await pilot.pause()
             assert shown(table) == want
+
+
+async def test_ready_made_values_stand_in_for_a_column_and_rows_stay_the_rows() -> None:
+    rows = make_people(300, seed=4)
+    scores = [random.Random(index).randint(0, 50) for index in range(len(rows))]
+    app = TableApp(rows)
+    async with app.run_test(size=(100, 20)) as pilot:
+        table = app.query_one(UserTable)
+        table.set_rows(rows, values={"loc": scores})
+        table.sort_by("loc", reverse=True)
+        await pilot.pause()
+        want = sorted(range(len(rows)), key=scores.__getitem__)[::-1]
+        assert shown(table) == want
+        assert f"{scores[want[0]]:,}" in screen_lines(table)[1]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected[-1].row is rows[want[0]]

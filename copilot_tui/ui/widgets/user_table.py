@@ -169,6 +169,11 @@ class _OrderInProgress:
         self.done = 0
         self.complete: list[int] | None = None
 
+    def given(self, values: Sequence[Any]) -> None:
+        """All values are at hand already: nothing to read."""
+        self._parts = [values]
+        self._fetched = self._count
+
     def step(self, size: int) -> bool:
         """One short piece of the work; False when only `finish` (an array conversion) is left."""
         if self.complete is not None:
@@ -388,7 +393,8 @@ class UserTable(ScrollView, can_focus=True):
         self._warm_timer: Timer | None = None
 
         self._count = 0
-        self._rows: Sequence[Any] = ()
+        self._rows: Sequence[Any] | None = ()
+        """The rows given to `set_rows`; None for `set_column_arrays`."""
         self._arrays: Mapping[str, Sequence[Any]] = {}
         self._cell: Callable[[str, int], Any] = lambda key, index: None
 
@@ -458,36 +464,52 @@ class UserTable(ScrollView, can_focus=True):
         """Indices (in the data given) of the rows shown, top to bottom."""
         return self._view
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def set_rows(self, rows: Sequence[Any], values: Mapping[str, Sequence[Any]] | None = None) -> None:
         """Show `rows`: objects whose attributes, or mappings whose keys, are the column keys.
 
-        The sequence is kept, not copied: do not change it afterwards (give a new one). Sort, filter and cursor
-        are kept (the cursor by `id_column`, when there is one).
+        `values` may give some columns' values ready-made (one sequence per key, in row order): worth it for a
+        property that computes on every read, since each first sort of a column reads it for every row; build
+        them in the worker that builds the rows. The sequences are kept, not copied: do not change them afterwards
+        (give new ones). Sort, filter and cursor are kept (the cursor by `id_column`, when there is one).
         """
-        if rows and isinstance(rows[0], Mapping):
-            self._load(rows, {}, len(rows), lambda key, index: rows[index].get(key))
-        else:
-            self._load(rows, {}, len(rows), lambda key, index: getattr(rows[index], key, None))
+        arrays = dict(values or {})
+        self._check_lengths(arrays, len(rows))
+        mapping_rows = bool(rows) and isinstance(rows[0], Mapping)
+
+        def cell(key: str, index: int) -> Any:
+            ready = arrays.get(key)
+            if ready is not None:
+                return ready[index]
+            row = rows[index]
+            return row.get(key) if mapping_rows else getattr(row, key, None)
+
+        self._load(rows, arrays, len(rows), cell)
 
     def set_column_arrays(self, arrays: Mapping[str, Sequence[Any]]) -> None:
         """Show rows given as one sequence per column key, all of one length (kept, not copied)."""
-        lengths = {len(values) for values in arrays.values()}
-        if len(lengths) > 1:
-            raise ValueError(f"column arrays differ in length: {sorted(lengths)}")
         missing = [column.key for column in self._columns if column.key not in arrays]
         if missing:
             raise KeyError(f"no array for column(s) {', '.join(missing)}")
-        self._load((), arrays, lengths.pop() if lengths else 0, lambda key, index: arrays[key][index])
+        count = len(next(iter(arrays.values()))) if arrays else 0
+        self._check_lengths(arrays, count)
+        self._load(None, dict(arrays), count, lambda key, index: arrays[key][index])
+
+    @staticmethod
+    def _check_lengths(arrays: Mapping[str, Sequence[Any]], count: int) -> None:
+        wrong = {key: len(values) for key, values in arrays.items() if len(values) != count}
+        if wrong:
+            raise ValueError(f"{count} rows but column values of other lengths: {wrong}")
 
     def row_at(self, index: int) -> Any:
-        """The row with `index` in the data given, as `Selected.row` carries it."""
-        if self._arrays:
+        """The row with `index` in the data given, as `Selected.row` carries it: the row given to `set_rows`, or
+        a dict of the column values for `set_column_arrays`."""
+        if self._rows is None:
             return {key: values[index] for key, values in self._arrays.items()}
         return self._rows[index]
 
     def _load(
         self,
-        rows: Sequence[Any],
+        rows: Sequence[Any] | None,
         arrays: Mapping[str, Sequence[Any]],
         count: int,
         cell: Callable[[str, int], Any],
@@ -548,8 +570,11 @@ class UserTable(ScrollView, can_focus=True):
     def _values(self, key: str, start: int = 0, stop: int | None = None) -> Sequence[Any]:
         """The values of one column for rows `start` to `stop` (default: all), in data order."""
         whole = start == 0 and (stop is None or stop >= self._count)
-        if self._arrays:
-            return self._arrays[key] if whole else self._arrays[key][start:stop]
+        ready = self._arrays.get(key)
+        if ready is not None:
+            return ready if whole else ready[start:stop]
+        if self._rows is None:
+            return [None] * ((stop if stop is not None else self._count) - start)
         rows = self._rows if whole else self._rows[start:stop]
         if rows and isinstance(rows[0], Mapping):
             return [row.get(key) for row in rows]
@@ -596,10 +621,11 @@ class UserTable(ScrollView, can_focus=True):
                 return _lowercase(values)
             return None
 
-        if self._arrays:
-            values = self._arrays[key]
-            return _OrderInProgress(key, len(values), lambda start, stop: values[start:stop], make_keys)
-        return _OrderInProgress(key, self._count, partial(self._values, key), make_keys)
+        order = _OrderInProgress(key, self._count, partial(self._values, key), make_keys)
+        ready = self._arrays.get(key)
+        if ready is not None:
+            order.given(ready)
+        return order
 
     def _lowercase_column(self, key: str) -> list[str]:
         lower = self._lower.get(key)
