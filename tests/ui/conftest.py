@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time as clock_time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -88,13 +89,16 @@ def dashboard(app: CopilotApp) -> DashboardScreen:
     return found
 
 
-async def settle(pilot: Pilot[Any], *, view: bool = True, tries: int = 600) -> None:
-    """Wait until no worker runs (and, with ``view``, a dashboard shows data): the app is at rest."""
+async def settle(pilot: Pilot[Any], *, view: bool = True, timeout: float = 120.0) -> None:
+    """Wait until no worker runs (and, with ``view``, a dashboard shows data): the app is at rest.
+
+    The timeout is generous on purpose: it is a hang detector for slow shared machines, not a speed check.
+    """
     app = pilot.app
-    for _ in range(tries):
+    deadline = clock_time.monotonic() + timeout
+    while clock_time.monotonic() < deadline:
         await pilot.pause(0.02)
-        busy = any(w.is_running for w in app.workers)
-        if busy:
+        if any(w.is_running for w in app.workers):
             continue
         if not view:
             return
