@@ -263,10 +263,12 @@ class CopilotApp(App[None]):
         help_text = auth.token_help(self.hostname)
         self.push_screen(SignInScreen(self.hostname, self._check_token, reason, help_text), self._signed_in)
 
-    async def _check_token(self, token: str) -> Any:
+    async def _check_token(self, token: str, on_wait: Callable[[float, str], None]) -> Any:
         from copilot_tui import auth
 
         client = self.make_client(token)
+        if hasattr(client, "on_wait"):
+            client.on_wait = on_wait
         try:
             return await auth.check_token(
                 client, orgs=list(self.config.orgs) or None, enterprise=self.options.enterprise

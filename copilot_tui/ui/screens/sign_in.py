@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
@@ -29,7 +29,8 @@ class SignedIn:
     check: Any
 
 
-Checker = Callable[[str], Awaitable[Any]]
+Checker = Callable[[str, Callable[[float, str], None]], Awaitable[Any]]
+"""Checks a token; the second argument is told of each wait (a retry, a rate limit) so the screen can say so."""
 
 
 class SignInScreen(Screen[SignedIn]):
@@ -43,13 +44,13 @@ class SignInScreen(Screen[SignedIn]):
         self.reason = reason
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="sign-in"):
+        with VerticalScroll(id="sign-in"):
             yield Label(f"Sign in to {self.hostname}", classes="picker-title")
+            yield Input(placeholder="paste your token and press Enter", password=True, id="token", compact=True)
+            yield Static("", id="sign-in-result")
+            yield Static("Enter checks the token with GitHub and signs in · Ctrl+Q quits", id="sign-in-hint")
             yield Static(self.reason or "No token found in GH_TOKEN, GITHUB_TOKEN or the keyring.", id="sign-in-why")
             yield Static(self.help_text, id="sign-in-help")
-            yield Input(placeholder="paste your token and press Enter", password=True, id="token")
-            yield Static("Enter checks the token with GitHub and signs in · Ctrl+Q quits", id="sign-in-hint")
-            yield Static("", id="sign-in-result")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -68,7 +69,7 @@ class SignInScreen(Screen[SignedIn]):
     @work(exclusive=True, group="sign-in", exit_on_error=False)
     async def _check(self, token: str) -> None:
         try:
-            check = await self.checker(token)
+            check = await self.checker(token, self._waiting)
         except GitHubError as exc:
             self._failed(str(exc))
             return
@@ -77,6 +78,9 @@ class SignInScreen(Screen[SignedIn]):
             self._failed(f"The token could not be checked ({type(exc).__name__}); see the log file for details.")
             return
         self.dismiss(SignedIn(token, check))
+
+    def _waiting(self, seconds: float, reason: str) -> None:
+        self._result(f"{reason.split(':')[0]}: trying again in {seconds:.0f} s…", error=False)
 
     def _failed(self, message: str) -> None:
         field = self.query_one("#token", Input)
