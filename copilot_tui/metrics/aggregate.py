@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from copilot_tui.metrics.derive import FLAG_SERIES, FeatureSeries, Period, UserSummary
+from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
 from copilot_tui.metrics.parse import ReportPart, iter_lines
 
@@ -33,6 +33,9 @@ class UsersAggregate:
     period: Period
     users: list[UserSummary]
     series: list[FeatureSeries]
+    by_ide: list[BreakdownRow]
+    by_language: list[BreakdownRow]
+    by_model: list[BreakdownRow]
     lines: int
     problems: tuple[LineProblem, ...]
 
@@ -50,6 +53,9 @@ class UsersAggregator:
         self._flags = {flag: ([0] * self._n, [0] * self._n) for _, flag in FLAG_SERIES}
         self._carried: set[str] = set()
         self._last_day_index: dict[int, int] = {}
+        self._by_ide: dict[str, list[int]] = {}
+        self._by_language: dict[str, list[int]] = {}
+        self._by_model: dict[str, list[int]] = {}
         self.lines = 0
         self.problems: list[LineProblem] = []
 
@@ -149,6 +155,7 @@ class UsersAggregator:
         for e in obj.get("totals_by_ide") or ():
             ide = e["ide"]
             s.ides[ide] += (e.get(_GEN) or 0) + (e.get(_INT) or 0)
+            _add_entry(self._by_ide, ide, e)
             version = e.get("last_known_ide_version")
             if version:
                 sample = VersionSample(str(version.get("ide_version") or ""), version.get("sampled_at"))
@@ -156,9 +163,13 @@ class UsersAggregator:
                 if held is None or (sample.sampled_at or "") >= (held.sampled_at or ""):
                     s.ide_versions[ide] = sample
         for e in obj.get("totals_by_language_feature") or ():
-            s.languages[e["language"]] += e.get(_GEN) or 0
+            language = e["language"]
+            s.languages[language] += e.get(_GEN) or 0
+            _add_entry(self._by_language, language, e)
         for e in obj.get("totals_by_model_feature") or ():
-            s.models[e["model"]] += (e.get(_GEN) or 0) + (e.get(_INT) or 0)
+            model = e["model"]
+            s.models[model] += (e.get(_GEN) or 0) + (e.get(_INT) or 0)
+            _add_entry(self._by_model, model, e)
 
     def result(self) -> UsersAggregate:
         days: tuple[date, ...] = tuple(self.period.each_day())
@@ -172,7 +183,39 @@ class UsersAggregator:
         for user_id, index in self._last_day_index.items():
             self._users[user_id].last_active_day = days[index]
         users = sorted(self._users.values(), key=lambda s: s.user_login.lower())
-        return UsersAggregate(self.period, users, series, self.lines, tuple(self.problems))
+        return UsersAggregate(
+            self.period,
+            users,
+            series,
+            _breakdown(self._by_ide, users, "ides"),
+            _breakdown(self._by_language, users, "languages"),
+            _breakdown(self._by_model, users, "models"),
+            self.lines,
+            tuple(self.problems),
+        )
+
+
+def _add_entry(sums: dict[str, list[int]], name: str, entry: dict[str, Any]) -> None:
+    slots = sums.get(name)
+    if slots is None:
+        slots = sums[name] = [0] * len(ACTIVITY_FIELDS)
+    for i, field in enumerate(ACTIVITY_FIELDS):
+        value = entry.get(field)
+        if value:
+            slots[i] += value
+
+
+def _breakdown(sums: dict[str, list[int]], users: list[UserSummary], attr: str) -> list[BreakdownRow]:
+    """Rows as ``derive.breakdown`` makes them; a user counts for a name when their summary names it at all."""
+    counts: dict[str, int] = dict.fromkeys(sums, 0)
+    for s in users:
+        for name in getattr(s, attr):
+            counts[name] += 1
+    rows = [
+        BreakdownRow(name, counts[name], dict(zip(ACTIVITY_FIELDS, slots, strict=True))) for name, slots in sums.items()
+    ]
+    rows.sort(key=lambda r: (-(r.activity[_GEN] + r.activity[_INT]), r.name))
+    return rows
 
 
 def _whole(value: Any, name: str) -> int:

@@ -6,7 +6,7 @@ import orjson
 
 from copilot_tui.metrics.aggregate import aggregate_users
 from copilot_tui.metrics.demo import DemoDataset
-from copilot_tui.metrics.derive import Period, feature_series, summarize_users
+from copilot_tui.metrics.derive import Period, breakdown, feature_series, summarize_users
 from copilot_tui.metrics.parse import parse_users_report
 
 
@@ -35,6 +35,10 @@ def test_the_fast_road_agrees_with_the_typed_road_on_demo_data() -> None:
         assert a.ide_versions == b.ide_versions and a.cli_version == b.cli_version
         assert abs(a.ai_credits_used - b.ai_credits_used) < 1e-9
     assert fast.series == feature_series(typed_rows, period)
+    assert fast.by_ide == breakdown(typed_rows, period, "ide")
+    assert fast.by_language == breakdown(typed_rows, period, "language")
+    assert fast.by_model == breakdown(typed_rows, period, "model")
+    assert len(fast.by_ide) > 1 and len(fast.by_language) > 1 and len(fast.by_model) > 1
 
 
 def test_repeats_count_once_and_bad_lines_are_named() -> None:
