@@ -54,6 +54,18 @@ def described(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
 HelpSection = tuple[str, Sequence[BindingType]]
 
 
+def keys_markdown(sections: Sequence[HelpSection]) -> str:
+    """The help screen's key list as Markdown, for the README: the same bindings, so the two cannot disagree."""
+    out: list[str] = []
+    for title, bindings in sections:
+        out += [f"**{title}**", "", "| Key | What it does |", "| --- | --- |"]
+        for keys, text in described(bindings):
+            shown = " ".join(f"`{k}`" for k in keys.split(" "))
+            out.append(f"| {shown} | {text} |")
+        out.append("")
+    return "\n".join(out)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
@@ -68,10 +80,11 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help"):
             yield Label("Keys  ·  Esc or ? closes  ·  Ctrl+P opens the command palette", classes="picker-title")
             for title, bindings in self.sections:
+                rows = described(bindings)
                 table = Table.grid(padding=(0, 2))
-                table.add_column(min_width=9, no_wrap=True)
+                table.add_column(width=max([9, *(len(keys) for keys, _ in rows)]), no_wrap=True)
                 table.add_column()
-                for keys, text in described(bindings):
+                for keys, text in rows:
                     table.add_row(Text(keys, style="bold"), text)
                 yield Static(Text(title, style="bold underline"), classes="help-heading")
                 yield Static(table, classes="help-table")

@@ -40,11 +40,20 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
+TOOLTIPS = {
+    "enter": Binding("enter", "select_cursor", "Open", tooltip="Open the highlighted user's detail"),
+    "s": Binding("s", "cycle_sort", "Sort column", tooltip="Sort by the next column (or click a column header)"),
+    "S": Binding("S", "flip_order", "Reverse order", key_display="S", tooltip="Reverse the sort order"),
+}
+
+
 class UsersTable(UserTable, inherit_bindings=False):
     """``r`` is refresh on the dashboard, so the table's extra ``r`` (reverse order) is left out here."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        b for b in UserTable.BINDINGS if not (isinstance(b, Binding) and b.key == "r")
+        TOOLTIPS.get(b.key, b) if isinstance(b, Binding) else b
+        for b in UserTable.BINDINGS
+        if not (isinstance(b, Binding) and b.key == "r")
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
