@@ -352,3 +352,40 @@ async def test_q_quits() -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_the_palette_holds_every_command_the_app_promises() -> None:
+    from copilot_tui.ui.commands import CopilotCommands
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        names = [name for name, _, _ in CopilotCommands(app.screen)._commands()]
+        for wanted in (
+            "Switch organization…",
+            "Change period…",
+            "Refresh",
+            "Export users to CSV",
+            "Sign out",
+            "Theme…",
+        ):
+            assert wanted in names
+        view = dashboard(app).view
+        assert view is not None
+        assert {f"Open user {u.user_login}" for u in view.users} <= set(names)
+        assert {f"Open {s}" for s in dashboard(app).session.scopes} <= set(names)
+
+
+async def test_theme_command_opens_the_theme_picker() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Theme…")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press(*"nord")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.theme == "nord"
