@@ -14,6 +14,7 @@ import csv
 import io
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TextIO
 
@@ -21,10 +22,11 @@ import orjson
 
 from copilot_tui.scope import Scope
 
-WHATS = ("users", "totals", "features")
+WHATS = ("users", "totals", "features", "teams", "seats")
 MAX_DAYS = 366
 DAY_FETCHES_AT_ONCE = 4
 FLAGS = ("used_agent", "used_chat", "used_cli")
+TEAMS_KIND = "user-teams-1-day"
 
 
 class ExportError(Exception):
@@ -67,7 +69,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "examples:\n"
             "  copilot-tui export --org octo --format csv --what users > users.csv\n"
             "  copilot-tui export --enterprise octo-ent --since 2026-01-01 --until 2026-01-31\n"
-            "  copilot-tui export --demo --what features"
+            "  copilot-tui export --demo --what features\n"
+            "  copilot-tui export --enterprise octo-ent --what teams --format csv\n"
+            "  copilot-tui export --org octo --what seats --inactive 30"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -82,7 +86,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--what",
         choices=WHATS,
         default=None,
-        help="which table: users, totals or features (json default: all three; csv default: users)",
+        help=(
+            "which table: users, totals, features, teams (the user-teams report joined with the users report) or "
+            "seats (the Copilot seats API); json default: users, totals and features; csv default: users"
+        ),
+    )
+    out.add_argument(
+        "--inactive",
+        type=_days,
+        metavar="N",
+        help="with --what seats: only the seats unused for N days or more (never-used seats included)",
     )
     return p
 
@@ -141,8 +154,51 @@ def build_document(scope: Scope, period: Any, rows: Sequence[Any]) -> dict[str, 
     }
 
 
+def teams_document(scope: Scope, period: Any, rows: Sequence[Any], team_rows: Sequence[Any]) -> dict[str, Any]:
+    """Per team, the users report's rows of its members summed (``copilot_tui.metrics.teams``), most active first.
+
+    ``days_without_team_data``: days with user rows but no user-teams rows, which no team's figures include.
+    """
+    from copilot_tui.licenses import team_record
+    from copilot_tui.metrics.teams import days_without_team_data, summarize_teams
+
+    in_period = [r for r in rows if r.day in period]
+    teams_in_period = [t for t in team_rows if t.day in period]
+    return {
+        "scope": {"kind": scope.kind, "name": scope.name},
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "days_without_team_data": [d.isoformat() for d in days_without_team_data(teams_in_period, in_period)],
+        "teams": [team_record(t) for t in summarize_teams(teams_in_period, in_period, period)],
+    }
+
+
+def seats_document(period: Any, rows: Sequence[Any], report: Any, inactive: int | None) -> dict[str, Any]:
+    """Every seat (or, with ``inactive``, the seats unused that many days), idlest first when filtered, by login
+    otherwise; ``in_reports`` says whether the holder has a users-report row in the period."""
+    from copilot_tui.licenses import seat_records
+
+    in_period = [r for r in rows if r.day in period]
+    ids = {r.user_id for r in in_period}
+    logins = {r.user_login for r in in_period}
+    everyone = sorted(report.seats, key=lambda s: s.login.lower())
+    chosen = everyone if inactive is None else report.inactive(inactive)
+    doc: dict[str, Any] = {
+        "scope": {"kind": report.scope.kind, "name": report.scope.name},
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "as_of": report.today.isoformat(),
+        "seat_breakdown": report.breakdown,
+        "seat_breakdown_counted": report.counted,
+    }
+    if inactive is not None:
+        doc["inactive_days"] = inactive
+    doc["seats"] = seat_records(report, chosen, ids, logins)
+    return doc
+
+
 def write_json(doc: dict[str, Any], what: str | None, out: TextIO) -> None:
-    if what is not None:
+    if what in ("teams", "seats"):
+        pass
+    elif what is not None:
         doc = {"scope": doc["scope"], "period": doc["period"], what: doc[what]}
     out.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
 
@@ -204,7 +260,28 @@ def _parse(parts: list[tuple[str, bytes]]) -> tuple[list[Any], list[Any]]:
     return list(report.rows), list(report.problems)
 
 
-def _demo(args: argparse.Namespace) -> tuple[Scope, Any, list[Any], list[Any]]:
+def _parse_teams(parts: list[tuple[str, bytes]], problems: list[Any]) -> list[Any]:
+    from copilot_tui.metrics.parse import parse_user_teams_report
+
+    report = parse_user_teams_report(parts)
+    problems.extend(report.problems)
+    return list(report.rows)
+
+
+@dataclass(slots=True)
+class Fetched:
+    """What an export fetched: the users report of the period, and the team rows or seats when asked for."""
+
+    scope: Scope
+    period: Any
+    rows: list[Any]
+    problems: list[Any]
+    team_rows: list[Any] = field(default_factory=list)
+    seats: Any = None
+
+
+def _demo(args: argparse.Namespace) -> Fetched:
+    from copilot_tui import licenses
     from copilot_tui.metrics.demo import default_dataset
 
     dataset = default_dataset()
@@ -215,15 +292,24 @@ def _demo(args: argparse.Namespace) -> tuple[Scope, Any, list[Any], list[Any]]:
     if scope.kind == "enterprise" and scope.name != dataset.enterprise:
         raise ExportError(f"the demo's enterprise is '{dataset.enterprise}', not '{scope.name}'.")
     period = _period(args, dataset.last_day)
-    parts = []
-    for day in period.each_day():
-        lines = dataset.report_lines(scope.kind, scope.name, "users-1-day", day) or []
-        parts.append((f"demo/{scope.name}/users-1-day/{day}", b"".join(orjson.dumps(x) + b"\n" for x in lines)))
-    rows, problems = _parse(parts)
-    return scope, period, rows, problems
+
+    def parts(kind: str) -> list[tuple[str, bytes]]:
+        found = []
+        for day in period.each_day():
+            lines = dataset.report_lines(scope.kind, scope.name, kind, day) or []
+            found.append((f"demo/{scope.name}/{kind}/{day}", b"".join(orjson.dumps(x) + b"\n" for x in lines)))
+        return found
+
+    fetched = Fetched(scope, period, *_parse(parts("users-1-day")))
+    if args.what == "teams":
+        fetched.team_rows = _parse_teams(parts(TEAMS_KIND), fetched.problems)
+    if args.what == "seats":
+        fetched.seats = licenses.demo_seats(dataset, scope)
+    return fetched
 
 
-async def _live(args: argparse.Namespace, token: str) -> tuple[Scope, Any, list[Any], list[Any]]:
+async def _live(args: argparse.Namespace, token: str) -> Fetched:
+    from copilot_tui import licenses
     from copilot_tui.github.client import GitHubClient, earliest_report_day
     from copilot_tui.github.errors import FIRST_REPORT_DAY
     from copilot_tui.github.hosts import resolve_api_url
@@ -250,18 +336,25 @@ async def _live(args: argparse.Namespace, token: str) -> tuple[Scope, Any, list[
             parts = report.parts if report else []
         else:
             parts = await _fetch_days(client, scope, period.each_day())
-    rows, problems = _parse(parts)
-    return scope, period, rows, problems
+        fetched = Fetched(scope, period, *_parse(parts))
+        if args.what == "teams":
+            team_parts = await _fetch_days(client, scope, period.each_day(), TEAMS_KIND)
+            fetched.team_rows = _parse_teams(team_parts, fetched.problems)
+        if args.what == "seats":
+            fetched.seats = await licenses.live_seats(client, scope)
+    return fetched
 
 
-async def _fetch_days(client: Any, scope: Scope, days: list[date]) -> list[tuple[str, bytes]]:
+async def _fetch_days(
+    client: Any, scope: Scope, days: list[date], kind: str = "users-1-day"
+) -> list[tuple[str, bytes]]:
     from copilot_tui.github.client import gather_or_cancel
 
     slots = asyncio.Semaphore(DAY_FETCHES_AT_ONCE)
 
     async def one(day: date) -> list[tuple[str, bytes]]:
         async with slots:
-            report = await client.fetch_report(scope, "users-1-day", day)
+            report = await client.fetch_report(scope, kind, day)
         return report.parts if report else []
 
     found = await gather_or_cancel(one(day) for day in days)
@@ -283,8 +376,10 @@ def run(args: argparse.Namespace) -> int:
     from copilot_tui.github.errors import GitHubError
 
     try:
+        if args.inactive is not None and args.what != "seats":
+            raise ExportError("--inactive N goes with --what seats.")
         if args.demo:
-            scope, period, rows, problems = _demo(args)
+            fetched = _demo(args)
         else:
             if args.offline:
                 raise ExportError("export fetches from GitHub; use --demo for the demo data.")
@@ -293,7 +388,7 @@ def run(args: argparse.Namespace) -> int:
             if token is None:
                 host = args.hostname or "github.com"
                 raise ExportError(f"no GitHub token for {host}: set GH_TOKEN or run 'copilot-tui auth login'.", 1)
-            scope, period, rows, problems = asyncio.run(_live(args, token))
+            fetched = asyncio.run(_live(args, token))
     except (ExportError, GitHubError) as exc:
         print(f"copilot-tui export: {exc}", file=sys.stderr)
         return exc.code if isinstance(exc, ExportError) else 1
@@ -307,12 +402,18 @@ def run(args: argparse.Namespace) -> int:
             print(f"copilot-tui export: {exc}", file=sys.stderr)
             return 1
         raise
+    problems = fetched.problems
     if problems:
         first = "; ".join(str(p) for p in problems[:3])
         print(
             f"copilot-tui export: warning: skipped {len(problems)} unreadable report line(s): {first}",
             file=sys.stderr,
         )
-    doc = build_document(scope, period, rows)
+    if args.what == "teams":
+        doc = teams_document(fetched.scope, fetched.period, fetched.rows, fetched.team_rows)
+    elif args.what == "seats":
+        doc = seats_document(fetched.period, fetched.rows, fetched.seats, args.inactive)
+    else:
+        doc = build_document(fetched.scope, fetched.period, fetched.rows)
     (write_csv if args.format == "csv" else write_json)(doc, args.what, sys.stdout)
     return 0
