@@ -30,7 +30,19 @@ def sparkline(values: Sequence[float], width: int) -> str:
     cells = resample(values, width)
     if not cells:
         return ""
-    top = max(cells)
-    if top <= 0:
+    active = [v for v in cells if v > 0]
+    if not active:
         return BARS[0] * len(cells)
-    return "".join(BARS[min(len(BARS) - 1, round(v / top * (len(BARS) - 1)))] if v > 0 else " " for v in cells)
+    lo, hi = min(active), max(active)
+    span = hi - lo
+    top = len(BARS) - 1
+
+    def bar(v: float) -> str:
+        if v <= 0:
+            return " "
+        if span == 0:
+            return BARS[top // 2]
+        return BARS[1 + round((v - lo) / span * (top - 1))]
+
+    # scaled between the smallest and largest non-zero day: a sparkline is for shape, the number beside it for size
+    return "".join(bar(v) for v in cells)
