@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from operator import add
 from typing import Any
 
 import orjson
@@ -26,6 +27,12 @@ _GEN = "code_generation_activity_count"
 _INT = "user_initiated_interaction_count"
 _ACC = "code_acceptance_activity_count"
 _LOC = "loc_added_sum"
+_ZEROS = (0,) * len(ACTIVITY_FIELDS)
+#: A feature entry's daily figures: interactions, generations, acceptances, lines added, and 1 for its user (the
+#: empty key is never in a line, so ``get`` gives the default).
+_SERIES_FIELDS = (_INT, _GEN, _ACC, _LOC, "")
+_SERIES_DEFAULTS = (0, 0, 0, 0, 1)
+_CLI_FLAG = USER_FLAG_FIELDS.index("used_cli")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +48,13 @@ class UsersAggregate:
 
 
 class UsersAggregator:
-    """Fold users-report lines for one period; call :meth:`add_parts` as parts arrive, then :meth:`result`."""
+    """Fold users-report lines for one period; call :meth:`add_parts` as parts arrive, then :meth:`result`.
+
+    The inner loop is the app's hottest code (millions of lines): sums of several fields are taken with
+    ``map(operator.add, ...)`` over ``dict.get`` in one C-level pass, per-user counters are kept in plain lists and
+    turned into the summary's dicts once at the end, and a line's seven flags are remembered as one small id of
+    their combination (a few dozen exist), counted per day.
+    """
 
     def __init__(self, period: Period) -> None:
         self.period = period
@@ -49,10 +62,13 @@ class UsersAggregator:
         self._n = len(self._days)
         self._users: dict[int, UserSummary] = {}
         self._seen: dict[int, int] = {}  # user id -> bitmask of day indexes already counted
-        self._features: dict[str, list[list[int]]] = {}
-        self._flags = {flag: ([0] * self._n, [0] * self._n) for _, flag in FLAG_SERIES}
-        self._carried: set[str] = set()
-        self._last_day_index: dict[int, int] = {}
+        self._activity: dict[int, list[int]] = {}
+        self._flag_bits: dict[int, int] = {}  # user id -> bitmask of the flag combinations seen
+        self._combos: dict[tuple[bool | None, ...], int] = {}
+        self._combo_days: dict[int, int] = {}  # combination id * days + day index -> lines
+        self._cli_requests = [0] * self._n
+        self._features: list[dict[str, list[int]]] = [{} for _ in range(self._n)]
+        self._versions: dict[int, dict[str, tuple[str, str]]] = {}
         self._by_ide: dict[str, list[int]] = {}
         self._by_language: dict[str, list[int]] = {}
         self._by_model: dict[str, list[int]] = {}
@@ -62,15 +78,14 @@ class UsersAggregator:
     def add_parts(self, parts: Iterable[ReportPart]) -> None:
         for source, data in parts:
             for line_no, line in enumerate(iter_lines(data), start=1):
-                if not line.strip():
-                    continue
                 try:
                     obj = orjson.loads(line)
-                    if not isinstance(obj, dict):
+                    if type(obj) is not dict:
                         raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
                     self.add(obj)
                 except orjson.JSONDecodeError:
-                    self.problems.append(LineProblem(source, line_no, "not valid JSON"))
+                    if line.strip():
+                        self.problems.append(LineProblem(source, line_no, "not valid JSON"))
                 except (KeyError, TypeError, ValueError) as exc:
                     message = f"required field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else str(exc)
                     self.problems.append(LineProblem(source, line_no, message[:120]))
@@ -88,100 +103,130 @@ class UsersAggregator:
         if mask & bit:
             return
         login = obj["user_login"]
-        self._seen[user_id] = mask | bit
-        self.lines += 1
+        get = obj.get
+        values = list(map(get, ACTIVITY_FIELDS, _ZEROS))
+        flags = tuple(map(get, USER_FLAG_FIELDS))
+        combo = self._combos.get(flags)
+        if combo is None:
+            combo = self._new_combo(flags)
         s = self._users.get(user_id)
         if s is None:
+            values = [_whole(v, name) for v, name in zip(values, ACTIVITY_FIELDS, strict=True)]
             s = self._users[user_id] = UserSummary(user_id, str(login))
-        s.days_active += 1
-        if i >= self._last_day_index.get(user_id, -1):
-            self._last_day_index[user_id] = i
-            s.user_login = str(login)
-        activity = s.activity
-        for name in ACTIVITY_FIELDS:
-            value = obj.get(name)
-            if value:
-                activity[name] += _whole(value, name)
-        credits = obj.get("ai_credits_used")
+            self._activity[user_id] = values
+            self._flag_bits[user_id] = 1 << combo
+            self._versions[user_id] = versions = {}
+        else:
+            sums = self._activity[user_id]
+            sums[:] = map(add, sums, values)  # a str raises TypeError before anything changes
+            self._flag_bits[user_id] |= 1 << combo
+            versions = self._versions[user_id]
+            if bit > mask:
+                s.user_login = str(login)
+        self._seen[user_id] = mask | bit
+        key = combo * self._n + i
+        self._combo_days[key] = self._combo_days.get(key, 0) + 1
+        credits = get("ai_credits_used")
         if credits:
             s.ai_credits_used += credits
-        flags = s.flags
-        for name in USER_FLAG_FIELDS:
-            value = obj.get(name)
-            if value is True:
-                flags[name] = True
-            elif value is False:
-                flags.setdefault(name, False)
-        for _, flag in FLAG_SERIES:
-            value = obj.get(flag)
-            if value is not None:
-                self._carried.add(flag)
-                if value:
-                    users, requests = self._flags[flag]
-                    users[i] += 1
-                    if flag == "used_cli":
-                        requests[i] += (obj.get("totals_by_cli") or {}).get("request_count") or 0
-        cli = obj.get("totals_by_cli")
+        cli = get("totals_by_cli")
         if cli:
-            sums = s.cli
-            for name in ("session_count", "request_count", "prompt_count"):
-                value = cli.get(name)
-                if value is not None:
-                    sums[name] = sums.get(name, 0) + value
-            usage = cli.get("token_usage")
-            if usage:
-                for name in ("output_tokens_sum", "prompt_tokens_sum"):
-                    value = usage.get(name)
-                    if value is not None:
-                        sums[name] = sums.get(name, 0) + value
-            version = cli.get("last_known_cli_version")
-            if version:
-                sample = VersionSample(str(version.get("cli_version") or ""), version.get("sampled_at"))
-                if s.cli_version is None or (sample.sampled_at or "") >= (s.cli_version.sampled_at or ""):
-                    s.cli_version = sample
-        for e in obj.get("totals_by_feature") or ():
-            gen = e.get(_GEN) or 0
-            inter = e.get(_INT) or 0
+            self._add_cli(s, cli, i, flags[_CLI_FLAG])
+        features = s.features
+        day_features = self._features[i]
+        for e in get("totals_by_feature") or ():
             name = e["feature"]
-            s.features[name] += gen + inter
-            slots = self._features.get(name)
+            slots = day_features.get(name)
             if slots is None:
-                slots = self._features[name] = [[0] * self._n for _ in range(5)]
-            slots[0][i] += inter
-            slots[1][i] += gen
-            slots[2][i] += e.get(_ACC) or 0
-            slots[3][i] += e.get(_LOC) or 0
-            slots[4][i] += 1
-        for e in obj.get("totals_by_ide") or ():
+                slots = day_features[name] = [0, 0, 0, 0, 0]
+            taken = list(map(e.get, _SERIES_FIELDS, _SERIES_DEFAULTS))
+            slots[:] = map(add, slots, taken)
+            features[name] += taken[0] + taken[1]
+        ides = s.ides
+        for e in get("totals_by_ide") or ():
             ide = e["ide"]
-            s.ides[ide] += (e.get(_GEN) or 0) + (e.get(_INT) or 0)
-            _add_entry(self._by_ide, ide, e)
+            taken = list(map(e.get, ACTIVITY_FIELDS, _ZEROS))
+            ides[ide] += taken[0] + taken[1]
+            _add_entry(self._by_ide, ide, taken)
             version = e.get("last_known_ide_version")
             if version:
-                sample = VersionSample(str(version.get("ide_version") or ""), version.get("sampled_at"))
-                held = s.ide_versions.get(ide)
-                if held is None or (sample.sampled_at or "") >= (held.sampled_at or ""):
-                    s.ide_versions[ide] = sample
-        for e in obj.get("totals_by_language_feature") or ():
+                sampled = version.get("sampled_at") or ""
+                held = versions.get(ide)
+                if held is None or sampled >= held[1]:
+                    versions[ide] = (str(version.get("ide_version") or ""), sampled)
+        languages = s.languages
+        for e in get("totals_by_language_feature") or ():
             language = e["language"]
-            s.languages[language] += e.get(_GEN) or 0
-            _add_entry(self._by_language, language, e)
-        for e in obj.get("totals_by_model_feature") or ():
+            taken = list(map(e.get, ACTIVITY_FIELDS, _ZEROS))
+            languages[language] += taken[1]
+            _add_entry(self._by_language, language, taken)
+        models = s.models
+        for e in get("totals_by_model_feature") or ():
             model = e["model"]
-            s.models[model] += (e.get(_GEN) or 0) + (e.get(_INT) or 0)
-            _add_entry(self._by_model, model, e)
+            taken = list(map(e.get, ACTIVITY_FIELDS, _ZEROS))
+            models[model] += taken[0] + taken[1]
+            _add_entry(self._by_model, model, taken)
+
+    def _new_combo(self, flags: tuple[Any, ...]) -> int:
+        for name, value in zip(USER_FLAG_FIELDS, flags, strict=True):
+            if value is not None and type(value) is not bool:
+                raise ValueError(f"{name} should be true or false, got {value!r}")
+        combo = self._combos[flags] = len(self._combos)
+        return combo
+
+    def _add_cli(self, s: UserSummary, cli: dict[str, Any], i: int, used_cli: bool | None) -> None:
+        sums = s.cli
+        for name in ("session_count", "request_count", "prompt_count"):
+            value = cli.get(name)
+            if value is not None:
+                sums[name] = sums.get(name, 0) + value
+        if used_cli:
+            self._cli_requests[i] += cli.get("request_count") or 0
+        usage = cli.get("token_usage")
+        if usage:
+            for name in ("output_tokens_sum", "prompt_tokens_sum"):
+                value = usage.get(name)
+                if value is not None:
+                    sums[name] = sums.get(name, 0) + value
+        version = cli.get("last_known_cli_version")
+        if version:
+            sample = VersionSample(str(version.get("cli_version") or ""), version.get("sampled_at"))
+            if s.cli_version is None or (sample.sampled_at or "") >= (s.cli_version.sampled_at or ""):
+                s.cli_version = sample
 
     def result(self) -> UsersAggregate:
         days: tuple[date, ...] = tuple(self.period.each_day())
-        series = [FeatureSeries(name, days, *(tuple(v) for v in slots)) for name, slots in self._features.items()]  # type: ignore[arg-type]
-        zeros = (0,) * self._n
-        for name, flag in FLAG_SERIES:
-            if flag in self._carried:
-                flag_users, requests = self._flags[flag]
-                series.append(FeatureSeries(name, days, tuple(requests), zeros, zeros, zeros, tuple(flag_users)))
+        n = self._n
+        by_feature: dict[str, list[list[int]]] = {}
+        for i, day_features in enumerate(self._features):
+            for name, slots in day_features.items():
+                columns = by_feature.get(name)
+                if columns is None:
+                    columns = by_feature[name] = [[0] * n for _ in range(5)]
+                for column, value in zip(columns, slots, strict=True):
+                    column[i] = value
+        series = [FeatureSeries(name, days, *(tuple(c) for c in columns)) for name, columns in by_feature.items()]  # type: ignore[arg-type]
+        series += self._flag_series(days)
         series.sort(key=lambda s: (-sum(s.users), s.feature))
-        for user_id, index in self._last_day_index.items():
-            self._users[user_id].last_active_day = days[index]
+        combos = list(self._combos)
+        self.lines = 0
+        for user_id, s in self._users.items():
+            mask = self._seen[user_id]
+            s.days_active = mask.bit_count()
+            self.lines += s.days_active
+            s.last_active_day = days[mask.bit_length() - 1]
+            s.activity = dict(zip(ACTIVITY_FIELDS, self._activity[user_id], strict=True))
+            bits = self._flag_bits[user_id]
+            flags = s.flags
+            for combo, values in enumerate(combos):
+                if bits >> combo & 1:
+                    for name, value in zip(USER_FLAG_FIELDS, values, strict=True):
+                        if value:
+                            flags[name] = True
+                        elif value is not None:
+                            flags.setdefault(name, False)
+            s.flags = {name: flags[name] for name in USER_FLAG_FIELDS if name in flags}
+            s.ide_versions = {ide: VersionSample(v, at or None) for ide, (v, at) in self._versions[user_id].items()}
         users = sorted(self._users.values(), key=lambda s: s.user_login.lower())
         return UsersAggregate(
             self.period,
@@ -194,15 +239,33 @@ class UsersAggregator:
             tuple(self.problems),
         )
 
+    def _flag_series(self, days: tuple[date, ...]) -> list[FeatureSeries]:
+        n = self._n
+        combos = list(self._combos)
+        zeros = (0,) * n
+        result = []
+        for name, flag in FLAG_SERIES:
+            index = USER_FLAG_FIELDS.index(flag)
+            users = [0] * n
+            carried = False
+            for key, count in self._combo_days.items():
+                value = combos[key // n][index]
+                if value is not None:
+                    carried = True
+                    if value:
+                        users[key % n] += count
+            if carried:
+                requests = tuple(self._cli_requests) if flag == "used_cli" else zeros
+                result.append(FeatureSeries(name, days, requests, zeros, zeros, zeros, tuple(users)))
+        return result
 
-def _add_entry(sums: dict[str, list[int]], name: str, entry: dict[str, Any]) -> None:
+
+def _add_entry(sums: dict[str, list[int]], name: str, taken: list[int]) -> None:
     slots = sums.get(name)
     if slots is None:
-        slots = sums[name] = [0] * len(ACTIVITY_FIELDS)
-    for i, field in enumerate(ACTIVITY_FIELDS):
-        value = entry.get(field)
-        if value:
-            slots[i] += value
+        sums[name] = taken
+    else:
+        slots[:] = map(add, slots, taken)
 
 
 def _breakdown(sums: dict[str, list[int]], users: list[UserSummary], attr: str) -> list[BreakdownRow]:
