@@ -14,17 +14,37 @@ is still recent, when it is older than ``RECHECK_AFTER``. A day that answered "n
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import logging
+import re
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
+from copilot_tui.metrics.aggregate import (
+    AGGREGATE_FORMAT,
+    UsersAggregate,
+    aggregate_users,
+    decode_aggregate,
+    encode_aggregate,
+)
+from copilot_tui.metrics.derive import Period
 from copilot_tui.metrics.model import DayTotals, LineProblem, UserDay, UserTeam
-from copilot_tui.metrics.parse import parse_org_report, parse_user_teams_report, parse_users_report
+from copilot_tui.metrics.parse import (
+    ReportPart,
+    parse_org_report,
+    parse_user_day,
+    parse_user_teams_report,
+    parse_users_report,
+)
 from copilot_tui.scope import Scope
-from copilot_tui.store import HeldReport, Store, StoreDamagedError
+from copilot_tui.store import HeldReport, Store, StoreDamagedError, StoreError
+
+log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int, str], None]
 WaitCallback = Callable[[float, str], Any]
@@ -35,6 +55,10 @@ REVISION_DAYS = 3
 RECHECK_AFTER = timedelta(minutes=30)
 #: From this report size on, a load fetches one report at a time (about 30k active users' worth of user rows).
 LARGE_REPORT_BYTES = 64 * 1024 * 1024
+#: Below this much raw users (or user-teams) data in a period, a snapshot also keeps the parsed rows (parsed in the
+#: loading thread), so ``user_rows``/``team_rows`` cost nothing to read: about 360 users x 28 days. Above it rows
+#: are never held (gigabytes at 200k users); reading ``user_rows`` then parses the whole report each time.
+KEEP_ROWS_BYTES = 32 * 1024 * 1024
 #: Reports are kept this far back by GitHub.
 HISTORY_DAYS = 365
 USERS_KIND = "users-1-day"
@@ -49,25 +73,57 @@ class NotHeldError(SourceError):
     """Offline and the store holds nothing for the scope."""
 
 
-@dataclass(frozen=True, slots=True)
+PartsReader = Callable[[], Iterable[ReportPart]]
+"""Reads a report's parts afresh at each call (from the store, or from memory for the demo)."""
+
+
+class AggregateCache(Protocol):
+    """Where a computed users aggregate is kept between runs (the store), keyed by period and data version."""
+
+    def load(self, key: str, version: str) -> bytes | None: ...
+
+    def save(self, key: str, version: str, data: bytes) -> None: ...
+
+
+def _no_parts() -> Iterable[ReportPart]:
+    return ()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Snapshot:
-    """Everything the screens draw for one scope and period, parsed into the model's records.
+    """Everything the screens draw for one scope and period.
 
     ``first_day``/``last_day`` bound the period asked for; ``missing_days`` are the days in it the source holds no
     answer for (neither data nor "no data"); ``fetched_at`` is when the newest report in it was downloaded (None
     for the demo); ``notices`` are sentences for the user (a damaged store moved aside).
+
+    The users and user-teams reports are not held as rows: at 200,000 users a period is millions of lines, several
+    GB as records. They stay raw (compressed in the store, or in memory for the demo) and are read when asked:
+    :meth:`users_aggregate` folds them into per-user summaries once (and keeps that, or takes it from
+    ``aggregate_cache`` when the data has not changed since it was saved), :meth:`user_days` picks one user's lines
+    before decoding anything. ``user_rows`` and ``team_rows`` parse everything on each read: for tests and small
+    orgs.
     """
 
     scope: Scope
-    user_rows: list[UserDay]
     day_totals: list[DayTotals]
-    team_rows: list[UserTeam]
     first_day: date
     last_day: date
     fetched_at: datetime | None
-    problems: list[LineProblem]
+    users_parts: PartsReader = _no_parts
+    teams_parts: PartsReader = _no_parts
+    totals_problems: list[LineProblem] = field(default_factory=list)
     missing_days: tuple[date, ...] = ()
     notices: tuple[str, ...] = ()
+    data_version: str | None = None
+    """Identifies the users data of the period (None: not known, so never taken from or saved to the cache)."""
+    aggregate_cache: AggregateCache | None = None
+    _memo: dict[str, Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def period(self) -> Period:
+        return Period(self.first_day, self.last_day)
 
     @property
     def days(self) -> int:
@@ -75,7 +131,121 @@ class Snapshot:
 
     @property
     def is_empty(self) -> bool:
-        return not self.user_rows and not self.day_totals
+        return not self.day_totals and not self.users_aggregate().users
+
+    @property
+    def user_rows(self) -> list[UserDay]:
+        kept: list[UserDay] | None = self._memo.get("user_rows")
+        if kept is not None:
+            return kept
+        report = parse_users_report(self.users_parts())
+        return [r for r in report.rows if self.first_day <= r.day <= self.last_day]
+
+    @property
+    def team_rows(self) -> list[UserTeam]:
+        kept: list[UserTeam] | None = self._memo.get("team_rows")
+        if kept is not None:
+            return kept
+        report = parse_user_teams_report(self.teams_parts())
+        return [t for t in report.rows if self.first_day <= t.day <= self.last_day]
+
+    def keep_rows(self, users_bytes: int, teams_bytes: int, limit: int = KEEP_ROWS_BYTES) -> None:
+        """Parse and keep the rows of the reports smaller than ``limit`` (blocking: call it in the loading thread)."""
+        if users_bytes < limit:
+            self._memo["user_rows"] = self.user_rows
+        if teams_bytes < limit:
+            self._memo["team_rows"] = self.team_rows
+
+    @property
+    def problems(self) -> list[LineProblem]:
+        """Lines of the totals and users reports that could not be read (computes the users aggregate if needed)."""
+        return [*self.totals_problems, *self.users_aggregate().problems]
+
+    def users_aggregate(self) -> UsersAggregate:
+        """Per-user summaries, feature series and breakdowns of the period: computed once, blocking."""
+        with self._lock:
+            agg: UsersAggregate | None = self._memo.get("users")
+            if agg is None:
+                agg = self._cached_aggregate()
+                if agg is None:
+                    agg = aggregate_users(self.users_parts(), self.period)
+                    self._save_aggregate(agg)
+                self._memo["users"] = agg
+            return agg
+
+    def _cache_key(self) -> str:
+        return f"users-aggregate:{self.first_day.isoformat()}:{self.last_day.isoformat()}"
+
+    def _cached_aggregate(self) -> UsersAggregate | None:
+        if self.aggregate_cache is None or self.data_version is None:
+            return None
+        try:
+            data = self.aggregate_cache.load(self._cache_key(), self.data_version)
+            if data is None:
+                return None
+            agg = decode_aggregate(data)
+        except (StoreError, ValueError, KeyError, TypeError) as exc:
+            log.warning("saved aggregate of %s unusable, computing it again: %s", self.scope, exc)
+            return None
+        return agg if agg.period == self.period else None
+
+    def _save_aggregate(self, agg: UsersAggregate) -> None:
+        if self.aggregate_cache is None or self.data_version is None:
+            return
+        try:
+            self.aggregate_cache.save(self._cache_key(), self.data_version, encode_aggregate(agg))
+        except StoreError as exc:  # the numbers are on screen; only the next start is slower
+            log.warning("could not save the aggregate of %s: %s", self.scope, exc)
+
+    def user_days(self, user_id: int, period: Period | None = None) -> list[UserDay]:
+        """One user's rows in ``period`` (default: the snapshot's), by day: only their lines are decoded."""
+        period = period or self.period
+        picked: dict[date, UserDay] = {}
+        for line in lines_of_user(self.users_parts(), user_id):
+            try:
+                row = parse_user_day(_loads(line))
+            except Exception as exc:  # a bad line is already counted in the aggregate's problems
+                log.debug("skipping a line of user %s: %s", user_id, exc)
+                continue
+            if row.user_id == user_id and row.day in period:
+                picked[row.day] = row
+        return [picked[d] for d in sorted(picked)]
+
+
+def _loads(line: bytes) -> dict[str, Any]:
+    import orjson
+
+    obj = orjson.loads(line)
+    if not isinstance(obj, dict):
+        raise ValueError("not a JSON object")
+    return obj
+
+
+def lines_of_user(parts: Iterable[ReportPart], user_id: int) -> Iterator[bytes]:
+    """The lines of ``parts`` that name ``user_id``, found in the raw bytes, so other users' lines are never decoded.
+
+    A match may be a false positive (the number inside another field's text); callers decode and check.
+    """
+    needle = re.compile(rb'"user_id"\s*:\s*%d(?![0-9.eE])' % user_id)
+    for _source, data in parts:
+        if isinstance(data, str):
+            data = data.encode()
+        chunks: Iterable[bytes] = (data,) if isinstance(data, bytes | bytearray) else data
+        pending = b""
+        for chunk in chunks:
+            block = pending + chunk if pending else bytes(chunk)
+            cut = block.rfind(b"\n") + 1
+            pending = block[cut:]
+            yield from _matching_lines(needle, block, cut)
+        if pending:
+            yield from _matching_lines(needle, pending, len(pending))
+
+
+def _matching_lines(needle: re.Pattern[bytes], block: bytes, end: int) -> Iterator[bytes]:
+    for m in needle.finditer(block, 0, end):
+        start = block.rfind(b"\n", 0, m.start()) + 1
+        stop = block.find(b"\n", m.end(), end)
+        yield block[start : stop if stop >= 0 else end]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,36 +344,70 @@ def snapshot_from_parts(
     fetched_at: datetime | None = None,
     missing_days: Sequence[date] = (),
     notices: Sequence[str] = (),
+    data_version: str | None = None,
+    aggregate_cache: AggregateCache | None = None,
 ) -> Snapshot:
-    """Parse the three reports of a period (``parts_of(kind)`` gives parser input) into a Snapshot."""
-    users = parse_users_report(parts_of(USERS_KIND))
+    """A Snapshot of a period: the totals report parsed now (one small line a day), the users and user-teams
+    reports read through ``parts_of(kind)`` when asked (each call must give the parts afresh)."""
     org = parse_org_report(parts_of(f"{scope.totals_kind}-1-day"))
-    teams = parse_user_teams_report(parts_of(TEAMS_KIND))
     return Snapshot(
         scope=scope,
-        user_rows=[r for r in users.rows if first_day <= r.day <= last_day],
         day_totals=[d for d in org.days if first_day <= d.day <= last_day],
-        team_rows=[t for t in teams.rows if first_day <= t.day <= last_day],
         first_day=first_day,
         last_day=last_day,
         fetched_at=fetched_at,
-        problems=[*org.problems, *users.problems, *teams.problems],
+        users_parts=lambda: parts_of(USERS_KIND),
+        teams_parts=lambda: parts_of(TEAMS_KIND),
+        totals_problems=list(org.problems),
         missing_days=tuple(missing_days),
         notices=tuple(notices),
+        data_version=data_version,
+        aggregate_cache=aggregate_cache,
     )
 
 
-def snapshot_from_store(store: Store, scope: Scope, first_day: date, last_day: date) -> Snapshot:
-    """Read and parse what the store holds for the period: blocking, run it in a worker thread."""
+def data_version(held: Iterable[HeldReport], kind: str = USERS_KIND) -> str:
+    """A fingerprint of what the store holds of ``kind``: it changes whenever a day of it is stored again."""
+    digest = hashlib.sha1(f"format {AGGREGATE_FORMAT}".encode(), usedforsecurity=False)
+    for h in sorted((h for h in held if h.kind == kind), key=lambda h: h.day):
+        digest.update(f"|{h.day} {h.has_data} {h.fetched_at.isoformat()} {h.part_count} {h.raw_bytes}".encode())
+    return digest.hexdigest()
+
+
+class StoreAggregateCache:
+    """The store's table of computed aggregates for one scope."""
+
+    def __init__(self, store: Store, scope: Scope) -> None:
+        self.store = store
+        self.scope = scope
+
+    def load(self, key: str, version: str) -> bytes | None:
+        return self.store.get_computed(self.scope, key, version)
+
+    def save(self, key: str, version: str, data: bytes) -> None:
+        self.store.put_computed(self.scope, key, version, data)
+
+
+def snapshot_from_store(
+    store: Store, scope: Scope, first_day: date, last_day: date, *, recent: dict[Any, Snapshot] | None = None
+) -> Snapshot:
+    """Read what the store holds for the period (the totals now, the users report when asked): blocking.
+
+    With ``recent``, a snapshot made from exactly the same stored data is handed back again (with its users
+    aggregate already computed) instead of a new one: a load that fetched nothing costs nothing.
+    """
     try:
         held = store.held(scope, start=first_day, end=last_day)
+        key = (scope, first_day, last_day, tuple(held))
+        if recent is not None and key in recent and not store.notices:
+            return recent[key]
         days = _days(first_day, last_day)
         held_users = {h.day for h in held if h.kind == USERS_KIND}
         with_data: dict[str, list[date]] = {}
         for h in held:
             if h.has_data:
                 with_data.setdefault(h.kind, []).append(h.day)
-        return snapshot_from_parts(
+        snap = snapshot_from_parts(
             scope,
             first_day,
             last_day,
@@ -211,10 +415,24 @@ def snapshot_from_store(store: Store, scope: Scope, first_day: date, last_day: d
             fetched_at=max((h.fetched_at for h in held), default=None),
             missing_days=[d for d in days if d not in held_users],
             notices=store.take_notices(),
+            data_version=data_version(held),
+            aggregate_cache=StoreAggregateCache(store, scope),
         )
+        snap.keep_rows(_held_bytes(held, USERS_KIND), _held_bytes(held, TEAMS_KIND))
+        if recent is not None:
+            while len(recent) >= 2:
+                recent.pop(next(iter(recent)))
+            recent[key] = snap
+        return snap
     except StoreDamagedError:
         days = _days(first_day, last_day)
-        return Snapshot(scope, [], [], [], first_day, last_day, None, [], tuple(days), tuple(store.take_notices()))
+        return Snapshot(
+            scope, [], first_day, last_day, None, missing_days=tuple(days), notices=tuple(store.take_notices())
+        )
+
+
+def _held_bytes(held: Iterable[HeldReport], kind: str) -> int:
+    return sum(h.raw_bytes for h in held if h.kind == kind)
 
 
 def last_held_day(store: Store, scope: Scope) -> date | None:
@@ -235,6 +453,7 @@ class _StoreBacked:
     def __init__(self, store: Store, *, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
         self._clock: Callable[[], datetime] = clock or (lambda: _utc_now())
+        self._recent: dict[Any, Snapshot] = {}
 
     async def held_range(self, scope: Scope) -> tuple[date, date] | None:
         """The first and last day with data in the store: the periods the app can offer without fetching."""
@@ -263,7 +482,7 @@ class _StoreBacked:
                     return None
                 end = min(newest, latest_day(self._clock()))
             start, end = _period(days, end)
-            snap = snapshot_from_store(self.store, scope, start, end)
+            snap = snapshot_from_store(self.store, scope, start, end, recent=self._recent)
             return None if snap.fetched_at is None and not snap.notices else snap
 
         return await asyncio.to_thread(work)
@@ -345,7 +564,7 @@ class LiveSource(_StoreBacked):
         end = until or latest_day(self._clock())
         start, end = _period(days, end)
         await self.fetch_missing(scope, start, end, on_progress=on_progress, on_wait=on_wait)
-        return await asyncio.to_thread(snapshot_from_store, self.store, scope, start, end)
+        return await asyncio.to_thread(snapshot_from_store, self.store, scope, start, end, recent=self._recent)
 
     async def backfill(
         self,
@@ -480,6 +699,9 @@ class DemoSource:
             dataset = DemoDataset()
         self.dataset = dataset
         self._cache: dict[tuple[Scope, date, date], Snapshot] = {}
+        self._files: dict[tuple[Scope, str, date], bytes] = {}
+        self._sizes: dict[tuple[Scope, str, date], int] = {}
+        self._files_lock = threading.Lock()
 
     def _scope_list(self) -> list[Scope]:
         orgs = [Scope("org", org.login) for org in self.dataset.orgs]
@@ -532,10 +754,27 @@ class DemoSource:
 
         def parts_of(kind: str) -> Iterator[tuple[str, Iterator[bytes]]]:
             for day in days:
-                yield f"{kind} {day.isoformat()} (demo)", self.dataset.iter_ndjson(scope.kind, scope.name, kind, day)
+                yield f"{kind} {day.isoformat()} (demo)", iter((self._file(scope, kind, day),))
 
         missing = [d for d in _days(start, end) if d not in set(days)]
-        return snapshot_from_parts(scope, start, end, parts_of, missing_days=missing)
+        snap = snapshot_from_parts(scope, start, end, parts_of, missing_days=missing)
+        snap.users_aggregate()
+        snap.keep_rows(*(sum(self._sizes.get((scope, kind, d), 0) for d in days) for kind in (USERS_KIND, TEAMS_KIND)))
+        return snap
+
+    def _file(self, scope: Scope, kind: str, day: date) -> bytes:
+        """One demo report file, generated once and kept compressed (octo-corp's 28 days: 140 MB raw, 8 MB kept)."""
+        key = (scope, kind, day)
+        with self._files_lock:
+            packed = self._files.get(key)
+        if packed is None:
+            data = b"".join(self.dataset.iter_ndjson(scope.kind, scope.name, kind, day))
+            packed = zlib.compress(data, 1)
+            with self._files_lock:
+                self._files[key] = packed
+                self._sizes[key] = len(data)
+            return data
+        return zlib.decompress(packed)
 
 
 Source = DemoSource | LiveSource | OfflineSource

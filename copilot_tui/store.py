@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from copilot_tui.scope import Scope, ScopeKind
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Forward migrations, by the version they lead to. A file at version N runs N+1.. in order, in one transaction.
 MIGRATIONS: dict[int, str] = {
@@ -64,7 +64,20 @@ MIGRATIONS: dict[int, str] = {
         );
         UPDATE reports SET raw_bytes = stored_bytes;
     """,
+    # v3: numbers computed from the reports (the dashboard's users aggregate), so a start paints without reading
+    # every report again; each row says which version of the data it was computed from.
+    3: """
+        CREATE TABLE computed (
+            key TEXT PRIMARY KEY,
+            version TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            data BLOB NOT NULL
+        );
+    """,
 }
+
+#: Computed rows kept per scope (periods looked at recently); older ones are dropped when a new one is saved.
+COMPUTED_KEEP = 8
 
 _COMPRESS_LEVEL = 6
 _READ_CHUNK = 1 << 20
@@ -341,7 +354,33 @@ class _ScopeDb:
                     conn.execute("ROLLBACK")
                 raise
 
+    def put_computed(self, key: str, version: str, data: bytes) -> None:
+        with self._guard() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute(
+                    "INSERT OR REPLACE INTO computed (key, version, created_at, data) VALUES (?, ?, ?, ?)",
+                    (key, version, _iso(_utc_now()), data),
+                )
+                conn.execute(
+                    "DELETE FROM computed WHERE key NOT IN"
+                    " (SELECT key FROM computed ORDER BY created_at DESC, rowid DESC LIMIT ?)",
+                    (COMPUTED_KEEP,),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
     # reads -------------------------------------------------------------------------------------------------
+
+    def get_computed(self, key: str, version: str) -> bytes | None:
+        with self._guard() as conn:
+            row = conn.execute("SELECT version, data FROM computed WHERE key = ?", (key,)).fetchone()
+        if row is None or row[0] != version:
+            return None
+        return bytes(row[1])
 
     def held(self, kind: str | None, start: date | None, end: date | None) -> list[HeldReport]:
         sql = "SELECT kind, day, has_data, fetched_at, part_count, raw_bytes, stored_bytes FROM reports WHERE 1=1"
@@ -565,6 +604,16 @@ class Store:
         if not self.has(scope):
             return []
         return self._db(scope).held(kind, start, end)
+
+    def put_computed(self, scope: Scope, key: str, version: str, data: bytes) -> None:
+        """Keep ``data`` computed from the reports under ``key``, for the data ``version`` it was computed from."""
+        self._db(scope).put_computed(key, version, data)
+
+    def get_computed(self, scope: Scope, key: str, version: str) -> bytes | None:
+        """What :meth:`put_computed` kept under ``key``, or None when absent or computed from another ``version``."""
+        if not self.has(scope):
+            return None
+        return self._db(scope).get_computed(key, version)
 
     def read_parts(self, scope: Scope, kind: str, days: Iterable[date]) -> Iterator[tuple[str, Iterator[bytes]]]:
         """The held parts of ``kind`` on ``days`` as parser input: ``(name, chunks of NDJSON)``, never all in memory."""

@@ -1,7 +1,9 @@
-"""What the dashboard shows for one scope and period, computed from a snapshot with ``metrics.derive``.
+"""What the dashboard shows for one scope and period, computed from a snapshot.
 
 Built in a thread (thousands of users times weeks of days is real work) and handed to the widgets whole, so a pane
-never shows numbers from two different periods.
+never shows numbers from two different periods. The users' side comes from the snapshot's users aggregate (the
+fast road of ``metrics.aggregate``, which keeps no per-day rows, or its saved copy); a snapshot-like object without
+one (a test's) is summed from its rows with ``metrics.derive``: the same numbers.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ LONGER_PERIODS = (56, 90, 180, 365)
 
 class SnapshotLike(Protocol):
     scope: Scope
-    user_rows: Sequence[UserDay]
     day_totals: Sequence[DayTotals]
     first_day: date | None
     last_day: date | None
@@ -74,16 +75,24 @@ def build_view(snapshot: SnapshotLike, previous: SnapshotLike | None = None) -> 
         # a partly loaded earlier period would make every change look like growth
         if before.days_with_data >= totals.days_with_data > 0:
             previous_totals = before
-    rows = snapshot.user_rows
+    aggregate = getattr(snapshot, "users_aggregate", None)
+    if aggregate is not None and snapshot.first_day is not None and snapshot.last_day is not None:
+        agg = aggregate()
+        users, series = agg.users, agg.series
+        by_ide, by_language, by_model = agg.by_ide, agg.by_language, agg.by_model
+    else:
+        rows: Sequence[UserDay] = getattr(snapshot, "user_rows", ())
+        users, series = summarize_users(rows, period), feature_series(rows, period)
+        by_ide, by_language, by_model = (breakdown(rows, period, by) for by in ("ide", "language", "model"))
     return DashboardView(
         scope=snapshot.scope,
         period=period,
         totals=totals,
         previous_totals=previous_totals,
-        users=summarize_users(rows, period),
-        series=feature_series(rows, period),
-        by_ide=breakdown(rows, period, "ide"),
-        by_language=breakdown(rows, period, "language"),
-        by_model=breakdown(rows, period, "model"),
+        users=users,
+        series=series,
+        by_ide=by_ide,
+        by_language=by_language,
+        by_model=by_model,
         fetched_at=snapshot.fetched_at,
     )

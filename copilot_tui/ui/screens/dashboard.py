@@ -391,7 +391,17 @@ class DashboardScreen(Screen[None]):
     def open_user(self, user: UserSummary) -> None:
         if self.view is None or self.snapshot is None:
             return
+        self._open_user(user, self.snapshot, self.view)
+
+    @work(exclusive=True, group="user", exit_on_error=False)
+    async def _open_user(self, user: UserSummary, snapshot: Any, view: DashboardView) -> None:
+        """The user's rows are read from the raw report (only their lines are decoded), in a thread: at 200k users
+        that is seconds of reading, and the dashboard stays responsive meanwhile."""
         from copilot_tui.ui.screens.user_detail import UserDetailScreen
 
-        rows = user_days(self.snapshot.user_rows, user.user_id, self.view.period)
-        self.app.push_screen(UserDetailScreen(user, rows, self.view.period, self.view.scope))
+        if hasattr(snapshot, "user_days"):
+            rows = await asyncio.to_thread(snapshot.user_days, user.user_id, view.period)
+        else:
+            rows = user_days(snapshot.user_rows, user.user_id, view.period)
+        if self.snapshot is snapshot:
+            self.app.push_screen(UserDetailScreen(user, rows, view.period, view.scope))

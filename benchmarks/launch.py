@@ -1,0 +1,140 @@
+"""Launch to painted dashboard: a cold ``copilot-tui --offline`` process on a store of N users x 28 days, or --demo.
+
+    python -m benchmarks.launch demo
+    python -m benchmarks.launch store USERS [--fresh]
+
+The parent measures from just before it starts the child process (so interpreter start-up and every import count)
+to the moment the child has the dashboard's numbers applied and the screen painted after them (headless, 120x40,
+``App.run_test``); the child then quits. ``store`` builds the store once under ``/tmp/copilot-tui-bench`` (users
+reports stamped from demo lines, see :mod:`benchmarks.data`, plus the demo's organization report for the same
+days), as ``copilot-tui sync`` would leave it. ``--fresh`` drops the saved aggregate first, so the child computes it
+from the reports (the first start after new data); without it the child paints from the saved one (every other
+start). Each prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+WORK = Path("/tmp/copilot-tui-bench")
+END_DAY = date(2026, 11, 23)
+SIZE = (120, 40)
+
+
+def bench_org(users: int) -> str:
+    return f"bench-{users}"
+
+
+def env_for(users: int | None) -> dict[str, str]:
+    base = WORK / (f"app-{users}" if users else "app-demo")
+    env = dict(os.environ)
+    for name in ("CONFIG", "DATA", "LOG"):
+        env[f"COPILOT_TUI_{name}_DIR"] = str(base / name.lower())
+    for name in ("GH_TOKEN", "GITHUB_TOKEN", "COPILOT_TUI_API_URL"):
+        env.pop(name, None)
+    return env
+
+
+def build_store(users: int, days: int = 28) -> Path:
+    """The store a sync of a ``users``-seat org would leave: one users report and one org report per day."""
+    from benchmarks.data import file_chunks, write_users_report
+    from copilot_tui.metrics.demo import DemoDataset
+    from copilot_tui.scope import Scope
+    from copilot_tui.store import Store
+
+    data_dir = Path(env_for(users)["COPILOT_TUI_DATA_DIR"])
+    done = data_dir / f"built-{users}x{days}"
+    if done.exists():
+        return data_dir
+    files = write_users_report(WORK / "reports", users, days, END_DAY)
+    demo = DemoDataset(end_day=END_DAY, days=days)
+    scope = Scope("org", bench_org(users))
+    fetched = datetime.combine(END_DAY + timedelta(days=5), datetime.min.time(), tzinfo=UTC)
+    with Store("github.com", data_dir / "store") as store:
+        for day, path in zip(files.days, files.paths, strict=True):
+            org_lines = b"".join(demo.iter_ndjson("org", "octo-corp", "organization-1-day", day))
+            store.put_report(scope, "organization-1-day", day, [("org.ndjson", org_lines)], fetched)
+            store.put_report(scope, "users-1-day", day, [(path.name, b"".join(file_chunks(path)))], fetched)
+            store.put_no_data(scope, "user-teams-1-day", day, fetched)
+    done.write_text("ok")
+    return data_dir
+
+
+def drop_saved(users: int) -> None:
+    from copilot_tui.scope import Scope
+    from copilot_tui.store import Store
+
+    data_dir = Path(env_for(users)["COPILOT_TUI_DATA_DIR"])
+    with Store("github.com", data_dir / "store") as store:
+        db = store._db(Scope("org", bench_org(users)))  # noqa: SLF001 - a benchmark may reach in
+        with db._guard() as conn:  # noqa: SLF001
+            conn.execute("DELETE FROM computed")
+
+
+async def child(mode: str, users: int | None) -> dict[str, float]:
+    from copilot_tui.app import CopilotApp, LaunchOptions
+
+    clock = datetime.combine(END_DAY + timedelta(days=1), datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+    if mode == "demo":
+        app = CopilotApp(LaunchOptions(demo=True))
+    else:
+        app = CopilotApp(LaunchOptions(offline=True, org=bench_org(users or 0)), clock=lambda: clock)
+    async with app.run_test(size=SIZE) as pilot:
+        while True:
+            dash = app._dashboard()  # type: ignore[attr-defined]  # noqa: SLF001
+            if dash is not None and dash.view is not None:
+                break
+            await pilot.pause(0.005)
+        await pilot.pause()
+        painted = time.time()
+        shown = len(dash.view.users)
+    return {
+        "painted_at": painted,
+        "users": shown,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def run(mode: str, users: int | None = None, fresh: bool = False) -> dict[str, float]:
+    """Start the child and time it; returns seconds to painted, users shown and the child's peak RSS."""
+    if mode == "store":
+        assert users
+        build_store(users)
+        if fresh:
+            drop_saved(users)
+    command = [sys.executable, "-m", "benchmarks.launch", "--child", mode] + ([str(users)] if users else [])
+    root = Path(__file__).resolve().parent.parent
+    started = time.time()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=root, env=env_for(users))
+    if done.returncode != 0:
+        raise SystemExit(f"launch child failed:\n{done.stderr[-4000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["seconds"] = result.pop("painted_at") - started
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.launch")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("mode", choices=("demo", "store"))
+    parser.add_argument("users", type=int, nargs="?")
+    parser.add_argument("--fresh", action="store_true", help="drop the saved aggregate first")
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(asyncio.run(child(args.mode, args.users))))
+        return 0
+    print(json.dumps(run(args.mode, args.users, args.fresh)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

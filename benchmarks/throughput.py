@@ -1,0 +1,92 @@
+"""Parse + aggregate throughput of a users report against the decode-only floor, one measure per child process.
+
+    python -m benchmarks.throughput MEASURE USERS [--days 28]
+
+MEASURE is ``floor`` (split the lines and decode each with orjson, the fastest decoder installed: nothing can be
+faster than this in Python), ``fast`` (the app's road: ``metrics.aggregate`` folding each decoded line into the
+users' summaries, series and breakdowns, no rows kept) or ``typed`` (the road before: every line parsed into a
+``UserDay`` and summed by ``metrics.derive``, all rows held). Each prints one JSON line: seconds, lines, bytes and
+the process's peak RSS. The report files come from :mod:`benchmarks.data` (stamped demo lines, one file per day).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import orjson
+
+from benchmarks.data import file_chunks, write_users_report
+from copilot_tui.metrics.parse import iter_lines
+
+WORK = Path("/tmp/copilot-tui-bench")
+END_DAY = date(2026, 11, 23)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(what: str, users: int, days: int) -> dict[str, float]:
+    from copilot_tui.metrics.derive import Period
+
+    files = write_users_report(WORK / "reports", users, days, END_DAY)
+    period = Period(files.days[0], files.days[-1])
+    start_rss = peak_rss_mb()
+    t0 = time.perf_counter()
+    if what == "floor":
+        loads = orjson.loads
+        n = 0
+        for path in files.paths:
+            for line in iter_lines(file_chunks(path)):
+                loads(line)
+                n += 1
+        assert n == files.lines
+    elif what == "fast":
+        from copilot_tui.metrics.aggregate import aggregate_users
+
+        agg = aggregate_users(((str(p), file_chunks(p)) for p in files.paths), period)
+        assert agg.lines == files.lines and len(agg.users) == users and not agg.problems
+    elif what == "typed":
+        from copilot_tui.metrics.derive import breakdown, feature_series, summarize_users
+        from copilot_tui.metrics.parse import parse_users_report
+
+        rows = parse_users_report([(str(p), file_chunks(p)) for p in files.paths]).rows
+        summaries = summarize_users(rows, period)
+        feature_series(rows, period)
+        for by in ("ide", "language", "model"):
+            breakdown(rows, period, by)  # type: ignore[arg-type]
+        assert len(rows) == files.lines and len(summaries) == users
+    else:
+        raise SystemExit(f"unknown measure {what!r}")
+    seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "lines": files.lines,
+        "bytes": files.bytes,
+        "peak_rss_mb": peak_rss_mb(),
+        "start_rss_mb": start_rss,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.throughput")
+    parser.add_argument("measure", choices=("floor", "fast", "typed", "prepare"))
+    parser.add_argument("users", type=int)
+    parser.add_argument("--days", type=int, default=28)
+    args = parser.parse_args(argv)
+    if args.measure == "prepare":
+        files = write_users_report(WORK / "reports", args.users, args.days, END_DAY)
+        print(json.dumps({"bytes": files.bytes, "lines": files.lines}))
+        return 0
+    print(json.dumps(measure(args.measure, args.users, args.days)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""The dashboard's road at scale: numbers from the raw reports without rows, saved between runs, one user's rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import orjson
+import pytest
+
+from copilot_tui import source as source_module
+from copilot_tui.metrics.demo import DemoDataset
+from copilot_tui.metrics.derive import Period, breakdown, feature_series, summarize_users, user_days
+from copilot_tui.scope import Scope
+from copilot_tui.source import DemoSource, lines_of_user, snapshot_from_store
+from copilot_tui.store import COMPUTED_KEEP, Store
+from copilot_tui.ui.view import build_view
+
+LABS = Scope("org", "octo-labs")
+
+
+def fill(store: Store, dataset: DemoDataset, scope: Scope, days: list[date], at: datetime) -> None:
+    kinds = (f"{scope.totals_kind}-1-day", "users-1-day", "user-teams-1-day")
+    for day in days:
+        for kind in kinds:
+            data = b"".join(dataset.iter_ndjson(scope.kind, scope.name, kind, day))
+            half = len(data) // 2
+            cut = data.index(b"\n", half) + 1 if half else 0
+            store.put_report(scope, kind, day, [(f"{kind}-1", data[:cut]), (f"{kind}-2", data[cut:])], at)
+
+
+@pytest.fixture(scope="module")
+def dataset() -> DemoDataset:
+    return DemoDataset(days=30)
+
+
+@pytest.fixture
+def filled(store: Store, dataset: DemoDataset) -> tuple[Store, Period]:
+    period = Period.last(10, dataset.last_day)
+    fill(store, dataset, LABS, period.each_day(), datetime(2026, 11, 20, tzinfo=UTC))
+    return store, period
+
+
+def counting_aggregate(monkeypatch: pytest.MonkeyPatch) -> list[Period]:
+    calls: list[Period] = []
+    real = source_module.aggregate_users
+
+    def counted(parts: Any, period: Period) -> Any:
+        calls.append(period)
+        return real(parts, period)
+
+    monkeypatch.setattr(source_module, "aggregate_users", counted)
+    return calls
+
+
+def test_the_view_from_the_store_equals_the_view_summed_from_rows(filled: tuple[Store, Period]) -> None:
+    store, period = filled
+    snap = snapshot_from_store(store, LABS, period.start, period.end)
+    view = build_view(snap)
+    rows = snap.user_rows
+    assert len(rows) > 500
+    assert view.users == summarize_users(rows, period)
+    assert view.series == feature_series(rows, period)
+    assert view.by_ide == breakdown(rows, period, "ide")
+    assert view.by_language == breakdown(rows, period, "language")
+    assert view.by_model == breakdown(rows, period, "model")
+    assert snap.problems == []
+
+
+def test_a_second_start_takes_the_saved_numbers_and_new_data_invalidates_them(
+    filled: tuple[Store, Period], dataset: DemoDataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, period = filled
+    calls = counting_aggregate(monkeypatch)
+    first = build_view(snapshot_from_store(store, LABS, period.start, period.end))
+    assert calls == [period]
+
+    again = build_view(snapshot_from_store(store, LABS, period.start, period.end))
+    assert calls == [period]
+    assert again.users == first.users and again.series == first.series and again.by_model == first.by_model
+
+    # GitHub revises the last day: one user's line changes; the saved numbers must not be shown any more.
+    last = period.end
+    lines = [
+        orjson.loads(line) for line in b"".join(dataset.iter_ndjson("org", LABS.name, "users-1-day", last)).split()
+    ]
+    lines[0]["code_generation_activity_count"] += 1000
+    store.put_report(LABS, "users-1-day", last, [("x", b"\n".join(orjson.dumps(x) for x in lines))], datetime.now(UTC))
+    revised = build_view(snapshot_from_store(store, LABS, period.start, period.end))
+    assert calls == [period, period]
+    changed = {u.user_id: u.generations for u in revised.users}
+    before = {u.user_id: u.generations for u in first.users}
+    assert changed[lines[0]["user_id"]] == before[lines[0]["user_id"]] + 1000
+    assert {k: v for k, v in changed.items() if k != lines[0]["user_id"]} == {
+        k: v for k, v in before.items() if k != lines[0]["user_id"]
+    }
+
+
+def test_another_period_is_computed_and_saved_on_its_own(
+    filled: tuple[Store, Period], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, period = filled
+    calls = counting_aggregate(monkeypatch)
+    shorter = Period.last(3, period.end)
+    build_view(snapshot_from_store(store, LABS, period.start, period.end))
+    short_view = build_view(snapshot_from_store(store, LABS, shorter.start, shorter.end))
+    build_view(snapshot_from_store(store, LABS, shorter.start, shorter.end))
+    assert calls == [period, shorter]
+    assert all(u.days_active <= 3 for u in short_view.users)
+
+
+def test_damaged_saved_numbers_are_computed_again(
+    filled: tuple[Store, Period], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, period = filled
+    snap = snapshot_from_store(store, LABS, period.start, period.end)
+    good = build_view(snap)
+    key = f"users-aggregate:{period.start.isoformat()}:{period.end.isoformat()}"
+    assert snap.data_version is not None
+    store.put_computed(LABS, key, snap.data_version, b"not zlib at all")
+    calls = counting_aggregate(monkeypatch)
+    again = build_view(snapshot_from_store(store, LABS, period.start, period.end))
+    assert calls == [period]
+    assert again.users == good.users
+
+
+def test_the_store_keeps_a_bounded_number_of_computed_rows(store: Store) -> None:
+    for i in range(COMPUTED_KEEP + 3):
+        store.put_computed(LABS, f"k{i}", "v1", b"%d" % i)
+    kept = [i for i in range(COMPUTED_KEEP + 3) if store.get_computed(LABS, f"k{i}", "v1") is not None]
+    assert kept == list(range(3, COMPUTED_KEEP + 3))
+    assert store.get_computed(LABS, f"k{COMPUTED_KEEP + 2}", "v2") is None
+
+
+def test_one_users_rows_are_read_without_the_others(filled: tuple[Store, Period]) -> None:
+    store, period = filled
+    snap = snapshot_from_store(store, LABS, period.start, period.end)
+    rows = snap.user_rows
+    busiest = max(build_view(snap).users, key=lambda u: u.days_active)
+    quiet = min(build_view(snap).users, key=lambda u: u.days_active)
+    for user in (busiest, quiet):
+        expected = user_days(rows, user.user_id, period)
+        assert snap.user_days(user.user_id) == expected
+        assert len(expected) == user.days_active
+    inner = Period.last(2, period.end)
+    assert snap.user_days(busiest.user_id, inner) == user_days(rows, busiest.user_id, inner)
+    assert snap.user_days(123) == []
+
+
+def test_the_byte_prefilter_takes_whole_lines_across_chunks_and_no_id_that_only_starts_alike() -> None:
+    lines = [
+        {"day": "2026-01-05", "user_id": 12, "user_login": "a"},
+        {"day": "2026-01-05", "user_id": 123, "user_login": "b"},
+        {"day": "2026-01-06", "user_id": 12, "user_login": "a", "note": "x" * 50},
+    ]
+    data = b"\n".join(orjson.dumps(x) for x in lines)
+    for size in (1, 7, 40, len(data)):
+        chunks = [data[i : i + size] for i in range(0, len(data), size)]
+        found = [orjson.loads(x)["user_login"] for x in lines_of_user([("p", iter(chunks))], 12)]
+        assert found == ["a", "a"], size
+    assert [orjson.loads(x)["user_id"] for x in lines_of_user([("p", data)], 123)] == [123]
+
+
+async def test_demo_drill_down_and_rows_agree() -> None:
+    src = DemoSource(DemoDataset(days=20))
+    snap = await src.load(Scope("org", "octo-garage"), days=7)
+    view = build_view(snap)
+    user = view.users[0]
+    assert snap.user_days(user.user_id) == user_days(snap.user_rows, user.user_id, view.period)
+    assert view.users == summarize_users(snap.user_rows, view.period)
+    assert snap.period == Period.last(7, src.dataset.last_day)
+    assert snap.last_day - snap.first_day == timedelta(days=6)
