@@ -34,7 +34,8 @@ class SeatReport:
     """Every seat of a scope, its breakdown, and the day idle days are counted to.
 
     ``today`` is the day the seats were read (the demo's: the day after its last report day, as the fake GitHub's
-    calendar). ``organization_of`` maps a login to its org for an enterprise's seats (the enterprise API says it).
+    calendar). ``organization_of`` maps a holder (user id, or login without one) to its org for an enterprise's seats
+    (the enterprise seats API names it).
     """
 
     scope: Scope
@@ -42,7 +43,7 @@ class SeatReport:
     breakdown: dict[str, int]
     counted: bool
     today: date
-    organization_of: dict[str, str] = field(default_factory=dict)
+    organization_of: dict[int | str, str] = field(default_factory=dict)
 
     def inactive(self, days: int = DEFAULT_INACTIVE_DAYS) -> list[Seat]:
         return inactive_seats(self.seats, self.today, days)
@@ -61,13 +62,18 @@ def count_breakdown(seats: Iterable[Seat], today: date, days: int = CYCLE_DAYS) 
     }
 
 
-def _organizations(raw: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    found: dict[str, str] = {}
+def holder_key(seat: Seat) -> int | str:
+    return seat.user_id if seat.user_id is not None else seat.login
+
+
+def _organizations(raw: Iterable[Mapping[str, Any]]) -> dict[int | str, str]:
+    found: dict[int | str, str] = {}
     for obj in raw:
         org = obj.get("organization") or {}
-        login = (obj.get("assignee") or {}).get("login")
-        if login and org.get("login"):
-            found[str(login)] = str(org["login"])
+        assignee = obj.get("assignee") or {}
+        key = assignee.get("id") if assignee.get("id") is not None else assignee.get("login")
+        if key is not None and org.get("login"):
+            found[key] = str(org["login"])
     return found
 
 
@@ -152,7 +158,9 @@ def seat_records(
     report: SeatReport, seats: Iterable[Seat], reported_ids: set[int], reported_logins: set[str]
 ) -> list[dict[str, Any]]:
     lowered = {login.lower() for login in reported_logins}
-    return [seat_record(s, report.today, reported_ids, lowered, report.organization_of.get(s.login)) for s in seats]
+    return [
+        seat_record(s, report.today, reported_ids, lowered, report.organization_of.get(holder_key(s))) for s in seats
+    ]
 
 
 def team_record(team: TeamSummary) -> dict[str, Any]:

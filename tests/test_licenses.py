@@ -45,7 +45,7 @@ def test_demo_enterprise_seats_span_its_orgs_and_name_them() -> None:
     report = licenses.demo_seats(dataset, Scope("enterprise", "hive"))
     assert len(report.seats) == 21 and report.counted
     assert report.today == dataset.last_day + timedelta(days=1)
-    assert {report.organization_of[s["assignee"]["login"]] for s in dataset.seats(dataset.orgs[1])} == {"bee"}
+    assert {report.organization_of[s["assignee"]["id"]] for s in dataset.seats(dataset.orgs[1])} == {"bee"}
     with pytest.raises(licenses.SeatsUnavailableError):
         licenses.demo_seats(dataset, Scope("org", "nope"))
 

@@ -121,10 +121,10 @@ def test_inactive_seats_match_the_seats_last_activity(hive: FakeGitHub, tmp_path
     cutoff = as_of - timedelta(days=30)
     idle = [s for s in seats if last_day_of(s) is None or last_day_of(s) <= cutoff]  # type: ignore[operator]
     assert idle, "the fake should hold some idle seats"
-    assert sorted(s["login"] for s in doc["seats"]) == sorted(s["assignee"]["login"] for s in idle)
-    by_login = {s["assignee"]["login"]: s for s in seats}
+    assert sorted(s["user_id"] for s in doc["seats"]) == sorted(s["assignee"]["id"] for s in idle)
+    by_id = {s["assignee"]["id"]: s for s in seats}
     for seat in doc["seats"]:
-        raw = by_login[seat["login"]]
+        raw = by_id[seat["user_id"]]
         day = last_day_of(raw)
         assert seat["days_idle"] == (None if day is None else (as_of - day).days)
         assert seat["last_activity_editor"] == raw["last_activity_editor"]
@@ -148,9 +148,9 @@ def test_all_seats_say_who_is_in_the_reports(hive: FakeGitHub, tmp_path: Path) -
     dataset: Any = hive.dataset
     seats = dataset.seats(dataset.org("ant"))
     assert len(doc["seats"]) == len(seats)
-    assert {s["login"] for s in doc["seats"] if not s["in_reports"]} == {
-        s["assignee"]["login"] for s in seats if s["assignee"]["id"] not in reported
-    }
+    assert {s["user_id"] for s in doc["seats"] if not s["in_reports"]} == {
+        s["assignee"]["id"] for s in seats
+    } - reported
     billing_asked = [r.path for r in hive.requests_to("api") if r.path.endswith("/copilot/billing")]
     assert billing_asked == ["/orgs/ant/copilot/billing"]
     assert doc["seat_breakdown_counted"] is False

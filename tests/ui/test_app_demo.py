@@ -282,6 +282,7 @@ async def test_e_exports_the_users_of_the_period(app_dirs: dict[str, Path]) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("e")
+        await pilot.press("enter")  # the export picker opens on the current tab's table as CSV
         await settle(pilot)
         files = list((app_dirs["data"] / "exports").glob("*.csv"))
         assert len(files) == 1

@@ -32,7 +32,9 @@ from copilot_tui.ui.session import Session
 from copilot_tui.ui.view import DashboardView, build_view, period_choices
 from copilot_tui.ui.widgets.adoption import AdoptionPane
 from copilot_tui.ui.widgets.breakdown import BreakdownTable
+from copilot_tui.ui.widgets.seats import SeatsPane
 from copilot_tui.ui.widgets.status import StatusBar
+from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane
 from copilot_tui.ui.widgets.totals import TotalsPane
 from copilot_tui.ui.widgets.users import UsersTable
 
@@ -71,6 +73,11 @@ class DashboardScreen(Screen[None]):
         Binding("u", "tab('tab-users')", "Users tab", show=False, tooltip="Show the users table"),
         Binding("a", "tab('tab-adoption')", "Adoption tab", show=False, tooltip="Show feature adoption sparklines"),
         Binding("b", "tab('tab-breakdowns')", "Breakdowns tab", show=False, tooltip="Show IDE, language, model"),
+        Binding("t", "tab('tab-teams')", "Teams tab", show=False, tooltip="Show teams (Enter on one filters users)"),
+        Binding(
+            "l", "tab('tab-seats')", "Seats tab", show=False, tooltip="Show Copilot seats (licenses) and idle ones"
+        ),
+        Binding("x", "clear_team", "Clear team", show=False, tooltip="Show every user again after opening a team"),
         Binding(
             "m",
             "adoption_metric",
@@ -78,7 +85,7 @@ class DashboardScreen(Screen[None]):
             show=False,
             tooltip="Sparklines: daily users or daily activity",
         ),
-        Binding("e", "export", "Export", show=False, tooltip="Write this period's users to a CSV file"),
+        Binding("e", "export", "Export", show=False, tooltip="Write a table of this view to a CSV or JSON file"),
     ]
 
     def __init__(self, session: Session, scope: Scope | None, period_days: int = 28) -> None:
@@ -106,6 +113,7 @@ class DashboardScreen(Screen[None]):
         with TabbedContent(id="tabs", initial="tab-users"):
             with TabPane("Users", id="tab-users"):
                 yield Input(placeholder="/ filter by login", id="filter", compact=True)
+                yield TeamChip(id="team-chip")
                 yield UsersTable(id="users")
             with TabPane("Adoption", id="tab-adoption"), VerticalScroll(id="adoption-scroll"):
                 yield AdoptionPane(id="adoption")
@@ -113,6 +121,10 @@ class DashboardScreen(Screen[None]):
                 yield BreakdownTable("IDE", id="by-ide")
                 yield BreakdownTable("Language", id="by-language")
                 yield BreakdownTable("Model", id="by-model")
+            with TabPane("Teams", id="tab-teams"):
+                yield TeamsPane(id="teams")
+            with TabPane("Seats", id="tab-seats"):
+                yield SeatsPane(self._load_seats, eager=self.session.mode == "demo", id="seats")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -240,12 +252,24 @@ class DashboardScreen(Screen[None]):
             if self.snapshot is snapshot:
                 self._apply(compared)
 
+    async def _load_seats(self, scope: Scope) -> Any:
+        from copilot_tui.licenses import load_seats
+
+        return await load_seats(self.session.source, scope)
+
     def _apply(self, view: DashboardView) -> None:
+        chip = self.query_one(TeamChip)
+        if self.view is not None and self.view.scope != view.scope:
+            chip.set_team(None)
         self.view = view
         self.query_one(TotalsPane).show(view.totals, view.previous_totals)
         compare = f"vs previous {view.period.days} days" if view.previous_totals else "no earlier data to compare"
+        self._totals_compare = compare
         self.query_one("#totals-box").border_title = f"Totals · {compare}"
-        self.query_one(UsersTable).set_rows(view.users)
+        self.query_one(UsersTable).set_rows(chip.only_members(view.users))
+        self.query_one(TeamsPane).show(self.snapshot, view.period)
+        self.query_one(SeatsPane).show(view.scope, view.users)
+        self._title_totals()
         self.query_one(AdoptionPane).show(view.series)
         self.query_one("#by-ide", BreakdownTable).show(view.by_ide)
         self.query_one("#by-language", BreakdownTable).show(view.by_language)
@@ -289,6 +313,7 @@ class DashboardScreen(Screen[None]):
             self.notify("Pick an organization first (o).", severity="warning")
             return
         self._load(self.scope)
+        self.query_one(SeatsPane).reload()
 
     def action_pick_org(self) -> None:
         def picked(scope: Scope | None) -> None:
@@ -333,7 +358,13 @@ class DashboardScreen(Screen[None]):
 
     def action_tab(self, tab: str) -> None:
         """Focus moves with the tab: a hidden focused widget would pull TabbedContent back to its own pane."""
-        target = {"tab-users": "#users", "tab-adoption": "#adoption-scroll", "tab-breakdowns": "#breakdowns"}[tab]
+        target = {
+            "tab-users": "#users",
+            "tab-adoption": "#adoption-scroll",
+            "tab-breakdowns": "#breakdowns",
+            "tab-teams": "#teams-table",
+            "tab-seats": "#seats-table",
+        }[tab]
         self.query_one(TabbedContent).active = tab
         self.query_one(target).focus()
 
@@ -346,18 +377,50 @@ class DashboardScreen(Screen[None]):
         if self.view is None:
             self.notify("Nothing to export yet.", severity="warning")
             return
-        self._export(self.view)
+        from copilot_tui.ui.screens.export_picker import ExportPickerScreen, current_table, export_data_of
+
+        def picked(choice: tuple[str, Any] | None) -> None:
+            if choice is not None and self.view is not None:
+                self._export(export_data_of(self), *choice)
+
+        self.app.push_screen(ExportPickerScreen(current_table(self)), picked)
 
     @work(group="export", exit_on_error=False)
-    async def _export(self, view: DashboardView) -> None:
-        from copilot_tui.ui.export import export_users
+    async def _export(self, data: Any, what: str, fmt: Any) -> None:
+        from copilot_tui.ui.export import export_table
 
         try:
-            path = await asyncio.to_thread(export_users, view)
+            path, rows = await asyncio.to_thread(export_table, what, fmt, data)
         except OSError as exc:
             self.notify(f"Export failed: {exc}", severity="error")
             return
-        self.notify(f"Wrote {len(view.users):,} users to {path}", title="Export")
+        self.notify(f"Wrote {rows:,} {what} rows to {path}", title="Export", timeout=15)
+
+    def action_clear_team(self) -> None:
+        chip = self.query_one(TeamChip)
+        if not chip.active:
+            return
+        chip.set_team(None)
+        if self.view is not None:
+            self.query_one(UsersTable).set_rows(self.view.users)
+
+    @on(TeamsPane.Opened)
+    def _team_opened(self, event: TeamsPane.Opened) -> None:
+        self.query_one(TeamChip).set_team(event.team, event.members)
+        if self.view is not None:
+            self.query_one(UsersTable).set_rows(self.query_one(TeamChip).only_members(self.view.users))
+        self.action_tab("tab-users")
+
+    @on(SeatsPane.BreakdownKnown)
+    def _seats_known(self, event: SeatsPane.BreakdownKnown) -> None:
+        if self.view is not None and event.scope == self.view.scope:
+            self._title_totals()
+
+    def _title_totals(self) -> None:
+        """The seat breakdown joins the totals' title once the seats of the scope on screen are known."""
+        seats = self.query_one(SeatsPane).summary(self.view.scope if self.view else None)
+        compare = getattr(self, "_totals_compare", "")
+        self.query_one("#totals-box").border_title = " · ".join(p for p in ("Totals", compare, seats) if p)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -373,6 +436,9 @@ class DashboardScreen(Screen[None]):
             event.stop()
             field.value = ""
             self.query_one(UsersTable).focus()
+        elif event.key == "escape" and self.query_one(TeamChip).active and self.query_one(UsersTable).has_focus:
+            event.stop()
+            self.action_clear_team()
         elif event.key == "down" and field.has_focus:
             event.stop()
             self.query_one(UsersTable).focus()

@@ -1,0 +1,237 @@
+"""The Teams tab: one row per team (the user-teams report joined with the users report), sortable; Enter opens a
+team's members in the users table. Also the chip above the users table that says a team filter is on."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from copilot_tui.metrics.derive import Period
+from copilot_tui.metrics.teams import TeamSummary, days_without_team_data, summarize_teams, team_members
+from copilot_tui.ui.format import compact, rate
+from copilot_tui.ui.widgets.user_table import Column, UserTable
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    """A team's figures as plain attributes, so every column sorts without recomputing."""
+
+    team_id: int
+    slug: str
+    members: int
+    active_users: int
+    active_share: float | None
+    active_user_days: int
+    interactions: int
+    generations: int
+    acceptances: int
+    acceptance_rate: float | None
+    loc_added: int
+    agent_users: int
+    chat_users: int
+    cli_users: int
+
+    @classmethod
+    def of(cls, team: TeamSummary) -> TeamRow:
+        a = team.activity
+        return cls(
+            team_id=team.team_id,
+            slug=team.slug,
+            members=len(team.members),
+            active_users=len(team.active_users),
+            active_share=team.active_share,
+            active_user_days=team.active_user_days,
+            interactions=a["user_initiated_interaction_count"],
+            generations=a["code_generation_activity_count"],
+            acceptances=a["code_acceptance_activity_count"],
+            acceptance_rate=team.acceptance_rate,
+            loc_added=a["loc_added_sum"],
+            agent_users=len(team.agent_users),
+            chat_users=len(team.chat_users),
+            cli_users=len(team.cli_users),
+        )
+
+
+def _rate_key(value: Any) -> float:
+    return float(value)
+
+
+TEAM_COLUMNS: tuple[Column, ...] = (
+    Column("slug", "Team", 18, priority=100),
+    Column("members", "Members", 7, "right", compact, priority=90, descending_first=True),
+    Column("active_users", "Active", 6, "right", compact, priority=95, descending_first=True),
+    Column("active_share", "Act %", 6, "right", rate, _rate_key, priority=60, descending_first=True),
+    Column("active_user_days", "User-days", 9, "right", compact, priority=40, descending_first=True),
+    Column("interactions", "Interact", 8, "right", compact, priority=80, descending_first=True),
+    Column("generations", "Gen", 7, "right", compact, priority=70, descending_first=True),
+    Column("acceptances", "Acc", 7, "right", compact, priority=50, descending_first=True),
+    Column("acceptance_rate", "Rate", 6, "right", rate, _rate_key, priority=85, descending_first=True),
+    Column("loc_added", "LoC+", 7, "right", compact, priority=45, descending_first=True),
+    Column("agent_users", "Agent", 5, "right", compact, priority=35, descending_first=True),
+    Column("chat_users", "Chat", 5, "right", compact, priority=34, descending_first=True),
+    Column("cli_users", "CLI", 5, "right", compact, priority=33, descending_first=True),
+)
+
+
+class TeamsTable(UserTable, inherit_bindings=False):
+    """The users table's keys (``s`` sort column, ``S`` reverse, Enter open), without ``r``: that is refresh."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open team", tooltip="Show the team's members in the users table"),
+        *[b for b in UserTable.BINDINGS if not (isinstance(b, Binding) and b.key in ("r", "enter"))],
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            TEAM_COLUMNS,
+            filter_column="slug",
+            sort_column="active_users",
+            noun="teams",
+            empty_text="No team data in this period.",
+            warm_up=False,
+            id=id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TeamsView:
+    """The teams of one snapshot's period, computed off the event loop."""
+
+    period: Period
+    teams: list[TeamSummary]
+    rows: list[TeamRow]
+    days_without_data: list[Any]
+    team_rows: Sequence[Any]
+
+
+def build_teams(team_rows: Sequence[Any], user_rows: Sequence[Any], period: Period) -> TeamsView:
+    in_period_teams = [r for r in team_rows if r.day in period]
+    in_period_users = [r for r in user_rows if r.day in period]
+    teams = summarize_teams(in_period_teams, in_period_users, period)
+    return TeamsView(
+        period=period,
+        teams=teams,
+        rows=[TeamRow.of(t) for t in teams],
+        days_without_data=days_without_team_data(in_period_teams, in_period_users),
+        team_rows=in_period_teams,
+    )
+
+
+def describe(view: TeamsView | None) -> str:
+    if view is None:
+        return "Loading teams…"
+    if not view.teams:
+        return (
+            "No team data: the user-teams report lists only teams with five or more Copilot seats, and none is "
+            "in this period."
+        )
+    text = f"{len(view.teams):,} teams · a user in several teams counts in each · Enter shows a team's users"
+    if view.days_without_data:
+        text += f" · {len(view.days_without_data)} days without team data left out"
+    return text
+
+
+class TeamsPane(Vertical):
+    """Teams of the dashboard's period; computed in a worker so a large enterprise does not hold the screen."""
+
+    DEFAULT_CSS = """
+    TeamsPane { height: 1fr; }
+    TeamsPane > #teams-note { color: $text-muted; padding: 0 1; height: auto; }
+    TeamsPane > TeamsTable { height: 1fr; }
+    """
+
+    class Opened(Message):
+        """Enter on a team: show its members (everyone listed in it on a day of the period)."""
+
+        def __init__(self, team: TeamRow, members: frozenset[int]) -> None:
+            super().__init__()
+            self.team = team
+            self.members = members
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.view: TeamsView | None = None
+        self._shown: tuple[int, Period] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(describe(None), id="teams-note")
+        yield TeamsTable(id="teams-table")
+
+    @property
+    def table(self) -> TeamsTable:
+        return self.query_one(TeamsTable)
+
+    def shown_rows(self) -> list[TeamRow]:
+        """The rows in the order on screen."""
+        table = self.table
+        return [table.row_at(i) for i in table.shown_indices]
+
+    def show(self, snapshot: Any, period: Period) -> None:
+        """Recompute for ``snapshot`` (its ``team_rows`` and ``user_rows``) over ``period``, unless already shown."""
+        key = (id(snapshot), period)
+        if key == self._shown:
+            return
+        self._shown = key
+        self._build(list(getattr(snapshot, "team_rows", ()) or ()), list(snapshot.user_rows), period)
+
+    @work(exclusive=True, group="teams", exit_on_error=False)
+    async def _build(self, team_rows: list[Any], user_rows: list[Any], period: Period) -> None:
+        view = await asyncio.to_thread(build_teams, team_rows, user_rows, period)
+        self.view = view
+        self.table.set_rows(view.rows)
+        self.query_one("#teams-note", Static).update(describe(view))
+
+    def members_of(self, team_id: int) -> frozenset[int]:
+        if self.view is None:
+            return frozenset()
+        return frozenset(team_members(self.view.team_rows, team_id, self.view.period))
+
+    @on(UserTable.StatusChanged)
+    def _own_status(self, event: UserTable.StatusChanged) -> None:
+        event.stop()  # the dashboard reads this message as the users table's
+
+    @on(UserTable.Selected, "#teams-table")
+    def _opened(self, event: UserTable.Selected) -> None:
+        event.stop()
+        team: TeamRow = event.row
+        self.post_message(self.Opened(team, self.members_of(team.team_id)))
+
+
+class TeamChip(Static):
+    """ "team: backend · 12 of 40 users · Esc clears": shown above the users table while a team filter is on."""
+
+    DEFAULT_CSS = """
+    TeamChip { display: none; height: 1; margin: 0 1; padding: 0 1; background: $accent 30%; color: $foreground; }
+    TeamChip.-on { display: block; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.team: TeamRow | None = None
+        self.members: frozenset[int] = frozenset()
+
+    @property
+    def active(self) -> bool:
+        return self.team is not None
+
+    def set_team(self, team: TeamRow | None, members: frozenset[int] = frozenset()) -> None:
+        self.team = team
+        self.members = members
+        self.set_class(team is not None, "-on")
+
+    def only_members(self, users: Sequence[Any]) -> Sequence[Any]:
+        """The users of the team, or everyone when no team is chosen; updates the chip's text."""
+        if self.team is None:
+            return users
+        shown = [u for u in users if u.user_id in self.members]
+        self.update(f"team: {self.team.slug} · {len(shown):,} of {len(users):,} users · Esc clears")
+        return shown

@@ -1,0 +1,135 @@
+"""The Teams tab with Pilot, on a demo enterprise of three orgs and 20+ teams: the figures are the sums over the
+members' rows (from the raw report lines), Enter filters the users table to a team, Esc and x clear it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from textual.widgets import TabbedContent
+
+from copilot_tui.app import CopilotApp, LaunchOptions
+from copilot_tui.metrics.demo import DemoDataset, DemoOrg
+from copilot_tui.source import DemoSource
+from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane, TeamsTable
+from copilot_tui.ui.widgets.users import UsersTable
+from tests.ui.conftest import dashboard, settle
+
+ENTERPRISE = "hive"
+FIELDS = {
+    "interactions": "user_initiated_interaction_count",
+    "generations": "code_generation_activity_count",
+    "acceptances": "code_acceptance_activity_count",
+    "loc_added": "loc_added_sum",
+}
+
+
+@pytest.fixture(scope="module")
+def dataset() -> DemoDataset:
+    return DemoDataset(
+        orgs=(DemoOrg("ant", "3001", 60, 7), DemoOrg("bee", "3002", 70, 7), DemoOrg("cat", "3003", 80, 8)),
+        days=40,
+        enterprise=ENTERPRISE,
+    )
+
+
+def app_on(dataset: DemoDataset, **options: Any) -> CopilotApp:
+    return CopilotApp(LaunchOptions(demo=True, **options), source=DemoSource(dataset))
+
+
+def expected(dataset: DemoDataset, kind: str, name: str, days: int) -> dict[int, dict[str, Any]]:
+    """Per team: members ever listed in the period, active users and the counters summed over the days they were
+    members (raw report lines, plain sums)."""
+    end = dataset.last_day
+    teams: dict[int, dict[str, Any]] = defaultdict(lambda: {"listed": set(), "active": set(), **{f: 0 for f in FIELDS}})
+    for i in range(days):
+        day = end - timedelta(days=i)
+        membership: dict[int, set[int]] = defaultdict(set)
+        for line in dataset.report_lines(kind, name, "user-teams-1-day", day) or []:
+            membership[line["user_id"]].add(line["team_id"])
+            teams[line["team_id"]]["listed"].add(line["user_id"])
+        for row in dataset.report_lines(kind, name, "users-1-day", day) or []:
+            for team_id in membership.get(row["user_id"], ()):
+                teams[team_id]["active"].add(row["user_id"])
+                for attr, field in FIELDS.items():
+                    teams[team_id][attr] += row.get(field) or 0
+    return dict(teams)
+
+
+async def test_enterprise_teams_are_the_sums_over_their_members(dataset: DemoDataset) -> None:
+    app = app_on(dataset, enterprise=ENTERPRISE)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        dash = dashboard(app)
+        assert dash.query_one(TabbedContent).active == "tab-teams"
+        table = dash.query_one(TeamsTable)
+        assert table.has_focus
+        rows = {r.team_id: r for r in dash.query_one(TeamsPane).shown_rows()}
+        want = expected(dataset, "enterprise", ENTERPRISE, 28)
+        assert len(want) >= 20 and set(rows) == set(want)
+        for team_id, team in want.items():
+            assert rows[team_id].active_users == len(team["active"])
+            for attr in FIELDS:
+                assert getattr(rows[team_id], attr) == team[attr], (team_id, attr)
+        distinct = set().union(*(t["active"] for t in want.values()))
+        assert sum(r.active_users for r in rows.values()) > len(distinct)  # users in two teams count in both
+        shown = [r.active_users for r in dash.query_one(TeamsPane).shown_rows()]
+        assert shown == sorted(shown, reverse=True)
+
+
+async def test_s_sorts_teams_and_enter_filters_users_until_esc(dataset: DemoDataset) -> None:
+    app = app_on(dataset, org="cat")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dash = dashboard(app)
+        everyone = dash.query_one(UsersTable).row_count
+        await pilot.press("t")
+        await settle(pilot)
+        table = dash.query_one(TeamsTable)
+        before = table.sort_column
+        await pilot.press("s")
+        assert table.sort_column != before
+        await pilot.press("S")
+        await pilot.press("down")
+        team = table.row_at(table.cursor_index)  # type: ignore[arg-type]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert dash.query_one(TabbedContent).active == "tab-users"
+        users = dash.query_one(UsersTable)
+        assert users.has_focus
+        members = expected(dataset, "org", "cat", 28)[team.team_id]["listed"]
+        shown = {users.row_at(i).user_id for i in users.shown_indices}
+        assert shown and shown <= members
+        assert shown == {u.user_id for u in dash.view.users if u.user_id in members}  # type: ignore[union-attr]
+        chip = dash.query_one(TeamChip)
+        assert chip.display and team.slug in str(chip.render())
+        await pilot.press("escape")
+        assert not chip.display
+        assert users.row_count == everyone
+
+
+async def test_x_clears_the_team_and_another_scope_drops_it(dataset: DemoDataset) -> None:
+    app = app_on(dataset, org="bee")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dash = dashboard(app)
+        everyone = dash.query_one(UsersTable).row_count
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert dash.query_one(UsersTable).row_count < everyone
+        await pilot.press("x")
+        assert dash.query_one(UsersTable).row_count == everyone
+        await pilot.press("t", "enter")
+        await settle(pilot)
+        assert dash.query_one(TeamChip).active
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert dash.view is not None and dash.view.scope.name != "bee"
+        assert not dash.query_one(TeamChip).active
+        assert dash.query_one(UsersTable).row_count == len(dash.view.users)
