@@ -4,7 +4,8 @@ team's members in the users table. Also the chip above the users table that says
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -16,9 +17,12 @@ from textual.message import Message
 from textual.widgets import Static
 
 from copilot_tui.metrics.derive import Period
-from copilot_tui.metrics.teams import TeamSummary, days_without_team_data, summarize_teams, team_members
+from copilot_tui.metrics.parse import LineError, iter_records, parse_user_day
+from copilot_tui.metrics.teams import TeamSummary, summarize_teams, team_members
 from copilot_tui.ui.format import compact, rate
 from copilot_tui.ui.widgets.user_table import Column, UserTable
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +117,39 @@ class TeamsView:
     team_rows: Sequence[Any]
 
 
-def build_teams(team_rows: Sequence[Any], user_rows: Sequence[Any], period: Period) -> TeamsView:
-    in_period_teams = [r for r in team_rows if r.day in period]
-    in_period_users = [r for r in user_rows if r.day in period]
-    teams = summarize_teams(in_period_teams, in_period_users, period)
+def stream_user_rows(snapshot: Any) -> Iterator[Any]:
+    """The snapshot's user rows one at a time: a large snapshot keeps its users report raw (``users_parts``), and
+    the join needs each row once, so they are decoded as they go rather than held as a list."""
+    parts = getattr(snapshot, "users_parts", None)
+    if parts is None:
+        yield from snapshot.user_rows
+        return
+    problems: list[Any] = []
+    for _, _, obj in iter_records(parts(), problems):
+        try:
+            yield parse_user_day(obj)
+        except (LineError, KeyError, TypeError, ValueError):
+            continue  # the users aggregate already reports unreadable lines
+
+
+def build_teams(snapshot: Any, period: Period) -> TeamsView:
+    """Blocking (it reads the whole users report of the period): run it in a thread."""
+    in_period_teams = [r for r in getattr(snapshot, "team_rows", ()) or () if r.day in period]
+    user_days: set[Any] = set()
+
+    def in_period_users() -> Iterator[Any]:
+        for row in stream_user_rows(snapshot):
+            if row.day in period:
+                user_days.add(row.day)
+                yield row
+
+    teams = summarize_teams(in_period_teams, in_period_users(), period)
+    team_days = {r.day for r in in_period_teams}
     return TeamsView(
         period=period,
         teams=teams,
         rows=[TeamRow.of(t) for t in teams],
-        days_without_data=days_without_team_data(in_period_teams, in_period_users),
+        days_without_data=sorted(user_days - team_days),
         team_rows=in_period_teams,
     )
 
@@ -160,6 +188,7 @@ class TeamsPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.view: TeamsView | None = None
+        self._wanted: tuple[Any, Period] | None = None
         self._shown: tuple[int, Period] | None = None
 
     def compose(self) -> ComposeResult:
@@ -176,16 +205,37 @@ class TeamsPane(Vertical):
         return [table.row_at(i) for i in table.shown_indices]
 
     def show(self, snapshot: Any, period: Period) -> None:
-        """Recompute for ``snapshot`` (its ``team_rows`` and ``user_rows``) over ``period``, unless already shown."""
+        """The teams of ``snapshot`` over ``period``: computed now if the tab is on screen, else when it shows (the
+        join reads the whole users report, which nobody should wait for unless they look at teams)."""
+        self._wanted = (snapshot, period)
+        if self.is_on_screen:
+            self._build_wanted()
+
+    def on_show(self) -> None:
+        self._build_wanted()
+
+    def _build_wanted(self) -> None:
+        if self._wanted is None:
+            return
+        snapshot, period = self._wanted
         key = (id(snapshot), period)
         if key == self._shown:
             return
         self._shown = key
-        self._build(list(getattr(snapshot, "team_rows", ()) or ()), list(snapshot.user_rows), period)
+        self.query_one("#teams-note", Static).update(describe(None))
+        self._build(snapshot, period)
 
     @work(exclusive=True, group="teams", exit_on_error=False)
-    async def _build(self, team_rows: list[Any], user_rows: list[Any], period: Period) -> None:
-        view = await asyncio.to_thread(build_teams, team_rows, user_rows, period)
+    async def _build(self, snapshot: Any, period: Period) -> None:
+        try:
+            view = await asyncio.to_thread(build_teams, snapshot, period)
+        except Exception as exc:  # the other tabs stay usable; the log has the detail
+            log.error("teams of %s failed", getattr(snapshot, "scope", "?"), exc_info=exc)
+            self._shown = None
+            self.query_one("#teams-note", Static).update(f"Teams could not be computed ({type(exc).__name__}).")
+            return
+        if self._wanted is None or self._wanted[0] is not snapshot:
+            return
         self.view = view
         self.table.set_rows(view.rows)
         self.query_one("#teams-note", Static).update(describe(view))
