@@ -134,7 +134,6 @@ def launch(users: int) -> list[Row]:
     from benchmarks import launch as launch_bench
 
     note(f"launch: building the store of {users:,} users x 28 days once (about a minute per 50k) ...")
-    launch_bench.build_store(users)
     rows = []
     note("launch: cold processes ...")
     fresh = launch_bench.run("store", users, fresh=True)

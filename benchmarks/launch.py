@@ -106,13 +106,13 @@ async def child(mode: str, users: int | None) -> dict[str, float]:
 
 def run(mode: str, users: int | None = None, fresh: bool = False) -> dict[str, float]:
     """Start the child and time it; returns seconds to painted, users shown and the child's peak RSS."""
+    root = Path(__file__).resolve().parent.parent
     if mode == "store":
         assert users
-        build_store(users)
-        if fresh:
-            drop_saved(users)
+        # in a child: building it here would leave this process's memory in the measured child's figures
+        prepare = [sys.executable, "-m", "benchmarks.launch", "--prepare", *(["--fresh"] if fresh else []), "store"]
+        subprocess.run([*prepare, str(users)], check=True, cwd=root, env=env_for(users))
     command = [sys.executable, "-m", "benchmarks.launch", "--child", mode] + ([str(users)] if users else [])
-    root = Path(__file__).resolve().parent.parent
     started = time.time()
     done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=root, env=env_for(users))
     if done.returncode != 0:
@@ -125,12 +125,18 @@ def run(mode: str, users: int | None = None, fresh: bool = False) -> dict[str, f
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.launch")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("mode", choices=("demo", "store"))
     parser.add_argument("users", type=int, nargs="?")
     parser.add_argument("--fresh", action="store_true", help="drop the saved aggregate first")
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(asyncio.run(child(args.mode, args.users))))
+        return 0
+    if args.prepare:
+        build_store(args.users)
+        if args.fresh:
+            drop_saved(args.users)
         return 0
     print(json.dumps(run(args.mode, args.users, args.fresh)))
     return 0

@@ -29,6 +29,10 @@ END_DAY = date(2026, 11, 23)
 
 
 def peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM: unlike ``ru_maxrss`` it does not carry over the parent's across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
