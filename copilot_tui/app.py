@@ -328,16 +328,22 @@ class CopilotApp(App[None]):
     # ------------------------------------------------------------------------------------------------ help
 
     def help_sections(self) -> list[HelpSection]:
+        from copilot_tui.ui.screens.export_picker import ExportPickerScreen
         from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
+        from copilot_tui.ui.widgets.seats import SeatsPane, SeatsTable
+        from copilot_tui.ui.widgets.teams import TeamsTable
 
         palette = [Binding("ctrl+p", "command_palette", "Command palette: every command by name")]
         return [
             ("Everywhere", [*self.BINDINGS, *palette]),
             ("Dashboard", DashboardScreen.BINDINGS),
             ("Users table", UsersTable.BINDINGS),
+            ("Teams tab", TeamsTable.BINDINGS),
+            ("Seats tab", [*SeatsPane.BINDINGS, *SeatsTable.BINDINGS]),
             ("User detail", UserDetailScreen.BINDINGS),
             ("Org picker", [Binding("enter", "open", "Open the highlighted org"), *OrgPickerScreen.BINDINGS]),
             ("Period picker", [Binding("enter", "pick", "Use the highlighted period"), *PeriodPickerScreen.BINDINGS]),
+            ("Export picker", [Binding("enter", "write", "Write the highlighted table"), *ExportPickerScreen.BINDINGS]),
         ]
 
     def action_help(self) -> None:

@@ -37,7 +37,14 @@ class CopilotCommands(Provider):
                 ("Previous organization", "Open the previous org in the list ([)", dash.action_previous_org),
                 ("Change period…", "Pick how many days to show (p)", dash.action_pick_period),
                 ("Refresh", "Fetch what is missing or may have changed (r)", dash.action_refresh),
-                ("Export users to CSV", "Write the users table of this period to a file (e)", dash.action_export),
+                ("Export…", "Write users, teams, seats, totals or features to CSV or JSON (e)", dash.action_export),
+                ("Teams", "Teams: members, active users, activity (t)", partial(dash.action_tab, "tab-teams")),
+                (
+                    "Seats",
+                    "Copilot seats: breakdown, inactive, never in reports (l)",
+                    partial(dash.action_tab, "tab-seats"),
+                ),
+                ("Clear team filter", "Show every user again (x or Esc)", dash.action_clear_team),
                 ("Filter users", "Type part of a login (/)", dash.action_filter),
             ]
             for days in (7, 14, 28):

@@ -366,7 +366,9 @@ async def test_the_palette_holds_every_command_the_app_promises() -> None:
             "Switch organization…",
             "Change period…",
             "Refresh",
-            "Export users to CSV",
+            "Export…",
+            "Teams",
+            "Seats",
             "Sign out",
             "Theme…",
         ):
