@@ -166,6 +166,17 @@ def launch(users: int) -> list[Row]:
             None,
         )
     )
+    drilled = child_json(["-m", "benchmarks.launch", "drill", str(users)])
+    rows.append(
+        Row(
+            "drill-down",
+            f"{users // 1000}k users: one user's 28 rows from the store",
+            f"{drilled['seconds']:.2f} s",
+            "",
+            "",
+            None,
+        )
+    )
     rows.append(
         Row(
             "launch",

@@ -100,8 +100,33 @@ async def child(mode: str, users: int | None) -> dict[str, float]:
     return {
         "painted_at": painted,
         "users": shown,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM: unlike ``ru_maxrss`` it does not carry over the parent's across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def drill(users: int) -> dict[str, float]:
+    """One user's rows from the store (the drill-down), timed in this process."""
+    from benchmarks.data import FIRST_USER_ID
+    from copilot_tui.scope import Scope
+    from copilot_tui.source import snapshot_from_store
+    from copilot_tui.store import Store
+
+    data_dir = Path(env_for(users)["COPILOT_TUI_DATA_DIR"])
+    with Store("github.com", data_dir / "store") as store:
+        snap = snapshot_from_store(store, Scope("org", bench_org(users)), END_DAY - timedelta(days=27), END_DAY)
+        started = time.perf_counter()
+        rows = snap.user_days(FIRST_USER_ID + users // 2)
+        seconds = time.perf_counter() - started
+    assert len(rows) == 28
+    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb()}
 
 
 def run(mode: str, users: int | None = None, fresh: bool = False) -> dict[str, float]:
@@ -126,12 +151,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.launch")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("mode", choices=("demo", "store"))
+    parser.add_argument("mode", choices=("demo", "store", "drill"))
     parser.add_argument("users", type=int, nargs="?")
     parser.add_argument("--fresh", action="store_true", help="drop the saved aggregate first")
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(asyncio.run(child(args.mode, args.users))))
+        return 0
+    if args.mode == "drill":
+        print(json.dumps(drill(args.users)))
         return 0
     if args.prepare:
         build_store(args.users)
