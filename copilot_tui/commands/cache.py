@@ -9,26 +9,39 @@ from typing import Any
 from copilot_tui.scope import Scope
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    from copilot_tui.cli import add_source_options
+def _add_scope_options(parser: argparse.ArgumentParser, verb: str) -> None:
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--org", metavar="ORG", default=None, help=f"{verb} only this organization")
+    target.add_argument("--enterprise", metavar="ENT", default=None, help=f"{verb} only this enterprise")
+    parser.add_argument(
+        "--hostname", metavar="HOST", default=None, help=f"{verb} only what came from this host (e.g. acme.ghe.com)"
+    )
+    parser.add_argument("--api-url", metavar="URL", default=None, help=f"{verb} only what came from this API URL")
 
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "cache",
         help="show or clear the local store of downloaded reports",
         description="The local store keeps every report copilot-tui has downloaded, per host and per organization.",
     )
     actions = p.add_subparsers(dest="cache_command", metavar="ACTION")
-    info = actions.add_parser("info", help="where the store is, its size, and the days held per organization")
-    add_source_options(info)
+    info = actions.add_parser(
+        "info",
+        help="where the store is, its size, and the days held per organization",
+        description="Where the local store is, how big it is, and which days it holds for each organization.",
+    )
+    _add_scope_options(info, "show")
     clear = actions.add_parser(
         "clear",
-        help="delete stored reports: everything, or one --org / --enterprise",
+        help="delete stored reports of one --org / --enterprise, or --all",
         description=(
-            "Delete stored reports. With --org or --enterprise only that one (on every host, or on --hostname / "
-            "--api-url if given); without, everything. Files moved aside as damaged are removed too."
+            "Delete stored reports: those of one --org or --enterprise (on every host, or only on --hostname / "
+            "--api-url), or everything with --all, files moved aside as damaged included. Nothing else is deleted."
         ),
     )
-    add_source_options(clear)
+    _add_scope_options(clear, "clear")
+    clear.add_argument("--all", action="store_true", help="clear every organization and enterprise on every host")
     p.set_defaults(cache_command=None)
     return p
 
@@ -63,13 +76,14 @@ def _info(args: argparse.Namespace) -> int:
 
     root = store_root()
     wanted = _hosts_wanted(args)
+    target = _target(args)
     names = [h for h in hosts(root) if wanted is None or h in wanted]
     total = 0
     print(f"Local store: {root}")
     shown = 0
     for host in names:
         with Store(host, root) as store:
-            scopes = store.scopes()
+            scopes = [s for s in store.scopes() if target is None or _same(s, target)]
             if not scopes:
                 continue
             print(f"\n{host}")
@@ -88,6 +102,9 @@ def _info(args: argparse.Namespace) -> int:
                     empty = kind.days - kind.days_with_data
                     note = f", {empty} without data" if empty else ""
                     print(f"    {kind.kind:<22} {kind.first_day} .. {kind.last_day}  {kind.days} days{note}")
+    if not shown and target is not None:
+        print(f"\nNothing stored for {target}.")
+        return 1
     if not shown:
         print("\nNothing stored yet: the app stores what it downloads; 'copilot-tui sync --org ORG' fetches history.")
     else:
@@ -100,16 +117,31 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _target(args: argparse.Namespace) -> Scope | None:
+    if getattr(args, "enterprise", None):
+        return Scope("enterprise", args.enterprise)
+    if getattr(args, "org", None):
+        return Scope("org", args.org)
+    return None
+
+
+def _same(a: Scope, b: Scope) -> bool:
+    """GitHub names are case-insensitive, and so is the store."""
+    return a.kind == b.kind and a.name.lower() == b.name.lower()
+
+
 def _clear(args: argparse.Namespace) -> int:
     from copilot_tui.store import Store, damaged_files, hosts, human_size, store_root
 
+    if _target(args) is None and not getattr(args, "all", False):
+        print(
+            "copilot-tui cache clear: name what to clear: --org ORG, --enterprise ENT, or --all for everything.",
+            file=sys.stderr,
+        )
+        return 2
     root = store_root()
     wanted = _hosts_wanted(args)
-    target: Scope | None = None
-    if getattr(args, "enterprise", None):
-        target = Scope("enterprise", args.enterprise)
-    elif getattr(args, "org", None):
-        target = Scope("org", args.org)
+    target = _target(args)
     freed = 0
     removed = 0
     for host in hosts(root):

@@ -95,12 +95,12 @@ def test_clear_everything_including_damaged_files(capsys: pytest.CaptureFixture[
     assert cli.main(["cache", "info"]) == 0
     assert "Damaged files moved aside" in capsys.readouterr().out
 
-    assert cli.main(["cache", "clear"]) == 0
+    assert cli.main(["cache", "clear", "--all"]) == 0
     out = capsys.readouterr().out
     assert "Removed damaged file" in out
     assert scopes_on("github.com") == []
     assert damaged_files() == []
-    assert cli.main(["cache", "clear"]) == 0
+    assert cli.main(["cache", "clear", "--all"]) == 0
     assert "already empty" in capsys.readouterr().out
 
 
@@ -114,3 +114,18 @@ def test_clear_an_org_that_is_not_held(capsys: pytest.CaptureFixture[str]) -> No
 def test_cache_without_an_action(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["cache"]) == 2
     assert "info" in capsys.readouterr().err
+
+
+def test_clear_needs_a_target_or_all(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["cache", "clear"]) == 2
+    assert "--all" in capsys.readouterr().err
+
+
+def test_info_for_one_org_and_for_one_not_held(capsys: pytest.CaptureFixture[str]) -> None:
+    fill("github.com", LABS, 2)
+    fill("github.com", GARAGE, 2)
+    assert cli.main(["cache", "info", "--org", "octo-labs"]) == 0
+    out = capsys.readouterr().out
+    assert "Octo-Labs" in out and "octo-garage" not in out
+    assert cli.main(["cache", "info", "--org", "nope"]) == 1
+    assert "Nothing stored for nope" in capsys.readouterr().out
