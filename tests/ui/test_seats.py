@@ -150,3 +150,26 @@ async def test_offline_has_no_seats_and_says_why(dataset: DemoDataset) -> None:
         pane = await open_seats(app, pilot)
         assert pane.report is None
         assert "offline" in str(pane.query_one("#seats-error").render())
+
+
+async def test_r_fetches_the_seats_again(dataset: DemoDataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    from copilot_tui import licenses
+
+    asked: list[Scope] = []
+    original = licenses.load_seats
+
+    async def counting(source: Any, scope: Scope) -> Any:
+        asked.append(scope)
+        return await original(source, scope)
+
+    monkeypatch.setattr(licenses, "load_seats", counting)
+    app = app_on(dataset, org="cat")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_seats(app, pilot)
+        await pilot.press("plus")
+        assert asked == [Scope("org", "cat")]
+        await pilot.press("r")
+        await settle(pilot)
+        assert asked == [Scope("org", "cat")] * 2
+        pane = dashboard(app).query_one(SeatsPane)
+        assert pane.report is not None and pane.days == 45
