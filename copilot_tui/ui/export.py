@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -58,8 +58,8 @@ class ExportData:
     users: Sequence[UserSummary]
     totals: OrgTotals | None = None
     series: Sequence[FeatureSeries] = ()
-    teams: Sequence[Any] = ()
-    """``TeamRow``s in the order shown."""
+    teams: Sequence[Any] | Callable[[], Sequence[Any]] = ()
+    """``TeamRow``s in the order shown, or a function computing them (run in the export's thread)."""
     seats: Sequence[Mapping[str, Any]] = ()
     """``copilot_tui.licenses.seat_record``s of the list shown."""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -148,7 +148,8 @@ def table_of(what: str, data: ExportData) -> list[dict[str, Any]]:
     if what == "users":
         return [user_record(u) for u in data.users]
     if what == "teams":
-        return [team_record(t) for t in data.teams]
+        teams = data.teams() if callable(data.teams) else data.teams
+        return [team_record(t) for t in teams]
     if what == "seats":
         return [dict(s) for s in data.seats]
     if what == "totals":

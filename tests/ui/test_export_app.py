@@ -121,3 +121,20 @@ async def test_escape_in_the_picker_writes_nothing(app_dirs: dict[str, Path]) ->
         await pilot.press("escape")
         await settle(pilot)
         assert not list((app_dirs["data"] / "exports").glob("*"))
+
+
+async def test_teams_export_before_the_tab_was_shown_computes_them(app_dirs: dict[str, Path]) -> None:
+    app = demo_app(org="octo-labs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "down", "down", "enter")  # Teams · CSV from the users tab
+        await settle(pilot)
+        with written(app_dirs, ".csv").open() as fh:
+            exported = list(csv.DictReader(fh))
+        await pilot.press("t")
+        await settle(pilot)
+        rows = dashboard(app).query_one(TeamsPane).shown_rows()
+        assert len(exported) == len(rows) > 0
+        got = [(int(r["team_id"]), int(r["active_users"])) for r in exported]
+        assert sorted(got) == sorted((t.team_id, t.active_users) for t in rows)
+        assert [a for _, a in got] == sorted((a for _, a in got), reverse=True)  # most active first

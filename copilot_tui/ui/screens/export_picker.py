@@ -97,7 +97,7 @@ def export_data_of(screen: Any) -> ExportData:
         users=[users.row_at(i) for i in users.shown_indices],
         totals=view.totals,
         series=view.series,
-        teams=screen.query_one(TeamsPane).shown_rows(),
+        teams=screen.query_one(TeamsPane).rows_for_export(),
         seats=seats.shown_records(),
         extra={"users": users_extra, "seats": seats.export_extra()},
     )

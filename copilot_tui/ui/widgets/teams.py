@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -203,6 +203,16 @@ class TeamsPane(Vertical):
         """The rows in the order on screen."""
         table = self.table
         return [table.row_at(i) for i in table.shown_indices]
+
+    def rows_for_export(self) -> Sequence[TeamRow] | Callable[[], Sequence[TeamRow]]:
+        """The rows on screen when they are the current ones; else a function computing them (blocking: call it in
+        a thread), for an export asked for before the tab was ever shown."""
+        if self._wanted is None:
+            return []
+        snapshot, period = self._wanted
+        if self.view is not None and self._shown == (id(snapshot), period) and self.view.period == period:
+            return self.shown_rows()
+        return lambda: build_teams(snapshot, period).rows
 
     def show(self, snapshot: Any, period: Period) -> None:
         """The teams of ``snapshot`` over ``period``: computed now if the tab is on screen, else when it shows (the
