@@ -133,3 +133,29 @@ async def test_x_clears_the_team_and_another_scope_drops_it(dataset: DemoDataset
         assert dash.view is not None and dash.view.scope.name != "bee"
         assert not dash.query_one(TeamChip).active
         assert dash.query_one(UsersTable).row_count == len(dash.view.users)
+
+
+async def test_the_light_decoding_gives_the_full_parsers_teams(dataset: DemoDataset) -> None:
+    from copilot_tui.metrics.teams import summarize_teams
+    from copilot_tui.scope import Scope
+    from copilot_tui.ui.widgets.teams import build_teams
+
+    snap = await DemoSource(dataset).load(Scope("enterprise", ENTERPRISE), days=28)
+    fast = build_teams(snap, snap.period).teams
+    full = summarize_teams(snap.team_rows, snap.user_rows, snap.period)
+
+    def figures(teams: Any) -> dict[int, Any]:
+        return {
+            t.team_id: (
+                t.members,
+                t.active_users,
+                t.active_user_days,
+                t.activity,
+                t.agent_users,
+                t.chat_users,
+                t.cli_users,
+            )
+            for t in teams
+        }
+
+    assert len(fast) >= 20 and figures(fast) == figures(full)
