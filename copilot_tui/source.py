@@ -115,6 +115,8 @@ class Snapshot:
     totals_problems: list[LineProblem] = field(default_factory=list)
     missing_days: tuple[date, ...] = ()
     notices: tuple[str, ...] = ()
+    user_parts: Callable[[int], Iterable[ReportPart]] | None = None
+    """Parser input holding a given user's lines of the users report and few others (the store's index)."""
     data_version: str | None = None
     """Identifies the users data of the period (None: not known, so never taken from or saved to the cache)."""
     aggregate_cache: AggregateCache | None = None
@@ -201,7 +203,8 @@ class Snapshot:
         """One user's rows in ``period`` (default: the snapshot's), by day: only their lines are decoded."""
         period = period or self.period
         picked: dict[date, UserDay] = {}
-        for line in lines_of_user(self.users_parts(), user_id):
+        parts = self.user_parts(user_id) if self.user_parts is not None else self.users_parts()
+        for line in lines_of_user(parts, user_id):
             try:
                 row = parse_user_day(_loads(line))
             except Exception as exc:  # a bad line is already counted in the aggregate's problems
@@ -346,6 +349,7 @@ def snapshot_from_parts(
     notices: Sequence[str] = (),
     data_version: str | None = None,
     aggregate_cache: AggregateCache | None = None,
+    user_parts: Callable[[int], Iterable[ReportPart]] | None = None,
 ) -> Snapshot:
     """A Snapshot of a period: the totals report parsed now (one small line a day), the users and user-teams
     reports read through ``parts_of(kind)`` when asked (each call must give the parts afresh)."""
@@ -363,6 +367,7 @@ def snapshot_from_parts(
         notices=tuple(notices),
         data_version=data_version,
         aggregate_cache=aggregate_cache,
+        user_parts=user_parts,
     )
 
 
@@ -417,6 +422,9 @@ def snapshot_from_store(
             notices=store.take_notices(),
             data_version=data_version(held),
             aggregate_cache=StoreAggregateCache(store, scope),
+            user_parts=lambda user_id: store.read_user_blocks(
+                scope, USERS_KIND, with_data.get(USERS_KIND, []), user_id
+            ),
         )
         snap.keep_rows(_held_bytes(held, USERS_KIND), _held_bytes(held, TEAMS_KIND))
         if recent is not None:

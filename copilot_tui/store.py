@@ -21,6 +21,8 @@ import re
 import sqlite3
 import threading
 import zlib
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +33,7 @@ from urllib.parse import urlsplit
 
 from copilot_tui.scope import Scope, ScopeKind
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Forward migrations, by the version they lead to. A file at version N runs N+1.. in order, in one transaction.
 MIGRATIONS: dict[int, str] = {
@@ -76,10 +78,29 @@ MIGRATIONS: dict[int, str] = {
     """,
 }
 
+MIGRATIONS[4] = """
+    CREATE TABLE part_index (
+        kind TEXT NOT NULL,
+        day TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        blocks BLOB NOT NULL,
+        user_ids BLOB NOT NULL,
+        user_blocks BLOB NOT NULL,
+        PRIMARY KEY (kind, day, seq)
+    );
+"""
+# v4: where each user's lines sit in a users report part, so one user's rows are read without inflating the rest.
+# A part is compressed in blocks of about ``_BLOCK`` raw bytes (whole lines), each ended by a zlib full flush: the
+# blob is still one ordinary zlib stream, and a block can also be inflated on its own from its offset. ``blocks``
+# holds the compressed offsets (int64 array), ``user_ids`` the sorted user ids and ``user_blocks`` the block of
+# each (a user whose lines span blocks appears once per block).
+
 #: Computed rows kept per scope (periods looked at recently); older ones are dropped when a new one is saved.
 COMPUTED_KEEP = 8
 
 _COMPRESS_LEVEL = 6
+_BLOCK = 1 << 20
+_USER_ID = re.compile(rb'"user_id"\s*:\s*(\d+)')
 _READ_CHUNK = 1 << 20
 _CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 _SUFFIX = ".sqlite3"
@@ -326,15 +347,29 @@ class _ScopeDb:
     # writes ------------------------------------------------------------------------------------------------
 
     def put(self, kind: str, day: date, parts: Sequence[tuple[str, bytes]] | None, fetched_at: datetime) -> None:
-        compressed = [(name, zlib.compress(data, _COMPRESS_LEVEL), len(data)) for name, data in parts or ()]
+        indexed = kind.startswith("users-")
+        compressed = []
+        indexes = []
+        for seq, (name, data) in enumerate(parts or ()):
+            if indexed:
+                blob, index = _compress_indexed(data)
+                indexes.append((seq, *index))
+            else:
+                blob = zlib.compress(data, _COMPRESS_LEVEL)
+            compressed.append((name, blob, len(data)))
         with self._guard() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 key = (kind, day.isoformat())
                 conn.execute("DELETE FROM parts WHERE kind = ? AND day = ?", key)
+                conn.execute("DELETE FROM part_index WHERE kind = ? AND day = ?", key)
                 conn.executemany(
                     "INSERT INTO parts (kind, day, seq, name, codec, data) VALUES (?, ?, ?, ?, 'zlib', ?)",
                     [(*key, seq, name, blob) for seq, (name, blob, _raw) in enumerate(compressed)],
+                )
+                conn.executemany(
+                    "INSERT INTO part_index (kind, day, seq, blocks, user_ids, user_blocks) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(*key, *index) for index in indexes],
                 )
                 conn.execute(
                     "INSERT OR REPLACE INTO reports (kind, day, has_data, fetched_at, part_count, raw_bytes,"
@@ -438,6 +473,57 @@ class _ScopeDb:
         if damage is not None:
             self._damaged(damage)
 
+    def read_user_blocks(self, kind: str, days: Iterable[date], user_id: int) -> Iterator[tuple[str, list[bytes]]]:
+        """Like :meth:`read_parts`, but of each indexed part only the blocks holding ``user_id``'s lines (inflated);
+        a part stored before the index existed comes whole."""
+        wanted = sorted({d.isoformat() for d in days})
+        if not wanted:
+            return
+        with self._lock:
+            if self._conn is None:
+                self._open()
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        damage: sqlite3.DatabaseError | None = None
+        try:
+            conn.execute("BEGIN")
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    "SELECT p.rowid, p.name, p.codec, x.blocks, x.user_ids, x.user_blocks FROM parts p"
+                    " LEFT JOIN part_index x ON x.kind = p.kind AND x.day = p.day AND x.seq = p.seq"
+                    f" WHERE p.kind = ? AND p.day IN ({marks}) ORDER BY p.day, p.seq",
+                    [kind, *chunk],
+                ).fetchall()
+                for rowid, name, codec, blocks, user_ids, user_blocks in rows:
+                    if blocks is None or codec != "zlib":
+                        yield name, list(self._guarded_chunks(conn, rowid, codec))
+                        continue
+                    picked = _blocks_of(user_id, user_ids, user_blocks)
+                    if picked:
+                        yield name, [self._guarded_block(conn, rowid, blocks, b) for b in picked]
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            if not _is_corruption(exc):
+                raise self._unusable(exc) from exc
+            damage = exc
+        finally:
+            conn.close()
+        if damage is not None:
+            self._damaged(damage)
+
+    def _guarded_block(self, conn: sqlite3.Connection, rowid: int, blocks: bytes, block: int) -> bytes:
+        offsets = array("q")
+        offsets.frombytes(blocks)
+        try:
+            with conn.blobopen("parts", "data", rowid, readonly=True) as blob:
+                blob.seek(offsets[block])
+                data = blob.read(offsets[block + 1] - offsets[block])
+            return zlib.decompressobj(-15).decompress(data)
+        except zlib.error as exc:
+            conn.close()
+            self._damaged(exc)
+
     def _guarded_chunks(self, conn: sqlite3.Connection, rowid: int, codec: str) -> Iterator[bytes]:
         try:
             yield from _blob_chunks(conn, rowid, codec)
@@ -489,6 +575,53 @@ def _blob_chunks(conn: sqlite3.Connection, rowid: int, codec: str) -> Iterator[b
         tail = decompress.flush()
         if tail:
             yield tail
+
+
+def _compress_indexed(data: bytes) -> tuple[bytes, tuple[bytes, bytes, bytes]]:
+    """``data`` as one zlib stream made of independently inflatable blocks of whole lines, and its user index."""
+    c = zlib.compressobj(_COMPRESS_LEVEL)
+    out = [c.compress(b"")]
+    size = 2  # the zlib header, written with the first output
+    offsets = array("q")
+    pairs: set[tuple[int, int]] = set()
+    start = 0
+    n = len(data)
+    while start < n:
+        end = data.rfind(b"\n", start, start + _BLOCK) + 1 if start + _BLOCK < n else n
+        if end <= start:  # a line longer than a block
+            end = data.find(b"\n", start + _BLOCK)
+            end = n if end < 0 else end + 1
+        block_no = len(offsets)
+        offsets.append(size)
+        for m in _USER_ID.finditer(data, start, end):
+            pairs.add((int(m[1]), block_no))
+        piece = c.compress(data[start:end]) + c.flush(zlib.Z_FULL_FLUSH)
+        out.append(piece)
+        size += len(piece)
+        start = end
+    offsets.append(size)
+    out.append(c.flush())
+    ordered = sorted(pairs)
+    return b"".join(out), (
+        offsets.tobytes(),
+        array("q", [u for u, _ in ordered]).tobytes(),
+        array("q", [b for _, b in ordered]).tobytes(),
+    )
+
+
+def _blocks_of(user_id: int, user_ids: bytes, user_blocks: bytes) -> list[int]:
+    ids = array("q")
+    ids.frombytes(user_ids)
+    at = bisect_left(ids, user_id)
+    if at == len(ids) or ids[at] != user_id:
+        return []
+    blocks = array("q")
+    blocks.frombytes(user_blocks)
+    found = []
+    while at < len(ids) and ids[at] == user_id:
+        found.append(blocks[at])
+        at += 1
+    return found
 
 
 def _statements(script: str) -> list[str]:
@@ -620,6 +753,14 @@ class Store:
         if not self.has(scope):
             return iter(())
         return self._db(scope).read_parts(kind, days)
+
+    def read_user_blocks(
+        self, scope: Scope, kind: str, days: Iterable[date], user_id: int
+    ) -> Iterator[tuple[str, list[bytes]]]:
+        """Parser input holding at least every line of ``user_id`` in ``kind`` on ``days`` (and few others)."""
+        if not self.has(scope):
+            return iter(())
+        return self._db(scope).read_user_blocks(kind, days, user_id)
 
     def info(self, scope: Scope) -> ScopeInfo:
         return self._db(scope).info()

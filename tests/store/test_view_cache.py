@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from copilot_tui import source as source_module
+from copilot_tui import store as store_module
 from copilot_tui.metrics.demo import DemoDataset
 from copilot_tui.metrics.derive import Period, breakdown, feature_series, summarize_users, user_days
 from copilot_tui.scope import Scope
@@ -170,3 +171,36 @@ async def test_demo_drill_down_and_rows_agree() -> None:
     assert view.users == summarize_users(snap.user_rows, view.period)
     assert snap.period == Period.last(7, src.dataset.last_day)
     assert snap.last_day - snap.first_day == timedelta(days=6)
+
+
+def test_the_users_index_finds_a_users_lines_in_small_blocks(
+    store: Store, dataset: DemoDataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "_BLOCK", 4096)
+    period = Period.last(3, dataset.last_day)
+    fill(store, dataset, LABS, period.each_day(), datetime(2026, 11, 20, tzinfo=UTC))
+    snap = snapshot_from_store(store, LABS, period.start, period.end)
+    rows = snap.user_rows
+    for user in build_view(snap).users[::37]:
+        assert snap.user_days(user.user_id) == user_days(rows, user.user_id, period)
+        read = sum(
+            len(b)
+            for _, blocks in store.read_user_blocks(LABS, "users-1-day", period.each_day(), user.user_id)
+            for b in blocks
+        )
+        assert 0 < read <= 2 * 4096 * 2 * user.days_active + 8192
+    whole = b"".join(b for _, chunks in store.read_parts(LABS, "users-1-day", period.each_day()) for b in chunks)
+    assert [orjson.loads(x) for x in whole.splitlines()] == [
+        r for d in period.each_day() for r in dataset.report_lines("org", LABS.name, "users-1-day", d) or []
+    ]
+
+
+def test_a_part_stored_before_the_index_is_read_whole(store: Store, dataset: DemoDataset) -> None:
+    day = dataset.last_day
+    fill(store, dataset, LABS, [day], datetime(2026, 11, 20, tzinfo=UTC))
+    db = store._db(LABS)
+    with db._guard() as conn:
+        conn.execute("DELETE FROM part_index")
+    snap = snapshot_from_store(store, LABS, day, day)
+    user = build_view(snap).users[0]
+    assert snap.user_days(user.user_id) == user_days(snap.user_rows, user.user_id)
