@@ -354,7 +354,8 @@ class DashboardScreen(Screen[None]):
 
     def action_filter(self) -> None:
         self.query_one(TabbedContent).active = "tab-users"
-        self.query_one("#filter", Input).focus()
+        # set_focus now, not focus() (deferred): letters typed right after "/" must land in the field
+        self.set_focus(self.query_one("#filter", Input))
 
     def action_tab(self, tab: str) -> None:
         """Focus moves with the tab: a hidden focused widget would pull TabbedContent back to its own pane."""
@@ -366,7 +367,7 @@ class DashboardScreen(Screen[None]):
             "tab-seats": "#seats-table",
         }[tab]
         self.query_one(TabbedContent).active = tab
-        self.query_one(target).focus()
+        self.set_focus(self.query_one(target))
 
     def action_adoption_metric(self) -> None:
         pane = self.query_one(AdoptionPane)
