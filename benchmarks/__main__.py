@@ -12,7 +12,10 @@ process, so its peak RSS is its own and nothing is warm that a real start would 
   ``--typed-sizes`` also the road before it (typed rows for every user-day, summed by ``metrics.derive``).
 - launch: seconds from starting a process to the dashboard painted, for ``copilot-tui --offline`` on a store of
   ``--launch-users`` users x 28 days (as a sync leaves it), when the saved aggregate is current (every start but
-  the first after new data) and when it must be computed from the reports; and for ``--demo``.
+  the first after new data) and when it must be computed from the reports; and for ``--demo``. Baseline: the same
+  interpreter importing the app and exiting. Also the drill-down: one user's 28 rows read from that store. (The
+  stamped lines repeat, so they compress about 25x where real reports compress about 10x: reading the store
+  costs a little less here than it would with real data.)
 - table: ``benchmarks/table.py`` (the users table's own benchmark) on the app's ``UserSummary`` rows: load, sort
   and filter at each size.
 - downloads: 8 users reports of 4 parts each from the fake GitHub (in this process, its downloads answering after
