@@ -392,3 +392,19 @@ async def test_theme_command_opens_the_theme_picker() -> None:
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert app.theme == "nord"
+
+
+async def test_letters_arriving_in_one_burst_with_the_slash_land_in_the_filter() -> None:
+    from textual import events
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, char in (("slash", "/"), ("a", "a"), ("d", "d"), ("a", "a")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        field = dashboard(app).query_one("#filter", Input)
+        assert field.value == "ada"
+        assert app.focused is field
+        assert dashboard(app).query_one(TabbedContent).active == "tab-users"
+        assert table(app).filter_text == "ada"

@@ -97,6 +97,7 @@ class DashboardScreen(Screen[None]):
         self.snapshot: Any = None
         self.view: DashboardView | None = None
         self.held_days = 0
+        self._filter_burst = False
         """Days of data the source holds for the scope: the longest period offered without a long fetch."""
         self.activity = ""
         self._wait_until = 0.0
@@ -353,6 +354,7 @@ class DashboardScreen(Screen[None]):
         self.app.push_screen(PeriodPickerScreen(choices, self.period_days, self.held_days), picked)
 
     def action_filter(self) -> None:
+        self._filter_burst = False
         self.query_one(TabbedContent).active = "tab-users"
         # set_focus now, not focus() (deferred): letters typed right after "/" must land in the field
         self.set_focus(self.query_one("#filter", Input))
@@ -443,6 +445,15 @@ class DashboardScreen(Screen[None]):
         elif event.key == "down" and field.has_focus:
             event.stop()
             self.query_one(UsersTable).focus()
+        elif event.key == "slash" and not field.has_focus:
+            self._filter_burst = True
+        elif self._filter_burst and event.is_printable and event.character:
+            # typed in the same burst as "/" (a paste, or keys an SSH link delivers together): these keys reach
+            # the screen before "/" has moved the focus, and belong in the filter, not to the key bindings
+            event.stop()
+            event.prevent_default()
+            field.value += event.character
+            field.cursor_position = len(field.value)
 
     @on(UsersTable.StatusChanged)
     def _table_status(self, event: UsersTable.StatusChanged) -> None:
