@@ -63,12 +63,13 @@ class KeyringUnavailableError(Exception):
     ``str()`` is a message a person can act on; ``reason`` is the short cause alone (for a status line).
     """
 
-    def __init__(self, reason: str, hostname: str | None = None) -> None:
+    def __init__(self, reason: str, hostname: str | None = None, *, looking_for_token: bool = False) -> None:
         self.reason = reason
         env = env_vars_for_host(normalize_hostname(hostname))[0]
         stop = "" if reason.endswith((".", "!", "?")) else "."
+        lead = f"No GitHub token: {env} is not set and the OS keyring" if looking_for_token else "The OS keyring"
         super().__init__(
-            f"The OS keyring is not available: {reason}{stop}\n"
+            f"{lead} is not available: {reason}{stop}\n"
             "Options:\n"
             "  - start a Secret Service such as gnome-keyring, and unlock it;\n"
             "  - install a keyring backend for your system (see https://pypi.org/project/keyring/);\n"
@@ -207,7 +208,11 @@ def resolve_token(hostname: str | None = None, *, timeout: float | None = None) 
     found = token_from_env(host)
     if found is not None:
         return found
-    stored = read_keyring_token(host, timeout=timeout)
+    try:
+        stored = read_keyring_token(host, timeout=timeout)
+    except KeyringUnavailableError as exc:
+        # said from the caller's side: what is missing is a token, the keyring is only where it was looked for
+        raise type(exc)(exc.reason, host, looking_for_token=True) from exc
     return ResolvedToken(stored, KEYRING_SOURCE, host) if stored else None
 
 

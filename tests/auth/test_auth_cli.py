@@ -32,8 +32,14 @@ def test_login_without_a_keyring_fails_clearly_and_writes_nothing(tmp_path: Path
 def test_status_and_logout_without_a_keyring_fail_clearly(no_keyring_env: dict[str, str], action: str) -> None:
     done = run_cli(["auth", action], no_keyring_env)
     assert done.returncode == 1
-    assert "The OS keyring is not available" in done.stderr
+    assert "OS keyring is not available" in done.stderr
     assert "GH_TOKEN" in done.stderr
+
+
+def test_no_token_anywhere_says_so_first(no_keyring_env: dict[str, str]) -> None:
+    done = run_cli(["export", "--org", "octo-labs"], no_keyring_env)
+    assert done.returncode != 0
+    assert done.stderr.startswith("copilot-tui export: No GitHub token: GH_TOKEN is not set and the OS keyring")
 
 
 def test_status_without_a_keyring_still_shows_an_environment_token_masked(no_keyring_env: dict[str, str]) -> None:
