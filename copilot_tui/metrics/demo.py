@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -256,7 +256,15 @@ class DemoDataset:
 
     def personas(self, org: DemoOrg) -> tuple[Persona, ...]:
         if org.login not in self._personas:
-            self._personas[org.login] = tuple(self._make_persona(org, i) for i in range(org.size))
+            people = []
+            seen: set[str] = set()
+            for i in range(org.size):
+                p = self._make_persona(org, i)
+                if p.login in seen:  # logins are unique on GitHub
+                    p = replace(p, login=f"{p.login}-{i}")
+                seen.add(p.login)
+                people.append(p)
+            self._personas[org.login] = tuple(people)
         return self._personas[org.login]
 
     def plans(self, org: DemoOrg) -> list[list[DayPlan | None]]:
@@ -746,7 +754,8 @@ def _counts(rng: random.Random, feature: str, v: float, accept_rate: float) -> l
         gen = amount(10 * v)
         acc = min(gen, int(gen * accept_rate + rng.random()))
         per = rng.randint(2, 5)
-        return [0, gen, acc, gen * per, 0, acc * per, 0]
+        kept = rng.randint(1, per)  # short suggestions are accepted more often than long ones
+        return [0, gen, acc, gen * per, 0, acc * kept, 0]
     if feature in ("chat_panel_agent_mode", "chat_panel_edit_mode"):
         k = amount(2.5 * v if feature.endswith("agent_mode") else 1.2 * v)
         gen = k * rng.randint(1, 3)

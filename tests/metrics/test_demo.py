@@ -118,3 +118,28 @@ def test_enterprise_day_is_the_sum_of_its_orgs() -> None:
     orgs = [(SMALL.report_lines("org", o.login, "organization-1-day", day) or [])[0] for o in SMALL.orgs]
     for f in (*ACTIVITY_FIELDS, "daily_active_users", "monthly_active_users"):
         assert ent[f] == sum(o[f] for o in orgs), f
+
+
+def test_logins_are_unique_and_completion_rates_differ_by_lines() -> None:
+    ds = DemoDataset(days=30)
+    for org in ds.orgs:
+        logins = [p.login for p in ds.personas(org)]
+        assert len(set(logins)) == len(logins), org.login
+    rows = ds.report_lines("org", ds.orgs[1].login, "users-28-day") or []
+    acc = sum(
+        e["code_acceptance_activity_count"]
+        for r in rows
+        for e in r["totals_by_feature"]
+        if e["feature"] == "code_completion"
+    )
+    gen = sum(
+        e["code_generation_activity_count"]
+        for r in rows
+        for e in r["totals_by_feature"]
+        if e["feature"] == "code_completion"
+    )
+    added = sum(e["loc_added_sum"] for r in rows for e in r["totals_by_feature"] if e["feature"] == "code_completion")
+    suggested = sum(
+        e["loc_suggested_to_add_sum"] for r in rows for e in r["totals_by_feature"] if e["feature"] == "code_completion"
+    )
+    assert abs(acc / gen - added / suggested) > 0.02
