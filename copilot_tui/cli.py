@@ -30,7 +30,17 @@ token:
   other hosts), then the OS keyring ('copilot-tui auth login' stores it there). It is never accepted as an argument.
 
 environment:
-  COPILOT_TUI_API_URL   same as --api-url
+  COPILOT_TUI_API_URL          same as --api-url
+  COPILOT_TUI_CONFIG_DIR       where config.toml is read (default: the platform's config dir)
+  COPILOT_TUI_DATA_DIR         where the local store, remembered state and exports live
+  COPILOT_TUI_LOG_DIR          where the log file is written (never holds the token)
+  COPILOT_TUI_KEYRING_TIMEOUT  seconds to wait for the OS keyring before giving up (default 10)
+
+commands:
+  auth     sign in (token into the OS keyring), status, sign out
+  export   print users, totals, features, teams or seats of a period as JSON or CSV, no TUI
+  sync     fetch history day by day into the local store (resumable)
+  cache    show or clear the local store
 """
 
 

@@ -30,5 +30,17 @@ def test_version_and_help_in_a_real_process() -> None:
     out = subprocess.run([sys.executable, "-m", "copilot_tui", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == f"copilot-tui {__version__}"
     out = subprocess.run([sys.executable, "-m", "copilot_tui", "--help"], capture_output=True, text=True, check=True)
-    for word in ("--demo", "--org", "--enterprise", "--hostname", "--api-url", "auth", "export", "sync", "cache"):
+    for word in (
+        "--demo",
+        "--org",
+        "--enterprise",
+        "--hostname",
+        "--api-url",
+        "auth",
+        "export",
+        "sync",
+        "cache",
+        "COPILOT_TUI_DATA_DIR",
+        "COPILOT_TUI_KEYRING_TIMEOUT",
+    ):
         assert word in out.stdout, word
