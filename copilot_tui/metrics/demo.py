@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from copilot_tui.metrics.model import ACTIVITY_FIELDS
+from copilot_tui.metrics.model import ACTIVE_USER_FIELDS, ACTIVITY_FIELDS
 
 DEMO_END_DAY = date(2026, 11, 23)
 DEMO_DAYS = 120
@@ -551,24 +551,7 @@ class DemoDataset:
                         counts[f"{prefix}_active_copilot_code_review_users"] += 1
                     if any(p.review_passive for p in window):
                         counts[f"{prefix}_passive_copilot_code_review_users"] += 1
-        wanted = (
-            "daily_active_users",
-            "daily_active_cli_users",
-            "daily_active_copilot_cloud_agent_users",
-            "weekly_active_users",
-            "weekly_active_copilot_cloud_agent_users",
-            "monthly_active_users",
-            "monthly_active_chat_users",
-            "monthly_active_agent_users",
-            "monthly_active_copilot_cloud_agent_users",
-            "daily_active_copilot_code_review_users",
-            "weekly_active_copilot_code_review_users",
-            "monthly_active_copilot_code_review_users",
-            "daily_passive_copilot_code_review_users",
-            "weekly_passive_copilot_code_review_users",
-            "monthly_passive_copilot_code_review_users",
-        )
-        return {name: counts.get(name, 0) for name in wanted}
+        return {name: counts.get(name, 0) for name in ACTIVE_USER_FIELDS}
 
     def _add_pull_requests(self, record: dict[str, Any], entity_id: str, day: date) -> None:
         rng = random.Random(f"{self.seed}:{entity_id}:prs:{day.isoformat()}")
