@@ -340,34 +340,19 @@ def aggregate_users(parts: Iterable[ReportPart], period: Period) -> UsersAggrega
 # ------------------------------------------------------------------------------------------------------- saved form
 
 #: Bumped whenever the aggregate's numbers or its saved form change, so saved aggregates of the old kind are ignored.
-AGGREGATE_FORMAT = 1
+AGGREGATE_FORMAT = 2
 
 
 def encode_aggregate(agg: UsersAggregate) -> bytes:
-    """The aggregate as compact JSON (zlib-compressed), to be saved and painted from at the next start."""
-    users = [
-        [
-            s.user_id,
-            s.user_login,
-            s.days_active,
-            s.last_active_day.isoformat() if s.last_active_day else None,
-            [s.activity[name] for name in ACTIVITY_FIELDS],
-            s.ai_credits_used,
-            s.flags,
-            s.cli,
-            s.features,
-            s.ides,
-            s.languages,
-            s.models,
-            {ide: [v.version, v.sampled_at] for ide, v in s.ide_versions.items()},
-            [s.cli_version.version, s.cli_version.sampled_at] if s.cli_version else None,
-        ]
-        for s in agg.users
-    ]
-    doc = {
+    """The aggregate as compact JSON to be saved and painted from at the next start.
+
+    Framed zlib pieces (4-byte length, then the piece): first the period, series, breakdowns and problems, then
+    the users ``_USERS_PER_PIECE`` at a time, so that neither saving nor reading holds the JSON of all users at once
+    (at 200k users that was 250 MB above the summaries themselves).
+    """
+    head = {
         "format": AGGREGATE_FORMAT,
         "period": [agg.period.start.isoformat(), agg.period.end.isoformat()],
-        "users": users,
         "series": [[f.feature, f.interactions, f.generations, f.acceptances, f.loc_added, f.users] for f in agg.series],
         "breakdowns": [
             [[r.name, r.users, [r.activity[name] for name in ACTIVITY_FIELDS]] for r in rows]
@@ -376,7 +361,51 @@ def encode_aggregate(agg: UsersAggregate) -> bytes:
         "lines": agg.lines,
         "problems": [[p.source, p.line_no, p.message] for p in agg.problems],
     }
-    return zlib.compress(orjson.dumps(doc), 1)
+    pieces = [_frame(head)]
+    for start in range(0, len(agg.users), _USERS_PER_PIECE):
+        pieces.append(_frame([_saved_user(s) for s in agg.users[start : start + _USERS_PER_PIECE]]))
+    return b"".join(pieces)
+
+
+_USERS_PER_PIECE = 5000
+
+
+def _frame(doc: Any) -> bytes:
+    packed = zlib.compress(orjson.dumps(doc), 1)
+    return len(packed).to_bytes(4, "big") + packed
+
+
+def _unframe(data: bytes) -> Iterator[Any]:
+    at = 0
+    while at < len(data):
+        size = int.from_bytes(data[at : at + 4], "big")
+        piece = data[at + 4 : at + 4 + size]
+        if len(piece) != size or size == 0:
+            raise ValueError("not a saved aggregate: cut short")
+        at += 4 + size
+        try:
+            yield orjson.loads(zlib.decompress(piece))
+        except (zlib.error, orjson.JSONDecodeError) as exc:
+            raise ValueError(f"not a saved aggregate: {exc}") from exc
+
+
+def _saved_user(s: UserSummary) -> list[Any]:
+    return [
+        s.user_id,
+        s.user_login,
+        s.days_active,
+        s.last_active_day.isoformat() if s.last_active_day else None,
+        [s.activity[name] for name in ACTIVITY_FIELDS],
+        s.ai_credits_used,
+        s.flags,
+        s.cli,
+        s.features,
+        s.ides,
+        s.languages,
+        s.models,
+        {ide: [v.version, v.sampled_at] for ide, v in s.ide_versions.items()},
+        [s.cli_version.version, s.cli_version.sampled_at] if s.cli_version else None,
+    ]
 
 
 def decode_aggregate(data: bytes) -> UsersAggregate:
@@ -386,10 +415,8 @@ def decode_aggregate(data: bytes) -> UsersAggregate:
 
 
 def _decode_aggregate(data: bytes) -> UsersAggregate:
-    try:
-        doc = orjson.loads(zlib.decompress(data))
-    except (zlib.error, orjson.JSONDecodeError) as exc:
-        raise ValueError(f"not a saved aggregate: {exc}") from exc
+    pieces = _unframe(data)
+    doc = next(pieces, None)
     if not isinstance(doc, dict) or doc.get("format") != AGGREGATE_FORMAT:
         raise ValueError("a saved aggregate of another format")
     period = Period(date.fromisoformat(doc["period"][0]), date.fromisoformat(doc["period"][1]))
@@ -398,9 +425,9 @@ def _decode_aggregate(data: bytes) -> UsersAggregate:
     new_counter = Counter.__new__
     update = dict.update
     users = []
-    for uid, login, active, last, activity, credits, flags, cli, feats, ides, langs, models, versions, cli_v in doc[
-        "users"
-    ]:
+    for uid, login, active, last, activity, credits, flags, cli, feats, ides, langs, models, versions, cli_v in (
+        saved for piece in pieces for saved in piece
+    ):
         # Built field by field: the dataclass __init__ would make eight empty containers only to drop them.
         s = new_summary(UserSummary)
         s.user_id = uid
