@@ -261,7 +261,18 @@ class CopilotApp(App[None]):
         from copilot_tui import auth
 
         help_text = auth.token_help(self.hostname)
-        self.push_screen(SignInScreen(self.hostname, self._check_token, reason, help_text), self._signed_in)
+        self.push_screen(SignInScreen(self.api_host(), self._check_token, reason, help_text), self._signed_in)
+
+    def api_host(self) -> str:
+        """The host requests really go to (``--api-url`` or ``COPILOT_TUI_API_URL`` win over the hostname): the
+        one to name when asking for a token."""
+        from urllib.parse import urlsplit
+
+        from copilot_tui.github import hosts
+
+        url = hosts.resolve_api_url(self.hostname, self.options.api_url)
+        netloc = urlsplit(url if "://" in url else f"https://{url}").netloc or url
+        return {"api.github.com": "github.com"}.get(netloc, netloc)
 
     async def _check_token(self, token: str, on_wait: Callable[[float, str], None]) -> Any:
         from copilot_tui import auth
@@ -270,9 +281,12 @@ class CopilotApp(App[None]):
         if hasattr(client, "on_wait"):
             client.on_wait = on_wait
         try:
-            return await auth.check_token(
-                client, orgs=list(self.config.orgs) or None, enterprise=self.options.enterprise
-            )
+            # the org being opened is probed first, so the sentence is about it and not about another one
+            opening = self._initial_scope()
+            wanted = [opening.name] if opening is not None and opening.kind == "org" else []
+            enterprise = opening.name if opening is not None and opening.kind == "enterprise" else None
+            orgs = list(dict.fromkeys([*wanted, *self.config.orgs]))
+            return await auth.check_token(client, orgs=orgs or None, enterprise=enterprise)
         finally:
             await client.aclose()
 
@@ -318,7 +332,7 @@ class CopilotApp(App[None]):
         self.token_source = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.notify(f"Signed out of {self.hostname}.", title="Signed out")
+        self.notify(f"Signed out of {self.api_host()}.", title="Signed out")
         self._show_sign_in("Signed out. Paste a token to sign in again.")
 
     async def on_unmount(self) -> None:
@@ -350,7 +364,7 @@ class CopilotApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        notes = [(f.metric.label, f.meaning) for f in FIGURES]
+        notes = [(f.help_label, f.meaning) for f in FIGURES]
         self.push_screen(HelpScreen(self.help_sections(), notes))
 
 

@@ -33,7 +33,7 @@ from copilot_tui.ui.view import DashboardView, build_view, period_choices
 from copilot_tui.ui.widgets.adoption import AdoptionPane
 from copilot_tui.ui.widgets.breakdown import BreakdownTable
 from copilot_tui.ui.widgets.seats import SeatsPane
-from copilot_tui.ui.widgets.status import StatusBar
+from copilot_tui.ui.widgets.status import ErrorLine, StatusBar
 from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane
 from copilot_tui.ui.widgets.totals import TotalsPane
 from copilot_tui.ui.widgets.users import UsersTable
@@ -42,12 +42,19 @@ log = logging.getLogger(__name__)
 
 
 def describe_error(exc: BaseException) -> str:
-    """One sentence for the user: the client's own for GitHub errors, the type and a pointer to the log otherwise."""
-    if isinstance(exc, GitHubError):
-        return str(exc)
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    detail = f": {text}" if text else ""
-    return f"Loading failed ({type(exc).__name__}{detail}); the log file has the details."
+    """One sentence for the user: the client's or the source's own; for anything else (a bug) a pointer to the log,
+    never an exception class name."""
+    from copilot_tui.source import SourceError
+    from copilot_tui.store import StoreError
+
+    if isinstance(exc, GitHubError | SourceError | StoreError) and str(exc).strip():
+        return str(exc).strip()
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror}{where}."
+    from copilot_tui import locations
+
+    return f"Something unexpected went wrong; {locations.log_file()} has the details."
 
 
 class DashboardScreen(Screen[None]):
@@ -109,6 +116,7 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
+        yield ErrorLine(id="error-line")
         with Container(id="totals-box"):
             yield TotalsPane(id="totals")
         with TabbedContent(id="tabs", initial="tab-users"):
@@ -170,9 +178,13 @@ class DashboardScreen(Screen[None]):
         except Exception as exc:
             self._stop_countdown()
             log.error("loading %s failed", scope, exc_info=exc)
-            self._set_activity("Loading failed · r tries again", error=True)
-            self.notify(describe_error(exc), title=str(scope), severity="error", timeout=12)
+            sentence = describe_error(exc)
+            stamp = datetime.now().strftime("%H:%M:%S")
+            self._set_activity(f"Loading failed at {stamp} · r tries again", error=True)
+            self.query_one(ErrorLine).message = f"{scope}: {sentence}"
+            self.notify(sentence, title=str(scope), severity="error", timeout=12)
             return
+        self.query_one(ErrorLine).message = ""
         self._stop_countdown()
         for notice in getattr(snapshot, "notices", ()) or ():
             self.notify(str(notice), severity="warning", timeout=10)

@@ -75,7 +75,9 @@ class SignInScreen(Screen[SignedIn]):
             return
         except Exception as exc:  # a bug must not leave the screen stuck on "Checking"
             self.log.error("token check failed", exc_info=exc)
-            self._failed(f"The token could not be checked ({type(exc).__name__}); see the log file for details.")
+            from copilot_tui.ui.screens.dashboard import describe_error
+
+            self._failed(f"The token could not be checked. {describe_error(exc)}")
             return
         self.dismiss(SignedIn(token, check))
 

@@ -24,3 +24,19 @@ class StatusBar(Widget):
         activity = Text(self.activity, style="bold" if self.busy else "dim")
         grid.add_row(Text(" " + self.what, style="bold"), activity + " ")
         return grid
+
+
+class ErrorLine(Widget):
+    """The last loading error's sentence, kept on screen until a load succeeds: a toast alone is gone in seconds."""
+
+    DEFAULT_CSS = """
+    ErrorLine { height: auto; max-height: 4; padding: 0 1; color: $text-error; background: $error 15%; display: none; }
+    """
+
+    message: reactive[str] = reactive("", layout=True)
+
+    def watch_message(self, message: str) -> None:
+        self.display = bool(message)
+
+    def render(self) -> Text:
+        return Text(self.message)

@@ -280,9 +280,11 @@ class TeamsPane(Vertical):
         try:
             view = await asyncio.to_thread(build_teams, snapshot, period)
         except Exception as exc:  # the other tabs stay usable; the log has the detail
+            from copilot_tui.ui.screens.dashboard import describe_error
+
             log.error("teams of %s failed", getattr(snapshot, "scope", "?"), exc_info=exc)
             self._shown = None
-            self.query_one("#teams-note", Static).update(f"Teams could not be computed ({type(exc).__name__}).")
+            self.query_one("#teams-note", Static).update(f"Teams could not be computed. {describe_error(exc)}")
             return
         if self._wanted is None or self._wanted[0] is not snapshot:
             return

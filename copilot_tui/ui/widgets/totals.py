@@ -22,6 +22,8 @@ class Figure:
     label: str
     """A short label that fits a third of 80 columns."""
     value: Callable[[OrgTotals], int | float | None]
+    note: str = ""
+    """Said after the catalog's meaning where the short label alone could mislead."""
 
     @property
     def metric(self) -> Metric:
@@ -33,7 +35,12 @@ class Figure:
 
     @property
     def meaning(self) -> str:
-        return self.metric.meaning
+        return f"{self.metric.meaning} {self.note}".strip()
+
+    @property
+    def help_label(self) -> str:
+        """The tile's label and, when they differ, the catalog's full name: help must match what is on screen."""
+        return self.label if self.label == self.metric.label else f"{self.label} ({self.metric.label})"
 
 
 def _latest(name: str) -> Callable[[OrgTotals], int | None]:
@@ -52,6 +59,8 @@ def _cli(name: str) -> Callable[[OrgTotals], int | None]:
     return lambda t: t.cli.get(name)
 
 
+_COMPLETION_ONLY = "Code completion only; the acceptance rates in the users table and user detail count every feature."
+
 FIGURES: tuple[Figure, ...] = (
     Figure("dau", "Daily users", _latest("daily_active_users")),
     Figure("wau", "Weekly users", _latest("weekly_active_users")),
@@ -60,8 +69,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure("chat_users", "Chat users", _latest("monthly_active_chat_users")),
     Figure("cli_users", "CLI users", _latest("daily_active_cli_users")),
     Figure("review_users", "Review users", _latest("monthly_active_copilot_code_review_users")),
-    Figure("completion_rate", "Accept rate", lambda t: t.completion_acceptance_rate),
-    Figure("completion_loc_rate", "Accept LoC", lambda t: t.completion_loc_acceptance_rate),
+    Figure("completion_rate", "Compl. rate", lambda t: t.completion_acceptance_rate, _COMPLETION_ONLY),
+    Figure("completion_loc_rate", "Compl. LoC", lambda t: t.completion_loc_acceptance_rate, _COMPLETION_ONLY),
     Figure("interactions", "Interactions", _sum("user_initiated_interaction_count")),
     Figure("loc_suggested", "LoC suggested", _sum("loc_suggested_to_add_sum")),
     Figure("loc_added", "LoC added", _sum("loc_added_sum")),

@@ -1,0 +1,112 @@
+"""Findings of a first-time user's review: labels that say what they count, errors that stay, the right host."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.widget import Widget
+from textual.widgets import Label
+
+from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
+from copilot_tui.scope import Scope
+from copilot_tui.ui.screens.help import HelpScreen
+from copilot_tui.ui.screens.sign_in import SignInScreen
+from copilot_tui.ui.widgets.status import ErrorLine, StatusBar
+from copilot_tui.ui.widgets.totals import FIGURES, TotalsPane
+from tests.ui.conftest import MemoryKeyring, dashboard, demo_app, live_app, notifications, settle
+
+CLASS_NAME = re.compile(r"\b[A-Za-z]*(?:Error|Exception)\b")
+
+
+def rendered(widget: Widget) -> str:
+    console = Console(width=widget.size.width or 160, file=io.StringIO(), record=True)
+    console.print(widget.render())
+    return console.export_text()
+
+
+async def test_completion_tiles_say_completion_and_help_explains_they_are_not_the_tables_rate() -> None:
+    app = demo_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        tiles = rendered(dashboard(app).query_one(TotalsPane))
+        assert "Accept" not in tiles
+        assert "Compl. rate" in tiles and "Compl. LoC" in tiles
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        notes = dict(app.screen.notes)
+        for figure in FIGURES:
+            (label,) = [name for name in notes if name.split(" (")[0] == figure.label]
+            if figure.key in ("completion_rate", "completion_loc_rate"):
+                assert "code completion only" in notes[label].lower()
+
+
+async def test_a_load_error_stays_on_screen_in_words_and_r_shows_a_new_attempt(
+    fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+) -> None:
+    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    app = live_app(fakehub, org="nope-no-such-org")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, view=False)
+        await pilot.pause(0.1)
+        dash = dashboard(app)
+        line = dash.query_one(ErrorLine)
+        toast = notifications(app)[-1]
+        assert line.display and toast in line.message and "nope-no-such-org" in line.message
+        assert "failed" in dash.query_one(StatusBar).activity
+        seen: list[str] = []
+        original = type(dash)._set_activity
+
+        def spy(self: Any, text: str, **kw: Any) -> None:
+            seen.append(text)
+            original(self, text, **kw)
+
+        monkeypatch.setattr(type(dash), "_set_activity", spy)
+        await pilot.press("r")
+        await settle(pilot, view=False)
+        assert any(text.startswith("Loading") for text in seen), seen
+        assert line.display and toast in line.message
+
+
+async def test_offline_with_nothing_stored_says_why_without_an_exception_name(fakehub: FakeGitHub) -> None:
+    app = live_app(fakehub, org="octo-garage", offline=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, view=False)
+        await pilot.pause(0.1)
+        dash = dashboard(app)
+        message = dash.query_one(ErrorLine).message
+        assert "octo-garage" in message
+        for text in (message, dash.query_one(StatusBar).activity, *notifications(app)):
+            assert not CLASS_NAME.search(text), text
+
+
+async def test_a_successful_load_clears_the_error(
+    fakehub: FakeGitHub, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    app = live_app(fakehub, org="nope-no-such-org")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, view=False)
+        assert dashboard(app).query_one(ErrorLine).display
+        dashboard(app).open_scope(Scope("org", "octo-garage"))
+        await settle(pilot)
+        assert not dashboard(app).query_one(ErrorLine).display
+
+
+async def test_sign_in_names_the_api_host_in_use_and_the_org_being_opened(
+    fakehub: FakeGitHub, memory_keyring: MemoryKeyring
+) -> None:
+    app = live_app(fakehub, org="octo-labs")
+    host = fakehub.api_url.split("://", 1)[1].rstrip("/")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, view=False)
+        assert isinstance(app.screen, SignInScreen)
+        title = str(app.screen.query_one(".picker-title", Label).render())
+        assert host in title and "github.com" not in title
+        await pilot.press(*OWNER_TOKEN, "enter")
+        await settle(pilot)
+        signed = [n for n in notifications(app) if n.startswith("Signed in")]
+        assert signed and "octo-labs" in signed[0], signed
