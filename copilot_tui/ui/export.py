@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ import orjson
 
 from copilot_tui import locations
 from copilot_tui.metrics.derive import FeatureSeries, OrgTotals, Period, UserSummary
+from copilot_tui.metrics.model import ACTIVITY_FIELDS
 from copilot_tui.scope import Scope
 
 ExportFormat = Literal["csv", "json"]
@@ -30,23 +32,22 @@ LABELS = {
     "features": "Features by day",
 }
 
-HEADER = (
-    "login",
+HEADER: tuple[str, ...] = (
+    "user_login",
+    "user_id",
     "days_active",
     "last_active_day",
-    "user_initiated_interaction_count",
-    "code_generation_activity_count",
-    "code_acceptance_activity_count",
-    "acceptance_rate",
-    "loc_added_sum",
-    "loc_deleted_sum",
     "used_agent",
     "used_chat",
     "used_cli",
+    *ACTIVITY_FIELDS,
+    "ai_credits_used",
+    "acceptance_rate",
     "top_ide",
     "top_language",
     "top_model",
 )
+"""The users table's columns: the headless export's names and order first, then what only the app shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,19 +72,16 @@ def _rate(value: float | None) -> float | None:
 
 
 def user_record(u: UserSummary) -> dict[str, Any]:
+    """The columns of the headless ``copilot-tui export`` (same names, same order), then what the table adds."""
     return {
-        "login": u.user_login,
+        "user_login": u.user_login,
+        "user_id": u.user_id,
         "days_active": u.days_active,
         "last_active_day": u.last_active_day.isoformat() if u.last_active_day else None,
-        "user_initiated_interaction_count": u.interactions,
-        "code_generation_activity_count": u.generations,
-        "code_acceptance_activity_count": u.acceptances,
+        **{flag: u.flag(flag) for flag in ("used_agent", "used_chat", "used_cli")},
+        **{name: u.activity.get(name, 0) for name in ACTIVITY_FIELDS},
+        "ai_credits_used": round(u.ai_credits_used, 4),
         "acceptance_rate": _rate(u.acceptance_rate),
-        "loc_added_sum": u.loc_added,
-        "loc_deleted_sum": u.activity.get("loc_deleted_sum", 0),
-        "used_agent": u.used_agent,
-        "used_chat": u.used_chat,
-        "used_cli": u.used_cli,
         "top_ide": u.top_ide,
         "top_language": u.top_language,
         "top_model": u.top_model,
@@ -176,8 +174,11 @@ def export_table(what: str, fmt: ExportFormat, data: ExportData, directory: Path
     """Write one table; the path written and how many rows it holds."""
     rows = table_of(what, data)
     folder = directory or locations.export_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if directory is None:
+        folder.chmod(0o700)  # the app's own folder: exports hold logins
     path = folder / file_name(what, fmt, data)
+    _private(path)
     if fmt == "json":
         doc = {
             "scope": {"kind": data.scope.kind, "name": data.scope.name},
@@ -194,6 +195,15 @@ def export_table(what: str, fmt: ExportFormat, data: ExportData, directory: Path
             for row in rows:
                 out.writerow({k: _cell(v) for k, v in row.items()})
     return path, len(rows)
+
+
+def _private(path: Path) -> None:
+    """Create the file readable by its owner only (or make an older one so) before anything is written to it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def export_users(view: Any, directory: Path | None = None) -> Path:

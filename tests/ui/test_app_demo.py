@@ -288,7 +288,7 @@ async def test_e_exports_the_users_of_the_period(app_dirs: dict[str, Path]) -> N
         assert len(files) == 1
         with files[0].open() as fh:
             rows = list(csv.DictReader(fh))
-        assert sorted(r["login"] for r in rows) == await expected_logins(GARAGE, 28)
+        assert sorted(r["user_login"] for r in rows) == await expected_logins(GARAGE, 28)
         assert any(str(files[0]) in n for n in notifications(app))
 
 

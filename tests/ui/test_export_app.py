@@ -71,7 +71,7 @@ async def test_users_export_keeps_the_team_filter(app_dirs: dict[str, Path]) -> 
         assert 0 < len(shown) < len(dashboard(app).view.users)  # type: ignore[union-attr]
         await export(pilot)
         with written(app_dirs, ".csv").open() as fh:
-            assert [r["login"] for r in csv.DictReader(fh)] == shown
+            assert [r["user_login"] for r in csv.DictReader(fh)] == shown
 
 
 async def test_seats_export_is_the_list_on_screen(app_dirs: dict[str, Path]) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+import stat
+from pathlib import Path
 from typing import Any
 
 import pytest
 from rich.console import Console
+from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Label
 
@@ -110,3 +114,43 @@ async def test_sign_in_names_the_api_host_in_use_and_the_org_being_opened(
         await settle(pilot)
         signed = [n for n in notifications(app) if n.startswith("Signed in")]
         assert signed and "octo-labs" in signed[0], signed
+
+
+async def test_the_apps_users_csv_has_the_headless_exports_columns_first_and_is_private(
+    app_dirs: dict[str, Path],
+) -> None:
+    from copilot_tui.commands.export import build_document
+    from copilot_tui.source import DemoSource
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = dashboard(app).view
+        assert view is not None
+        await pilot.press("e", "enter")
+        await settle(pilot)
+    (path,) = (app_dirs["data"] / "exports").glob("*.csv")
+    with path.open() as fh:
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+        header = list(reader.fieldnames or ())
+    snap = await DemoSource().load(view.scope, days=view.period.days)
+    headless = build_document(view.scope, view.period, snap.user_rows)["users"]
+    assert header[: len(headless[0])] == list(headless[0])
+    ours = {r["user_login"]: r for r in rows}
+    for user in headless:
+        assert ours[user["user_login"]]["user_id"] == str(user["user_id"])
+        assert ours[user["user_login"]]["code_generation_activity_count"] == str(user["code_generation_activity_count"])
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_r_is_refresh_only_no_table_binds_it() -> None:
+    from copilot_tui.ui.widgets.seats import SeatsTable
+    from copilot_tui.ui.widgets.teams import TeamsTable
+    from copilot_tui.ui.widgets.user_table import UserTable
+    from copilot_tui.ui.widgets.users import UsersTable
+
+    for cls in (UserTable, UsersTable, TeamsTable, SeatsTable):
+        keys = {k for b in cls.BINDINGS if isinstance(b, Binding) for k in b.key.split(",")}
+        assert "r" not in keys and "S" in keys, cls.__name__

@@ -157,7 +157,7 @@ async def test_s_cycles_sort_columns_and_header_shows_arrow() -> None:
         assert table.cursor_position == 0
 
 
-async def test_S_and_r_flip_the_order() -> None:
+async def test_S_flips_the_order_and_r_does_not() -> None:
     rows = make_people(300)
     app = TableApp(rows, sort_column="loc")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -168,6 +168,8 @@ async def test_S_and_r_flip_the_order() -> None:
         assert shown(table) == expected_order(rows, "loc", False)
         assert sorted_header(table) == ("Lines added", "▲")
         await pilot.press("r")
+        assert not table.sort_reverse
+        await pilot.press("S")
         assert table.sort_reverse
         assert shown(table) == expected_order(rows, "loc", True)
 

@@ -270,7 +270,6 @@ class UserTable(ScrollView, can_focus=True):
         Binding("enter", "select_cursor", "Open"),
         Binding("s", "cycle_sort", "Sort column"),
         Binding("S", "flip_order", "Reverse order", key_display="S"),
-        Binding("r", "flip_order", "Reverse order", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
