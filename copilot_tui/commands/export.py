@@ -345,6 +345,37 @@ async def _live(args: argparse.Namespace, token: str) -> Fetched:
     return fetched
 
 
+async def _offline(args: argparse.Namespace) -> Fetched:
+    """The period from the local store only (what the app or ``sync`` downloaded): no token, no request."""
+    from copilot_tui.source import OfflineSource
+    from copilot_tui.store import Store, host_key
+
+    scope = _scope(args)
+    if args.what == "seats":
+        raise ExportError("seats come from GitHub's seats API and are not stored; --offline cannot export them.")
+    source = OfflineSource(Store(host_key(args.hostname, args.api_url)))
+    held = await source.held_range(scope)
+    if held is None:
+        raise ExportError(
+            f"the local store holds no data for {scope}; run without --offline (or 'copilot-tui sync') first.", 1
+        )
+    period = _period(args, held[1])
+    if period.start < held[0] or period.end > held[1]:
+        print(
+            f"copilot-tui export: warning: the local store holds {scope} from {held[0]} to {held[1]} only; "
+            "days outside that are missing from the export.",
+            file=sys.stderr,
+        )
+    snap = await source.cached(scope, days=period.days, until=period.end)
+    if snap is None:
+        raise ExportError(f"the local store holds no data for {scope} from {period.start} to {period.end}.", 1)
+    rows = await asyncio.to_thread(lambda: snap.user_rows)
+    fetched = Fetched(scope, period, rows, list(snap.totals_problems))
+    if args.what == "teams":
+        fetched.team_rows = await asyncio.to_thread(lambda: snap.team_rows)
+    return fetched
+
+
 async def _fetch_days(
     client: Any, scope: Scope, days: list[date], kind: str = "users-1-day"
 ) -> list[tuple[str, bytes]]:
@@ -374,22 +405,24 @@ def _token(hostname: str | None) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from copilot_tui.github.errors import GitHubError
+    from copilot_tui.source import SourceError
+    from copilot_tui.store import StoreError
 
     try:
         if args.inactive is not None and args.what != "seats":
             raise ExportError("--inactive N goes with --what seats.")
         if args.demo:
             fetched = _demo(args)
+        elif args.offline:
+            fetched = asyncio.run(_offline(args))
         else:
-            if args.offline:
-                raise ExportError("export fetches from GitHub; use --demo for the demo data.")
             _scope(args)
             token = _token(args.hostname)
             if token is None:
                 host = args.hostname or "github.com"
                 raise ExportError(f"no GitHub token for {host}: set GH_TOKEN or run 'copilot-tui auth login'.", 1)
             fetched = asyncio.run(_live(args, token))
-    except (ExportError, GitHubError) as exc:
+    except (ExportError, GitHubError, SourceError, StoreError) as exc:
         print(f"copilot-tui export: {exc}", file=sys.stderr)
         return exc.code if isinstance(exc, ExportError) else 1
     except KeyboardInterrupt:
