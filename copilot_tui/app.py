@@ -364,8 +364,24 @@ class CopilotApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        notes = [(f.help_label, f.meaning) for f in FIGURES]
+        notes = [(f.help_label, f.meaning) for f in FIGURES] + list(OTHER_NOTES)
         self.push_screen(HelpScreen(self.help_sections(), notes))
+
+
+OTHER_NOTES: tuple[tuple[str, str], ...] = (
+    (
+        "AI credits (user)",
+        "GitHub's ai_credits_used: the AI credits the user's Copilot requests consumed, summed over the period.",
+    ),
+    ("trend (adoption)", "The feature's total in the period's second half against its first half, in percent."),
+    (
+        "Idle days (seats)",
+        "Days since the seat's last Copilot activity (the seats API's last_activity_at); – when never used.",
+    ),
+    ("In reports (seats)", "✓ when the seat holder has a row in the usage reports of the period shown."),
+    ("Compl. rate vs rate", "The users table's acceptance rate counts every feature; Compl. counts code completion."),
+)
+"""Labels outside the totals that are too short to explain themselves."""
 
 
 def load_config_or_error(path: Path) -> tuple[Config, ConfigError | None]:

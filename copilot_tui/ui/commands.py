@@ -47,8 +47,10 @@ class CopilotCommands(Provider):
                 ("Clear team filter", "Show every user again (x or Esc)", dash.action_clear_team),
                 ("Filter users", "Type part of a login (/)", dash.action_filter),
             ]
-            for days in (7, 14, 28):
-                commands.append((f"Period: last {days} days", "Show this many days", partial(dash.action_period, days)))
+            for key, days in (("1", 7), ("2", 14), ("3", 28)):
+                commands.append(
+                    (f"Period: last {days} days", f"Show this many days ({key})", partial(dash.action_period, days))
+                )
             for scope in dash.session.scopes:
                 commands.append((f"Open {scope}", "Switch to this organization", partial(dash.open_scope, scope)))
             if dash.view is not None:

@@ -154,3 +154,43 @@ def test_r_is_refresh_only_no_table_binds_it() -> None:
     for cls in (UserTable, UsersTable, TeamsTable, SeatsTable):
         keys = {k for b in cls.BINDINGS if isinstance(b, Binding) for k in b.key.split(",")}
         assert "r" not in keys and "S" in keys, cls.__name__
+
+
+def test_a_day_with_none_is_the_floor_of_the_sparkline_not_a_gap() -> None:
+    from copilot_tui.ui.widgets.spark import BARS, sparkline
+
+    line = sparkline([3, 0, 5, 1, 9], 5)
+    assert " " not in line
+    assert line[1] == BARS[0] and line[3] != BARS[0]
+
+
+async def test_short_labels_are_explained_in_help_and_palette_periods_show_their_keys() -> None:
+    from copilot_tui.ui.commands import CopilotCommands
+    from copilot_tui.ui.widgets.seats import SEAT_COLUMNS
+
+    labels = {c.key: c.label for c in SEAT_COLUMNS}
+    assert labels["days_idle"] == "Idle days" and labels["in_reports"] == "In reports"
+    app = demo_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        provider = CopilotCommands(app.screen)
+        periods = {name: help_text for name, help_text, _ in provider._commands() if name.startswith("Period:")}
+        assert periods and all(re.search(r"\([123]\)$", h) for h in periods.values()), periods
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        noted = " ".join(name for name, _ in app.screen.notes)
+        for label in ("AI credits", "trend", "Idle days", "In reports"):
+            assert label in noted
+
+
+async def test_user_detail_names_the_user_id() -> None:
+    from copilot_tui.ui.screens.user_detail import UserDetailScreen
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, UserDetailScreen)
+        assert f"id {screen.user.user_id}" in screen.query_one(StatusBar).what

@@ -86,7 +86,9 @@ class UserDetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         status = self.query_one(StatusBar)
-        status.what = f"{self.scope} › {self.user.user_login} · {day(self.period.start)} → {day(self.period.end)}"
+        u = self.user
+        period = f"{day(self.period.start)} → {day(self.period.end)}"
+        status.what = f"{self.scope} › {u.user_login} (id {u.user_id}) · {period}"
         status.activity = "Esc back"
         self.query_one("#detail", VerticalScroll).focus()
 
@@ -101,6 +103,7 @@ class UserDetailScreen(Screen[None]):
             ("Accept rate", rate(u.acceptance_rate)),
             ("LoC added", count(u.loc_added)),
             ("LoC deleted", count(u.activity.get("loc_deleted_sum"))),
+            ("User id", str(u.user_id)),
             ("AI credits", f"{u.ai_credits_used:,.1f}"),
             ("CLI sessions", count(u.cli.get("session_count", 0))),
         ]

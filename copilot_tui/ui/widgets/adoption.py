@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
@@ -21,6 +22,9 @@ def trend(values: tuple[int, ...]) -> float | None:
     return change(sum(values[-half:]), sum(values[:half]))
 
 
+TREND_NOTE = "trend: the period's second half against its first half · ▁ a day with none"
+
+
 class AdoptionPane(Widget):
     DEFAULT_CSS = """
     AdoptionPane { height: auto; padding: 0 1; }
@@ -38,12 +42,12 @@ class AdoptionPane(Widget):
         self.refresh(layout=True)
 
     def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
-        return len(self.series) + 1 if self.series else 1
+        return len(self.series) + 2 if self.series else 1
 
     def _values(self, s: FeatureSeries) -> tuple[int, ...]:
         return s.users if self.metric == "users" else s.activity()
 
-    def render(self) -> Table | Text:
+    def render(self) -> Group | Text:
         if not self.series:
             return Text("No feature activity in this period.", style="dim")
         width = self.content_size.width or 78
@@ -71,4 +75,4 @@ class AdoptionPane(Widget):
                 Text(compact(values[-1] if values else None), style="bold"),
                 Text(format_change(delta), style=style),
             )
-        return grid
+        return Group(grid, Text(TREND_NOTE, style="dim", no_wrap=True, overflow="ellipsis"))

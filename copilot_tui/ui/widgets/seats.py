@@ -69,9 +69,9 @@ def _yes(value: Any) -> str:
 
 SEAT_COLUMNS: tuple[Column, ...] = (
     Column("login", "Login", 18, priority=100),
-    Column("days_idle", "Idle d", 6, "right", _text, priority=95, descending_first=True),
+    Column("days_idle", "Idle days", 9, "right", _text, priority=95, descending_first=True),
     Column("last_active_day", "Last active", 11, formatter=_never, priority=90, descending_first=True),
-    Column("in_reports", "In rpt", 6, "center", _yes, priority=60),
+    Column("in_reports", "In reports", 10, "center", _yes, priority=60),
     Column("plan_type", "Plan", 10, formatter=_text, priority=50),
     Column("editor", "Editor", 18, formatter=_editor, priority=45),
     Column("organization", "Org", 12, formatter=_text, priority=20),

@@ -39,10 +39,10 @@ def sparkline(values: Sequence[float], width: int) -> str:
 
     def bar(v: float) -> str:
         if v <= 0:
-            return " "
+            return BARS[0]  # a day with none: the floor, not a gap that reads as missing data
         if span == 0:
             return BARS[top // 2]
         return BARS[1 + round((v - lo) / span * (top - 1))]
 
-    # scaled between the smallest and largest non-zero day: a sparkline is for shape, the number beside it for size
+    # non-zero days from the second bar up, scaled between the smallest and largest: a sparkline is for shape, the number beside it for size
     return "".join(bar(v) for v in cells)
