@@ -194,3 +194,41 @@ async def test_user_detail_names_the_user_id() -> None:
         screen = app.screen
         assert isinstance(screen, UserDetailScreen)
         assert f"id {screen.user.user_id}" in screen.query_one(StatusBar).what
+
+
+async def test_a_wide_screen_gives_logins_and_headers_their_room_and_breakdowns_show_every_row() -> None:
+    from copilot_tui.ui.widgets.breakdown import BreakdownTable
+    from copilot_tui.ui.widgets.users import UsersTable
+
+    app = demo_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        dash = dashboard(app)
+        layout = dict((c.key, (c, w)) for c, w in dash.query_one(UsersTable)._layout())
+        column, width = layout["user_login"]
+        assert width >= 36 > column.width
+        for column, width in layout.values():
+            assert width > len(column.label), column.label
+        await pilot.press("b")
+        await pilot.pause(0.1)
+        for table in dash.query(BreakdownTable):
+            assert table.rows and "more" not in rendered(table)
+            assert table.size.height == len(table.rows) + 1
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_the_footer_shows_whole_keys_only_help_and_quit_first(size: tuple[int, int]) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = demo_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for keys in ((), ("enter",)):
+            await pilot.press(*keys)
+            await settle(pilot)
+            await pilot.pause(0.1)
+            shown = [k for k in app.screen.query(FooterKey) if k.display]
+            assert {"help", "quit"} <= {k.action.removeprefix("app.") for k in shown}
+            for key in shown:
+                assert key.region.right <= size[0], key.description
+                assert key.region.width >= len(key.description) + len(key.key_display), key.description

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, TabbedContent, TabPane
+from textual.widgets import Input, TabbedContent, TabPane
 
 from copilot_tui.github.errors import GitHubError
 from copilot_tui.metrics.derive import UserSummary, user_days
@@ -33,7 +33,7 @@ from copilot_tui.ui.view import DashboardView, build_view, period_choices
 from copilot_tui.ui.widgets.adoption import AdoptionPane
 from copilot_tui.ui.widgets.breakdown import BreakdownTable
 from copilot_tui.ui.widgets.seats import SeatsPane
-from copilot_tui.ui.widgets.status import ErrorLine, StatusBar
+from copilot_tui.ui.widgets.status import ErrorLine, FitFooter, StatusBar
 from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane
 from copilot_tui.ui.widgets.totals import TotalsPane
 from copilot_tui.ui.widgets.users import UsersTable
@@ -134,7 +134,7 @@ class DashboardScreen(Screen[None]):
                 yield TeamsPane(id="teams")
             with TabPane("Seats", id="tab-seats"):
                 yield SeatsPane(self._load_seats, eager=self.session.mode == "demo", id="seats")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self._thread = threading.get_ident()

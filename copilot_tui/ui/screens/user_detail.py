@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from copilot_tui.metrics.catalog import feature_label
 from copilot_tui.metrics.derive import Period, UserSummary
@@ -19,7 +19,7 @@ from copilot_tui.metrics.model import UserDay
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import compact, count, day, rate
 from copilot_tui.ui.widgets.spark import sparkline
-from copilot_tui.ui.widgets.status import StatusBar
+from copilot_tui.ui.widgets.status import FitFooter, StatusBar
 
 FLAGS = (
     ("used_agent", "Agt"),
@@ -82,7 +82,7 @@ class UserDetailScreen(Screen[None]):
                 yield Static(ranked("Languages", u.languages), classes="detail-list")
                 yield Static(ranked("Models", u.models), classes="detail-list")
             yield Static(self._days(), id="detail-days")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         status = self.query_one(StatusBar)

@@ -27,7 +27,8 @@ class BreakdownTable(Widget):
     BreakdownTable { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, title: str, *, limit: int = 10, id: str | None = None) -> None:
+    def __init__(self, title: str, *, limit: int | None = None, id: str | None = None) -> None:
+        """``limit``: rows shown at most (None: every row; the Breakdowns tab scrolls)."""
         super().__init__(id=id)
         self.title = title
         self.limit = limit
@@ -38,8 +39,8 @@ class BreakdownTable(Widget):
         self.refresh(layout=True)
 
     def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
-        shown = min(len(self.rows), self.limit)
-        return 1 + max(1, shown) + (1 if len(self.rows) > self.limit else 0)
+        shown = len(self.rows[: self.limit])
+        return 1 + max(1, shown) + (1 if shown < len(self.rows) else 0)
 
     def render(self) -> Table:
         width = self.content_size.width or 76
@@ -67,6 +68,6 @@ class BreakdownTable(Widget):
             bar = Text(share_bar(total(r), top, bar_w), style="cyan")
             bar.append(" " + compact(total(r)), style="dim")
             grid.add_row(r.name, compact(r.users), bar, rate(r.acceptance_rate))
-        if len(self.rows) > self.limit:
+        if self.limit is not None and len(self.rows) > self.limit:
             grid.add_row(Text(f"+{len(self.rows) - self.limit} more", style="dim"), "", "", "")
         return grid

@@ -68,12 +68,12 @@ def _yes(value: Any) -> str:
 
 
 SEAT_COLUMNS: tuple[Column, ...] = (
-    Column("login", "Login", 18, priority=100),
+    Column("login", "Login", 18, priority=100, grow=22),
     Column("days_idle", "Idle days", 9, "right", _text, priority=95, descending_first=True),
     Column("last_active_day", "Last active", 11, formatter=_never, priority=90, descending_first=True),
     Column("in_reports", "In reports", 10, "center", _yes, priority=60),
     Column("plan_type", "Plan", 10, formatter=_text, priority=50),
-    Column("editor", "Editor", 18, formatter=_editor, priority=45),
+    Column("editor", "Editor", 18, formatter=_editor, priority=45, grow=10),
     Column("organization", "Org", 12, formatter=_text, priority=20),
     Column("pending_cancellation", "Cancels", 10, formatter=_text, priority=30),
 )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.reactive import reactive
 from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class StatusBar(Widget):
@@ -40,3 +44,46 @@ class ErrorLine(Widget):
 
     def render(self) -> Text:
         return Text(self.message)
+
+
+FOOTER_RANK = ("help", "quit", "refresh", "select_cursor", "pick_org", "pick_period", "filter", "cycle_sort", "back")
+"""Kept in a narrow footer in this order: help and the way out first (help lists every key)."""
+
+
+def _rank(action: str) -> int:
+    name = action.removeprefix("app.").removeprefix("screen.")
+    return FOOTER_RANK.index(name) if name in FOOTER_RANK else len(FOOTER_RANK)
+
+
+class FitFooter(Footer):
+    """Textual's footer, showing only the keys that fit whole: at 80 columns a cut label reads as a typo.
+
+    The most needed keys are kept first (``FOOTER_RANK``), then the others until the width is used.
+    """
+
+    _fitted_width = 0
+
+    def compose(self) -> ComposeResult:
+        items = list(super().compose())
+        width = self.size.width or self.app.size.width
+        self._fitted_width = width
+        keys = [w for w in items if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
+        rest = [w for w in items if w not in keys]
+
+        def cost(w: FooterKey) -> int:
+            return cell_len(w.key_display) + cell_len(w.description) + 3
+
+        room = width - sum(cost(w) for w in rest if isinstance(w, FooterKey)) - 2
+        kept: set[int] = set()
+        for w in sorted(keys, key=lambda w: _rank(w.action)):
+            if cost(w) <= room:
+                kept.add(id(w))
+                room -= cost(w)
+        shown = [w for w in keys if id(w) in kept]
+        self.styles.grid_size_columns = len(shown)
+        yield from shown
+        yield from rest
+
+    def on_resize(self) -> None:
+        if self.size.width != self._fitted_width:
+            self.refresh(recompose=True)

@@ -74,7 +74,7 @@ def _rate_key(value: Any) -> float:
 
 
 TEAM_COLUMNS: tuple[Column, ...] = (
-    Column("slug", "Team", 18, priority=100),
+    Column("slug", "Team", 18, priority=100, grow=22),
     Column("members", "Members", 7, "right", compact, priority=90, descending_first=True),
     Column("active_users", "Active", 6, "right", compact, priority=95, descending_first=True),
     Column("active_share", "Act %", 6, "right", rate, _rate_key, priority=60, descending_first=True),

@@ -96,6 +96,8 @@ class Column:
     sortable: bool = True
     descending_first: bool = False
     """Sort this column in descending order when it becomes the sort column (e.g. counts: biggest first)."""
+    grow: int = 0
+    """Cells this column may take beyond `width` when the screen has room (long logins, IDE names)."""
 
 
 def _fit(text: str, width: int, align: Align) -> str:
@@ -875,7 +877,18 @@ class UserTable(ScrollView, can_focus=True):
                 drop = next(column for column in reversed(shown) if column.priority == lowest)
                 shown.remove(drop)
                 total -= drop.width + CELL_GAP
-        layout = tuple((column, column.width) for column in shown)
+        widths = {column.key: column.width for column in shown}
+        spare = width - total if width > 0 else 0
+        # room left over goes first to whole headers (and their sort arrow), then to the columns that may grow
+        for column in sorted(shown, key=lambda c: -c.priority):
+            want = min(spare, max(0, cell_len(column.label) + 1 - widths[column.key]))
+            widths[column.key] += want
+            spare -= want
+        for column in sorted(shown, key=lambda c: -c.priority):
+            want = min(spare, column.grow)
+            widths[column.key] += want
+            spare -= want
+        layout = tuple((column, widths[column.key]) for column in shown)
         self._columns_fit = (width, layout)
         return layout
 

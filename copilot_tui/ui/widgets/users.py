@@ -24,7 +24,7 @@ def _rate_key(value: Any) -> float:
 
 # Priorities decide what an 80-column terminal drops first: the flags and top IDE/language go before the counts.
 COLUMNS: tuple[Column, ...] = (
-    Column("user_login", "Login", 18, priority=100),
+    Column("user_login", "Login", 18, priority=100, grow=22),
     Column("days_active", "Days", 5, "right", priority=90, descending_first=True),
     Column("last_active_day", "Last active", 10, priority=70, descending_first=True),
     Column("interactions", "Interact", 8, "right", compact, priority=80, descending_first=True),
@@ -35,8 +35,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("used_agent", "Agt", 3, "center", _flag, priority=35, descending_first=True),
     Column("used_chat", "Chat", 4, "center", _flag, priority=34, descending_first=True),
     Column("used_cli", "CLI", 3, "center", _flag, priority=33, descending_first=True),
-    Column("top_ide", "Top IDE", 12, formatter=_text, priority=30),
-    Column("top_language", "Top language", 12, formatter=_text, priority=20),
+    Column("top_ide", "Top IDE", 12, formatter=_text, priority=30, grow=6),
+    Column("top_language", "Top language", 12, formatter=_text, priority=20, grow=6),
 )
 
 
