@@ -232,3 +232,23 @@ async def test_the_footer_shows_whole_keys_only_help_and_quit_first(size: tuple[
             for key in shown:
                 assert key.region.right <= size[0], key.description
                 assert key.region.width >= len(key.description) + len(key.key_display), key.description
+
+
+async def test_a_wrong_token_says_why_and_r_says_it_again(
+    fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+) -> None:
+    monkeypatch.setenv("GH_TOKEN", "ghp_not_a_real_token")
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, view=False)
+        await pilot.pause(0.1)
+        line = dashboard(app).query_one(ErrorLine)
+        first = line.message
+        assert line.display and "octo-garage" in first and not CLASS_NAME.search(first)
+        before = dashboard(app).query_one(StatusBar).activity
+        await pilot.pause(1.1)  # the status names the attempt's time to the second
+        await pilot.press("r")
+        await settle(pilot, view=False)
+        after = dashboard(app).query_one(StatusBar).activity
+        assert line.message == first
+        assert "failed" in after and after != before
