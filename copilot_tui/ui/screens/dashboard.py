@@ -111,6 +111,8 @@ class DashboardScreen(Screen[None]):
         self._wait_reason = ""
         self._wait_timer: Timer | None = None
         self._thread = threading.get_ident()
+        self._failures = 0
+        """Loads failed in a row: the status line counts them, so r visibly did something."""
 
     # ------------------------------------------------------------------------------------------------ layout
 
@@ -179,12 +181,14 @@ class DashboardScreen(Screen[None]):
             self._stop_countdown()
             log.error("loading %s failed", scope, exc_info=exc)
             sentence = describe_error(exc)
-            stamp = datetime.now().strftime("%H:%M:%S")
-            self._set_activity(f"Loading failed at {stamp} · r tries again", error=True)
+            self._failures += 1
+            tries = f" ({self._failures} tries)" if self._failures > 1 else ""
+            self._set_activity(f"Loading failed{tries} · r tries again", error=True)
             self.query_one(ErrorLine).message = f"{scope}: {sentence}"
             self.notify(sentence, title=str(scope), severity="error", timeout=12)
             return
         self.query_one(ErrorLine).message = ""
+        self._failures = 0
         self._stop_countdown()
         for notice in getattr(snapshot, "notices", ()) or ():
             self.notify(str(notice), severity="warning", timeout=10)
