@@ -151,11 +151,16 @@ class UsersAggregator:
             slots[:] = map(add, slots, taken)
             features[name] += taken[0] + taken[1]
         ides = s.ides
+        by_ide, by_language, by_model = self._by_ide, self._by_language, self._by_model
         for e in get("totals_by_ide") or ():
             ide = e["ide"]
             taken = list(map(e.get, ACTIVITY_FIELDS, _ZEROS))
             ides[ide] += taken[0] + taken[1]
-            _add_entry(self._by_ide, ide, taken)
+            slots = by_ide.get(ide)
+            if slots is None:
+                by_ide[ide] = taken
+            else:
+                slots[:] = map(add, slots, taken)
             version = e.get("last_known_ide_version")
             if version:
                 sampled = version.get("sampled_at") or ""
@@ -167,13 +172,21 @@ class UsersAggregator:
             language = e["language"]
             taken = list(map(e.get, ACTIVITY_FIELDS, _ZEROS))
             languages[language] += taken[1]
-            _add_entry(self._by_language, language, taken)
+            slots = by_language.get(language)
+            if slots is None:
+                by_language[language] = taken
+            else:
+                slots[:] = map(add, slots, taken)
         models = s.models
         for e in get("totals_by_model_feature") or ():
             model = e["model"]
             taken = list(map(e.get, ACTIVITY_FIELDS, _ZEROS))
             models[model] += taken[0] + taken[1]
-            _add_entry(self._by_model, model, taken)
+            slots = by_model.get(model)
+            if slots is None:
+                by_model[model] = taken
+            else:
+                slots[:] = map(add, slots, taken)
 
     def _new_combo(self, flags: tuple[Any, ...]) -> int:
         for name, value in zip(USER_FLAG_FIELDS, flags, strict=True):
@@ -299,14 +312,6 @@ def gc_paused() -> Iterator[None]:
 
 
 _gc_state: list[bool] = []
-
-
-def _add_entry(sums: dict[str, list[int]], name: str, taken: list[int]) -> None:
-    slots = sums.get(name)
-    if slots is None:
-        sums[name] = taken
-    else:
-        slots[:] = map(add, slots, taken)
 
 
 def _breakdown(sums: dict[str, list[int]], users: list[UserSummary], attr: str) -> list[BreakdownRow]:
