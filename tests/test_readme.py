@@ -25,3 +25,18 @@ def test_ci_runs_the_readme_test_command() -> None:
     command = blocks[0].strip()
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.search(rf"^\s*(exec\s+)?{re.escape(command)}\s*$", ci, flags=re.M)
+
+
+def test_readme_lists_the_keys_the_app_binds() -> None:
+    readme = (ROOT / "README.md").read_text()
+    keys = (ROOT / "screenshots" / "keys.md").read_text()
+    body = "\n".join(line for line in keys.splitlines() if not line.startswith("<!--")).strip()
+    assert body in readme, "README's key list is stale: copy screenshots/keys.md into it"
+
+
+def test_readme_pictures_exist() -> None:
+    readme = (ROOT / "README.md").read_text()
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
+    assert pictures
+    for picture in pictures:
+        assert (ROOT / picture).is_file(), picture
