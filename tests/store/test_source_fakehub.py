@@ -93,3 +93,17 @@ async def test_a_rate_limit_wait_is_announced_to_the_load(
     assert len(heard) == 1 and heard[0][0] >= 5
     assert len(snap.day_totals) == 2
     assert client.on_wait is None
+
+
+async def test_a_period_ends_on_the_newest_day_with_data(
+    fakehub: FakeGitHub, client: GitHubClient, store: Store
+) -> None:
+    """GitHub's newest day may have no report yet: the period then ends on the day before, as the cached view does."""
+    now = noon_after(fakehub.today, 1)  # yesterday is the fake's today: no report for it yet
+    live = LiveSource(client, store, clock=lambda: now)
+    snap = await live.load(SMALL_ORG, days=7)
+    assert snap.last_day == fakehub.dataset.last_day
+    assert (snap.last_day - snap.first_day).days == 6
+    assert {d.day for d in snap.day_totals} == {snap.first_day + timedelta(days=i) for i in range(7)}
+    cached = await live.cached(SMALL_ORG, days=7)
+    assert cached is not None and (cached.first_day, cached.last_day) == (snap.first_day, snap.last_day)
