@@ -257,7 +257,7 @@ class _ScopeDb:
             self._conn = None
             raise StoreVersionError(
                 f"The local store {self.path} was written by a newer copilot-tui (schema {version}, this one "
-                f"knows {SCHEMA_VERSION}); upgrade copilot-tui, or clear it with 'copilot-tui cache clear'."
+                f"knows {SCHEMA_VERSION}); upgrade copilot-tui, or clear it with 'copilot-tui cache clear --all'."
             )
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
@@ -323,7 +323,7 @@ class _ScopeDb:
         hint = ""
         text = str(exc).lower()
         if "full" in text:
-            hint = " The disk is full: free some space, or clear old data with 'copilot-tui cache clear'."
+            hint = " The disk is full: free some space, or clear old data with 'copilot-tui cache clear --org ORG'."
         elif "locked" in text or "busy" in text:
             hint = " Another copilot-tui is busy with it; try again when it is done."
         elif "readonly" in text or "permission" in text:
