@@ -111,7 +111,7 @@ def _info(args: argparse.Namespace) -> int:
         print(f"\nTotal: {human_size(total)}")
     damaged = damaged_files(root)
     if damaged:
-        print("\nDamaged files moved aside (delete them when no longer needed, or 'copilot-tui cache clear'):")
+        print("\nDamaged files moved aside (delete them when no longer needed, or 'copilot-tui cache clear --all'):")
         for path in damaged:
             print(f"  {path}")
     return 0
