@@ -1,1 +1,1 @@
-# HELPERS: before editing, read /tmp/HELPERS.md (the lead's rules: commit only your own paths, deadlines, contracts).
+"""Widgets: each renders what it is given and posts messages up; none fetches."""
