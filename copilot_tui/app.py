@@ -4,7 +4,6 @@ Three modes: ``--demo`` (built-in dataset, no token, no network), ``--offline`` 
 (GitHub through the local store, with a token from the environment or the keyring, or the sign-in screen).
 """
 
-# HELPERS: before editing, read /tmp/HELPERS.md (the lead's rules: commit only your own paths, deadlines, contracts).
 from __future__ import annotations
 
 import argparse
