@@ -10,12 +10,11 @@ from typing import Any
 
 import keyring.core
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 from textual.pilot import Pilot
 
 from copilot_tui.app import CopilotApp, LaunchOptions
 from copilot_tui.ui.screens.dashboard import DashboardScreen
+from tests.auth.auth_test_backends import MemoryKeyring
 
 TOKEN_VARS = ("GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN")
 
@@ -30,24 +29,6 @@ def app_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]
         dirs[name.lower()] = path
     monkeypatch.delenv("COPILOT_TUI_API_URL", raising=False)
     return dirs
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = -1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("No such password!")
 
 
 @pytest.fixture
