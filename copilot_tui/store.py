@@ -661,6 +661,7 @@ class Store:
         self.dir = self.root / self.host
         self._dbs: dict[Path, _ScopeDb] = {}
         self._lock = threading.Lock()
+        self._open_lock = threading.Lock()
         self._notices: list[str] = []
 
     def __enter__(self) -> Store:
@@ -690,11 +691,15 @@ class Store:
         with self._lock:
             db = self._dbs.get(path)
         if db is None:
-            fresh = _ScopeDb(path, self.host, scope, self._note)
-            with self._lock:
-                db = self._dbs.setdefault(path, fresh)
-            if db is not fresh:
-                fresh.close()
+            # one opening at a time: two threads opening a new file at once would both switch it to WAL and
+            # migrate it, and the loser gets "database is locked" (seen when parallel fetches store the first day)
+            with self._open_lock:
+                with self._lock:
+                    db = self._dbs.get(path)
+                if db is None:
+                    db = _ScopeDb(path, self.host, scope, self._note)
+                    with self._lock:
+                        self._dbs[path] = db
         return db
 
     def has(self, scope: Scope) -> bool:
