@@ -436,6 +436,28 @@ class _ScopeDb:
             for k, d, h, f, p, r, s in rows
         ]
 
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A separate connection holding one read transaction: a concurrent write (the app refreshing while `sync`
+        runs) never shows a half-replaced day. Damage found while reading moves the file aside, as anywhere else."""
+        with self._lock:
+            if self._conn is None:
+                self._open()
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        damage: sqlite3.DatabaseError | None = None
+        try:
+            conn.execute("BEGIN")
+            yield conn
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            if not _is_corruption(exc):
+                raise self._unusable(exc) from exc
+            damage = exc
+        finally:
+            conn.close()
+        if damage is not None:
+            self._damaged(damage)
+
     def read_parts(self, kind: str, days: Iterable[date]) -> Iterator[tuple[str, Iterator[bytes]]]:
         """Stream the stored parts of ``kind`` for ``days``, decompressed in chunks, from one consistent snapshot.
 
@@ -445,13 +467,7 @@ class _ScopeDb:
         wanted = sorted({d.isoformat() for d in days})
         if not wanted:
             return
-        with self._lock:
-            if self._conn is None:
-                self._open()
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        damage: sqlite3.DatabaseError | None = None
-        try:
-            conn.execute("BEGIN")
+        with self._reading() as conn:
             rows: list[tuple[int, str, int, str, str]] = []
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i : i + 500]
@@ -463,15 +479,6 @@ class _ScopeDb:
             rows.sort(key=lambda r: (r[1], r[2]))
             for rowid, _day, _seq, name, codec in rows:
                 yield name, self._guarded_chunks(conn, rowid, codec)
-            conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            if not _is_corruption(exc):
-                raise self._unusable(exc) from exc
-            damage = exc
-        finally:
-            conn.close()
-        if damage is not None:
-            self._damaged(damage)
 
     def read_user_blocks(self, kind: str, days: Iterable[date], user_id: int) -> Iterator[tuple[str, list[bytes]]]:
         """Like :meth:`read_parts`, but of each indexed part only the blocks holding ``user_id``'s lines (inflated);
@@ -479,13 +486,7 @@ class _ScopeDb:
         wanted = sorted({d.isoformat() for d in days})
         if not wanted:
             return
-        with self._lock:
-            if self._conn is None:
-                self._open()
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        damage: sqlite3.DatabaseError | None = None
-        try:
-            conn.execute("BEGIN")
+        with self._reading() as conn:
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i : i + 500]
                 marks = ",".join("?" * len(chunk))
@@ -502,15 +503,6 @@ class _ScopeDb:
                     picked = _blocks_of(user_id, user_ids, user_blocks)
                     if picked:
                         yield name, [self._guarded_block(conn, rowid, blocks, b) for b in picked]
-            conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            if not _is_corruption(exc):
-                raise self._unusable(exc) from exc
-            damage = exc
-        finally:
-            conn.close()
-        if damage is not None:
-            self._damaged(damage)
 
     def _guarded_block(self, conn: sqlite3.Connection, rowid: int, blocks: bytes, block: int) -> bytes:
         offsets = array("q")
