@@ -19,24 +19,39 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from operator import add
+from operator import add, attrgetter
 from typing import Any
 
+import msgspec
 import orjson
+from msgspec.structs import astuple
 
 from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
 from copilot_tui.metrics.parse import ReportPart, iter_lines
+from copilot_tui.metrics.userline import (
+    ACTIVITY,
+    FLAGS,
+    Cli,
+    Feature,
+    Ide,
+    LanguageFeature,
+    ModelFeature,
+    UserLine,
+    decode_strict,
+    decode_user_line,
+)
 
 _GEN = "code_generation_activity_count"
 _INT = "user_initiated_interaction_count"
 _ACC = "code_acceptance_activity_count"
 _LOC = "loc_added_sum"
-_ZEROS = (0,) * len(ACTIVITY_FIELDS)
-#: A feature entry's daily figures: interactions, generations, acceptances, lines added, and 1 for its user (the
-#: empty key is never in a line, so ``get`` gives the default).
-_SERIES_FIELDS = (_INT, _GEN, _ACC, _LOC, "")
-_SERIES_DEFAULTS = (0, 0, 0, 0, 1)
+_FEATURE_FIGURES = attrgetter(_INT, _GEN, _ACC, _LOC)
+_ACTIVITY_OF = attrgetter(*ACTIVITY_FIELDS)
+#: Lines folded between two flushes of the buckets (about 1.5 MB of entries: small enough to stay in cache).
+_FLUSH_LINES = 2048
+_CLI_COUNTS = ("session_count", "request_count", "prompt_count")
+_TOKEN_SUMS = ("output_tokens_sum", "prompt_tokens_sum")
 _CLI_FLAG = USER_FLAG_FIELDS.index("used_cli")
 _BITS = 2
 _MASK = 4
@@ -77,6 +92,11 @@ class UsersAggregator:
         self._by_ide: dict[str, list[int]] = {}
         self._by_language: dict[str, list[int]] = {}
         self._by_model: dict[str, list[int]] = {}
+        self._feature_buckets: list[dict[str, list[Feature]]] = [{} for _ in range(self._n)]
+        self._ide_buckets: dict[str, list[Ide]] = {}
+        self._language_buckets: dict[str, list[LanguageFeature]] = {}
+        self._model_buckets: dict[str, list[ModelFeature]] = {}
+        self._pending = 0
         self.lines = 0
         self.problems: list[LineProblem] = []
 
@@ -85,133 +105,154 @@ class UsersAggregator:
             self._add_parts(parts)
 
     def _add_parts(self, parts: Iterable[ReportPart]) -> None:
+        decode = decode_strict
+        add = self.add_line
         for source, data in parts:
-            for line_no, line in enumerate(iter_lines(data), start=1):
+            for line_no, raw in enumerate(iter_lines(data), start=1):
                 try:
-                    obj = orjson.loads(line)
-                    if type(obj) is not dict:
-                        raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
-                    self.add(obj)
-                except orjson.JSONDecodeError:
-                    if line.strip():
-                        self.problems.append(LineProblem(source, line_no, "not valid JSON"))
-                except (KeyError, TypeError, ValueError) as exc:
-                    message = f"required field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else str(exc)
-                    self.problems.append(LineProblem(source, line_no, message[:120]))
+                    line = decode(raw)
+                except msgspec.DecodeError:
+                    try:
+                        slow = decode_user_line(raw)
+                    except (KeyError, TypeError, ValueError) as exc:
+                        message = (
+                            f"required field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else str(exc)
+                        )
+                        self.problems.append(LineProblem(source, line_no, message[:120]))
+                        continue
+                    if slow is None:
+                        continue
+                    line = slow
+                add(line)
 
-    def add(self, obj: dict[str, Any]) -> None:
+    def add_line(self, line: UserLine) -> None:
         """Fold one decoded users-report line (lines outside the period are skipped)."""
-        i = self._days.get(obj["day"][:10])
+        t = astuple(line)
+        i = self._days.get(t[0][:10])
         if i is None:
             return
-        user_id = obj["user_id"]
-        if type(user_id) is not int:
-            raise ValueError(f"user_id should be a whole number, got {user_id!r}")
+        user_id = t[1]
         bit = 1 << i
         state = self._state.get(user_id)
         mask = 0 if state is None else state[_MASK]
         if mask & bit:
             return
-        login = obj["user_login"]
-        get = obj.get
-        values = list(map(get, ACTIVITY_FIELDS, _ZEROS))
-        flags = tuple(map(get, USER_FLAG_FIELDS))
+        flags = t[FLAGS]
         combo = self._combos.get(flags)
         if combo is None:
             combo = self._new_combo(flags)
         versions: dict[str, tuple[str, str]]
         if state is None:
-            values = [_whole(v, name) for v, name in zip(values, ACTIVITY_FIELDS, strict=True)]
-            s = UserSummary(user_id, str(login))
+            s = UserSummary(user_id, t[2])
             versions = {}
-            self._state[user_id] = [s, values, 1 << combo, versions, bit]
+            self._state[user_id] = [s, list(t[ACTIVITY]), 1 << combo, versions, bit]
         else:
             s, sums, bits, versions, _ = state
-            sums[:] = map(add, sums, values)  # a str raises TypeError before anything changes
+            sums[:] = map(add, sums, t[ACTIVITY])
             state[_BITS] = bits | 1 << combo
             state[_MASK] = mask | bit
             if bit > mask:
-                s.user_login = str(login)
+                s.user_login = t[2]
         key = combo * self._n + i
         self._combo_days[key] = self._combo_days.get(key, 0) + 1
-        credits = get("ai_credits_used")
+        credits, cli, feature_entries, ide_entries, language_entries, model_entries = t[17:]
         if credits:
             s.ai_credits_used += credits
-        cli = get("totals_by_cli")
-        if cli:
+        if cli is not None:
             self._add_cli(s, cli, i, flags[_CLI_FLAG])
+        # The period-wide sums by feature, IDE, language and model are taken later, a bucket at a time, in C
+        # (:meth:`_flush`): here each entry is only put in its name's bucket.
         features = s.features
-        day_features = self._features[i]
-        for e in get("totals_by_feature") or ():
-            name = e["feature"]
-            slots = day_features.get(name)
-            if slots is None:
-                slots = day_features[name] = [0, 0, 0, 0, 0]
-            taken = list(map(e.get, _SERIES_FIELDS, _SERIES_DEFAULTS))
-            slots[:] = map(add, slots, taken)
-            features[name] += taken[0] + taken[1]
+        feature_buckets = self._feature_buckets[i]
+        for e in feature_entries:
+            name = e.feature
+            features[name] += e.user_initiated_interaction_count + e.code_generation_activity_count
+            feature_bucket = feature_buckets.get(name)
+            if feature_bucket is None:
+                feature_buckets[name] = [e]
+            else:
+                feature_bucket.append(e)
         ides = s.ides
-        by_ide, by_language, by_model = self._by_ide, self._by_language, self._by_model
-        for e in get("totals_by_ide") or ():
-            ide = e["ide"]
-            taken = list(map(e.get, ACTIVITY_FIELDS, _ZEROS))
-            ides[ide] += taken[0] + taken[1]
-            slots = by_ide.get(ide)
-            if slots is None:
-                by_ide[ide] = taken
+        buckets: dict[str, list[Any]] = self._ide_buckets
+        for e in ide_entries:
+            name = e.ide
+            ides[name] += e.user_initiated_interaction_count + e.code_generation_activity_count
+            bucket = buckets.get(name)
+            if bucket is None:
+                buckets[name] = [e]
             else:
-                slots[:] = map(add, slots, taken)
-            version = e.get("last_known_ide_version")
-            if version:
-                sampled = version.get("sampled_at") or ""
-                held = versions.get(ide)
+                bucket.append(e)
+            version = e.last_known_ide_version
+            if version is not None:
+                sampled = version.sampled_at or ""
+                held = versions.get(name)
                 if held is None or sampled >= held[1]:
-                    versions[ide] = (str(version.get("ide_version") or ""), sampled)
+                    versions[name] = (version.ide_version or "", sampled)
         languages = s.languages
-        for e in get("totals_by_language_feature") or ():
-            language = e["language"]
-            taken = list(map(e.get, ACTIVITY_FIELDS, _ZEROS))
-            languages[language] += taken[1]
-            slots = by_language.get(language)
-            if slots is None:
-                by_language[language] = taken
+        buckets = self._language_buckets
+        for e in language_entries:
+            name = e.language
+            languages[name] += e.code_generation_activity_count
+            bucket = buckets.get(name)
+            if bucket is None:
+                buckets[name] = [e]
             else:
-                slots[:] = map(add, slots, taken)
+                bucket.append(e)
         models = s.models
-        for e in get("totals_by_model_feature") or ():
-            model = e["model"]
-            taken = list(map(e.get, ACTIVITY_FIELDS, _ZEROS))
-            models[model] += taken[0] + taken[1]
-            slots = by_model.get(model)
-            if slots is None:
-                by_model[model] = taken
+        buckets = self._model_buckets
+        for e in model_entries:
+            name = e.model
+            models[name] += e.user_initiated_interaction_count + e.code_generation_activity_count
+            bucket = buckets.get(name)
+            if bucket is None:
+                buckets[name] = [e]
             else:
-                slots[:] = map(add, slots, taken)
+                bucket.append(e)
+        self._pending += 1
+        if self._pending >= _FLUSH_LINES:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Add the buckets' entries to the sums (columns summed in C) and empty them."""
+        self._pending = 0
+        for i, buckets in enumerate(self._feature_buckets):
+            day_features = self._features[i]
+            for name, bucket in buckets.items():
+                taken = [*map(sum, zip(*map(_FEATURE_FIGURES, bucket), strict=True)), len(bucket)]
+                slots = day_features.get(name)
+                day_features[name] = taken if slots is None else list(map(add, slots, taken))
+            buckets.clear()
+        kinds: tuple[tuple[dict[str, list[Any]], dict[str, list[int]]], ...] = (
+            (self._ide_buckets, self._by_ide),
+            (self._language_buckets, self._by_language),
+            (self._model_buckets, self._by_model),
+        )
+        for buckets, sums in kinds:
+            for name, bucket in buckets.items():
+                taken = list(map(sum, zip(*map(_ACTIVITY_OF, bucket), strict=True)))
+                slots = sums.get(name)
+                sums[name] = taken if slots is None else list(map(add, slots, taken))
+            buckets.clear()
 
     def _new_combo(self, flags: tuple[Any, ...]) -> int:
-        for name, value in zip(USER_FLAG_FIELDS, flags, strict=True):
-            if value is not None and type(value) is not bool:
-                raise ValueError(f"{name} should be true or false, got {value!r}")
         combo = self._combos[flags] = len(self._combos)
         return combo
 
-    def _add_cli(self, s: UserSummary, cli: dict[str, Any], i: int, used_cli: bool | None) -> None:
+    def _add_cli(self, s: UserSummary, cli: Cli, i: int, used_cli: bool | None) -> None:
         sums = s.cli
-        for name in ("session_count", "request_count", "prompt_count"):
-            value = cli.get(name)
+        for name, value in zip(_CLI_COUNTS, astuple(cli), strict=False):
             if value is not None:
                 sums[name] = sums.get(name, 0) + value
         if used_cli:
-            self._cli_requests[i] += cli.get("request_count") or 0
-        usage = cli.get("token_usage")
-        if usage:
-            for name in ("output_tokens_sum", "prompt_tokens_sum"):
-                value = usage.get(name)
+            self._cli_requests[i] += cli.request_count or 0
+        usage = cli.token_usage
+        if usage is not None:
+            for name, value in zip(_TOKEN_SUMS, astuple(usage), strict=True):
                 if value is not None:
                     sums[name] = sums.get(name, 0) + value
-        version = cli.get("last_known_cli_version")
-        if version:
-            sample = VersionSample(str(version.get("cli_version") or ""), version.get("sampled_at"))
+        version = cli.last_known_cli_version
+        if version is not None:
+            sample = VersionSample(version.cli_version or "", version.sampled_at)
             if s.cli_version is None or (sample.sampled_at or "") >= (s.cli_version.sampled_at or ""):
                 s.cli_version = sample
 
@@ -220,6 +261,7 @@ class UsersAggregator:
             return self._result()
 
     def _result(self) -> UsersAggregate:
+        self._flush()
         days: tuple[date, ...] = tuple(self.period.each_day())
         n = self._n
         by_feature: dict[str, list[list[int]]] = {}
@@ -325,14 +367,6 @@ def _breakdown(sums: dict[str, list[int]], users: list[UserSummary], attr: str) 
     ]
     rows.sort(key=lambda r: (-(r.activity[_GEN] + r.activity[_INT]), r.name))
     return rows
-
-
-def _whole(value: Any, name: str) -> int:
-    if type(value) is int:
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    raise ValueError(f"{name} should be a whole number, got {value!r}")
 
 
 def aggregate_users(parts: Iterable[ReportPart], period: Period) -> UsersAggregate:
