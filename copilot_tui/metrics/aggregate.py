@@ -7,6 +7,9 @@ defines (a test checks the two roads agree on the demo data); only the way of ge
 
 A user-day seen twice is counted once (the first line wins): the store holds one version of each day, so a repeat
 can only come from overlapping reports of the same data.
+
+A large report is folded on every core: this process keeps some users' lines and deals the others' to worker
+processes, and the folds are merged (:mod:`copilot_tui.metrics.parallel`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from msgspec.structs import astuple
 
 from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
+from copilot_tui.metrics.parallel import PARALLEL_BYTES, LineRouter, default_workers
 from copilot_tui.metrics.parse import ReportPart, iter_lines
 from copilot_tui.metrics.userline import (
     ACTIVITY,
@@ -72,10 +76,12 @@ class UsersAggregate:
 class UsersAggregator:
     """Fold users-report lines for one period; call :meth:`add_parts` as parts arrive, then :meth:`result`.
 
-    The inner loop is the app's hottest code (millions of lines): sums of several fields are taken with
-    ``map(operator.add, ...)`` over ``dict.get`` in one C-level pass, per-user counters are kept in plain lists and
-    turned into the summary's dicts once at the end, and a line's seven flags are remembered as one small id of
-    their combination (a few dozen exist), counted per day.
+    The inner loop is the app's hottest code (millions of lines). Lines are decoded into msgspec structs holding
+    only the fields folded (:mod:`copilot_tui.metrics.userline`) and read as one tuple (``astuple``); per-user sums
+    of several fields are taken with ``map(operator.add, ...)`` in one C-level pass and kept in plain lists turned
+    into the summary's dicts once at the end; breakdown entries are only put in a bucket per name and summed
+    column by column in C every ``_FLUSH_LINES`` lines; a line's seven flags are remembered as one small id of their
+    combination (a few dozen exist), counted per day.
     """
 
     def __init__(self, period: Period) -> None:
@@ -100,30 +106,33 @@ class UsersAggregator:
         self.lines = 0
         self.problems: list[LineProblem] = []
 
-    def add_parts(self, parts: Iterable[ReportPart]) -> None:
+    def add_parts(self, parts: Iterable[ReportPart], router: LineRouter | None = None) -> None:
+        """Fold every line of ``parts``; with a ``router``, only the lines it leaves to this process."""
         with gc_paused():
-            self._add_parts(parts)
+            for source, data in parts:
+                numbered: Iterable[tuple[int, bytes]] = enumerate(iter_lines(data), start=1)
+                if router is not None:
+                    numbered = router.keep_mine(source, numbered)
+                self.add_numbered(source, numbered)
 
-    def _add_parts(self, parts: Iterable[ReportPart]) -> None:
+    def add_numbered(self, source: str, numbered: Iterable[tuple[int, bytes | memoryview]]) -> None:
+        """Fold raw lines of one part, each with its line number (for the problems)."""
         decode = decode_strict
         add = self.add_line
-        for source, data in parts:
-            for line_no, raw in enumerate(iter_lines(data), start=1):
+        for line_no, raw in numbered:
+            try:
+                line = decode(raw)
+            except msgspec.DecodeError:
                 try:
-                    line = decode(raw)
-                except msgspec.DecodeError:
-                    try:
-                        slow = decode_user_line(raw)
-                    except (KeyError, TypeError, ValueError) as exc:
-                        message = (
-                            f"required field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else str(exc)
-                        )
-                        self.problems.append(LineProblem(source, line_no, message[:120]))
-                        continue
-                    if slow is None:
-                        continue
-                    line = slow
-                add(line)
+                    slow = decode_user_line(raw)
+                except (KeyError, TypeError, ValueError) as exc:
+                    message = f"required field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else str(exc)
+                    self.problems.append(LineProblem(source, line_no, message[:120]))
+                    continue
+                if slow is None:
+                    continue
+                line = slow
+            add(line)
 
     def add_line(self, line: UserLine) -> None:
         """Fold one decoded users-report line (lines outside the period are skipped)."""
@@ -256,6 +265,55 @@ class UsersAggregator:
             if s.cli_version is None or (sample.sampled_at or "") >= (s.cli_version.sampled_at or ""):
                 s.cli_version = sample
 
+    def export(self) -> tuple[Any, ...]:
+        """What :meth:`merge` takes: this fold's state, to be sent from a worker process (pickled)."""
+        self._flush()
+        return (
+            self._state,
+            list(self._combos),
+            self._combo_days,
+            self._cli_requests,
+            self._features,
+            self._by_ide,
+            self._by_language,
+            self._by_model,
+            self.problems,
+        )
+
+    def merge(self, exported: tuple[Any, ...]) -> None:
+        """Add another fold of the same period (see :meth:`export`), as if its lines had been folded here.
+
+        The workers get disjoint sets of users, so a user is normally in one fold only; one in both is merged
+        field by field (a day both folds counted then counts twice: only a malformed line can route a user twice).
+        """
+        state, combos, combo_days, cli_requests, features, by_ide, by_language, by_model, problems = exported
+        remap = [self._combos[flags] if flags in self._combos else self._new_combo(flags) for flags in combos]
+        n = self._n
+        for key, count in combo_days.items():
+            mine = remap[key // n] * n + key % n
+            self._combo_days[mine] = self._combo_days.get(mine, 0) + count
+        self._cli_requests[:] = map(add, self._cli_requests, cli_requests)
+        for day_features, theirs in zip(self._features, features, strict=True):
+            _add_sums(day_features, theirs)
+        _add_sums(self._by_ide, by_ide)
+        _add_sums(self._by_language, by_language)
+        _add_sums(self._by_model, by_model)
+        self.problems += problems
+        mine_state = self._state
+        for user_id, entry in state.items():
+            bits = entry[_BITS]
+            mapped = 0
+            while bits:
+                low = bits & -bits
+                mapped |= 1 << remap[low.bit_length() - 1]
+                bits ^= low
+            entry[_BITS] = mapped
+            held = mine_state.get(user_id)
+            if held is None:
+                mine_state[user_id] = entry
+            else:
+                _merge_user(held, entry)
+
     def result(self) -> UsersAggregate:
         with gc_paused():
             return self._result()
@@ -369,17 +427,61 @@ def _breakdown(sums: dict[str, list[int]], users: list[UserSummary], attr: str) 
     return rows
 
 
-def aggregate_users(parts: Iterable[ReportPart], period: Period) -> UsersAggregate:
-    """Fold a users report (all parts) into per-user summaries and feature series for ``period``."""
+def _add_sums(sums: dict[str, list[int]], more: dict[str, list[int]]) -> None:
+    for name, taken in more.items():
+        slots = sums.get(name)
+        sums[name] = taken if slots is None else list(map(add, slots, taken))
+
+
+def _merge_user(held: list[Any], other: list[Any]) -> None:
+    s, sums, _, versions, mask = held
+    o, other_sums, other_bits, other_versions, other_mask = other
+    sums[:] = map(add, sums, other_sums)
+    held[_BITS] |= other_bits
+    held[_MASK] = mask | other_mask
+    if other_mask.bit_length() > mask.bit_length():
+        s.user_login = o.user_login
+    s.ai_credits_used += o.ai_credits_used
+    for name, value in o.cli.items():
+        s.cli[name] = s.cli.get(name, 0) + value
+    s.features.update(o.features)
+    s.ides.update(o.ides)
+    s.languages.update(o.languages)
+    s.models.update(o.models)
+    for ide, (version, sampled) in other_versions.items():
+        mine = versions.get(ide)
+        if mine is None or sampled >= mine[1]:
+            versions[ide] = (version, sampled)
+    if o.cli_version is not None and (
+        s.cli_version is None or (o.cli_version.sampled_at or "") >= (s.cli_version.sampled_at or "")
+    ):
+        s.cli_version = o.cli_version
+
+
+def aggregate_users(
+    parts: Iterable[ReportPart], period: Period, *, workers: int | None = None, parallel_bytes: int = PARALLEL_BYTES
+) -> UsersAggregate:
+    """Fold a users report (all parts) into per-user summaries and feature series for ``period``.
+
+    A report larger than ``parallel_bytes`` is folded by this process and ``workers`` others (default: one per
+    further CPU core), each holding its own share of the users (see :mod:`copilot_tui.metrics.parallel`).
+    """
+    if workers is None:
+        workers = default_workers()
     agg = UsersAggregator(period)
-    agg.add_parts(parts)
+    if workers < 1:
+        agg.add_parts(parts)
+        return agg.result()
+    with LineRouter(period, workers, parallel_bytes) as router:
+        agg.add_parts(parts, router)
+        router.finish(agg)
     return agg.result()
 
 
 # ------------------------------------------------------------------------------------------------------- saved form
 
 #: Bumped whenever the aggregate's numbers or its saved form change, so saved aggregates of the old kind are ignored.
-AGGREGATE_FORMAT = 2
+AGGREGATE_FORMAT = 3
 
 
 def encode_aggregate(agg: UsersAggregate) -> bytes:

@@ -132,11 +132,12 @@ _strict = msgspec.json.Decoder(UserLine)
 decode_strict = _strict.decode
 
 
-def decode_user_line(line: bytes) -> UserLine | None:
+def decode_user_line(line: bytes | memoryview) -> UserLine | None:
     """The slow road for a line :func:`decode_strict` refused; ``None`` for a blank line.
 
     Raises ``ValueError`` (with the sentence for the problem list) or ``KeyError`` (a required field missing).
     """
+    line = bytes(line)
     try:
         obj = orjson.loads(line)
     except orjson.JSONDecodeError:
