@@ -2,11 +2,15 @@
 
     python -m benchmarks.throughput MEASURE USERS [--days 28]
 
-MEASURE is ``floor`` (split the lines and decode each with orjson, the fastest decoder installed: nothing can be
-faster than this in Python), ``fast`` (the app's road: ``metrics.aggregate`` folding each decoded line into the
-users' summaries, series and breakdowns, no rows kept) or ``typed`` (the road before: every line parsed into a
-``UserDay`` and summed by ``metrics.derive``, all rows held). Each prints one JSON line: seconds, lines, bytes and
-the process's peak RSS. The report files come from :mod:`benchmarks.data` (stamped demo lines, one file per day).
+MEASURE is ``floor`` (split the lines and decode each with orjson into dicts) or ``floor-msgspec`` (the same with
+msgspec's generic decoder): the floor is the faster of the two, the fastest generic decoder installed; ``structs``
+(decode each line with msgspec into the app's ``UserLine`` structs, which hold only the fields the fold reads: shown
+beside the floor, no target), ``fast`` (the app's road: ``metrics.aggregate`` folding each line into the users'
+summaries, series and breakdowns, no rows kept; on a machine with more than one core it folds in worker processes
+too; ``fast-alone`` is the same in this process only) or ``typed`` (the road before: every line parsed into a ``UserDay`` and summed by ``metrics.derive``, all rows
+held). Each prints one JSON line: seconds, lines, bytes, the process's peak RSS and its worker processes' (the
+largest child's peak times the workers the fold starts: with one worker, their sum). The report files come from
+:mod:`benchmarks.data` (stamped demo lines, one file per day).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import msgspec
 import orjson
 
 from benchmarks.data import file_chunks, write_users_report
@@ -42,19 +47,27 @@ def measure(what: str, users: int, days: int) -> dict[str, float]:
     files = write_users_report(WORK / "reports", users, days, END_DAY)
     period = Period(files.days[0], files.days[-1])
     start_rss = peak_rss_mb()
+    workers = 0
     t0 = time.perf_counter()
-    if what == "floor":
-        loads = orjson.loads
+    if what in ("floor", "floor-msgspec", "structs"):
+        if what == "floor":
+            loads = orjson.loads
+        elif what == "floor-msgspec":
+            loads = msgspec.json.Decoder().decode
+        else:
+            from copilot_tui.metrics.userline import decode_strict as loads
         n = 0
         for path in files.paths:
             for line in iter_lines(file_chunks(path)):
                 loads(line)
                 n += 1
         assert n == files.lines
-    elif what == "fast":
+    elif what in ("fast", "fast-alone"):
         from copilot_tui.metrics.aggregate import aggregate_users
+        from copilot_tui.metrics.parallel import default_workers
 
-        agg = aggregate_users(((str(p), file_chunks(p)) for p in files.paths), period)
+        workers = default_workers() if what == "fast" else 0
+        agg = aggregate_users(((str(p), file_chunks(p)) for p in files.paths), period, workers=workers)
         assert agg.lines == files.lines and len(agg.users) == users and not agg.problems
     elif what == "typed":
         from copilot_tui.metrics.derive import breakdown, feature_series, summarize_users
@@ -69,18 +82,22 @@ def measure(what: str, users: int, days: int) -> dict[str, float]:
     else:
         raise SystemExit(f"unknown measure {what!r}")
     seconds = time.perf_counter() - t0
+    largest_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux; 0 if none ran
     return {
         "seconds": seconds,
         "lines": files.lines,
         "bytes": files.bytes,
         "peak_rss_mb": peak_rss_mb(),
         "start_rss_mb": start_rss,
+        "workers_peak_rss_mb": largest_child * workers if largest_child else 0.0,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.throughput")
-    parser.add_argument("measure", choices=("floor", "fast", "typed", "prepare"))
+    parser.add_argument(
+        "measure", choices=("floor", "floor-msgspec", "structs", "fast", "fast-alone", "typed", "prepare")
+    )
     parser.add_argument("users", type=int)
     parser.add_argument("--days", type=int, default=28)
     args = parser.parse_args(argv)
