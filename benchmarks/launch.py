@@ -88,13 +88,17 @@ async def child(mode: str, users: int | None) -> dict[str, float]:
         app = CopilotApp(LaunchOptions(demo=True))
     else:
         app = CopilotApp(LaunchOptions(offline=True, org=bench_org(users or 0)), clock=lambda: clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE):
         while True:
             dash = app._dashboard()  # type: ignore[attr-defined]  # noqa: SLF001
             if dash is not None and dash.view is not None:
                 break
-            await pilot.pause(0.005)
-        await pilot.pause()
+            await asyncio.sleep(0.002)
+        # the moment the screen has been refreshed with the numbers (not Pilot.pause(), which waits until the
+        # process is idle: that would add the comparison with the previous period, computed after the paint)
+        refreshed = asyncio.Event()
+        app.call_after_refresh(refreshed.set)
+        await refreshed.wait()
         painted = time.time()
         shown = len(dash.view.users)
     return {

@@ -57,6 +57,19 @@ def describe_error(exc: BaseException) -> str:
     return f"Something unexpected went wrong; {locations.log_file()} has the details."
 
 
+def same_data(shown: Any, new: Any) -> bool:
+    """Whether two snapshots hold the same numbers: same scope and period, same stored data, same download time.
+    A snapshot that cannot say which data it holds (no ``data_version``) is never the same."""
+
+    def key(s: Any) -> tuple[Any, ...]:
+        return (s.scope, s.first_day, s.last_day, s.fetched_at, s.data_version, tuple(s.missing_days))
+
+    try:
+        return shown.data_version is not None and key(shown) == key(new)
+    except AttributeError:
+        return False
+
+
 class DashboardScreen(Screen[None]):
     BINDINGS = [
         Binding("o", "pick_org", "Org", tooltip="Switch organization: a picker with type-to-filter"),
@@ -113,6 +126,8 @@ class DashboardScreen(Screen[None]):
         self._thread = threading.get_ident()
         self._failures = 0
         """Loads failed in a row: the status line counts them, so r visibly did something."""
+        self._opened = False
+        """A load has been asked for (possibly before this screen was mounted)."""
 
     # ------------------------------------------------------------------------------------------------ layout
 
@@ -145,12 +160,15 @@ class DashboardScreen(Screen[None]):
         self.query_one(UsersTable).focus()
         if self.scope is None:
             self._set_activity("No organization to show: press o to pick one, or start with --org ORG.")
-        else:
+        elif not self._opened:
+            # the app may have opened a scope before this mount (its scope discovery): a second load would build
+            # the same data twice at start-up, side by side
             self.open_scope(self.scope)
 
     # ------------------------------------------------------------------------------------------------ loading
 
     def open_scope(self, scope: Scope) -> None:
+        self._opened = True
         self.scope = scope
         self.session.remember_scope(scope)
         self._update_status()
@@ -252,9 +270,18 @@ class DashboardScreen(Screen[None]):
         take a while for a big org, so the numbers do not wait for their comparison.
         """
         source = self.session.source
+        if self.snapshot is not None and same_data(self.snapshot, snapshot):
+            # e.g. the store's copy was painted and the load found nothing new: keep the screen (and its
+            # comparison) as it is instead of building and applying every row again
+            self.snapshot = snapshot
+            return
         view = await asyncio.to_thread(build_view, snapshot, None)
         self.snapshot = snapshot
         self._apply(view)
+        # the comparison reads and folds the previous period: let the numbers reach the screen first
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
         try:
             held = await source.held_range(snapshot.scope)
             self.held_days = (held[1] - held[0]).days + 1 if held else snapshot.days
@@ -278,19 +305,23 @@ class DashboardScreen(Screen[None]):
         chip = self.query_one(TeamChip)
         if self.view is not None and self.view.scope != view.scope:
             chip.set_team(None)
+        # the comparison with the previous period changes only the totals: the users' side (every row of the
+        # table, teams, seats, series, breakdowns) is the very same aggregate and stays as it is
+        same_users = self.view is not None and self.view.scope == view.scope and self.view.users is view.users
         self.view = view
         self.query_one(TotalsPane).show(view.totals, view.previous_totals)
         compare = f"vs previous {view.period.days} days" if view.previous_totals else "no earlier data to compare"
         self._totals_compare = compare
         self.query_one("#totals-box").border_title = f"Totals · {compare}"
-        self.query_one(UsersTable).set_rows(chip.only_members(view.users))
-        self.query_one(TeamsPane).show(self.snapshot, view.period)
-        self.query_one(SeatsPane).show(view.scope, view.users)
+        if not same_users:
+            self.query_one(UsersTable).set_rows(chip.only_members(view.users))
+            self.query_one(TeamsPane).show(self.snapshot, view.period)
+            self.query_one(SeatsPane).show(view.scope, view.users)
+            self.query_one(AdoptionPane).show(view.series)
+            self.query_one("#by-ide", BreakdownTable).show(view.by_ide)
+            self.query_one("#by-language", BreakdownTable).show(view.by_language)
+            self.query_one("#by-model", BreakdownTable).show(view.by_model)
         self._title_totals()
-        self.query_one(AdoptionPane).show(view.series)
-        self.query_one("#by-ide", BreakdownTable).show(view.by_ide)
-        self.query_one("#by-language", BreakdownTable).show(view.by_language)
-        self.query_one("#by-model", BreakdownTable).show(view.by_model)
         self._update_status()
 
     # ------------------------------------------------------------------------------------------------ status
