@@ -25,13 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
-from copilot_tui.metrics.aggregate import (
-    AGGREGATE_FORMAT,
-    UsersAggregate,
-    aggregate_users,
-    decode_aggregate,
-    encode_aggregate,
-)
+from copilot_tui.metrics.aggregate import AGGREGATE_FORMAT, UsersAggregate, aggregate_users
 from copilot_tui.metrics.derive import Period
 from copilot_tui.metrics.model import DayTotals, LineProblem, UserDay, UserTeam
 from copilot_tui.metrics.parse import (
@@ -41,6 +35,7 @@ from copilot_tui.metrics.parse import (
     parse_user_teams_report,
     parse_users_report,
 )
+from copilot_tui.metrics.saved import decode_aggregate, encode_aggregate
 from copilot_tui.scope import Scope
 from copilot_tui.store import HeldReport, Store, StoreDamagedError, StoreError
 
