@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 import threading
 import zlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -98,10 +98,10 @@ class UsersAggregator:
         self._by_ide: dict[str, list[int]] = {}
         self._by_language: dict[str, list[int]] = {}
         self._by_model: dict[str, list[int]] = {}
-        self._feature_buckets: list[dict[str, list[Feature]]] = [{} for _ in range(self._n)]
-        self._ide_buckets: dict[str, list[Ide]] = {}
-        self._language_buckets: dict[str, list[LanguageFeature]] = {}
-        self._model_buckets: dict[str, list[ModelFeature]] = {}
+        self._feature_buckets: list[defaultdict[str, list[Feature]]] = [defaultdict(list) for _ in range(self._n)]
+        self._ide_buckets: defaultdict[str, list[Ide]] = defaultdict(list)
+        self._language_buckets: defaultdict[str, list[LanguageFeature]] = defaultdict(list)
+        self._model_buckets: defaultdict[str, list[ModelFeature]] = defaultdict(list)
         self._pending = 0
         self.lines = 0
         self.problems: list[LineProblem] = []
@@ -137,9 +137,11 @@ class UsersAggregator:
     def add_line(self, line: UserLine) -> None:
         """Fold one decoded users-report line (lines outside the period are skipped)."""
         t = astuple(line)
-        i = self._days.get(t[0][:10])
+        i = self._days.get(t[0])
         if i is None:
-            return
+            i = self._days.get(t[0][:10])  # a date-time
+            if i is None:
+                return
         user_id = t[1]
         bit = 1 << i
         state = self._state.get(user_id)
@@ -150,7 +152,7 @@ class UsersAggregator:
         combo = self._combos.get(flags)
         if combo is None:
             combo = self._new_combo(flags)
-        versions: dict[str, tuple[str, str]]
+        versions: dict[str | None, tuple[str, str]]  # IDE -> (version, sampled at); None -> the CLI's
         if state is None:
             s = UserSummary(user_id, t[2])
             versions = {}
@@ -168,7 +170,7 @@ class UsersAggregator:
         if credits:
             s.ai_credits_used += credits
         if cli is not None:
-            self._add_cli(s, cli, i, flags[_CLI_FLAG])
+            self._add_cli(s, versions, cli, i, flags[_CLI_FLAG])
         # The period-wide sums by feature, IDE, language and model are taken later, a bucket at a time, in C
         # (:meth:`_flush`): here each entry is only put in its name's bucket.
         features = s.features
@@ -176,21 +178,13 @@ class UsersAggregator:
         for e in feature_entries:
             name = e.feature
             features[name] += e.user_initiated_interaction_count + e.code_generation_activity_count
-            feature_bucket = feature_buckets.get(name)
-            if feature_bucket is None:
-                feature_buckets[name] = [e]
-            else:
-                feature_bucket.append(e)
+            feature_buckets[name].append(e)
         ides = s.ides
-        buckets: dict[str, list[Any]] = self._ide_buckets
+        buckets: defaultdict[str, list[Any]] = self._ide_buckets
         for e in ide_entries:
             name = e.ide
             ides[name] += e.user_initiated_interaction_count + e.code_generation_activity_count
-            bucket = buckets.get(name)
-            if bucket is None:
-                buckets[name] = [e]
-            else:
-                bucket.append(e)
+            buckets[name].append(e)
             version = e.last_known_ide_version
             if version is not None:
                 sampled = version.sampled_at or ""
@@ -202,21 +196,13 @@ class UsersAggregator:
         for e in language_entries:
             name = e.language
             languages[name] += e.code_generation_activity_count
-            bucket = buckets.get(name)
-            if bucket is None:
-                buckets[name] = [e]
-            else:
-                bucket.append(e)
+            buckets[name].append(e)
         models = s.models
         buckets = self._model_buckets
         for e in model_entries:
             name = e.model
             models[name] += e.user_initiated_interaction_count + e.code_generation_activity_count
-            bucket = buckets.get(name)
-            if bucket is None:
-                buckets[name] = [e]
-            else:
-                bucket.append(e)
+            buckets[name].append(e)
         self._pending += 1
         if self._pending >= _FLUSH_LINES:
             self._flush()
@@ -231,7 +217,7 @@ class UsersAggregator:
                 slots = day_features.get(name)
                 day_features[name] = taken if slots is None else list(map(add, slots, taken))
             buckets.clear()
-        kinds: tuple[tuple[dict[str, list[Any]], dict[str, list[int]]], ...] = (
+        kinds: tuple[tuple[defaultdict[str, list[Any]], dict[str, list[int]]], ...] = (
             (self._ide_buckets, self._by_ide),
             (self._language_buckets, self._by_language),
             (self._model_buckets, self._by_model),
@@ -247,7 +233,9 @@ class UsersAggregator:
         combo = self._combos[flags] = len(self._combos)
         return combo
 
-    def _add_cli(self, s: UserSummary, cli: Cli, i: int, used_cli: bool | None) -> None:
+    def _add_cli(
+        self, s: UserSummary, versions: dict[str | None, tuple[str, str]], cli: Cli, i: int, used_cli: bool | None
+    ) -> None:
         sums = s.cli
         for name, value in zip(_CLI_COUNTS, astuple(cli), strict=False):
             if value is not None:
@@ -261,9 +249,10 @@ class UsersAggregator:
                     sums[name] = sums.get(name, 0) + value
         version = cli.last_known_cli_version
         if version is not None:
-            sample = VersionSample(version.cli_version or "", version.sampled_at)
-            if s.cli_version is None or (sample.sampled_at or "") >= (s.cli_version.sampled_at or ""):
-                s.cli_version = sample
+            sampled = version.sampled_at or ""
+            held = versions.get(None)
+            if held is None or sampled >= held[1]:
+                versions[None] = (version.cli_version or "", sampled)
 
     def export(self) -> tuple[Any, ...]:
         """What :meth:`merge` takes: this fold's state, to be sent from a worker process (pickled)."""
@@ -349,7 +338,10 @@ class UsersAggregator:
                         elif flag_value is not None:
                             flags.setdefault(name, False)
             s.flags = {name: flags[name] for name in USER_FLAG_FIELDS if name in flags}
-            s.ide_versions = {ide: VersionSample(v, at or None) for ide, (v, at) in versions.items()}
+            cli_version = versions.pop(None, None)
+            if cli_version is not None:
+                s.cli_version = VersionSample(cli_version[0], cli_version[1] or None)
+            s.ide_versions = {ide: VersionSample(v, at or None) for ide, (v, at) in versions.items()}  # type: ignore[misc]
         users = sorted((state[0] for state in self._state.values()), key=lambda s: s.user_login.lower())
         return UsersAggregate(
             self.period,
@@ -452,10 +444,6 @@ def _merge_user(held: list[Any], other: list[Any]) -> None:
         mine = versions.get(ide)
         if mine is None or sampled >= mine[1]:
             versions[ide] = (version, sampled)
-    if o.cli_version is not None and (
-        s.cli_version is None or (o.cli_version.sampled_at or "") >= (s.cli_version.sampled_at or "")
-    ):
-        s.cli_version = o.cli_version
 
 
 def aggregate_users(
