@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from operator import add, attrgetter
 from typing import Any
 
@@ -254,28 +255,42 @@ class UsersAggregator:
             if held is None or sampled >= held[1]:
                 versions[None] = (version.cli_version or "", sampled)
 
-    def export(self) -> tuple[Any, ...]:
-        """What :meth:`merge` takes: this fold's state, to be sent from a worker process (pickled)."""
+    def export(self, users_per_piece: int = 5000) -> Iterator[tuple[str, Any]]:
+        """What :meth:`merge` takes: this fold's state in pieces (to be pickled one at a time by a worker process,
+        so that neither side holds the pickle of every user at once): first the totals, then the users."""
         self._flush()
-        return (
-            self._state,
-            list(self._combos),
-            self._combo_days,
-            self._cli_requests,
-            self._features,
-            self._by_ide,
-            self._by_language,
-            self._by_model,
-            self.problems,
+        yield (
+            "totals",
+            (
+                list(self._combos),
+                self._combo_days,
+                self._cli_requests,
+                self._features,
+                self._by_ide,
+                self._by_language,
+                self._by_model,
+                self.problems,
+            ),
         )
+        users = iter(self._state.items())
+        while piece := list(islice(users, users_per_piece)):
+            yield "users", piece
 
-    def merge(self, exported: tuple[Any, ...]) -> None:
+    def merge(self, pieces: Iterable[tuple[str, Any]]) -> None:
         """Add another fold of the same period (see :meth:`export`), as if its lines had been folded here.
 
         The workers get disjoint sets of users, so a user is normally in one fold only; one in both is merged
         field by field (a day both folds counted then counts twice: only a malformed line can route a user twice).
         """
-        state, combos, combo_days, cli_requests, features, by_ide, by_language, by_model, problems = exported
+        remap: list[int] = []
+        for kind, payload in pieces:
+            if kind == "totals":
+                remap = self._merge_totals(payload)
+            else:
+                self._merge_users(payload, remap)
+
+    def _merge_totals(self, totals: tuple[Any, ...]) -> list[int]:
+        combos, combo_days, cli_requests, features, by_ide, by_language, by_model, problems = totals
         remap = [self._combos[flags] if flags in self._combos else self._new_combo(flags) for flags in combos]
         n = self._n
         for key, count in combo_days.items():
@@ -288,8 +303,11 @@ class UsersAggregator:
         _add_sums(self._by_language, by_language)
         _add_sums(self._by_model, by_model)
         self.problems += problems
+        return remap
+
+    def _merge_users(self, users: list[tuple[int, list[Any]]], remap: list[int]) -> None:
         mine_state = self._state
-        for user_id, entry in state.items():
+        for user_id, entry in users:
             bits = entry[_BITS]
             mapped = 0
             while bits:

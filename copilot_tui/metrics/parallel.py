@@ -178,13 +178,7 @@ class LineRouter:
                 for sender in self._senders:
                     sender.join()
                 for result, proc in zip(self._results, self._procs, strict=True):
-                    try:
-                        status, payload = result.recv()
-                    except EOFError:
-                        status, payload = "error", f"it ended with exit code {proc.exitcode}"
-                    if status != "ok":
-                        raise RuntimeError(f"a users-fold worker failed: {payload}")
-                    agg.merge(payload)
+                    agg.merge(_pieces(result, proc))
                     proc.join()
         order = self._part_order
         agg.problems.sort(key=lambda p: (order.get(p.source, len(order)), p.line_no))
@@ -233,6 +227,20 @@ def _feed(batches: queue.Queue[Batch | None], fd: int, first: list[Batch]) -> No
         return
 
 
+def _pieces(result: Connection, proc: BaseProcess) -> Iterator[tuple[str, Any]]:
+    """A worker's fold as it sends it (see :meth:`UsersAggregator.export`)."""
+    while True:
+        try:
+            kind, payload = result.recv()
+        except EOFError:
+            kind, payload = "error", "it ended without a result"
+        if kind == "end":
+            return
+        if kind == "error":
+            raise RuntimeError(f"a users-fold worker failed: {payload}")
+        yield kind, payload
+
+
 def _read_exact(fd: int, size: int) -> memoryview:
     view = memoryview(bytearray(size))
     got = 0
@@ -251,7 +259,6 @@ def work(lines_in: Connection, result_out: Connection, start: date, end: date) -
 
     agg = UsersAggregator(Period(start, end))
     fd = lines_in.fileno()
-    result: tuple[str, Any]
     try:
         with gc_paused():
             while True:
@@ -265,8 +272,9 @@ def work(lines_in: Connection, result_out: Connection, start: date, end: date) -
                 ends = list(accumulate(frame[at : at + 4 * count].cast("I"), initial=at + 4 * count))
                 lines = map(frame.__getitem__, map(slice, ends, ends[1:]))
                 agg.add_numbered(source, zip(numbers, lines, strict=True))
-            result = ("ok", agg.export())
+            for piece in agg.export():
+                result_out.send(piece)
+        result_out.send(("end", None))
     except Exception as exc:  # reported to the process that started this one
-        result = ("error", f"{type(exc).__name__}: {exc}")
-    result_out.send(result)
+        result_out.send(("error", f"{type(exc).__name__}: {exc}"))
     result_out.close()

@@ -51,3 +51,24 @@ def test_a_small_report_starts_no_worker() -> None:
         router.finish(agg)
     assert router.started == 0
     assert agg.result() == aggregate_users(parts, period, workers=0)
+
+
+def test_a_fold_merged_in_pieces_equals_one_fold() -> None:
+    ds = DemoDataset(days=12)
+    period = Period.last(8, ds.last_day)
+    parts = [
+        (d.isoformat(), b"".join(ds.iter_ndjson("org", ds.orgs[1].login, "users-1-day", d))) for d in period.each_day()
+    ]
+    whole = aggregate_users(parts, period, workers=0)
+    # users split by id, except that the first user's last days land in the other fold (as a misrouted line would)
+    first = whole.users[0].user_id
+    mine, theirs = UsersAggregator(period), UsersAggregator(period)
+    for day_index, (source, data) in enumerate(parts):
+        for line_no, raw in enumerate(data.splitlines(), start=1):
+            user_id = orjson.loads(raw)["user_id"]
+            to_theirs = user_id % 3 == 0 if user_id != first else day_index >= 5
+            (theirs if to_theirs else mine).add_numbered(source, [(line_no, raw)])
+    pieces = list(theirs.export(users_per_piece=7))
+    assert len(pieces) > 3 and pieces[0][0] == "totals"
+    mine.merge(pieces)
+    assert mine.result() == whole
