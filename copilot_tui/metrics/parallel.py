@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from copilot_tui.metrics.derive import Period
 
 #: Lines meant for workers held back before any is started (below this a report is folded in one process).
-PARALLEL_BYTES = 48 << 20
+PARALLEL_BYTES = 16 << 20
 #: Lines sent to a worker at once: at most this many bytes, and fewer lines than one ``writev`` call takes.
 BATCH_BYTES = 4 << 20
 BATCH_LINES = 1000
@@ -206,10 +206,10 @@ _HEADER = struct.Struct("<III")  # lines, bytes of the part's name, bytes of the
 
 def _feed(batches: queue.Queue[Batch | None], fd: int, first: list[Batch]) -> None:
     """A sender thread: write each batch as a frame; an empty frame ends the input."""
+    first.reverse()
     try:
-        pending = iter(first)
         while True:
-            batch = next(pending, None) or batches.get()
+            batch = first.pop() if first else batches.get()  # each batch let go of once written
             if batch is None:
                 os.write(fd, _HEADER.pack(0, 0, 0))
                 return
