@@ -106,3 +106,28 @@ def test_same_data_needs_a_known_version_and_an_equal_key() -> None:
     unknown = dataclasses.replace(snap, data_version=None)
     assert not same_data(unknown, dataclasses.replace(unknown))
     assert not same_data(snap, object())
+
+
+async def test_the_table_gets_the_views_ready_made_columns_computed_once() -> None:
+    from copilot_tui.ui.widgets.users import COMPUTED_KEYS
+
+    given: list[Any] = []
+    original = UsersTable.set_rows
+
+    def spying(self: UsersTable, rows: Any, values: Any = None) -> None:
+        given.append(values)
+        original(self, rows, values)
+
+    UsersTable.set_rows = spying  # type: ignore[method-assign, assignment]
+    try:
+        app = CopilotApp(LaunchOptions(demo=True, org=GARAGE.name), source=DemoSource(DemoDataset()))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            view = dashboard(app).view
+            assert view is not None and view.previous_totals is not None  # the comparison has been applied
+    finally:
+        UsersTable.set_rows = original  # type: ignore[method-assign]
+    assert len(given) == 1 and given[0] is view.user_values
+    assert set(view.user_values) == set(COMPUTED_KEYS)
+    for key in COMPUTED_KEYS:
+        assert view.user_values[key] == [getattr(u, key) for u in view.users]

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from textual import on, work
@@ -292,7 +293,8 @@ class DashboardScreen(Screen[None]):
             log.warning("previous period of %s unavailable: %s", snapshot.scope, exc)
             return
         if previous is not None and self.snapshot is snapshot:
-            compared = await asyncio.to_thread(build_view, snapshot, previous)
+            shown = self.view if self.view is not None and self.view.scope == snapshot.scope else None
+            compared = await asyncio.to_thread(partial(build_view, snapshot, previous, same_as=shown))
             if self.snapshot is snapshot:
                 self._apply(compared)
 
@@ -314,7 +316,7 @@ class DashboardScreen(Screen[None]):
         self._totals_compare = compare
         self.query_one("#totals-box").border_title = f"Totals · {compare}"
         if not same_users:
-            self.query_one(UsersTable).set_rows(chip.only_members(view.users))
+            self._show_users(view)
             self.query_one(TeamsPane).show(self.snapshot, view.period)
             self.query_one(SeatsPane).show(view.scope, view.users)
             self.query_one(AdoptionPane).show(view.series)
@@ -323,6 +325,13 @@ class DashboardScreen(Screen[None]):
             self.query_one("#by-model", BreakdownTable).show(view.by_model)
         self._title_totals()
         self._update_status()
+
+    def _show_users(self, view: DashboardView) -> None:
+        """The table gets the view's ready-made computed columns when it shows every user; a team's members are
+        few, and read their own."""
+        users = self.query_one(TeamChip).only_members(view.users)
+        values = view.user_values if users is view.users else None
+        self.query_one(UsersTable).set_rows(users, values)
 
     # ------------------------------------------------------------------------------------------------ status
 
@@ -452,13 +461,13 @@ class DashboardScreen(Screen[None]):
             return
         chip.set_team(None)
         if self.view is not None:
-            self.query_one(UsersTable).set_rows(self.view.users)
+            self._show_users(self.view)
 
     @on(TeamsPane.Opened)
     def _team_opened(self, event: TeamsPane.Opened) -> None:
         self.query_one(TeamChip).set_team(event.team, event.members)
         if self.view is not None:
-            self.query_one(UsersTable).set_rows(self.query_one(TeamChip).only_members(self.view.users))
+            self._show_users(self.view)
         self.action_tab("tab-users")
 
     @on(SeatsPane.BreakdownKnown)
