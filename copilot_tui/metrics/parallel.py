@@ -20,6 +20,7 @@ import os
 import queue
 import re
 import struct
+import sys
 import threading
 from array import array
 from collections.abc import Iterable, Iterator
@@ -135,6 +136,10 @@ class LineRouter:
             self._start()
 
     def _start(self) -> None:
+        with _stderr_with_a_file():
+            self._start_workers()
+
+    def _start_workers(self) -> None:
         ctx = multiprocessing.get_context("spawn")
         for w in range(self.workers):
             lines_in, lines_out = ctx.Pipe(duplex=False)
@@ -252,8 +257,38 @@ def _read_exact(fd: int, size: int) -> memoryview:
     return view
 
 
+@contextlib.contextmanager
+def _stderr_with_a_file() -> Iterator[None]:
+    """multiprocessing hands ``sys.stderr.fileno()`` to the resource tracker it starts with the first process; a
+    Textual app replaces ``sys.stderr`` with a capture whose ``fileno()`` is -1, and the start failed with "bad
+    value(s) in fds_to_keep". While processes start, ``sys.stderr`` is a file (the null device) if it is not one."""
+    held = sys.stderr
+    try:
+        usable = held is not None and held.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        yield
+        return
+    with open(os.devnull, "w") as null:
+        sys.stderr = null
+        try:
+            yield
+        finally:
+            sys.stderr = held
+
+
+def _quiet() -> None:
+    """A worker writes nothing to the terminal it inherited (the app's screen): errors go back through the pipe."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+
+
 def work(lines_in: Connection, result_out: Connection, start: date, end: date) -> None:
     """A worker process: fold the frames it is sent, then send back its fold's state."""
+    _quiet()
     from copilot_tui.metrics.aggregate import UsersAggregator, gc_paused
     from copilot_tui.metrics.derive import Period
 
