@@ -5,9 +5,10 @@ languages, models and versions). Decoding them all took 0.9-1.1 s of a cold star
 none of them: the users table shows the counts, the top IDE and language and three flags. So each piece of
 ``USERS_PER_PIECE`` users is saved as two frames:
 
-- the *rows*: id, login, days active, last active day, the activity sums, AI credits, the three flags the table
-  shows and the top feature / IDE / language / model, all as the live summary computed them;
-- the *details*: everything else, kept compressed and decoded for all users of the piece the first time any of
+- the *rows*: id, login, days active, last active day, AI credits, and the properties the table reads of every
+  row (``SAVED_PROPERTIES``: the counts, the rate, three flags, the top feature / IDE / language / model) as the
+  live summary computed them; the users list also carries them as columns (:class:`SavedUsers`);
+- the *details*: everything else (the activity sums among them), kept compressed and decoded for all users of the piece the first time any of
   them is asked for one (a drill-down, an export, the teams join), under a lock, so a worker thread and the UI
   never decode a piece twice or see half of one.
 
@@ -33,23 +34,47 @@ from copilot_tui.metrics.aggregate import AGGREGATE_FORMAT, UsersAggregate, gc_p
 from copilot_tui.metrics.derive import BreakdownRow, FeatureSeries, Period, UserSummary
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, LineProblem, VersionSample
 
-SAVED_FORM = 1
+SAVED_FORM = 2
 """Bumped when the layout of the frames changes (``AGGREGATE_FORMAT`` covers the numbers)."""
 USERS_PER_PIECE = 2000
 """Users per piece: a drill-down decodes the details of this many users (about 20 ms)."""
 
 #: Fields read from the details frame on first use, in the order saved.
-DETAIL_FIELDS = ("flags", "cli", "features", "ides", "languages", "models", "ide_versions", "cli_version")
+DETAIL_FIELDS = (
+    "activity",
+    "flags",
+    "cli",
+    "features",
+    "ides",
+    "languages",
+    "models",
+    "ide_versions",
+    "cli_version",
+)
 #: Properties answered from the rows frame, in the order saved (what the users table reads of every row).
-SAVED_PROPERTIES = ("used_agent", "used_chat", "used_cli", "top_feature", "top_ide", "top_language", "top_model")
-#: Which saved properties a detail field decides: setting the field forgets them.
-_DECIDES = {
-    "flags": ("used_agent", "used_chat", "used_cli"),
-    "features": ("top_feature",),
-    "ides": ("top_ide",),
-    "languages": ("top_language",),
-    "models": ("top_model",),
-}
+SAVED_PROPERTIES = (
+    "interactions",
+    "generations",
+    "acceptances",
+    "loc_added",
+    "acceptance_rate",
+    "used_agent",
+    "used_chat",
+    "used_cli",
+    "top_feature",
+    "top_ide",
+    "top_language",
+    "top_model",
+)
+#: The detail fields the saved properties are computed from: setting one forgets the saved values.
+_DECIDES = frozenset({"activity", "flags", "features", "ides", "languages", "models"})
+
+
+class SavedUsers(list[UserSummary]):
+    """The users of a saved aggregate, with ``columns``: each saved property's values in the users' order (read
+    from the rows frames at no extra cost, for the users table's first sort)."""
+
+    columns: dict[str, list[Any]]
 
 
 # ------------------------------------------------------------------------------------------------------- writing
@@ -82,7 +107,6 @@ def _row(s: UserSummary) -> list[Any]:
         s.user_login,
         s.days_active,
         s.last_active_day.isoformat() if s.last_active_day else None,
-        [s.activity[name] for name in ACTIVITY_FIELDS],
         s.ai_credits_used,
         [getattr(s, name) for name in SAVED_PROPERTIES],
     ]
@@ -90,6 +114,7 @@ def _row(s: UserSummary) -> list[Any]:
 
 def _details(s: UserSummary) -> list[Any]:
     return [
+        [s.activity[name] for name in ACTIVITY_FIELDS],
         s.flags,
         s.cli,
         s.features,
@@ -148,26 +173,29 @@ def _decode_aggregate(data: bytes) -> UsersAggregate:
     days = {d.isoformat(): d for d in period.each_day()}
     new = object.__new__
     cls = SavedUserSummary
-    users: list[UserSummary] = []
+    users = SavedUsers()
+    saved_values: list[list[Any]] = []
     for rows_frame in frames:
         details_frame = next(frames, None)
         if details_frame is None:
             raise ValueError("not a saved aggregate: a piece without its details")
         piece: list[SavedUserSummary] = []
         details = _Details(details_frame, piece)
-        for uid, login, active, last, activity, credits, saved in _load(rows_frame):
+        for uid, login, active, last, credits, saved in _load(rows_frame):
             # slot by slot: the dataclass __init__ would make the detail containers only to drop them
             s = new(cls)
             s.user_id = uid
             s.user_login = login
             s.days_active = active
             s.last_active_day = days[last] if last is not None else None
-            s.activity = dict(zip(ACTIVITY_FIELDS, activity, strict=True))
             s.ai_credits_used = credits
             s._saved = saved
             s._details = details
             piece.append(s)
+            saved_values.append(saved)
         users += piece
+    columns = zip(*saved_values, strict=True) if saved_values else ([] for _ in SAVED_PROPERTIES)
+    users.columns = dict(zip(SAVED_PROPERTIES, map(list, columns), strict=True))
     day_tuple = tuple(days.values())
     series = [FeatureSeries(f, day_tuple, *(tuple(v) for v in values)) for f, *values in doc["series"]]
     by_ide, by_language, by_model = (
@@ -196,8 +224,8 @@ class _Details:
             if len(rows) != len(self._users):
                 raise ValueError("not a saved aggregate: details of another piece")
             with gc_paused():
-                for s, (flags, cli, feats, ides, langs, models, versions, cli_v) in zip(self._users, rows, strict=True):
-                    _set_detail(s, flags, cli, feats, ides, langs, models, versions, cli_v)
+                for s, values in zip(self._users, rows, strict=True):
+                    _set_detail(s, *values)
             self._frame = None
 
 
@@ -212,8 +240,10 @@ _SLOTS = {name: UserSummary.__dict__[name] for name in DETAIL_FIELDS}
 
 
 def _set_detail(s: SavedUserSummary, *values: Any) -> None:
-    flags, cli, feats, ides, langs, models, versions, cli_v = values
+    activity, flags, cli, feats, ides, langs, models, versions, cli_v = values
     slot = _SLOTS
+    if _unset(s, "activity"):
+        slot["activity"].__set__(s, dict(zip(ACTIVITY_FIELDS, activity, strict=True)))
     if _unset(s, "flags"):  # a field set on the object since it was read wins over the saved one
         slot["flags"].__set__(s, flags)
     if _unset(s, "cli"):
@@ -237,7 +267,7 @@ def _unset(s: UserSummary, name: str) -> bool:
 
 def _detail_field(name: str) -> property:
     slot = _SLOTS[name]
-    forgets = _DECIDES.get(name, ())
+    forgets = name in _DECIDES
 
     def get(self: SavedUserSummary) -> Any:
         try:

@@ -56,6 +56,20 @@ def test_read_back_equal_field_by_field_and_property_by_property(agg: UsersAggre
     assert type(back.users[0].features) is Counter
 
 
+def test_the_users_carry_the_saved_properties_as_columns(agg: UsersAggregate, small_pieces: int) -> None:
+    from copilot_tui.ui.widgets.users import COMPUTED_KEYS, column_values
+
+    back = decode_aggregate(encode_aggregate(agg))
+    columns = back.users.columns  # type: ignore[attr-defined]
+    assert set(columns) == set(saved.SAVED_PROPERTIES) >= set(COMPUTED_KEYS)
+    for name, values in columns.items():
+        assert values == [getattr(u, name) for u in agg.users], name
+    ready = column_values(back.users)
+    assert all(ready[key] is columns[key] for key in COMPUTED_KEYS)  # taken as they are, nothing read again
+    assert ready == column_values(agg.users)
+    assert pieces_decoded(back.users) == 0
+
+
 def test_the_table_columns_read_no_details_and_one_user_decodes_one_piece(
     agg: UsersAggregate, small_pieces: int
 ) -> None:
@@ -80,6 +94,8 @@ def test_a_field_set_after_reading_wins_and_its_top_follows(agg: UsersAggregate)
     assert u.top_ide == "brand-new-ide"
     u.flags = {"used_cli": True}
     assert u.used_cli is True and u.used_agent is False
+    u.activity = {**u.activity, "code_generation_activity_count": 10, "code_acceptance_activity_count": 5}
+    assert (u.generations, u.acceptance_rate) == (10, 0.5)
     assert back.users[0].ides == Counter({"brand-new-ide": 10**9})  # the piece decoded later keeps the new value
 
 
