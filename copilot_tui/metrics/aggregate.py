@@ -105,6 +105,7 @@ class UsersAggregator:
         self._model_buckets: defaultdict[str, list[ModelFeature]] = defaultdict(list)
         self._pending = 0
         self._names: dict[str, str] = {}
+        self._stamps: dict[str, str] = {}
         self.lines = 0
         self.problems: list[LineProblem] = []
 
@@ -196,7 +197,7 @@ class UsersAggregator:
                 if held is None or sampled >= held[1]:
                     versions[name] = (
                         names.setdefault(version.ide_version or "", version.ide_version or ""),
-                        names.setdefault(sampled, sampled),
+                        self._stamp(sampled),
                     )
         languages = s.languages
         buckets = self._language_buckets
@@ -259,11 +260,18 @@ class UsersAggregator:
             sampled = version.sampled_at or ""
             held = versions.get(None)
             if held is None or sampled >= held[1]:
-                names = self._names
                 versions[None] = (
-                    names.setdefault(version.cli_version or "", version.cli_version or ""),
-                    names.setdefault(sampled, sampled),
+                    self._names.setdefault(version.cli_version or "", version.cli_version or ""),
+                    self._stamp(sampled),
                 )
+
+    def _stamp(self, sampled: str) -> str:
+        """A ``sampled_at`` kept once for the users who share it; the cache is bounded, as every user may have
+        their own (names and versions are few and kept in ``_names`` for good)."""
+        stamps = self._stamps
+        if len(stamps) >= 4096:
+            stamps.clear()
+        return stamps.setdefault(sampled, sampled)
 
     def export(self, users_per_piece: int = 5000) -> Iterator[tuple[str, Any]]:
         """What :meth:`merge` takes: this fold's state in pieces (to be pickled one at a time by a worker process,
