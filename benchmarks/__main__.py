@@ -148,7 +148,11 @@ def throughput(sizes: Sequence[int], typed_sizes: set[int]) -> list[Row]:
             Row(
                 "peak RSS",
                 f"{users // 1000}k users: aggregate"
-                + (f" (this process {fast['peak_rss_mb']:.0f} + workers {workers_rss:.0f})" if workers_rss else ""),
+                + (
+                    f" (this process {fast['peak_rss_mb']:.0f} + workers and resource tracker {workers_rss:.0f})"
+                    if workers_rss
+                    else ""
+                ),
                 f"{total_rss:.0f} MB",
                 f"decode only {floor['peak_rss_mb']:.0f} MB",
                 f"< {TARGET_RSS_MB:.0f} MB",
