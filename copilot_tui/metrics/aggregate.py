@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import threading
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -27,7 +26,6 @@ from operator import add, attrgetter
 from typing import Any
 
 import msgspec
-import orjson
 from msgspec.structs import astuple
 
 from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
@@ -527,119 +525,6 @@ def aggregate_users(
 
 # ------------------------------------------------------------------------------------------------------- saved form
 
-#: Bumped whenever the aggregate's numbers or its saved form change, so saved aggregates of the old kind are ignored.
+#: Bumped whenever the aggregate's numbers change, so saved aggregates of the old kind are ignored (the saved form
+#: itself is :mod:`copilot_tui.metrics.saved`).
 AGGREGATE_FORMAT = 3
-
-
-def encode_aggregate(agg: UsersAggregate) -> bytes:
-    """The aggregate as compact JSON to be saved and painted from at the next start.
-
-    Framed zlib pieces (4-byte length, then the piece): first the period, series, breakdowns and problems, then
-    the users ``_USERS_PER_PIECE`` at a time, so that neither saving nor reading holds the JSON of all users at once
-    (at 200k users that was 250 MB above the summaries themselves).
-    """
-    head = {
-        "format": AGGREGATE_FORMAT,
-        "period": [agg.period.start.isoformat(), agg.period.end.isoformat()],
-        "series": [[f.feature, f.interactions, f.generations, f.acceptances, f.loc_added, f.users] for f in agg.series],
-        "breakdowns": [
-            [[r.name, r.users, [r.activity[name] for name in ACTIVITY_FIELDS]] for r in rows]
-            for rows in (agg.by_ide, agg.by_language, agg.by_model)
-        ],
-        "lines": agg.lines,
-        "problems": [[p.source, p.line_no, p.message] for p in agg.problems],
-    }
-    pieces = [_frame(head)]
-    for start in range(0, len(agg.users), _USERS_PER_PIECE):
-        pieces.append(_frame([_saved_user(s) for s in agg.users[start : start + _USERS_PER_PIECE]]))
-    return b"".join(pieces)
-
-
-_USERS_PER_PIECE = 5000
-
-
-def _frame(doc: Any) -> bytes:
-    packed = zlib.compress(orjson.dumps(doc), 1)
-    return len(packed).to_bytes(4, "big") + packed
-
-
-def _unframe(data: bytes) -> Iterator[Any]:
-    at = 0
-    while at < len(data):
-        size = int.from_bytes(data[at : at + 4], "big")
-        piece = data[at + 4 : at + 4 + size]
-        if len(piece) != size or size == 0:
-            raise ValueError("not a saved aggregate: cut short")
-        at += 4 + size
-        try:
-            yield orjson.loads(zlib.decompress(piece))
-        except (zlib.error, orjson.JSONDecodeError) as exc:
-            raise ValueError(f"not a saved aggregate: {exc}") from exc
-
-
-def _saved_user(s: UserSummary) -> list[Any]:
-    return [
-        s.user_id,
-        s.user_login,
-        s.days_active,
-        s.last_active_day.isoformat() if s.last_active_day else None,
-        [s.activity[name] for name in ACTIVITY_FIELDS],
-        s.ai_credits_used,
-        s.flags,
-        s.cli,
-        s.features,
-        s.ides,
-        s.languages,
-        s.models,
-        {ide: [v.version, v.sampled_at] for ide, v in s.ide_versions.items()},
-        [s.cli_version.version, s.cli_version.sampled_at] if s.cli_version else None,
-    ]
-
-
-def decode_aggregate(data: bytes) -> UsersAggregate:
-    """The inverse of :func:`encode_aggregate`; raises ``ValueError`` for data of another format."""
-    with gc_paused():
-        return _decode_aggregate(data)
-
-
-def _decode_aggregate(data: bytes) -> UsersAggregate:
-    pieces = _unframe(data)
-    doc = next(pieces, None)
-    if not isinstance(doc, dict) or doc.get("format") != AGGREGATE_FORMAT:
-        raise ValueError("a saved aggregate of another format")
-    period = Period(date.fromisoformat(doc["period"][0]), date.fromisoformat(doc["period"][1]))
-    days = {d.isoformat(): d for d in period.each_day()}
-    new_summary = UserSummary.__new__
-    new_counter = Counter.__new__
-    update = dict.update
-    users = []
-    for uid, login, active, last, activity, credits, flags, cli, feats, ides, langs, models, versions, cli_v in (
-        saved for piece in pieces for saved in piece
-    ):
-        # Built field by field: the dataclass __init__ would make eight empty containers only to drop them.
-        s = new_summary(UserSummary)
-        s.user_id = uid
-        s.user_login = login
-        s.days_active = active
-        s.last_active_day = days[last] if last is not None else None
-        s.activity = dict(zip(ACTIVITY_FIELDS, activity, strict=True))
-        s.ai_credits_used = credits
-        s.flags = flags
-        s.cli = cli
-        counters = []
-        for plain in (feats, ides, langs, models):
-            c: Counter[str] = new_counter(Counter)
-            update(c, plain)
-            counters.append(c)
-        s.features, s.ides, s.languages, s.models = counters
-        s.ide_versions = {ide: VersionSample(v, at) for ide, (v, at) in versions.items()} if versions else {}
-        s.cli_version = VersionSample(cli_v[0], cli_v[1]) if cli_v else None
-        users.append(s)
-    day_tuple = tuple(days.values())
-    series = [FeatureSeries(f, day_tuple, *(tuple(v) for v in values)) for f, *values in doc["series"]]
-    by_ide, by_language, by_model = (
-        [BreakdownRow(name, count, dict(zip(ACTIVITY_FIELDS, sums, strict=True))) for name, count, sums in rows]
-        for rows in doc["breakdowns"]
-    )
-    problems = tuple(LineProblem(source, line_no, message) for source, line_no, message in doc["problems"])
-    return UsersAggregate(period, users, series, by_ide, by_language, by_model, doc["lines"], problems)

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-import zlib
 from datetime import date
 
 import orjson
-import pytest
 
-from copilot_tui.metrics import aggregate
-from copilot_tui.metrics.aggregate import aggregate_users, decode_aggregate, encode_aggregate
+from copilot_tui.metrics.aggregate import aggregate_users
 from copilot_tui.metrics.demo import DemoDataset
 from copilot_tui.metrics.derive import Period, breakdown, feature_series, summarize_users
 from copilot_tui.metrics.parse import parse_users_report
@@ -54,23 +51,3 @@ def test_repeats_count_once_and_bad_lines_are_named() -> None:
         (3, "not valid JSON"),
         (4, "required field 'user_id' is missing"),
     ]
-
-
-def test_a_saved_aggregate_reads_back_equal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(aggregate, "_USERS_PER_PIECE", 7)
-    ds = DemoDataset(days=20)
-    period = Period.last(7, ds.last_day)
-    parts = [
-        (d.isoformat(), b"".join(ds.iter_ndjson("org", ds.orgs[1].login, "users-1-day", d))) for d in period.each_day()
-    ]
-    agg = aggregate_users([*parts, ("bad", b"{oops\n")], period)
-    assert agg.users and agg.problems
-    assert decode_aggregate(encode_aggregate(agg)) == agg
-
-
-def test_data_saved_in_another_format_is_refused() -> None:
-    with pytest.raises(ValueError):
-        decode_aggregate(b"garbage")
-    other = zlib.compress(orjson.dumps({"format": -1}))
-    with pytest.raises(ValueError):
-        decode_aggregate(len(other).to_bytes(4, "big") + other)
