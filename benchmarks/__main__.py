@@ -19,8 +19,8 @@ process, so its peak RSS is its own and nothing is warm that a real start would 
   interpreter importing the app and exiting. Also the drill-down: one user's 28 rows read from that store. (The
   stamped lines repeat, so they compress about 25x where real reports compress about 10x: reading the store
   costs a little less here than it would with real data.)
-- table: ``benchmarks/table.py`` (the users table's own benchmark) on the app's ``UserSummary`` rows with the computed columns given ready-made, as the dashboard does: load, sort
-  and filter at each size.
+- table: ``benchmarks/table.py`` (the users table's own benchmark) on the app's ``UserSummary`` rows, the computed
+  columns given ready-made as the dashboard does: load, sort and filter at each size.
 - downloads: 8 users reports of 4 parts each from the fake GitHub (in this process, its downloads answering after
   50 ms like a remote host), one part at a time vs the client's defaults with three reports at once (as a load).
 
