@@ -95,7 +95,7 @@ class ModelFeature(msgspec.Struct, gc=False):
 class UserLine(msgspec.Struct, gc=False):
     """One users-report line as the aggregate reads it; an absent counter is 0, an absent flag ``None``.
 
-    The field order is part of the contract: :data:`HEAD`, :data:`ACTIVITY` and :data:`FLAGS` slice
+    The field order is part of the contract: :data:`ACTIVITY` and :data:`FLAGS` slice
     ``msgspec.structs.astuple`` of a line.
     """
 

@@ -9,7 +9,7 @@ one (a test's) is summed from its rows with ``metrics.derive``: the same numbers
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -85,18 +85,13 @@ def build_view(
         if before.days_with_data >= totals.days_with_data > 0:
             previous_totals = before
     if same_as is not None:
-        return DashboardView(
+        return replace(
+            same_as,
             scope=snapshot.scope,
             period=period,
             totals=totals,
             previous_totals=previous_totals,
-            users=same_as.users,
-            series=same_as.series,
-            by_ide=same_as.by_ide,
-            by_language=same_as.by_language,
-            by_model=same_as.by_model,
             fetched_at=snapshot.fetched_at,
-            user_values=same_as.user_values,
         )
     aggregate = getattr(snapshot, "users_aggregate", None)
     if aggregate is not None and snapshot.first_day is not None and snapshot.last_day is not None:
