@@ -304,6 +304,8 @@ class DashboardScreen(Screen[None]):
         return await load_seats(self.session.source, scope)
 
     def _apply(self, view: DashboardView) -> None:
+        if not self.is_attached:  # the app quit (or the screen closed) while the view was being built
+            return
         chip = self.query_one(TeamChip)
         if self.view is not None and self.view.scope != view.scope:
             chip.set_team(None)

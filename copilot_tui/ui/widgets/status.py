@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -62,11 +63,36 @@ class FitFooter(Footer):
     """
 
     _fitted_width = 0
+    _composed: tuple[object, ...] | None = None
+
+    def _keys_shown(self, width: int) -> tuple[object, ...]:
+        """What a composition depends on: the width and the keys the screen would show."""
+        if not self._bindings_ready:
+            return (width,)
+        active = self.screen.active_bindings.values()
+        return (width, *((b.key, b.action, b.description, enabled, tip) for (_, b, enabled, tip) in active if b.show))
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Recompose only when the keys shown changed.
+
+        Textual's footer recomposes on every bindings signal; a start-up sends several with the same keys (focus
+        moving, widgets mounting), and each recomposition mounts and styles every key again (about 10 ms each).
+        """
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if self.is_attached and self._keys_shown(self.size.width or self.app.size.width) != self._composed:
+            await self.recompose()
 
     def compose(self) -> ComposeResult:
         items = list(super().compose())
         width = self.size.width or self.app.size.width
         self._fitted_width = width
+        self._composed = self._keys_shown(width)
         keys = [w for w in items if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
         rest = [w for w in items if w not in keys]
 
@@ -81,6 +107,9 @@ class FitFooter(Footer):
                 room -= cost(w)
         shown = [w for w in keys if id(w) in kept]
         self.styles.grid_size_columns = len(shown)
+        for w in shown:
+            # FooterKey starts compact and the footer's data binding then turns that off: two restyles per key
+            w.set_reactive(FooterKey.compact, self.compact)
         yield from shown
         yield from rest
 
