@@ -136,7 +136,10 @@ class Snapshot:
         if kept is not None:
             return kept
         report = parse_users_report(self.users_parts())
-        return [r for r in report.rows if self.first_day <= r.day <= self.last_day]
+        rows = [r for r in report.rows if self.first_day <= r.day <= self.last_day]
+        if "user_rows" in self._memo.get("keep", ()):
+            self._memo["user_rows"] = rows
+        return rows
 
     @property
     def team_rows(self) -> list[UserTeam]:
@@ -144,14 +147,20 @@ class Snapshot:
         if kept is not None:
             return kept
         report = parse_user_teams_report(self.teams_parts())
-        return [t for t in report.rows if self.first_day <= t.day <= self.last_day]
+        rows = [t for t in report.rows if self.first_day <= t.day <= self.last_day]
+        if "team_rows" in self._memo.get("keep", ()):
+            self._memo["team_rows"] = rows
+        return rows
 
     def keep_rows(self, users_bytes: int, teams_bytes: int, limit: int = KEEP_ROWS_BYTES) -> None:
-        """Parse and keep the rows of the reports smaller than ``limit`` (blocking: call it in the loading thread)."""
-        if users_bytes < limit:
-            self._memo["user_rows"] = self.user_rows
-        if teams_bytes < limit:
-            self._memo["team_rows"] = self.team_rows
+        """Keep the rows of the reports smaller than ``limit`` once they are first read.
+
+        Parsed on first read, not here: the dashboard's first paint needs only the totals and the users aggregate,
+        and parsing the rows beforehand held the demo's start back (about 40 ms of a 0.5 s budget). A race of two
+        first reads parses twice and keeps one: the same rows."""
+        self._memo["keep"] = frozenset(
+            name for name, size in (("user_rows", users_bytes), ("team_rows", teams_bytes)) if size < limit
+        )
 
     @property
     def problems(self) -> list[LineProblem]:
