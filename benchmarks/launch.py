@@ -2,6 +2,7 @@
 
     python -m benchmarks.launch demo
     python -m benchmarks.launch store USERS [--fresh]
+    python -m benchmarks.launch hello
 
 The parent measures from just before it starts the child process (so interpreter start-up and every import count)
 to the moment the child has the dashboard's numbers applied and the screen painted after them (headless, 120x40,
@@ -9,7 +10,8 @@ to the moment the child has the dashboard's numbers applied and the screen paint
 reports stamped from demo lines, see :mod:`benchmarks.data`, plus the demo's organization report for the same
 days), as ``copilot-tui sync`` would leave it. ``--fresh`` drops the saved aggregate first, so the child computes it
 from the reports (the first start after new data); without it the child paints from the saved one (every other
-start). Each prints one JSON line.
+start). ``hello`` is the floor of any Textual app: one line of text and a footer, timed the same way. Children run
+with Python's bytecode cache on (:func:`python_env`), as an installed app does. Each prints one JSON line.
 """
 
 from __future__ import annotations
@@ -34,9 +36,28 @@ def bench_org(users: int) -> str:
     return f"bench-{users}"
 
 
+def python_env() -> dict[str, str]:
+    """This environment with Python's bytecode cache on, as an installed app has it (pip compiles a package's
+    modules when it installs them): a ``PYTHONDONTWRITEBYTECODE`` inherited from a sandbox or CI would make every
+    child compile the app's modules again (about 0.16 s here). The first child writes the cache (``__pycache__``,
+    ignored by git); :func:`warm_bytecode` runs it before anything is timed."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def warm_bytecode() -> None:
+    """Import what a launch imports once, so no timed child pays for compiling it."""
+    root = Path(__file__).resolve().parent.parent
+    imports = (
+        "import copilot_tui.app, copilot_tui.source, copilot_tui.store, copilot_tui.metrics.demo, benchmarks.launch"
+    )
+    subprocess.run([sys.executable, "-c", imports], check=True, cwd=root, env=python_env(), capture_output=True)
+
+
 def env_for(users: int | None) -> dict[str, str]:
     base = WORK / (f"app-{users}" if users else "app-demo")
-    env = dict(os.environ)
+    env = python_env()
     for name in ("CONFIG", "DATA", "LOG"):
         env[f"COPILOT_TUI_{name}_DIR"] = str(base / name.lower())
     for name in ("GH_TOKEN", "GITHUB_TOKEN", "COPILOT_TUI_API_URL"):
@@ -80,7 +101,28 @@ def drop_saved(users: int) -> None:
             conn.execute("DELETE FROM computed")
 
 
+async def hello_child() -> dict[str, float]:
+    """The framework's floor: a Textual app of one line of text and a footer, painted the same way."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Static
+
+    class Hello(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("hello")
+            yield Footer()
+
+    app = Hello()
+    async with app.run_test(size=SIZE):
+        refreshed = asyncio.Event()
+        app.call_after_refresh(refreshed.set)
+        await refreshed.wait()
+        painted = time.time()
+    return {"painted_at": painted, "users": 0, "peak_rss_mb": peak_rss_mb()}
+
+
 async def child(mode: str, users: int | None) -> dict[str, float]:
+    if mode == "hello":
+        return await hello_child()
     from copilot_tui.app import CopilotApp, LaunchOptions
 
     clock = datetime.combine(END_DAY + timedelta(days=1), datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
@@ -155,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.launch")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("mode", choices=("demo", "store", "drill"))
+    parser.add_argument("mode", choices=("demo", "store", "drill", "hello"))
     parser.add_argument("users", type=int, nargs="?")
     parser.add_argument("--fresh", action="store_true", help="drop the saved aggregate first")
     args = parser.parse_args(argv)
