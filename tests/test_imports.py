@@ -21,6 +21,13 @@ def test_starting_the_app_does_not_import_the_http_client() -> None:
     assert "copilot_tui.github.client" not in modules
 
 
+def test_starting_the_app_does_not_import_numpy() -> None:
+    """numpy sorts large users tables; importing it costs about 0.1 s, which a start-up never pays."""
+    modules = imported_after("import copilot_tui.app, copilot_tui.source, copilot_tui.ui.widgets.user_table")
+    assert "copilot_tui.ui.widgets.user_table" in modules
+    assert "numpy" not in modules
+
+
 @pytest.mark.parametrize("name", ["GitHubClient", "GitHubError", "api_url_for_host"])
 def test_the_github_package_still_hands_out_every_name(name: str) -> None:
     import copilot_tui.github as github
