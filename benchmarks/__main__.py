@@ -14,12 +14,13 @@ process, so its peak RSS is its own and nothing is warm that a real start would 
   decode alone into the fold's msgspec structs; at the sizes of ``--typed-sizes`` also the road before it (typed
   rows for every user-day, summed by ``metrics.derive``).
 - launch: seconds from starting a process to the dashboard painted, for ``copilot-tui --offline`` on a store of
-  ``--launch-users`` users x 28 days (as a sync leaves it), when the saved aggregate is current (every start but
-  the first after new data) and when it must be computed from the reports; and for ``--demo``. Baselines: the same
-  interpreter importing the app and exiting, and a Textual app of one line and a footer painted the same way (the
-  framework's floor). Children run with Python's bytecode cache on, as an installed app has it. Also the drill-down: one user's 28 rows read from that store. (The
-  stamped lines repeat, so they compress about 25x where real reports compress about 10x: reading the store
-  costs a little less here than it would with real data.)
+  ``--launch-users`` users x 28 days (as a sync leaves it), when the saved aggregate is current (every start but the
+  first after new data) and when it must be computed from the reports; and for ``--demo``, with the report files an
+  earlier demo start kept and at a first start (files generated). Baselines: the same interpreter importing the app
+  and exiting, and a Textual app of one line and a footer painted the same way (the framework's floor). Children run
+  with Python's bytecode cache on, as an installed app has it. Also the drill-down: one user's 28 rows read from
+  that store. (The stamped lines repeat, so they compress about 25x where real reports compress about 10x: reading
+  the store costs a little less here than it would with real data.)
 - table: ``benchmarks/table.py`` (the users table's own benchmark) on the app's ``UserSummary`` rows, the computed
   columns given ready-made as the dashboard does: load, sort and filter at each size.
 - downloads: 8 users reports of 4 parts each from the fake GitHub (in this process, its downloads answering after
@@ -186,6 +187,7 @@ def launch(users: int) -> list[Row]:
     fresh = launch_bench.run("store", users, fresh=True)
     saved = [launch_bench.run("store", users) for _ in range(3)]
     best = min(saved, key=lambda r: r["seconds"])
+    demo_first = min((launch_bench.run("demo", fresh=True) for _ in range(3)), key=lambda r: r["seconds"])
     demo = [launch_bench.run("demo") for _ in range(5)]
     demo_best = min(demo, key=lambda r: r["seconds"])
     hello = min(launch_bench.run("hello")["seconds"] for _ in range(5))
@@ -225,11 +227,21 @@ def launch(users: int) -> list[Row]:
     rows.append(
         Row(
             "launch",
-            "demo (octo-garage, generated in the process; best of 5)",
+            "demo (octo-garage, report files kept by an earlier start; best of 5)",
             f"{demo_best['seconds']:.2f} s, {demo_best['peak_rss_mb']:.0f} MB",
             base,
             f"< {TARGET_DEMO_LAUNCH_S:.1f} s",
             demo_best["seconds"] < TARGET_DEMO_LAUNCH_S,
+        )
+    )
+    rows.append(
+        Row(
+            "launch",
+            "demo, first start (report files generated, none kept yet; best of 3)",
+            f"{demo_first['seconds']:.2f} s, {demo_first['peak_rss_mb']:.0f} MB",
+            base,
+            "",
+            None,
         )
     )
     return rows

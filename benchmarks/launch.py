@@ -10,8 +10,9 @@ to the moment the child has the dashboard's numbers applied and the screen paint
 reports stamped from demo lines, see :mod:`benchmarks.data`, plus the demo's organization report for the same
 days), as ``copilot-tui sync`` would leave it. ``--fresh`` drops the saved aggregate first, so the child computes it
 from the reports (the first start after new data); without it the child paints from the saved one (every other
-start). ``hello`` is the floor of any Textual app: one line of text and a footer, timed the same way. Children run
-with Python's bytecode cache on (:func:`python_env`), as an installed app does. Each prints one JSON line.
+start). For ``demo``, ``--fresh`` drops the report files an earlier demo start kept (the first demo start).
+``hello`` is the floor of any Textual app: one line of text and a footer, timed the same way. Children run with
+Python's bytecode cache on (:func:`python_env`), as an installed app does. Each prints one JSON line.
 """
 
 from __future__ import annotations
@@ -183,6 +184,8 @@ def run(mode: str, users: int | None = None, fresh: bool = False) -> dict[str, f
         # in a child: building it here would leave this process's memory in the measured child's figures
         prepare = [sys.executable, "-m", "benchmarks.launch", "--prepare", *(["--fresh"] if fresh else []), "store"]
         subprocess.run([*prepare, str(users)], check=True, cwd=root, env=env_for(users))
+    if mode == "demo" and fresh:  # the first demo start: no report files kept from an earlier one
+        (Path(env_for(None)["COPILOT_TUI_DATA_DIR"]) / "demo-reports.bin").unlink(missing_ok=True)
     command = [sys.executable, "-m", "benchmarks.launch", "--child", mode] + ([str(users)] if users else [])
     started = time.time()
     done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=root, env=env_for(users))

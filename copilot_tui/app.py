@@ -146,7 +146,7 @@ class CopilotApp(App[None]):
         if self._given_source is not None:
             self._open(self._given_source)
         elif self.mode == "demo":
-            self._open(sources.DemoSource())
+            self._open(sources.DemoSource(keep_in=locations.demo_cache_file()))
         elif self.mode == "offline":
             self._open(sources.OfflineSource(self._store(), **self._clock_arg()))
         else:

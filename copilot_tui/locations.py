@@ -47,5 +47,11 @@ def log_file() -> Path:
     return log_dir() / "copilot-tui.log"
 
 
+def demo_cache_file() -> Path:
+    """The demo's generated report files, kept so ``--demo`` starts without making them again
+    (``copilot_tui.demo_cache``; ``cache clear --all`` removes it)."""
+    return data_dir() / "demo-reports.bin"
+
+
 def export_dir() -> Path:
     return _dir("COPILOT_TUI_EXPORT_DIR", str(data_dir() / "exports"))

@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
@@ -711,7 +712,9 @@ class _WaitRelay:
 class DemoSource:
     """The built-in demo dataset, served through the same parser as real reports: no token, no network."""
 
-    def __init__(self, dataset: Any = None) -> None:
+    def __init__(self, dataset: Any = None, *, keep_in: Path | None = None) -> None:
+        """``keep_in``: a file where the generated report files are kept between runs (``demo_cache``), so the
+        next start reads them instead of making them again."""
         if dataset is None:
             from copilot_tui.metrics.demo import DemoDataset
 
@@ -721,6 +724,10 @@ class DemoSource:
         self._files: dict[tuple[Scope, str, date], bytes] = {}
         self._sizes: dict[tuple[Scope, str, date], int] = {}
         self._files_lock = threading.Lock()
+        self._keep_in = keep_in
+        self._kept_read = False
+        self._made = 0
+        """Files generated since the kept ones were read or written."""
 
     def _scope_list(self) -> list[Scope]:
         orgs = [Scope("org", org.login) for org in self.dataset.orgs]
@@ -769,6 +776,33 @@ class DemoSource:
             raise SourceError(f"{scope} is not in the demo dataset; it has {names}.")
 
     def _build(self, scope: Scope, start: date, end: date) -> Snapshot:
+        self._read_kept()
+        snap = self._snapshot(scope, start, end)
+        self._write_kept()
+        return snap
+
+    def _read_kept(self) -> None:
+        if self._keep_in is None or self._kept_read:
+            return
+        from copilot_tui import demo_cache
+
+        kept = demo_cache.read(self._keep_in, demo_cache.fingerprint(self.dataset))
+        with self._files_lock:
+            self._kept_read = True
+            for key, (packed, size) in kept.items():
+                self._files.setdefault(key, packed)
+                self._sizes.setdefault(key, size)
+
+    def _write_kept(self) -> None:
+        if self._keep_in is None or not self._made:
+            return
+        from copilot_tui import demo_cache
+
+        with self._files_lock:
+            files, sizes, self._made = dict(self._files), dict(self._sizes), 0
+        demo_cache.write(self._keep_in, demo_cache.fingerprint(self.dataset), files, sizes)
+
+    def _snapshot(self, scope: Scope, start: date, end: date) -> Snapshot:
         days = [d for d in _days(start, end) if self.dataset.first_day <= d <= self.dataset.last_day]
 
         def parts_of(kind: str) -> Iterator[tuple[str, Iterator[bytes]]]:
@@ -778,6 +812,9 @@ class DemoSource:
         missing = [d for d in _days(start, end) if d not in set(days)]
         snap = snapshot_from_parts(scope, start, end, parts_of, missing_days=missing)
         snap.users_aggregate()
+        for day in days:  # made now (a few ms), so they are kept with the rest and their sizes are known
+            if (scope, TEAMS_KIND, day) not in self._files:
+                self._file(scope, TEAMS_KIND, day)
         snap.keep_rows(*(sum(self._sizes.get((scope, kind, d), 0) for d in days) for kind in (USERS_KIND, TEAMS_KIND)))
         return snap
 
@@ -792,6 +829,7 @@ class DemoSource:
             with self._files_lock:
                 self._files[key] = packed
                 self._sizes[key] = len(data)
+                self._made += 1
             return data
         return zlib.decompress(packed)
 

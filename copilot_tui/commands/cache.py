@@ -37,7 +37,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="delete stored reports of one --org / --enterprise, or --all",
         description=(
             "Delete stored reports: those of one --org or --enterprise (on every host, or only on --hostname / "
-            "--api-url), or everything with --all, files moved aside as damaged included. Nothing else is deleted."
+            "--api-url), or everything with --all, files moved aside as damaged and the demo's kept report files "
+            "included. Nothing else is deleted."
         ),
     )
     _add_scope_options(clear, "clear")
@@ -166,6 +167,15 @@ def _clear(args: argparse.Namespace) -> int:
                     freed += side.stat().st_size
                     side.unlink()
             print(f"Removed damaged file {path}.")
+            removed += 1
+    if target is None and wanted is None:
+        from copilot_tui import locations
+
+        demo = locations.demo_cache_file()
+        if demo.exists():
+            freed += demo.stat().st_size
+            demo.unlink()
+            print(f"Removed the demo's kept report files {demo}.")
             removed += 1
     if not removed:
         print(f"The local store holds nothing for {target}." if target else "The local store is already empty.")

@@ -129,3 +129,18 @@ def test_info_for_one_org_and_for_one_not_held(capsys: pytest.CaptureFixture[str
     assert "Octo-Labs" in out and "octo-garage" not in out
     assert cli.main(["cache", "info", "--org", "nope"]) == 1
     assert "Nothing stored for nope" in capsys.readouterr().out
+
+
+def test_clear_all_removes_the_demos_kept_files_and_one_org_does_not(
+    private_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from copilot_tui import locations
+
+    fill("github.com", LABS, 2)
+    kept = locations.demo_cache_file()
+    kept.write_bytes(b"demo files")
+    assert cli.main(["cache", "clear", "--org", "octo-labs"]) == 0
+    assert kept.exists()
+    assert cli.main(["cache", "clear", "--all"]) == 0
+    assert not kept.exists()
+    assert "demo" in capsys.readouterr().out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from copilot_tui.app import CopilotApp, LaunchOptions
@@ -131,3 +132,25 @@ async def test_the_table_gets_the_views_ready_made_columns_computed_once() -> No
     assert set(view.user_values) == set(COMPUTED_KEYS)
     for key in COMPUTED_KEYS:
         assert view.user_values[key] == [getattr(u, key) for u in view.users]
+
+
+async def test_a_second_demo_start_reads_the_kept_report_files(app_dirs: dict[str, Path], monkeypatch: Any) -> None:
+    """``--demo`` keeps what it generated under the data dir; the next start generates nothing and shows the same."""
+    from copilot_tui import locations
+
+    first = CopilotApp(LaunchOptions(demo=True, org=GARAGE.name))
+    async with first.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = dashboard(first).view
+    assert shown is not None and locations.demo_cache_file().exists()
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"the demo made a report file again: {args}")
+
+    monkeypatch.setattr(DemoDataset, "iter_ndjson", refuse)
+    second = CopilotApp(LaunchOptions(demo=True, org=GARAGE.name))
+    async with second.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        again = dashboard(second).view
+    assert again is not None
+    assert (again.totals, again.users, again.series) == (shown.totals, shown.users, shown.series)

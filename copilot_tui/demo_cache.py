@@ -1,0 +1,110 @@
+"""The demo's report files, kept on disk between runs so ``--demo`` starts without generating them again.
+
+The demo dataset is fixed (seeded, with a fixed last day), but making its report files is most of the data work of
+a demo start (about 70 ms of 100 for the first period of the smallest org). They are kept, compressed as the demo
+source holds them in memory, in one file under the data directory. The file names what made it: a fingerprint of
+the generator's source and the dataset's parameters, so a changed generator or another dataset never reads files
+made by the old one. A file that cannot be read is ignored (the files are made again and the file written anew);
+writing is to a temporary file then a rename, so a crash leaves the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import struct
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from copilot_tui.scope import Scope
+
+log = logging.getLogger(__name__)
+
+MAGIC = b"copilot-tui demo reports 1\n"
+LIMIT_BYTES = 64 << 20
+"""Compressed bytes kept at most (the largest demo org's 28 days are about 8 MB): files beyond are not written."""
+_ENTRY = struct.Struct("<HII")  # name's bytes, packed bytes, raw size
+
+Key = tuple[Scope, str, date]
+"""A file: the scope, the report kind and the day."""
+
+
+def fingerprint(dataset: Any) -> str:
+    """What made the files: the generator module's source and the dataset's parameters."""
+    from copilot_tui.metrics import demo
+
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(Path(demo.__file__).read_bytes())
+    params = (dataset.orgs, dataset.enterprise, dataset.last_day, dataset.days, dataset.seed)
+    digest.update(repr(params).encode())
+    return digest.hexdigest()
+
+
+def _name(key: Key) -> bytes:
+    scope, kind, day = key
+    return f"{scope.kind}|{scope.name}|{kind}|{day.isoformat()}".encode()
+
+
+def _key(name: bytes) -> Key:
+    scope_kind, scope_name, kind, day = name.decode().split("|")
+    if scope_kind not in ("org", "enterprise"):
+        raise ValueError(f"unknown scope kind {scope_kind!r}")
+    return Scope(scope_kind, scope_name), kind, date.fromisoformat(day)  # type: ignore[arg-type]
+
+
+def read(path: Path, stamp: str) -> dict[Key, tuple[bytes, int]]:
+    """The files kept in ``path`` (packed bytes and raw size) if it was written for ``stamp``; else nothing."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        log.warning("demo cache %s unreadable, making the demo files again: %s", path, exc)
+        return {}
+    head = MAGIC + stamp.encode() + b"\n"
+    if not data.startswith(head):
+        return {}
+    files: dict[Key, tuple[bytes, int]] = {}
+    at = len(head)
+    try:
+        while at < len(data):
+            name_size, packed_size, raw_size = _ENTRY.unpack_from(data, at)
+            at += _ENTRY.size
+            name = data[at : at + name_size]
+            at += name_size
+            packed = data[at : at + packed_size]
+            at += packed_size
+            if len(packed) != packed_size:
+                raise ValueError("the file ends inside an entry")
+            files[_key(name)] = (packed, raw_size)
+    except (struct.error, ValueError, UnicodeDecodeError) as exc:
+        log.warning("demo cache %s damaged, making the demo files again: %s", path, exc)
+        return {}
+    return files
+
+
+def write(path: Path, stamp: str, files: Mapping[Key, bytes], sizes: Mapping[Key, int]) -> None:
+    """Keep ``files`` (packed) in ``path`` for ``stamp``: readable by the user only, replaced whole."""
+    chunks: list[bytes] = [MAGIC, stamp.encode(), b"\n"]
+    total = 0
+    for key, packed in files.items():  # in the order they were made: the first period shown first
+        if total + len(packed) > LIMIT_BYTES:
+            break
+        name = _name(key)
+        chunks += [_ENTRY.pack(len(name), len(packed), sizes.get(key, 0)), name, packed]
+        total += len(packed)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(b"".join(chunks))
+        os.replace(temporary, path)
+    except OSError as exc:  # the demo runs on; only the next start makes its files again
+        log.warning("could not keep the demo files in %s: %s", path, exc)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)

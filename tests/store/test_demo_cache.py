@@ -1,0 +1,89 @@
+"""The demo's report files kept between runs (``copilot_tui.demo_cache``): a second start reads them instead of making
+them, with the very same numbers; a damaged or foreign file is ignored and written anew."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from copilot_tui import demo_cache
+from copilot_tui.metrics.demo import DemoDataset, DemoOrg
+from copilot_tui.scope import Scope
+from copilot_tui.source import DemoSource
+
+ORG = Scope("org", "ant")
+
+
+def small(seed: int = 7) -> DemoDataset:
+    return DemoDataset(orgs=(DemoOrg("ant", "3001", 12, 2), DemoOrg("bee", "3002", 9, 2)), days=20, seed=seed)
+
+
+def numbers(snap: Any) -> tuple[Any, ...]:
+    agg = snap.users_aggregate()
+    return (snap.day_totals, agg.users, agg.series, agg.by_ide, agg.by_language, agg.by_model, snap.team_rows)
+
+
+class NoMaking(DemoDataset):
+    """A dataset that refuses to make report files: whatever it serves must come from the kept file."""
+
+    def iter_ndjson(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"made a report file: {args}")
+
+
+async def test_a_second_start_reads_the_kept_files_and_shows_the_same_numbers(tmp_path: Path) -> None:
+    kept = tmp_path / "demo-reports.bin"
+    first = await DemoSource(small(), keep_in=kept).load(ORG, days=14)
+    assert kept.exists()
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+    refusing = NoMaking(orgs=small().orgs, days=20)
+    again = await DemoSource(refusing, keep_in=kept).load(ORG, days=14)
+    assert numbers(again) == numbers(first)
+
+
+async def test_without_a_file_to_keep_in_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    await DemoSource(small()).load(ORG, days=7)
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_files_of_another_dataset_are_not_used(tmp_path: Path) -> None:
+    kept = tmp_path / "demo-reports.bin"
+    await DemoSource(small(seed=7), keep_in=kept).load(ORG, days=7)
+    other = await DemoSource(small(seed=8), keep_in=kept).load(ORG, days=7)
+    fresh = await DemoSource(small(seed=8)).load(ORG, days=7)
+    assert numbers(other) == numbers(fresh)
+    assert demo_cache.read(kept, demo_cache.fingerprint(small(seed=8)))  # written anew for the seed in use
+    assert not demo_cache.read(kept, demo_cache.fingerprint(small(seed=7)))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])
+async def test_a_damaged_file_is_ignored_and_written_anew(tmp_path: Path, damage: str) -> None:
+    kept = tmp_path / "demo-reports.bin"
+    expected = await DemoSource(small(), keep_in=kept).load(ORG, days=7)
+    data = kept.read_bytes()
+    kept.write_bytes({"truncated": data[: len(data) - 5], "garbage": b"\x00" * 100, "empty": b""}[damage])
+
+    again = await DemoSource(small(), keep_in=kept).load(ORG, days=7)
+    assert numbers(again) == numbers(expected)
+    assert len(demo_cache.read(kept, demo_cache.fingerprint(small()))) > 0
+
+
+def test_a_truncated_entry_reads_as_nothing(tmp_path: Path) -> None:
+    kept = tmp_path / "demo-reports.bin"
+    key = (ORG, "users-1-day", small().last_day)
+    demo_cache.write(kept, "stamp", {key: b"x" * 50}, {key: 500})
+    assert demo_cache.read(kept, "stamp") == {key: (b"x" * 50, 500)}
+    kept.write_bytes(kept.read_bytes()[:-1])
+    assert demo_cache.read(kept, "stamp") == {}
+
+
+def test_an_unwritable_place_leaves_the_demo_running(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where a directory should be")
+    key = (ORG, "users-1-day", small().last_day)
+    demo_cache.write(blocker / "demo-reports.bin", "stamp", {key: b"x"}, {key: 1})  # logs, does not raise
+    assert demo_cache.read(blocker / "demo-reports.bin", "stamp") == {}
