@@ -319,19 +319,12 @@ class DashboardScreen(Screen[None]):
         self.query_one("#totals-box").border_title = f"Totals · {compare}"
         if not same_users:
             self._show_users(view)
-            if self.query_one(TabbedContent).active == "tab-users":
-                # the other tabs are hidden: the totals and the table reach the screen before their work starts
-                # (teams read the whole users report in a thread, which would slow the paint down)
-                self.call_after_refresh(self._show_tabs, view, self.snapshot)
-            else:
-                self._show_tabs(view, self.snapshot)
+            self._show_tabs(view, self.snapshot)
         self._title_totals()
         self._update_status()
 
     def _show_tabs(self, view: DashboardView, snapshot: Any) -> None:
-        """The tabs beside the users table: teams, seats, adoption and breakdowns (unless a newer view came)."""
-        if self.view is None or self.view.users is not view.users or not self.is_attached:
-            return
+        """The tabs beside the users table: teams (joined when its tab shows), seats, adoption and breakdowns."""
         self.query_one(TeamsPane).show(snapshot, view.period)
         self.query_one(SeatsPane).show(view.scope, view.users)
         self.query_one(AdoptionPane).show(view.series)
