@@ -15,6 +15,8 @@ import hashlib
 import logging
 import os
 import struct
+import sys
+import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -34,11 +36,14 @@ Key = tuple[Scope, str, date]
 
 
 def fingerprint(dataset: Any) -> str:
-    """What made the files: the generator module's source and the dataset's parameters."""
-    from copilot_tui.metrics import demo
+    """What made the files: the generator's source (and the field lists it takes from the model), the Python
+    version (its random numbers beyond ``random()`` may change between versions) and the dataset's parameters."""
+    from copilot_tui.metrics import demo, model
 
     digest = hashlib.sha1(usedforsecurity=False)
-    digest.update(Path(demo.__file__).read_bytes())
+    for module in (demo, model):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    digest.update(repr(sys.version_info[:2]).encode())
     params = (dataset.orgs, dataset.enterprise, dataset.last_day, dataset.days, dataset.seed)
     digest.update(repr(params).encode())
     return digest.hexdigest()
@@ -97,14 +102,16 @@ def write(path: Path, stamp: str, files: Mapping[Key, bytes], sizes: Mapping[Key
         name = _name(key)
         chunks += [_ENTRY.pack(len(name), len(packed), sizes.get(key, 0)), name, packed]
         total += len(packed)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd, made = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
+        temporary = Path(made)
         with os.fdopen(fd, "wb") as out:
             out.write(b"".join(chunks))
         os.replace(temporary, path)
     except OSError as exc:  # the demo runs on; only the next start makes its files again
         log.warning("could not keep the demo files in %s: %s", path, exc)
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)

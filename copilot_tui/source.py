@@ -786,7 +786,11 @@ class DemoSource:
             return
         from copilot_tui import demo_cache
 
-        kept = demo_cache.read(self._keep_in, demo_cache.fingerprint(self.dataset))
+        try:
+            kept = demo_cache.read(self._keep_in, demo_cache.fingerprint(self.dataset))
+        except Exception as exc:  # keeping is a bonus: the demo makes its files as it would without
+            log.warning("demo files kept in %s not used: %s", self._keep_in, exc)
+            kept = {}
         with self._files_lock:
             self._kept_read = True
             for key, (packed, size) in kept.items():
@@ -800,7 +804,10 @@ class DemoSource:
 
         with self._files_lock:
             files, sizes, self._made = dict(self._files), dict(self._sizes), 0
-        demo_cache.write(self._keep_in, demo_cache.fingerprint(self.dataset), files, sizes)
+        try:
+            demo_cache.write(self._keep_in, demo_cache.fingerprint(self.dataset), files, sizes)
+        except Exception as exc:
+            log.warning("could not keep the demo files in %s: %s", self._keep_in, exc)
 
     def _snapshot(self, scope: Scope, start: date, end: date) -> Snapshot:
         days = [d for d in _days(start, end) if self.dataset.first_day <= d <= self.dataset.last_day]
@@ -823,15 +830,18 @@ class DemoSource:
         key = (scope, kind, day)
         with self._files_lock:
             packed = self._files.get(key)
-        if packed is None:
-            data = b"".join(self.dataset.iter_ndjson(scope.kind, scope.name, kind, day))
-            packed = zlib.compress(data, 1)
-            with self._files_lock:
-                self._files[key] = packed
-                self._sizes[key] = len(data)
-                self._made += 1
-            return data
-        return zlib.decompress(packed)
+        if packed is not None:
+            try:
+                return zlib.decompress(packed)
+            except zlib.error:  # a kept file damaged inside: made again below, and the kept files written anew
+                log.warning("a kept demo file (%s %s %s) is damaged; making it again", scope, kind, day)
+        data = b"".join(self.dataset.iter_ndjson(scope.kind, scope.name, kind, day))
+        packed = zlib.compress(data, 1)
+        with self._files_lock:
+            self._files[key] = packed
+            self._sizes[key] = len(data)
+            self._made += 1
+        return data
 
 
 Source = DemoSource | LiveSource | OfflineSource

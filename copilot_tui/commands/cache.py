@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from typing import Any
 
@@ -172,9 +173,10 @@ def _clear(args: argparse.Namespace) -> int:
         from copilot_tui import locations
 
         demo = locations.demo_cache_file()
-        if demo.exists():
-            freed += demo.stat().st_size
+        with contextlib.suppress(FileNotFoundError):
+            size = demo.stat().st_size
             demo.unlink()
+            freed += size
             print(f"Removed the demo's kept report files {demo}.")
             removed += 1
     if not removed:

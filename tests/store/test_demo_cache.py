@@ -87,3 +87,19 @@ def test_an_unwritable_place_leaves_the_demo_running(tmp_path: Path) -> None:
     key = (ORG, "users-1-day", small().last_day)
     demo_cache.write(blocker / "demo-reports.bin", "stamp", {key: b"x"}, {key: 1})  # logs, does not raise
     assert demo_cache.read(blocker / "demo-reports.bin", "stamp") == {}
+
+
+async def test_a_kept_file_damaged_inside_is_made_again_and_rewritten(tmp_path: Path) -> None:
+    """The framing reads fine but a file's compressed bytes do not inflate: the demo makes that file again."""
+    kept = tmp_path / "demo-reports.bin"
+    expected = await DemoSource(small(), keep_in=kept).load(ORG, days=7)
+    stamp = demo_cache.fingerprint(small())
+    files = demo_cache.read(kept, stamp)
+    key = next(k for k in files if k[1] == "users-1-day")
+    packed, size = files[key]
+    broken = {k: (v[0] if k != key else packed[:2] + bytes(len(packed) - 2)) for k, v in files.items()}
+    demo_cache.write(kept, stamp, broken, {k: v[1] for k, v in files.items()})
+
+    again = await DemoSource(small(), keep_in=kept).load(ORG, days=7)
+    assert numbers(again) == numbers(expected)
+    assert demo_cache.read(kept, stamp)[key] == (packed, size)  # written anew, whole
