@@ -319,18 +319,14 @@ class DashboardScreen(Screen[None]):
         self.query_one("#totals-box").border_title = f"Totals · {compare}"
         if not same_users:
             self._show_users(view)
-            self._show_tabs(view, self.snapshot)
+            self.query_one(TeamsPane).show(self.snapshot, view.period)
+            self.query_one(SeatsPane).show(view.scope, view.users)
+            self.query_one(AdoptionPane).show(view.series)
+            self.query_one("#by-ide", BreakdownTable).show(view.by_ide)
+            self.query_one("#by-language", BreakdownTable).show(view.by_language)
+            self.query_one("#by-model", BreakdownTable).show(view.by_model)
         self._title_totals()
         self._update_status()
-
-    def _show_tabs(self, view: DashboardView, snapshot: Any) -> None:
-        """The tabs beside the users table: teams (joined when its tab shows), seats, adoption and breakdowns."""
-        self.query_one(TeamsPane).show(snapshot, view.period)
-        self.query_one(SeatsPane).show(view.scope, view.users)
-        self.query_one(AdoptionPane).show(view.series)
-        self.query_one("#by-ide", BreakdownTable).show(view.by_ide)
-        self.query_one("#by-language", BreakdownTable).show(view.by_language)
-        self.query_one("#by-model", BreakdownTable).show(view.by_model)
 
     def _show_users(self, view: DashboardView) -> None:
         """The table gets the view's ready-made computed columns when it shows every user; a team's members are
