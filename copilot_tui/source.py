@@ -725,6 +725,8 @@ class DemoSource:
         self._sizes: dict[tuple[Scope, str, date], int] = {}
         self._files_lock = threading.Lock()
         self._keep_in = keep_in
+        self._kept_stamp: str | None = None
+        """The kept files' fingerprint (``demo_cache.fingerprint``), taken once when they are read."""
         self._kept_read = False
         self._made = 0
         """Files generated since the kept ones were read or written."""
@@ -787,7 +789,8 @@ class DemoSource:
         from copilot_tui import demo_cache
 
         try:
-            kept = demo_cache.read(self._keep_in, demo_cache.fingerprint(self.dataset))
+            self._kept_stamp = demo_cache.fingerprint(self.dataset)
+            kept = demo_cache.read(self._keep_in, self._kept_stamp)
         except Exception as exc:  # keeping is a bonus: the demo makes its files as it would without
             log.warning("demo files kept in %s not used: %s", self._keep_in, exc)
             kept = {}
@@ -798,14 +801,14 @@ class DemoSource:
                 self._sizes.setdefault(key, size)
 
     def _write_kept(self) -> None:
-        if self._keep_in is None or not self._made:
+        if self._keep_in is None or self._kept_stamp is None or not self._made:
             return
         from copilot_tui import demo_cache
 
         with self._files_lock:
             files, sizes, self._made = dict(self._files), dict(self._sizes), 0
         try:
-            demo_cache.write(self._keep_in, demo_cache.fingerprint(self.dataset), files, sizes)
+            demo_cache.write(self._keep_in, self._kept_stamp, files, sizes)
         except Exception as exc:
             log.warning("could not keep the demo files in %s: %s", self._keep_in, exc)
 
