@@ -30,11 +30,35 @@ anything else               --                       401 Bad credentials
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
+
+REFERENCE = Path(__file__).parent / "data" / "reference"
+"""GitHub's documented examples and the line shapes of the live API: a copy of ``shared/reference`` kept here so the
+tests run in any clone (``test_reference_data.py`` compares the two when ``shared/`` sits beside the checkout)."""
+
+
+@pytest.fixture(scope="session")
+def reference() -> Callable[[str], Path]:
+    """The path of a file of ``tests/data/reference``."""
+
+    def path(name: str) -> Path:
+        return REFERENCE / name
+
+    return path
+
+
+@pytest.fixture(scope="session")
+def line_shapes() -> dict[str, Any]:
+    """``report-line-shapes.json``: what each kind of report line looks like on the live API."""
+    shapes: dict[str, Any] = json.loads((REFERENCE / "report-line-shapes.json").read_text())
+    return shapes
 
 
 @pytest.fixture(scope="session")

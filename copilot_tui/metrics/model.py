@@ -2,7 +2,7 @@
 
 Source: docs.github.com, Copilot > Reference > Copilot usage metrics ("Example schema" and "Data available in
 Copilot usage metrics"), and the line shapes captured from the live API (version 2026-03-10) in
-``shared/reference/report-line-shapes.json``.
+``tests/data/reference/report-line-shapes.json``.
 
 Three rules shape every record here:
 - a field the line does not carry is ``None`` (absent), never 0: "no CLI use reported" and "0 CLI sessions" differ;

@@ -1,9 +1,9 @@
-"""The files and answers the fake GitHub serves follow GitHub's shapes (``shared/reference/report-line-shapes.json``)
+"""The files and answers the fake GitHub serves follow GitHub's shapes (``tests/data/reference/report-line-shapes.json``)
 line for line: every key of every line is a key of its shape, and every value has the shape's type."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -16,10 +16,6 @@ from github_helpers import MakeClient
 from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
 from copilot_tui.github.client import ENTERPRISE_REPORT_KINDS, ORG_REPORT_KINDS, report_path
 from copilot_tui.scope import Scope
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
-REFERENCE = SHARED / "report-line-shapes.json"
-DOCS_USER_ROW = SHARED / "docs-example.users-1-day.ndjson"
 
 DAY_RECORD = "organization-1-day / enterprise-1-day: one flat day record per line (enterprise: enterprise_id only)"
 WINDOW = "organization-28-day / enterprise-28-day: one line holding the window"
@@ -38,14 +34,12 @@ SHAPE_OF_KIND = {
 
 
 @pytest.fixture(scope="module")
-def shapes() -> dict[str, Any]:
+def shapes(line_shapes: dict[str, Any], reference: Callable[[str], Path]) -> dict[str, Any]:
     """The reference shapes, where the user shape also admits the keys of GitHub's own documented user row
     (``docs-example.users-1-day.ndjson``): that row carries ``last_known_ide_version`` and
     ``last_known_plugin_version`` in ``totals_by_ide``, which the shape file leaves out."""
-    if not REFERENCE.exists():
-        pytest.fail(f"{REFERENCE} is missing: shared/ must sit beside the checkout")
-    data: dict[str, Any] = json.loads(REFERENCE.read_text())
-    example = orjson.loads(DOCS_USER_ROW.read_bytes().splitlines()[0])
+    data = dict(line_shapes)
+    example = orjson.loads(reference("docs-example.users-1-day.ndjson").read_bytes().splitlines()[0])
     data[USERS] = merged(data[USERS], shape_of(example))
     return data
 
