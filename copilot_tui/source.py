@@ -634,24 +634,30 @@ class LiveSource(_StoreBacked):
 
         large = False
 
-        async def worker(index: int) -> None:
+        async def fetch(day: date, kind: str) -> None:
             nonlocal done, no_data, large
+            size = await self._fetch_one(scope, kind, day)
+            if size is None:
+                no_data += 1
+            elif size >= self.large_report_bytes:
+                large = True
+            done += 1
+            if on_progress is not None:
+                on_progress(done, total, f"{kind} {day.isoformat()}")
+
+        async def worker(index: int) -> None:
             for day, kind in queue:
-                size = await self._fetch_one(scope, kind, day)
-                if size is None:
-                    no_data += 1
-                elif size >= self.large_report_bytes:
-                    large = True
-                done += 1
-                if on_progress is not None:
-                    on_progress(done, total, f"{kind} {day.isoformat()}")
+                await fetch(day, kind)
                 if large and index > 0:
                     return  # reports this big are held whole in memory: one at a time from here on
 
         with self._waits_to(on_wait):
+            # The first request goes alone, as the token's check: a refused token is one error, the same each time,
+            # not whichever of the parallel requests failed first.
+            await fetch(*next(queue))
             try:
                 async with asyncio.TaskGroup() as group:
-                    for index in range(min(self.concurrency, total)):
+                    for index in range(min(self.concurrency, total - 1)):
                         group.create_task(worker(index))
             except BaseExceptionGroup as failed:
                 # Callers handle the client's typed errors, not a group: hand on the first.

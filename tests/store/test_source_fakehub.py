@@ -10,7 +10,7 @@ import pytest
 
 from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
 from copilot_tui.github.client import GitHubClient
-from copilot_tui.github.errors import ForbiddenError
+from copilot_tui.github.errors import ForbiddenError, GitHubError
 from copilot_tui.source import DemoSource, LiveSource, OfflineSource, report_kinds
 from copilot_tui.store import Store
 from tests.store.conftest import SMALL_ORG, noon_after
@@ -80,6 +80,20 @@ async def test_a_refusal_is_the_clients_typed_error_and_nothing_is_stored(
         await source(client, store, fakehub).load(SMALL_ORG, days=7)
     assert "policy" in str(caught.value)
     assert store.held(SMALL_ORG) == []
+
+
+async def test_a_refused_token_is_one_request_and_the_same_error_each_time(fakehub: FakeGitHub, store: Store) -> None:
+    """The first request goes alone: the error names that request, not whichever of parallel ones failed first."""
+    errors = []
+    async with GitHubClient("ghp_not_a_real_token", api_url=fakehub.api_url) as bad:
+        for _ in range(3):
+            fakehub.reset()
+            with pytest.raises(GitHubError) as caught:
+                await source(bad, store, fakehub, concurrency=3).load(SMALL_ORG, days=7)
+            assert len(report_requests(fakehub)) == 1
+            errors.append(str(caught.value))
+    assert errors[0] == errors[1] == errors[2]
+    assert "401" in errors[0]
 
 
 async def test_a_rate_limit_wait_is_announced_to_the_load(

@@ -91,6 +91,15 @@ async def settle(pilot: Pilot[Any], *, view: bool = True, timeout: float = 120.0
     raise AssertionError("the app did not settle")
 
 
+async def until(pilot: Pilot[Any], condition: Callable[[], object], what: str, *, timeout: float = 120.0) -> None:
+    """Let the app run until ``condition()`` holds. The timeout is a hang detector, not a speed check."""
+    deadline = clock_time.monotonic() + timeout
+    while not condition():
+        if clock_time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:.0f} s in vain for {what}")
+        await pilot.pause(0.01)
+
+
 def notifications(app: CopilotApp) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -102,4 +111,4 @@ def no_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-__all__ = ["dashboard", "demo_app", "live_app", "notifications", "settle", "timedelta"]
+__all__ = ["dashboard", "demo_app", "live_app", "notifications", "settle", "timedelta", "until"]

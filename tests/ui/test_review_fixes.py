@@ -21,7 +21,7 @@ from copilot_tui.ui.screens.help import HelpScreen
 from copilot_tui.ui.screens.sign_in import SignInScreen
 from copilot_tui.ui.widgets.status import ErrorLine, StatusBar
 from copilot_tui.ui.widgets.totals import FIGURES, TotalsPane
-from tests.ui.conftest import MemoryKeyring, dashboard, demo_app, live_app, notifications, settle
+from tests.ui.conftest import MemoryKeyring, dashboard, demo_app, live_app, notifications, settle, until
 
 CLASS_NAME = re.compile(r"\b[A-Za-z]*(?:Error|Exception)\b")
 
@@ -240,18 +240,15 @@ async def test_a_wrong_token_says_why_and_r_says_it_again(
     monkeypatch.setenv("GH_TOKEN", "ghp_not_a_real_token")
     app = live_app(fakehub, org="octo-garage")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, view=False)
-        await pilot.pause(0.1)
+        await until(pilot, lambda: app._dashboard() and dashboard(app).query_one(ErrorLine).display, "the error line")
         line = dashboard(app).query_one(ErrorLine)
         first = line.message
-        assert line.display and "octo-garage" in first and not CLASS_NAME.search(first)
-        before = dashboard(app).query_one(StatusBar).activity
-        await pilot.press("r")
+        assert "octo-garage" in first and not CLASS_NAME.search(first)
         status = dashboard(app).query_one(StatusBar)
-        for _ in range(3000):  # a hang detector, not a timing check
-            await settle(pilot, view=False)
-            if status.activity != before and "failed" in status.activity:
-                break
+        before = status.activity
+        await pilot.press("r")
+        await until(pilot, lambda: status.activity != before and "failed" in status.activity, "a second failure")
+        await settle(pilot, view=False)
         after = status.activity
         assert line.message == first
         assert "failed" in after and after != before
