@@ -1,0 +1,496 @@
+"""The users reports decoded once, when stored, into typed per-day facts; a period is a query over them.
+
+Each stored users report (one day) is decoded into one Parquet file of user-day rows: the activity counters, the
+flags, AI credits, the CLI sums and last-known versions, and the breakdowns by feature, IDE, language and model as
+lists of typed entries. A period, a comparison period or a user's days are then queries (DuckDB, in memory, one
+connection per query) over the files of its days: no JSON is decoded again.
+
+Layout: ``<root>/v<FACTS_VERSION>/<day>.<token>.parquet``, ``token`` naming the stored copy of the report it was
+made from (so a day fetched again gets a new file and the old one is removed). A file is written under a temporary
+name and renamed into place, so a reader in another process (the app while ``sync`` runs) sees a day whole or not
+at all, and a kill loses at most the report being written. Lines that could not be read are kept beside it
+(``<day>.<token>.problems.json``, written first). Files are 0600 in 0700 directories: they hold logins.
+
+Decoding: the report's lines are read by DuckDB with a declared schema. DuckDB is lenient where the app's rule is
+not (it takes ``"12"`` or ``true`` for a counter, rounds ``3.5``), so that road is taken only for a report whose
+every line the app's strict decoder (:func:`copilot_tui.metrics.userline.decode_strict`) accepts and that repeats
+no user-day; any other report is decoded line by line by the app's own rule (the fold's: the strict decoder, then
+the typed parser), its accepted lines written again in normal form and read by the same query. Both roads give the
+same facts and the same skipped lines.
+
+The raw reports stay in the store (:mod:`copilot_tui.store`): facts are rebuilt from them when missing or when
+``FACTS_VERSION`` changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import orjson
+
+from copilot_tui.metrics.aggregate import UsersAggregate
+from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
+from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
+from copilot_tui.metrics.parse import ReportPart, iter_lines
+from copilot_tui.metrics.userline import decode_strict, decode_user_line
+
+#: Bumped whenever what a facts file holds changes: files of another version are ignored and made again.
+FACTS_VERSION = 1
+
+_ACT = ACTIVITY_FIELDS
+_FLAGS = USER_FLAG_FIELDS
+_SHORT = ("ui", "gen", "acc", "sadd", "sdel", "add", "del")  # the activity counters' column names, in order
+_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.([0-9A-Za-z_-]+)\.parquet$")
+
+
+def _entry(name: str, extra: str = "") -> str:
+    return f"STRUCT({name} VARCHAR, {', '.join(f'{a} BIGINT' for a in _ACT)}{extra})[]"
+
+
+#: The schema DuckDB reads a users-report line with (fields not named here are skipped).
+_COLUMNS: dict[str, str] = {
+    "day": "VARCHAR",
+    "user_id": "BIGINT",
+    "user_login": "VARCHAR",
+    **dict.fromkeys(_ACT, "BIGINT"),
+    **dict.fromkeys(_FLAGS, "BOOLEAN"),
+    "ai_credits_used": "DOUBLE",
+    "totals_by_cli": "STRUCT(session_count BIGINT, request_count BIGINT, prompt_count BIGINT,"
+    " token_usage STRUCT(output_tokens_sum BIGINT, prompt_tokens_sum BIGINT),"
+    " last_known_cli_version STRUCT(cli_version VARCHAR, sampled_at VARCHAR))",
+    "totals_by_feature": _entry("feature"),
+    "totals_by_ide": _entry("ide", ", last_known_ide_version STRUCT(ide_version VARCHAR, sampled_at VARCHAR)"),
+    "totals_by_language_feature": _entry("language"),
+    "totals_by_model_feature": _entry("model"),
+}
+
+
+def _counters(var: str) -> str:
+    return ", ".join(f"{short}: coalesce({var}.{a}, 0)" for short, a in zip(_SHORT, _ACT, strict=True))
+
+
+#: One line as a facts row (absent counters 0, absent flags NULL, versions only where the line has one).
+_PROJECTION = ", ".join(
+    [
+        "try_cast(left(day, 10) AS DATE) AS day",
+        "user_id",
+        "user_login",
+        *(f"coalesce({a}, 0) AS {s}" for a, s in zip(_ACT, _SHORT, strict=True)),
+        *_FLAGS,
+        "ai_credits_used AS credits",
+        "totals_by_cli.session_count AS cli_sessions",
+        "totals_by_cli.request_count AS cli_requests",
+        "totals_by_cli.prompt_count AS cli_prompts",
+        "totals_by_cli.token_usage.output_tokens_sum AS cli_output_tokens",
+        "totals_by_cli.token_usage.prompt_tokens_sum AS cli_prompt_tokens",
+        "CASE WHEN totals_by_cli.last_known_cli_version IS NOT NULL"
+        " THEN coalesce(totals_by_cli.last_known_cli_version.cli_version, '') END AS cli_version",
+        "CASE WHEN totals_by_cli.last_known_cli_version IS NOT NULL"
+        " THEN coalesce(totals_by_cli.last_known_cli_version.sampled_at, '') END AS cli_sampled",
+        "list_transform(totals_by_feature, lambda e: {name: e.feature, ui: coalesce(e.user_initiated_interaction_count, 0),"
+        " gen: coalesce(e.code_generation_activity_count, 0), acc: coalesce(e.code_acceptance_activity_count, 0),"
+        " add: coalesce(e.loc_added_sum, 0)}) AS features",
+        "list_transform(totals_by_ide, lambda e: {name: e.ide, " + _counters("e") + ","
+        " version: CASE WHEN e.last_known_ide_version IS NOT NULL"
+        " THEN coalesce(e.last_known_ide_version.ide_version, '') END,"
+        " sampled: coalesce(e.last_known_ide_version.sampled_at, '')}) AS ides",
+        "list_transform(totals_by_language_feature, lambda e: {name: e.language, " + _counters("e") + "}) AS languages",
+        "list_transform(totals_by_model_feature, lambda e: {name: e.model, " + _counters("e") + "}) AS models",
+    ]
+)
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _columns_sql() -> str:
+    return "{" + ", ".join(f"{_sql_string(k)}: {_sql_string(v)}" for k, v in _COLUMNS.items()) + "}"
+
+
+def connect(threads: int | None = None, memory_limit: str = "400MB") -> Any:
+    """An in-memory DuckDB connection (imported here: the app's start never pays for it)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "preserve_insertion_order": False})
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
+# ------------------------------------------------------------------------------------------------------- files
+
+
+def _private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o700)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What ingesting one report found: user-day rows kept, and the lines skipped (with where and why)."""
+
+    rows: int
+    problems: tuple[LineProblem, ...]
+    fast: bool
+    """Whether the report was read by DuckDB straight from its bytes (every line passed the strict decoder)."""
+
+
+class Facts:
+    """The facts of one scope's users reports: one Parquet file per day under ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.dir = root / f"v{FACTS_VERSION}"
+        self._lock = threading.Lock()
+
+    # reading the directory ----------------------------------------------------------------------------------
+
+    def held(self) -> dict[date, str]:
+        """Day -> token of every facts file present."""
+        found: dict[date, str] = {}
+        try:
+            names = os.listdir(self.dir)
+        except FileNotFoundError:
+            return found
+        for name in names:
+            m = _FILE.match(name)
+            if m is not None:
+                found[date.fromisoformat(m[1])] = m[2]
+        return found
+
+    def path(self, day: date, token: str) -> Path:
+        return self.dir / f"{day.isoformat()}.{token}.parquet"
+
+    def missing(self, wanted: Mapping[date, str]) -> list[date]:
+        """The days of ``wanted`` (day -> token of the stored report) with no facts of that copy."""
+        held = self.held()
+        return sorted(d for d, token in wanted.items() if held.get(d) != token)
+
+    # writing ------------------------------------------------------------------------------------------------
+
+    def ingest(self, day: date, token: str, parts: Iterable[ReportPart], con: Any = None) -> IngestResult:
+        """Decode a users report of ``day`` (all its parts) into its facts file, replacing any older one."""
+        _private_dir(self.dir)
+        fd, raw_name = tempfile.mkstemp(prefix=f".{day.isoformat()}.", suffix=".ndjson", dir=self.dir)
+        raw = Path(raw_name)
+        out = raw.with_suffix(".parquet.tmp")
+        own = con is None
+        con = con or connect()
+        try:
+            names: list[tuple[str, int]] = []  # (part name, lines) for the slow road's line numbers
+            chunks: list[bytes] = []
+            with os.fdopen(fd, "wb") as f:
+                for source, data in parts:
+                    count = 0
+                    for chunk in _chunks(data):
+                        count += chunk.count(b"\n")
+                        f.write(chunk)
+                        chunks.append(chunk)
+                    if chunks and not chunks[-1].endswith(b"\n"):
+                        f.write(b"\n")
+                        chunks.append(b"\n")
+                        count += 1
+                    names.append((source, count))
+            # DuckDB reads the file (without the GIL) while this thread checks every line with the strict rule
+            copied: list[BaseException | None] = []
+            reader = threading.Thread(target=_copy_into, args=(con, raw, out, copied), daemon=True)
+            reader.start()
+            strict_ok = _all_strict(chunks)
+            del chunks
+            reader.join()
+            fast = strict_ok and copied == [None] and _unique_user_days(con, out)
+            problems: tuple[LineProblem, ...] = ()
+            if not fast:
+                problems = _normalize(raw, names)
+                copied.clear()
+                _copy_into(con, raw, out, copied)
+                if copied[0] is not None:
+                    raise copied[0]
+            rows = con.execute(f"SELECT count(*) FROM read_parquet({_sql_string(str(out))})").fetchone()[0]
+            os.chmod(out, 0o600)
+            with self._lock:
+                side = self.dir / f"{day.isoformat()}.{token}.problems.json"
+                if problems:
+                    _write_private(side, orjson.dumps([[p.source, p.line_no, p.message] for p in problems]))
+                os.replace(out, self.path(day, token))
+                self._drop_others(day, token)
+            return IngestResult(rows, problems, fast)
+        finally:
+            raw.unlink(missing_ok=True)
+            out.unlink(missing_ok=True)
+            if own:
+                con.close()
+
+    def _drop_others(self, day: date, token: str) -> None:
+        prefix = f"{day.isoformat()}."
+        keep = {f"{prefix}{token}.parquet", f"{prefix}{token}.problems.json"}
+        for name in os.listdir(self.dir):
+            if name.startswith(prefix) and name not in keep and not name.endswith((".ndjson", ".tmp")):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.dir / name)
+
+    def problems(self, days: Mapping[date, str]) -> list[LineProblem]:
+        found: list[LineProblem] = []
+        for day in sorted(days):
+            side = self.dir / f"{day.isoformat()}.{days[day]}.problems.json"
+            try:
+                data = side.read_bytes()
+            except FileNotFoundError:
+                continue
+            found += (LineProblem(s, n, m) for s, n, m in orjson.loads(data))
+        return found
+
+    # queries ------------------------------------------------------------------------------------------------
+
+    def aggregate(self, period: Period, days: Mapping[date, str], con: Any = None) -> UsersAggregate:
+        """The users aggregate of ``period`` from the facts of ``days`` (day -> token; every one must be held)."""
+        files = [str(self.path(d, t)) for d, t in sorted(days.items())]
+        own = con is None
+        con = con or connect()
+        try:
+            return _aggregate(con, files, period, tuple(self.problems(days)))
+        finally:
+            if own:
+                con.close()
+
+
+def _chunks(data: bytes | str | Iterable[bytes]) -> Iterator[bytes]:
+    if isinstance(data, str):
+        yield data.encode()
+    elif isinstance(data, bytes | bytearray | memoryview):
+        yield bytes(data)
+    else:
+        yield from data
+
+
+def _all_strict(chunks: Sequence[bytes]) -> bool:
+    """Whether every line passes the strict decoder (a blank line does not: the slow road passes over it)."""
+    decode = decode_strict
+    try:
+        for line in iter_lines(chunks):
+            decode(line)
+    except msgspec.DecodeError:
+        return False
+    return True
+
+
+def _copy_into(con: Any, raw: Path, out: Path, result: list[BaseException | None]) -> None:
+    """Read ``raw``'s lines with the declared schema into the Parquet file ``out``; ``result`` gets the error."""
+    try:
+        con.execute(
+            f"COPY (SELECT * FROM (SELECT {_PROJECTION} FROM read_json({_sql_string(str(raw))},"
+            f" format = 'newline_delimited', columns = {_columns_sql()})) WHERE day IS NOT NULL AND user_id IS NOT NULL)"
+            f" TO {_sql_string(str(out))} (FORMAT parquet, COMPRESSION zstd)"
+        )
+        result.append(None)
+    except Exception as exc:
+        result.append(exc)
+
+
+def _unique_user_days(con: Any, out: Path) -> bool:
+    total, distinct = con.execute(
+        f"SELECT count(*), count(DISTINCT (user_id, day)) FROM read_parquet({_sql_string(str(out))})"
+    ).fetchone()
+    return bool(total == distinct)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def _normalize(raw: Path, names: Sequence[tuple[str, int]]) -> tuple[LineProblem, ...]:
+    """Rewrite ``raw`` with the lines the app's rule accepts, in normal form; the lines it skips, with where.
+
+    The rule is the fold's: the strict decoder, else the typed parser; a blank line is passed over; a user-day
+    seen again counts once (the first line wins)."""
+    problems: list[LineProblem] = []
+    accepted: list[bytes] = []
+    seen: set[tuple[int, str]] = set()
+    encode = msgspec.json.encode
+    with open(raw, "rb") as f:
+        lines = iter_lines(iter(lambda: f.read(1 << 20), b""))
+        for source, count in names:
+            for line_no in range(1, count + 1):
+                line = next(lines)
+                try:
+                    decoded = decode_strict(line)
+                except msgspec.DecodeError:
+                    try:
+                        slow = decode_user_line(line)
+                    except (KeyError, TypeError, ValueError) as exc:
+                        message = (
+                            f"required field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else str(exc)
+                        )
+                        problems.append(LineProblem(source, line_no, message[:120]))
+                        continue
+                    if slow is None:
+                        continue
+                    decoded = slow
+                key = (decoded.user_id, decoded.day[:10])
+                if key in seen:
+                    continue
+                seen.add(key)
+                accepted.append(encode(decoded))
+    with open(raw, "wb") as f:
+        for line in accepted:
+            f.write(line)
+            f.write(b"\n")
+    return tuple(problems)
+
+
+# ------------------------------------------------------------------------------------------------------- queries
+
+
+def _files_sql(files: Sequence[str]) -> str:
+    return "[" + ", ".join(_sql_string(f) for f in files) + "]"
+
+
+def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[LineProblem, ...]) -> UsersAggregate:
+    day_list = tuple(period.each_day())
+    if not files:
+        return UsersAggregate(period, [], [], [], [], [], 0, problems)
+    start, end = period.start.isoformat(), period.end.isoformat()
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW u AS SELECT * FROM read_parquet({_files_sql(files)})"
+        f" WHERE day BETWEEN DATE '{start}' AND DATE '{end}'"
+    )
+    flag_sql = ", ".join(f"bool_or({f})" for f in _FLAGS)
+    sums = ", ".join(f"sum({s})::BIGINT" for s in _SHORT)
+    cli_sums = ", ".join(
+        f"sum({c})::BIGINT"
+        for c in ("cli_sessions", "cli_requests", "cli_prompts", "cli_output_tokens", "cli_prompt_tokens")
+    )
+    users_rows = con.execute(
+        f"SELECT user_id, arg_max(user_login, day), count(*), max(day), {sums}, coalesce(sum(credits), 0.0),"
+        f" {flag_sql}, {cli_sums},"
+        " arg_max(cli_version, (cli_sampled, day)) FILTER (WHERE cli_version IS NOT NULL),"
+        " arg_max(cli_sampled, (cli_sampled, day)) FILTER (WHERE cli_version IS NOT NULL)"
+        " FROM u GROUP BY user_id"
+    ).fetchall()
+    summaries: dict[int, UserSummary] = {}
+    cli_names = ("session_count", "request_count", "prompt_count", "output_tokens_sum", "prompt_tokens_sum")
+    lines = 0
+    for row in users_rows:
+        uid, login, active, last = row[0], row[1], row[2], row[3]
+        s = UserSummary(uid, login)
+        s.days_active = active
+        lines += active
+        s.last_active_day = last
+        s.activity = dict(zip(_ACT, row[4:11], strict=True))
+        s.ai_credits_used = row[11]
+        s.flags = {name: value for name, value in zip(_FLAGS, row[12:19], strict=True) if value is not None}
+        s.cli = {name: value for name, value in zip(cli_names, row[19:24], strict=True) if value is not None}
+        if row[24] is not None:
+            s.cli_version = VersionSample(row[24], row[25] or None)
+        summaries[uid] = s
+    # per user and name: the Counter value; per name: the breakdown row
+    breakdowns: dict[str, list[BreakdownRow]] = {}
+    kinds = (
+        ("features", "features", "ui + gen"),
+        ("ides", "ides", "ui + gen"),
+        ("languages", "languages", "gen"),
+        ("models", "models", "ui + gen"),
+    )
+    for column, attr, weight in kinds:
+        counters: dict[int, Counter[str]] = {}
+        cols = ", ".join(
+            f"sum(e.{s})::BIGINT" for s in (_SHORT if column != "features" else ("ui", "gen", "acc", "add"))
+        )
+        rows = con.execute(
+            f"SELECT user_id, e.name, sum(e.{weight.replace(' + ', ' + e.')})::BIGINT, {cols}"
+            f" FROM (SELECT user_id, unnest({column}) AS e FROM u) GROUP BY user_id, e.name"
+        ).fetchall()
+        totals: dict[str, list[int]] = {}
+        users_of: dict[str, int] = {}
+        for uid, name, value, *figures in rows:
+            counter = counters.get(uid)
+            if counter is None:
+                counter = counters[uid] = Counter()
+            counter[name] = value
+            held = totals.get(name)
+            totals[name] = figures if held is None else [a + b for a, b in zip(held, figures, strict=True)]
+            users_of[name] = users_of.get(name, 0) + 1
+        for uid, counter in counters.items():
+            setattr(summaries[uid], attr, counter)
+        if column != "features":
+            result = [
+                BreakdownRow(name, users_of[name], dict(zip(_ACT, sums_, strict=True)))
+                for name, sums_ in totals.items()
+            ]
+            result.sort(key=lambda r: (-(r.activity[_ACT[1]] + r.activity[_ACT[0]]), r.name))
+            breakdowns[column] = result
+    for uid, ide, version, sampled in con.execute(
+        "SELECT user_id, e.name, arg_max(e.version, (e.sampled, day)), arg_max(e.sampled, (e.sampled, day))"
+        " FROM (SELECT user_id, day, unnest(ides) AS e FROM u) WHERE e.version IS NOT NULL GROUP BY user_id, e.name"
+    ).fetchall():
+        summaries[uid].ide_versions[ide] = VersionSample(version, sampled or None)
+    series = _series(con, day_list)
+    users = sorted(summaries.values(), key=lambda s: (s.user_login.lower(), s.user_id))
+    return UsersAggregate(
+        period, users, series, breakdowns["ides"], breakdowns["languages"], breakdowns["models"], lines, problems
+    )
+
+
+def _series(con: Any, days: tuple[date, ...]) -> list[FeatureSeries]:
+    index = {d: i for i, d in enumerate(days)}
+    n = len(days)
+    by_feature: dict[str, list[list[int]]] = {}
+    for day, name, ui, gen, acc, add, users in con.execute(
+        "SELECT day, e.name, sum(e.ui)::BIGINT, sum(e.gen)::BIGINT, sum(e.acc)::BIGINT, sum(e.add)::BIGINT, count(*)"
+        " FROM (SELECT day, unnest(features) AS e FROM u) GROUP BY day, e.name"
+    ).fetchall():
+        columns = by_feature.get(name)
+        if columns is None:
+            columns = by_feature[name] = [[0] * n for _ in range(5)]
+        i = index[day]
+        for column, value in zip(columns, (ui, gen, acc, add, users), strict=True):
+            column[i] = value
+    series = [FeatureSeries(name, days, *(tuple(c) for c in columns)) for name, columns in by_feature.items()]  # type: ignore[arg-type]
+    flag_cols = ", ".join(f"count(*) FILTER (WHERE {flag}), count({flag})" for _name, flag in FLAG_SERIES)
+    per_day = con.execute(
+        f"SELECT day, {flag_cols}, coalesce(sum(cli_requests) FILTER (WHERE used_cli), 0)::BIGINT FROM u GROUP BY day"
+    ).fetchall()
+    zeros = (0,) * n
+    for k, (name, flag) in enumerate(FLAG_SERIES):
+        users = [0] * n
+        carried = False
+        requests = [0] * n
+        for row in per_day:
+            i = index[row[0]]
+            users[i] = row[1 + 2 * k]
+            if row[2 + 2 * k]:
+                carried = True
+            requests[i] = row[-1]
+        if carried:
+            series.append(
+                FeatureSeries(
+                    name, days, tuple(requests) if flag == "used_cli" else zeros, zeros, zeros, zeros, tuple(users)
+                )
+            )
+    series.sort(key=lambda s: (-sum(s.users), s.feature))
+    return series
+
+
+def report_token(*values: object) -> str:
+    """A file-name-safe token naming one stored copy of a report (from what identifies it in the store)."""
+    import hashlib
+
+    digest = hashlib.sha1(f"{FACTS_VERSION}|{'|'.join(map(str, values))}".encode(), usedforsecurity=False)
+    return digest.hexdigest()[:16]

@@ -1,0 +1,124 @@
+"""The facts road (reports decoded once into per-day Parquet, periods queried) against the fold it replaces.
+
+The oracle is ``metrics.aggregate``'s fold over the same raw report parts: every user's summary field, the series,
+the breakdowns, the line count and the skipped lines must agree.
+"""
+
+from __future__ import annotations
+
+import stat
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from copilot_tui.facts import Facts
+from copilot_tui.metrics.aggregate import UsersAggregate, aggregate_users
+from copilot_tui.metrics.demo import DemoDataset
+from copilot_tui.metrics.derive import Period, UserSummary
+
+FIELDS = tuple(f for f in UserSummary.__dataclass_fields__ if f != "ai_credits_used")
+
+
+def assert_same(got: UsersAggregate, expected: UsersAggregate) -> None:
+    assert got.period == expected.period
+    # by login, case-insensitively; the order of two users whose logins differ only in case is not specified
+    assert [u.user_login.lower() for u in got.users] == [u.user_login.lower() for u in expected.users]
+    by_id = {u.user_id: u for u in expected.users}
+    assert len(by_id) == len(got.users)
+    for a in got.users:
+        b = by_id[a.user_id]
+        for name in FIELDS:
+            assert getattr(a, name) == getattr(b, name), (a.user_id, name)
+        assert a.ai_credits_used == pytest.approx(b.ai_credits_used, abs=1e-9)
+    assert got.series == expected.series
+    assert (got.by_ide, got.by_language, got.by_model) == (expected.by_ide, expected.by_language, expected.by_model)
+    assert got.lines == expected.lines
+    assert got.problems == expected.problems
+
+
+@pytest.fixture(scope="module")
+def demo() -> DemoDataset:
+    return DemoDataset(days=40)
+
+
+def demo_parts(ds: DemoDataset, kind: str, name: str, days: list[date]) -> dict[date, bytes]:
+    return {d: b"".join(ds.iter_ndjson(kind, name, "users-1-day", d)) for d in days}
+
+
+@pytest.mark.parametrize(("kind", "name"), [("org", "octo-labs"), ("enterprise", "octo-enterprise")])
+def test_every_number_equals_the_fold_on_demo_data(tmp_path: Path, demo: DemoDataset, kind: str, name: str) -> None:
+    days = Period.last(20, demo.last_day).each_day()
+    parts = demo_parts(demo, kind, name, days)
+    facts = Facts(tmp_path / "facts")
+    for day in days:
+        result = facts.ingest(day, "a1", [(f"users {day}", parts[day])])
+        assert result.fast and not result.problems
+    for period in (Period.last(14, demo.last_day), Period.last(7, demo.last_day - timedelta(days=5))):
+        wanted = {d: "a1" for d in period.each_day()}
+        got = facts.aggregate(period, wanted)
+        expected = aggregate_users([(f"users {d}", parts[d]) for d in days], period, workers=0)
+        assert len(got.users) > 100 and len(got.by_ide) > 1 and len(got.series) > 3
+        assert_same(got, expected)
+
+
+def line(day: str, user: Any, **fields: Any) -> bytes:
+    return orjson.dumps({"day": day, "user_id": user, "user_login": f"u{user}", **fields})
+
+
+HOSTILE = b"\n".join(
+    [
+        line("2026-01-05", 1, code_generation_activity_count=3, used_cli=True, totals_by_cli={"request_count": 2}),
+        line("2026-01-05", 1, code_generation_activity_count=50),  # the same user-day again: counted once
+        b"{oops",
+        b"[1, 2]",
+        orjson.dumps({"day": "2026-01-05"}),
+        line("2026-01-05", 2, code_generation_activity_count="12"),
+        line("2026-01-05", 3, code_generation_activity_count=3.5),
+        line("2026-01-05", 4, code_generation_activity_count=True),
+        line("2026-01-05", 5, code_generation_activity_count=7.0, used_chat=None),
+        b"",
+        line("2026-01-05", 6, totals_by_feature=None, totals_by_ide=[{"ide": "vscode"}]) + b"\r",
+        b"\xef\xbb\xbf" + line("2026-01-05", 7),
+        line("2026-01-05", 8, code_generation_activity_count=None, ai_credits_used=1.5),
+        line("not a day", 9),
+    ]
+)
+
+
+def test_a_report_with_hostile_lines_gives_the_folds_verdict(tmp_path: Path) -> None:
+    facts = Facts(tmp_path / "facts")
+    day = date(2026, 1, 5)
+    parts = [("users part 1", HOSTILE), ("users part 2", line("2026-01-05", 10, loc_added_sum=4) + b"\n")]
+    result = facts.ingest(day, "t", parts)
+    assert not result.fast
+    period = Period.last(7, date(2026, 1, 6))
+    got = facts.aggregate(period, {day: "t"})
+    expected = aggregate_users(parts, period, workers=0)
+    assert expected.problems and result.problems == expected.problems
+    assert_same(got, expected)
+    (one,) = [u for u in got.users if u.user_id == 1]
+    assert one.generations == 3 and one.days_active == 1
+
+
+def test_a_day_stored_again_replaces_its_facts_and_files_are_private(tmp_path: Path, demo: DemoDataset) -> None:
+    facts = Facts(tmp_path / "facts")
+    day = demo.last_day
+    data = demo_parts(demo, "org", "octo-garage", [day])[day]
+    facts.ingest(day, "first", [("p", data)])
+    assert facts.missing({day: "first"}) == [] and facts.missing({day: "second"}) == [day]
+    facts.ingest(day, "second", [("p", data)])
+    assert facts.held() == {day: "second"}
+    assert [p.name for p in facts.dir.iterdir()] == [f"{day.isoformat()}.second.parquet"]
+    assert stat.S_IMODE(facts.dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(facts.path(day, "second").stat().st_mode) == 0o600
+    got = facts.aggregate(Period(day, day), {day: "second"})
+    assert_same(got, aggregate_users([("p", data)], Period(day, day), workers=0))
+
+
+def test_a_period_with_no_facts_is_empty(tmp_path: Path) -> None:
+    period = Period.last(7, date(2026, 1, 6))
+    got = Facts(tmp_path / "facts").aggregate(period, {})
+    assert got.users == [] and got.series == [] and got.lines == 0
