@@ -73,6 +73,14 @@ class CopilotApp(App[None]):
     COMMANDS = App.COMMANDS | {CopilotCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit copilot-tui"),
+        Binding(
+            "ctrl+c",
+            "quit_or_copy",
+            "Quit",
+            show=False,
+            priority=True,
+            tooltip="Quit copilot-tui (in a text field with a selection: copy it)",
+        ),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="This list of keys (? again closes it)"),
     ]
 
@@ -358,6 +366,16 @@ class CopilotApp(App[None]):
             ("Period picker", [Binding("enter", "pick", "Use the highlighted period"), *PeriodPickerScreen.BINDINGS]),
             ("Export picker", [Binding("enter", "write", "Write the highlighted table"), *ExportPickerScreen.BINDINGS]),
         ]
+
+    def action_quit_or_copy(self) -> None:
+        """Ctrl+C quits, as terminal users expect; only a text field's selection is copied instead."""
+        from textual.widgets import Input
+
+        focused = self.focused
+        if isinstance(focused, Input) and focused.selected_text:
+            focused.action_copy()
+        else:
+            self.exit()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

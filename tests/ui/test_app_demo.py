@@ -408,3 +408,40 @@ async def test_letters_arriving_in_one_burst_with_the_slash_land_in_the_filter()
         assert app.focused is field
         assert dashboard(app).query_one(TabbedContent).active == "tab-users"
         assert table(app).filter_text == "ada"
+
+
+async def test_q_quits_from_help_and_from_a_user_detail() -> None:
+    for keys in (("question_mark", "q"), ("enter", "q"), ("p", "q"), ("e", "q")):
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+            await pilot.pause()
+            assert app._exit, keys  # q quits from help, a detail, a picker without a text field
+
+
+async def test_ctrl_c_quits_outside_a_text_field() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app._exit
+
+
+async def test_esc_on_the_table_clears_a_kept_login_filter() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        t = table(app)
+        everyone = len(t.shown_indices)
+        first = t.row_at(t.shown_indices[0]).user_login
+        await pilot.press("slash", *first[:4], "enter")
+        await pilot.pause()
+        assert t.has_focus and len(t.shown_indices) < everyone
+        await pilot.press("escape")
+        await pilot.pause()
+        assert dashboard(app).query_one("#filter", Input).value == ""
+        assert len(t.shown_indices) == everyone

@@ -497,6 +497,9 @@ class DashboardScreen(Screen[None]):
             event.stop()
             field.value = ""
             self.query_one(UsersTable).focus()
+        elif event.key == "escape" and field.value and self.query_one(UsersTable).has_focus:
+            event.stop()
+            field.value = ""
         elif event.key == "escape" and self.query_one(TeamChip).active and self.query_one(UsersTable).has_focus:
             event.stop()
             self.action_clear_team()

@@ -31,6 +31,7 @@ class ExportPickerScreen(ModalScreen[Choice | None]):
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", tooltip="Close without writing a file"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def __init__(self, current: str = "users", available: tuple[str, ...] = WHATS) -> None:

@@ -68,7 +68,8 @@ def keys_markdown(sections: Sequence[HelpSection]) -> str:
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close help"),
+        Binding("escape,question_mark", "dismiss", "Close help"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def __init__(self, sections: Sequence[HelpSection], notes: Sequence[tuple[str, str]] = ()) -> None:

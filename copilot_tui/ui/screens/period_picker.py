@@ -12,7 +12,10 @@ from textual.widgets.option_list import Option
 
 
 class PeriodPickerScreen(ModalScreen[int | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", tooltip="Close the picker, keep the period")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", tooltip="Close the picker, keep the period"),
+        Binding("q", "app.quit", "Quit", show=False),
+    ]
 
     def __init__(self, choices: list[int], current: int, covered: int) -> None:
         super().__init__()
