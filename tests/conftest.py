@@ -30,8 +30,11 @@ anything else               --                       401 Bad credentials
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +93,52 @@ def fakehub_env(fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> FakeGit
     monkeypatch.setenv("COPILOT_TUI_API_URL", fakehub.api_url)
     monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
     return fakehub
+
+
+HOSTILE_LINES = Path(__file__).parent / "data" / "users-report-lines.jsonl"
+"""Users-report lines, each with the verdict the line rule (``copilot_tui.metrics.linerule``) must give it: one JSON
+object a line with ``case``, ``verdict`` (``accepted`` / ``skipped``), the ``reason`` a skipped line is given (a
+fragment of it), the raw ``line``, and for an accepted line what it must be read as (``expect``)."""
+
+
+@dataclass(frozen=True)
+class HostileReport:
+    """The hostile lines as one users report of two parts, the way GitHub might send it: the first starts with a
+    byte order mark, the second is gzip-compressed and repeats a line of the first.
+
+    ``skipped``: ``(part, line number, reason fragment)`` of every line the rule skips, in order; ``accepted``: the
+    ``expect`` of every line it keeps."""
+
+    cases: list[dict[str, Any]]
+    parts: list[tuple[str, bytes]]
+    skipped: list[tuple[str, int, str]]
+    accepted: list[dict[str, Any]]
+
+    @property
+    def day(self) -> date:
+        return date.fromisoformat(self.accepted[0]["day"])
+
+    def plain_parts(self) -> list[tuple[str, bytes]]:
+        """The same lines with neither the byte order mark nor gzip (for roads that take plain NDJSON only)."""
+        half = len(self.cases) // 2
+        return [
+            (name, b"\n".join(c["line"].encode() for c in chunk) + b"\n")
+            for name, chunk in zip(("part-1", "part-2"), (self.cases[:half], self.cases[half:]), strict=True)
+        ]
+
+
+@pytest.fixture(scope="session")
+def hostile_report() -> HostileReport:
+    cases = [json.loads(line) for line in HOSTILE_LINES.read_text(encoding="utf-8").splitlines()]
+    half = len(cases) // 2
+    first, second = cases[:half], cases[half:]
+    part_1 = b"\xef\xbb\xbf" + b"\n".join(c["line"].encode() for c in first) + b"\n"
+    part_2 = gzip.compress(b"\n".join(c["line"].encode() for c in second) + b"\n")
+    skipped = [
+        (name, n, c["reason"])
+        for name, chunk in (("part-1", first), ("part-2", second))
+        for n, c in enumerate(chunk, start=1)
+        if c["verdict"] == "skipped"
+    ]
+    accepted = [c["expect"] for c in cases if c["verdict"] == "accepted"]
+    return HostileReport(cases, [("part-1", part_1), ("part-2", part_2)], skipped, accepted)

@@ -359,12 +359,13 @@ def _newer(a: VersionSample, b: VersionSample) -> bool:
 def summarize_users(rows: Iterable[UserDay], period: Period | None = None) -> list[UserSummary]:
     """One :class:`UserSummary` per user with at least one row in ``period`` (all rows when ``period`` is None).
 
-    A user-day that appears twice (the same day from two overlapping reports) counts once: the later row wins.
+    A user-day that appears twice (the same day from two overlapping reports) counts once: the first row read wins,
+    as everywhere (:mod:`copilot_tui.metrics.linerule`).
     """
     latest: dict[tuple[int, date], UserDay] = {}
     for row in rows:
         if period is None or row.day in period:
-            latest[(row.user_id, row.day)] = row
+            latest.setdefault((row.user_id, row.day), row)
     summaries: dict[int, UserSummary] = {}
     for (user_id, _day), row in latest.items():
         summary = summaries.get(user_id)
@@ -376,7 +377,10 @@ def summarize_users(rows: Iterable[UserDay], period: Period | None = None) -> li
 
 def user_days(rows: Iterable[UserDay], user_id: int, period: Period | None = None) -> list[UserDay]:
     """One user's rows, by day (for the drill-down)."""
-    picked = {r.day: r for r in rows if r.user_id == user_id and (period is None or r.day in period)}
+    picked: dict[date, UserDay] = {}
+    for r in rows:
+        if r.user_id == user_id and (period is None or r.day in period):
+            picked.setdefault(r.day, r)
     return [picked[d] for d in sorted(picked)]
 
 

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
-import orjson
-
+from copilot_tui.metrics import linerule
+from copilot_tui.metrics.linerule import LineError
 from copilot_tui.metrics.model import (
     ACTIVE_USER_FIELDS,
     ACTIVITY_FIELDS,
@@ -51,10 +51,6 @@ ReportPart = tuple[str, "bytes | str | Iterable[bytes]"]
 T = TypeVar("T")
 
 
-class LineError(ValueError):
-    """A line that decodes as JSON but does not have the report's shape."""
-
-
 # ---------------------------------------------------------------------------------------------------------- lines
 
 
@@ -63,11 +59,12 @@ def iter_lines(data: bytes | str | Iterable[bytes]) -> Iterator[bytes]:
 
     ``data`` may be whole bytes, or any iterable of byte chunks (a file, an HTTP stream): chunks need not end on
     line boundaries. A last line with no newline is still yielded (a truncated file then fails to decode there).
+    A gzip part is inflated and a byte order mark at its start dropped (:mod:`copilot_tui.metrics.linerule`).
     """
     if isinstance(data, str):
         data = data.encode()
     if isinstance(data, bytes | bytearray | memoryview):
-        buf = bytes(data)
+        buf = linerule.plain_part(bytes(data))
         start = 0
         while True:
             end = buf.find(b"\n", start)
@@ -78,7 +75,7 @@ def iter_lines(data: bytes | str | Iterable[bytes]) -> Iterator[bytes]:
             yield buf[start:end]
             start = end + 1
     pending = b""
-    for chunk in data:
+    for chunk in linerule.plain_chunks(data):
         if pending:
             chunk = pending + chunk
         start = 0
@@ -96,18 +93,18 @@ def iter_lines(data: bytes | str | Iterable[bytes]) -> Iterator[bytes]:
 def iter_records(parts: Iterable[ReportPart], problems: list[LineProblem]) -> Iterator[tuple[str, int, dict[str, Any]]]:
     """Decode every line of every part; yield ``(source, line_no, object)`` and note the lines that fail."""
     for source, data in parts:
-        for line_no, line in enumerate(iter_lines(data), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                problems.append(LineProblem(source, line_no, f"not valid JSON ({_short(exc)})"))
-                continue
-            if not isinstance(obj, dict):
-                problems.append(LineProblem(source, line_no, f"expected a JSON object, got {type(obj).__name__}"))
-                continue
-            yield source, line_no, obj
+        line_no = 0
+        try:
+            for line_no, line in enumerate(iter_lines(data), start=1):
+                try:
+                    obj = linerule.loads(line)
+                except LineError as exc:
+                    problems.append(LineProblem(source, line_no, str(exc)))
+                    continue
+                if obj is not None:
+                    yield source, line_no, obj
+        except LineError as exc:  # a damaged gzip part: what was read of it stands
+            problems.append(LineProblem(source, line_no + 1, str(exc)))
 
 
 def _short(exc: Exception) -> str:
@@ -117,10 +114,10 @@ def _short(exc: Exception) -> str:
 
 def _convert_each(
     parts: Iterable[ReportPart], convert: Callable[[dict[str, Any]], T], problems: list[LineProblem]
-) -> Iterator[T]:
+) -> Iterator[tuple[str, int, T]]:
     for source, line_no, obj in iter_records(parts, problems):
         try:
-            yield convert(obj)
+            yield source, line_no, convert(obj)
         except (LineError, KeyError, TypeError, ValueError) as exc:
             problems.append(LineProblem(source, line_no, _describe(exc)))
 
@@ -135,39 +132,29 @@ def _describe(exc: Exception) -> str:
 
 
 def _int(value: Any, name: str) -> int:
-    if type(value) is int:
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    raise LineError(f"{name} should be a whole number, got {value!r}")
+    number = linerule.count(value, name)
+    if number is None:
+        raise LineError(f"{name} should be a whole number, got None")
+    return number
 
 
 def _opt_int(obj: Mapping[str, Any], name: str) -> int | None:
-    value = obj.get(name)
-    return None if value is None else _int(value, name)
+    return linerule.count(obj.get(name), name)
 
 
 def _opt_num(obj: Mapping[str, Any], name: str) -> int | float | None:
-    value = obj.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise LineError(f"{name} should be a number, got {value!r}")
-    return value
+    return linerule.amount(obj.get(name), name)
 
 
-def _day(value: Any, name: str) -> date:
-    if not isinstance(value, str):
-        raise LineError(f"{name} should be a YYYY-MM-DD date, got {value!r}")
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        raise LineError(f"{name} should be a YYYY-MM-DD date, got {value!r}") from None
+_day = linerule.day
 
 
 def _opt_day(obj: Mapping[str, Any], name: str) -> date | None:
-    value = obj.get(name)
-    return None if value is None else _day(value, name)
+    """A bookkeeping day (``report_start_day``); one that cannot be read is left out, not held against the line."""
+    try:
+        return linerule.day(obj.get(name), name)
+    except LineError:
+        return None
 
 
 def _opt_str(obj: Mapping[str, Any], name: str) -> str | None:
@@ -191,8 +178,9 @@ def _dict(value: Any, name: str) -> dict[str, Any]:
 
 
 def _extra(obj: Mapping[str, Any], known: frozenset[str]) -> Mapping[str, Any]:
-    """Keys we do not model yet, kept so that new GitHub fields survive a round trip."""
-    unknown = {k: v for k, v in obj.items() if k not in known and k not in BOOKKEEPING_FIELDS}
+    """Keys we do not model yet, kept so that new GitHub fields survive a round trip (unless nested deeper than a
+    report line ever is)."""
+    unknown = {k: v for k, v in obj.items() if k not in known and k not in BOOKKEEPING_FIELDS and linerule.shallow(v)}
     return unknown or EMPTY
 
 
@@ -221,33 +209,50 @@ _LANG_MODEL_KEYS = _ACTIVITY_KEYS | {"language", "model"}
 _MODEL_FEATURE_KEYS = _ACTIVITY_KEYS | {"model", "feature"}
 
 
+def _entries(obj: Mapping[str, Any], name: str) -> Iterator[dict[str, Any]]:
+    for entry in _list(obj, name):
+        yield _dict(entry, f"an entry of {name}")
+
+
+_name = linerule.text
+
+
 def _breakdowns(obj: Mapping[str, Any]) -> Breakdowns:
     return Breakdowns(
         by_feature=tuple(
-            FeatureTotals(str(e["feature"]), _activity(e), _extra(e, _FEATURE_KEYS))
-            for e in _list(obj, "totals_by_feature")
+            FeatureTotals(_name(e["feature"], "feature"), _activity(e), _extra(e, _FEATURE_KEYS))
+            for e in _entries(obj, "totals_by_feature")
         ),
         by_ide=tuple(
             IdeTotals(
-                str(e["ide"]),
+                _name(e["ide"], "ide"),
                 _activity(e),
                 _version(e.get("last_known_ide_version"), "ide_version", "last_known_ide_version"),
                 _version(e.get("last_known_plugin_version"), "plugin_version", "last_known_plugin_version"),
                 _extra(e, _IDE_KEYS),
             )
-            for e in _list(obj, "totals_by_ide")
+            for e in _entries(obj, "totals_by_ide")
         ),
         by_language_feature=tuple(
-            LanguageFeatureTotals(str(e["language"]), str(e["feature"]), _activity(e), _extra(e, _LANG_FEATURE_KEYS))
-            for e in _list(obj, "totals_by_language_feature")
+            LanguageFeatureTotals(
+                _name(e["language"], "language"),
+                _name(e["feature"], "feature"),
+                _activity(e),
+                _extra(e, _LANG_FEATURE_KEYS),
+            )
+            for e in _entries(obj, "totals_by_language_feature")
         ),
         by_language_model=tuple(
-            LanguageModelTotals(str(e["language"]), str(e["model"]), _activity(e), _extra(e, _LANG_MODEL_KEYS))
-            for e in _list(obj, "totals_by_language_model")
+            LanguageModelTotals(
+                _name(e["language"], "language"), _name(e["model"], "model"), _activity(e), _extra(e, _LANG_MODEL_KEYS)
+            )
+            for e in _entries(obj, "totals_by_language_model")
         ),
         by_model_feature=tuple(
-            ModelFeatureTotals(str(e["model"]), str(e["feature"]), _activity(e), _extra(e, _MODEL_FEATURE_KEYS))
-            for e in _list(obj, "totals_by_model_feature")
+            ModelFeatureTotals(
+                _name(e["model"], "model"), _name(e["feature"], "feature"), _activity(e), _extra(e, _MODEL_FEATURE_KEYS)
+            )
+            for e in _entries(obj, "totals_by_model_feature")
         ),
     )
 
@@ -385,16 +390,15 @@ def parse_user_day(obj: Mapping[str, Any]) -> UserDay:
     """One users-report line (1-day or 28-day)."""
     flags: dict[str, bool] = {}
     for name in USER_FLAG_FIELDS:
-        value = obj.get(name)
+        value = linerule.flag(obj.get(name), name)
         if value is not None:
-            if not isinstance(value, bool):
-                raise LineError(f"{name} should be true or false, got {value!r}")
             flags[name] = value
+    linerule.merge_renamed(flags)
     credits = _opt_num(obj, "ai_credits_used")
     return UserDay(
         day=_day(obj["day"], "day"),
-        user_id=_int(obj["user_id"], "user_id"),
-        user_login=str(obj["user_login"]),
+        user_id=linerule.identifier(obj["user_id"], "user_id"),
+        user_login=_name(obj["user_login"], "user_login"),
         organization_id=_opt_str(obj, "organization_id"),
         enterprise_id=_opt_str(obj, "enterprise_id"),
         activity=_activity(obj),
@@ -415,10 +419,10 @@ def parse_user_team(obj: Mapping[str, Any]) -> UserTeam:
     """One user-teams-report line: a user's membership of one team on one day."""
     return UserTeam(
         day=_day(obj["day"], "day"),
-        user_id=_int(obj["user_id"], "user_id"),
-        user_login=str(obj["user_login"]),
-        team_id=_int(obj["team_id"], "team_id"),
-        slug=str(obj["slug"]),
+        user_id=linerule.identifier(obj["user_id"], "user_id"),
+        user_login=_name(obj["user_login"], "user_login"),
+        team_id=linerule.identifier(obj["team_id"], "team_id"),
+        slug=_name(obj["slug"], "slug"),
         organization_id=_opt_str(obj, "organization_id"),
         enterprise_id=_opt_str(obj, "enterprise_id"),
         extra=_extra(obj, _TEAM_KEYS),
@@ -429,15 +433,22 @@ def parse_user_team(obj: Mapping[str, Any]) -> UserTeam:
 
 
 def parse_users_report(parts: Iterable[ReportPart]) -> UsersReport:
-    """A users-1-day or users-28-day report (all its parts) as user-day rows plus the lines that failed."""
+    """A users-1-day or users-28-day report (all its parts) as user-day rows plus the lines that failed; a user and
+    day seen again is skipped (the first line read counts)."""
     problems: list[LineProblem] = []
-    rows = tuple(_convert_each(parts, parse_user_day, problems))
-    return UsersReport(rows, tuple(problems))
+    seen = linerule.FirstSeen()
+    rows = []
+    for source, line_no, row in _convert_each(parts, parse_user_day, problems):
+        if seen.first(row.user_id, row.day):
+            rows.append(row)
+        else:
+            problems.append(LineProblem(source, line_no, linerule.repeat_reason(row.user_id, row.day)))
+    return UsersReport(tuple(rows), tuple(problems))
 
 
 def parse_user_teams_report(parts: Iterable[ReportPart]) -> UserTeamsReport:
     problems: list[LineProblem] = []
-    rows = tuple(_convert_each(parts, parse_user_team, problems))
+    rows = tuple(row for _source, _line_no, row in _convert_each(parts, parse_user_team, problems))
     return UserTeamsReport(rows, tuple(problems))
 
 

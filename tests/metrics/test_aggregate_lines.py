@@ -55,8 +55,8 @@ ODD_LINES = [
         used_cli=True,
         ai_credits_used=2,
     ),
-    # a number where a name belongs is read as its text (as the typed parser does)
-    _line(2, "2026-01-06", totals_by_ide=[{"ide": 42, "code_generation_activity_count": 1}], ai_credits_used=0.25),
+    # a user id as a string of digits
+    _line("2", "2026-01-06", totals_by_ide=[{"ide": "42", "code_generation_activity_count": 1}], ai_credits_used=0.25),
     # a 28-day row carries its window
     _line(3, "2026-01-07T00:00:00Z", report_start_day="2025-12-11", report_end_day="2026-01-07", used_cli=False),
 ]
