@@ -6,13 +6,10 @@ Three modes: ``--demo`` (built-in dataset, no token, no network), ``--offline`` 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -20,12 +17,13 @@ from textual.app import App
 from textual.binding import Binding
 
 from copilot_tui import locations
-from copilot_tui.config import Config, ConfigError, State, load_config, load_state, save_state
+from copilot_tui.config import State, load_state, save_state
 from copilot_tui.scope import Scope
+from copilot_tui.settings import Settings, scope_key
 from copilot_tui.ui.commands import CopilotCommands
 from copilot_tui.ui.screens.dashboard import DashboardScreen, describe_error
 from copilot_tui.ui.screens.help import HelpScreen, HelpSection
-from copilot_tui.ui.screens.org_picker import OrgPickerScreen, scope_key
+from copilot_tui.ui.screens.org_picker import OrgPickerScreen
 from copilot_tui.ui.screens.sign_in import SignedIn, SignInScreen
 from copilot_tui.ui.screens.user_detail import UserDetailScreen
 from copilot_tui.ui.session import Mode, Session
@@ -35,35 +33,8 @@ from copilot_tui.ui.widgets.users import UsersTable
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class LaunchOptions:
-    """The command-line choices the app honours (from ``cli.add_source_options``)."""
-
-    demo: bool = False
-    offline: bool = False
-    org: str | None = None
-    enterprise: str | None = None
-    hostname: str | None = None
-    api_url: str | None = None
-
-    @classmethod
-    def from_args(cls, args: argparse.Namespace) -> LaunchOptions:
-        return cls(
-            demo=bool(getattr(args, "demo", False)),
-            offline=bool(getattr(args, "offline", False)),
-            org=getattr(args, "org", None),
-            enterprise=getattr(args, "enterprise", None),
-            hostname=getattr(args, "hostname", None),
-            api_url=getattr(args, "api_url", None),
-        )
-
-
-def parse_scope_key(key: str | None) -> Scope | None:
-    if not key:
-        return None
-    if key.startswith("enterprise:"):
-        return Scope("enterprise", key.split(":", 1)[1])
-    return Scope("org", key)
+LaunchOptions = Settings
+"""The name the app's settings had before ``copilot_tui.settings`` (tests build the app with it)."""
 
 
 class CopilotApp(App[None]):
@@ -86,10 +57,8 @@ class CopilotApp(App[None]):
 
     def __init__(
         self,
-        options: LaunchOptions,
+        settings: Settings,
         *,
-        config: Config | None = None,
-        config_error: ConfigError | None = None,
         source: Any = None,
         client_factory: Callable[[str], Any] | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -97,11 +66,9 @@ class CopilotApp(App[None]):
         """``source``, ``client_factory`` and ``clock`` are for tests: a fixed source, a client with shrunk waits,
         and a "now" matching the fake GitHub's calendar."""
         super().__init__()
-        self.options = options
-        self.config = config or Config()
-        self.config_error = config_error
+        self.settings = settings
         self.state = load_state(locations.state_file())
-        self.hostname = options.hostname or self.config.hostname
+        self.hostname = settings.hostname
         self._given_source = source
         self._client_factory = client_factory
         self._clock = clock
@@ -114,24 +81,22 @@ class CopilotApp(App[None]):
 
     @property
     def mode(self) -> Mode:
-        if self.options.demo:
-            return "demo"
-        return "offline" if self.options.offline else "live"
+        return self.settings.mode
 
     def make_client(self, token: str) -> Any:
         if self._client_factory is not None:
             return self._client_factory(token)
         from copilot_tui.github.client import GitHubClient
 
-        return GitHubClient.for_host(token, self.hostname, self.options.api_url)
+        return GitHubClient.for_host(token, self.hostname, self.settings.api_url)
 
     def _store(self) -> Any:
-        from copilot_tui.store import Store, host_key
+        from copilot_tui.store import Store
 
-        return Store(host_key(self.hostname, self.options.api_url))
+        return Store(self.settings.store_key)
 
     async def on_mount(self) -> None:
-        theme = self.state.theme or self.config.theme
+        theme = self.state.theme or self.settings.theme
         if theme:
             if theme in self.available_themes:
                 self.theme = theme
@@ -139,9 +104,9 @@ class CopilotApp(App[None]):
                 self.notify(f"Unknown theme {theme!r}; using the default.", severity="warning")
         self._loaded_theme = True
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        if self.config_error is not None:
+        if self.settings.config_error is not None:
             self.notify(
-                f"{self.config_error} The app runs with default settings.",
+                f"{self.settings.config_error} The app runs with default settings.",
                 title="Config file not used",
                 severity="error",
                 timeout=30,
@@ -185,8 +150,7 @@ class CopilotApp(App[None]):
 
     def _open(self, source: Any) -> None:
         session = Session(source=source, mode=self.mode, remember_scope=self._remember_scope)
-        session.add_scopes([Scope("org", o) for o in self.config.orgs])
-        session.add_scopes([Scope("enterprise", e) for e in self.config.enterprises])
+        session.add_scopes(self.settings.configured_scopes())
         self.session = session
         initial = self._initial_scope()
         if initial is not None:
@@ -195,14 +159,7 @@ class CopilotApp(App[None]):
         self._discover_scopes(session, initial is None)
 
     def _initial_scope(self) -> Scope | None:
-        if self.options.enterprise:
-            return Scope("enterprise", self.options.enterprise)
-        if self.options.org:
-            return Scope("org", self.options.org)
-        remembered = self.state.demo_scope if self.mode == "demo" else self.state.last_scope
-        if self.mode == "demo":
-            return parse_scope_key(remembered)
-        return parse_scope_key(remembered) or parse_scope_key(self.config.default_org)
+        return self.settings.initial_scope(self.state)
 
     @work(group="scopes", exit_on_error=False)
     async def _discover_scopes(self, session: Session, open_first: bool) -> None:
@@ -212,9 +169,7 @@ class CopilotApp(App[None]):
             log.error("listing organizations failed", exc_info=exc)
             self.notify(describe_error(exc), title="Could not list your organizations", severity="error", timeout=12)
             found = []
-        configured = [Scope("org", o) for o in self.config.orgs] + [
-            Scope("enterprise", e) for e in self.config.enterprises
-        ]
+        configured = self.settings.configured_scopes()
         if self.mode == "demo":
             # the demo knows only its own orgs: a remembered or configured real org would only fail to open
             session.scopes = list(found)
@@ -275,9 +230,7 @@ class CopilotApp(App[None]):
         one to name when asking for a token."""
         from urllib.parse import urlsplit
 
-        from copilot_tui.github import hosts
-
-        url = hosts.resolve_api_url(self.hostname, self.options.api_url)
+        url = self.settings.resolved_api_url
         netloc = urlsplit(url if "://" in url else f"https://{url}").netloc or url
         return {"api.github.com": "github.com"}.get(netloc, netloc)
 
@@ -292,7 +245,7 @@ class CopilotApp(App[None]):
             opening = self._initial_scope()
             wanted = [opening.name] if opening is not None and opening.kind == "org" else []
             enterprise = opening.name if opening is not None and opening.kind == "enterprise" else None
-            orgs = list(dict.fromkeys([*wanted, *self.config.orgs]))
+            orgs = list(dict.fromkeys([*wanted, *self.settings.orgs]))
             return await auth.check_token(client, orgs=orgs or None, enterprise=enterprise)
         finally:
             await client.aclose()
@@ -401,15 +354,7 @@ OTHER_NOTES: tuple[tuple[str, str], ...] = (
 """Labels outside the totals that are too short to explain themselves."""
 
 
-def load_config_or_error(path: Path) -> tuple[Config, ConfigError | None]:
-    """The settings to run with, and the problem that made the app fall back to defaults (shown on screen)."""
-    try:
-        return load_config(path), None
-    except ConfigError as exc:
-        return Config(path=path), exc
-
-
-def run_app(args: argparse.Namespace) -> int:
+def run_app(settings: Settings) -> int:
     """Entry point of ``copilot-tui`` with no subcommand (called from ``commands/launch.py``)."""
     logging.basicConfig(
         filename=str(locations.log_file()),
@@ -418,10 +363,9 @@ def run_app(args: argparse.Namespace) -> int:
     )
     # httpx logs every request at INFO: noise in the log, and signed download URLs have no business there
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    config, config_error = load_config_or_error(locations.config_file())
-    app = CopilotApp(LaunchOptions.from_args(args), config=config, config_error=config_error)
+    app = CopilotApp(settings)
     app.run()
     return app.return_code or 0
 
 
-__all__ = ["CopilotApp", "LaunchOptions", "State", "run_app"]
+__all__ = ["CopilotApp", "LaunchOptions", "Settings", "State", "run_app"]

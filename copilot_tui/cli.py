@@ -1,20 +1,21 @@
 """Command line: parse arguments, pick a data source, and hand over to the app or a headless command.
 
 Each subcommand lives in ``copilot_tui/commands/<name>.py`` and exposes ``add_parser(subparsers)`` and
-``run(args) -> int``; this module only wires them, so a subcommand can be added without touching the others.
+``run(args, settings) -> int``; this module only wires them, so a subcommand can be added without touching the
+others. The settings (``copilot_tui.settings``) are resolved here once, from the flags, the environment and the
+config file, and handed to whichever command runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 
 from copilot_tui import __version__
 
-SUBCOMMANDS = ("auth", "export", "sync", "cache")
+SUBCOMMANDS = ("auth", "export", "sync", "cache", "config")
 
 DESCRIPTION = """\
 copilot-tui shows how GitHub Copilot is used in an organization or enterprise: active users, feature adoption
@@ -29,8 +30,11 @@ token:
   The GitHub token is read from GH_TOKEN, then GITHUB_TOKEN (GH_ENTERPRISE_TOKEN / GITHUB_ENTERPRISE_TOKEN for
   other hosts), then the OS keyring ('copilot-tui auth login' stores it there). It is never accepted as an argument.
 
-environment:
+environment (flags win over these, these over the config file; 'copilot-tui config' shows what is in effect):
   COPILOT_TUI_API_URL          same as --api-url
+  COPILOT_TUI_HOSTNAME         same as --hostname
+  COPILOT_TUI_DEFAULT_ORG, COPILOT_TUI_ORGS, COPILOT_TUI_ENTERPRISES, COPILOT_TUI_THEME
+                               the config file's keys of the same names (lists comma-separated)
   COPILOT_TUI_CONFIG_DIR       where config.toml is read (default: the platform's config dir)
   COPILOT_TUI_DATA_DIR         where the local store, remembered state and exports live
   COPILOT_TUI_LOG_DIR          where the log file is written (never holds the token)
@@ -41,45 +45,52 @@ commands:
   export   print users, totals, features, teams or seats of a period as JSON or CSV, no TUI
   sync     fetch history day by day into the local store (resumable)
   cache    show or clear the local store
+  config   show the config file's path, the settings in effect and where each comes from; check the file
 """
 
 
-def add_source_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+def add_source_options(parser: argparse.ArgumentParser, *, top_level: bool = False, modes: bool = True) -> None:
     """Options shared by the app and the headless commands: where the data comes from.
 
     They may stand before or after the subcommand (``copilot-tui --org x export`` and ``copilot-tui export --org x``).
     Only the top-level parser sets defaults: a subparser's default would overwrite a value given before it.
+    ``modes``: offer ``--demo`` and ``--offline`` (``sync`` downloads, so it takes neither).
     """
 
     def default(value: object) -> object:
         return value if top_level else argparse.SUPPRESS
 
     src = parser.add_argument_group("data source")
-    src.add_argument(
+    which = src.add_mutually_exclusive_group()
+    which.add_argument(
         "--org", metavar="ORG", default=default(None), help="organization to open (default: the last one used)"
     )
-    src.add_argument(
+    which.add_argument(
         "--enterprise", metavar="ENT", default=default(None), help="enterprise to open instead of an organization"
     )
     src.add_argument(
         "--hostname",
         metavar="HOST",
         default=default(None),
-        help="GitHub host: github.com (default) or SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency",
+        help="GitHub host: github.com (default) or SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency "
+        "(env COPILOT_TUI_HOSTNAME, config hostname)",
     )
     src.add_argument(
         "--api-url",
         metavar="URL",
-        default=default(os.environ.get("COPILOT_TUI_API_URL")),
-        help="REST API base URL, overriding --hostname (env COPILOT_TUI_API_URL)",
+        default=default(None),
+        help="REST API base URL, overriding --hostname (env COPILOT_TUI_API_URL, config api_url)",
     )
-    src.add_argument(
+    if not modes:
+        return
+    mode = src.add_mutually_exclusive_group()
+    mode.add_argument(
         "--demo",
         action="store_true",
         default=default(False),
         help="use the built-in demo dataset: no token, no network",
     )
-    src.add_argument(
+    mode.add_argument(
         "--offline", action="store_true", default=default(False), help="use only the local store: no network at all"
     )
 
@@ -106,14 +117,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from copilot_tui.settings import SettingsError, resolve_settings
+
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command:
-        module = importlib.import_module(f"copilot_tui.commands.{args.command}")
-        return int(module.run(args))
-    from copilot_tui.commands import launch
-
-    return launch.run(args)
+    name = args.command or "launch"
+    try:
+        settings = resolve_settings(args)
+    except SettingsError as exc:
+        print(f"copilot-tui: {exc}", file=sys.stderr)
+        return 2
+    if settings.config_error is not None and name not in ("launch", "config"):
+        # the app shows it and runs with the defaults; a script must not go quietly to another host
+        print(f"copilot-tui {name}: {settings.config_error} (see 'copilot-tui config')", file=sys.stderr)
+        return 2
+    module = importlib.import_module(f"copilot_tui.commands.{name}")
+    return int(module.run(args, settings))
 
 
 if __name__ == "__main__":

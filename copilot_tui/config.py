@@ -1,8 +1,9 @@
-"""The user's settings file (TOML) and the small state the app remembers between runs.
+"""The user's config file (TOML) and the small state the app remembers between runs.
 
-The config file is the user's: the app reads it and never writes it, so comments and order survive. A missing file
-means defaults; a broken one raises ``ConfigError`` whose message names the file and the line, because "invalid
-config" without a place to look is no help in an SSH session.
+The config file is the user's: the app reads it and never writes it, so comments and order survive. Which keys it
+may hold is declared once, by ``copilot_tui.settings.Settings``, which merges it with the flags and environment. A
+missing file sets nothing; a broken one raises ``ConfigError`` whose message names the file and the line, because
+"invalid config" without a place to look is no help in an SSH session.
 """
 
 from __future__ import annotations
@@ -10,18 +11,21 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 EXAMPLE = """\
-# copilot-tui settings
+# copilot-tui settings (every key is optional)
 hostname = "github.com"          # or SUBDOMAIN.ghe.com
+# api_url = "https://github.example.com/api/v3"   # only when the API is not at the hostname's usual place
 default_org = "my-org"           # opened when no --org is given and none was opened before
 orgs = ["my-org", "other-org"]   # shown in the org picker besides those your token can see
 enterprises = ["my-enterprise"]  # enterprises to offer in the org picker
 theme = "textual-dark"           # any Textual theme name
 """
+"""The README's example file (a test checks the README shows it and that it reads without error)."""
 
 
 class ConfigError(Exception):
@@ -36,22 +40,15 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Config:
-    hostname: str = "github.com"
-    """GitHub host: github.com, or SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency."""
-    default_org: str | None = None
-    """The org opened at start when neither --org nor a last-used org says otherwise."""
-    orgs: tuple[str, ...] = ()
-    """Orgs offered in the picker in addition to those the token can list."""
-    enterprises: tuple[str, ...] = ()
-    """Enterprises offered in the picker (the API cannot list them for a token)."""
-    theme: str | None = None
-    """Textual theme name; when unset, the theme last picked in the app (or Textual's default)."""
-    path: Path | None = field(default=None, compare=False)
-    """The file these settings came from, for messages."""
+class ConfigFile:
+    """What a config file says: the keys it sets, each with its line (for ``copilot-tui config``)."""
+
+    path: Path
+    values: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    exists: bool = True
 
 
-_KNOWN = {"hostname", "default_org", "orgs", "enterprises", "theme"}
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 
@@ -61,7 +58,9 @@ def _line_of_key(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def parse_config(text: str, path: Path) -> Config:
+def parse_config(text: str, path: Path, defaults: Mapping[str, Any]) -> ConfigFile:
+    """Check ``text`` against the known keys (``defaults``: each key's default, whose type says what it takes:
+    a tuple takes a list of names, anything else one string)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -78,42 +77,32 @@ def parse_config(text: str, path: Path) -> Config:
         return ConfigError(path, _line_of_key(text, key), problem)
 
     for key in data:
-        if key not in _KNOWN:
-            raise fail(key, f"unknown setting {key!r} (known: {', '.join(sorted(_KNOWN))})")
+        if key not in defaults:
+            raise fail(key, f"unknown setting {key!r} (known: {', '.join(sorted(defaults))})")
 
-    def text_value(key: str) -> str | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise fail(key, f'{key} must be a non-empty string in quotes, e.g. {key} = "name"')
-        return value.strip()
-
-    def list_value(key: str) -> tuple[str, ...]:
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise fail(key, f'{key} must be a list of names, e.g. {key} = ["first", "second"]')
-        return tuple(dict.fromkeys(v.strip() for v in value))
-
-    return Config(
-        hostname=text_value("hostname") or "github.com",
-        default_org=text_value("default_org"),
-        orgs=list_value("orgs"),
-        enterprises=list_value("enterprises"),
-        theme=text_value("theme"),
-        path=path,
-    )
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(defaults[key], tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise fail(key, f'{key} must be a list of names, e.g. {key} = ["first", "second"]')
+            values[key] = tuple(dict.fromkeys(v.strip() for v in value))
+        else:
+            if not isinstance(value, str) or not value.strip():
+                raise fail(key, f'{key} must be a non-empty string in quotes, e.g. {key} = "name"')
+            values[key] = value.strip()
+    lines = {key: _line_of_key(text, key) or 0 for key in values}
+    return ConfigFile(path, values, lines)
 
 
-def load_config(path: Path) -> Config:
-    """Read the config file; a missing file gives the defaults."""
+def read_config_file(path: Path, defaults: Mapping[str, Any]) -> ConfigFile:
+    """Read and check the config file; a missing file sets nothing."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Config(path=path)
+        return ConfigFile(path, exists=False)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, None, f"cannot be read: {exc}") from None
-    return parse_config(text, path)
+    return parse_config(text, path, defaults)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,12 @@
-"""Print the README's "What the numbers mean" table from the metric catalog (tests check the README matches)."""
+"""Print the README's generated tables: "What the numbers mean" from the metric catalog, and the config keys from
+``copilot_tui.settings.Settings`` (tests check the README matches)."""
 
 from __future__ import annotations
 
+import ast
+import inspect
+
+from copilot_tui import settings
 from copilot_tui.metrics.catalog import FEATURE_LABELS, METRICS
 
 
@@ -19,7 +24,33 @@ def features_table() -> str:
     return "\n".join(lines)
 
 
+def field_docs() -> dict[str, str]:
+    """Each ``Settings`` field's docstring (the string under it in the class body)."""
+    tree = ast.parse(inspect.getsource(settings.Settings))
+    docs: dict[str, str] = {}
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    for node, after in zip(body, body[1:], strict=False):
+        named = isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+        if named and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
+            docs[node.target.id] = " ".join(str(after.value.value).split())  # type: ignore[union-attr]
+    return docs
+
+
+def settings_table() -> str:
+    docs = field_docs()
+    lines = ["| Key | Environment | Flag | What it sets | Default |", "| --- | --- | --- | --- | --- |"]
+    for name in settings.FILE_KEYS:
+        spec = settings.FIELDS[name].metadata
+        default = settings.FIELDS[name].default
+        shown = "(none)" if default in (None, ()) else f"`{default}`"
+        flag = f"`{spec['flag']}`" if spec["flag"] else ""
+        lines.append(f"| `{name}` | `{settings.env_name(name)}` | {flag} | {docs[name]} | {shown} |")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
+    print(settings_table())
+    print()
     print(metrics_table())
     print()
     print(features_table())

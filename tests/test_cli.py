@@ -44,3 +44,27 @@ def test_version_and_help_in_a_real_process() -> None:
         "COPILOT_TUI_KEYRING_TIMEOUT",
     ):
         assert word in out.stdout, word
+
+
+def test_sync_help_offers_only_what_sync_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["sync", "--help"])
+    out = capsys.readouterr().out
+    assert "--org" in out and "--since" in out
+    options = [line.split()[0] for line in out.splitlines() if line.startswith("  -")]
+    assert "--org" in options and "--demo" not in options and "--offline" not in options
+
+
+@pytest.mark.parametrize("argv", [["--org", "a", "--enterprise", "b"], ["export", "--org", "a", "--enterprise", "b"]])
+def test_org_and_enterprise_exclude_each_other(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args(argv)
+    assert exited.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_org_and_enterprise_on_both_sides_of_the_subcommand_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    from copilot_tui import cli
+
+    assert cli.main(["--org", "a", "export", "--enterprise", "b"]) == 2
+    assert "--org and --enterprise" in capsys.readouterr().err

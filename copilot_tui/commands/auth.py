@@ -14,6 +14,7 @@ import sys
 from typing import TextIO
 
 from copilot_tui import auth
+from copilot_tui.settings import Settings
 
 LOGIN_EPILOG = """\
 The token is checked against the API (GET /user, its scopes, and whether it can read Copilot metrics for an
@@ -88,20 +89,20 @@ def _add_host_options(parser: argparse.ArgumentParser, *, probes: bool) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     action = getattr(args, "auth_command", None)
     if action == "login":
-        return login(args)
+        return login(args, settings)
     if action == "status":
-        return status(args)
+        return status(args, settings)
     if action == "logout":
-        return logout(args)
+        return logout(args, settings)
     print("copilot-tui auth: choose login, status or logout", file=sys.stderr)
     return 2
 
 
-def _host(args: argparse.Namespace) -> str:
-    return auth.normalize_hostname(getattr(args, "hostname", None))
+def _host(settings: Settings) -> str:
+    return auth.normalize_hostname(settings.hostname)
 
 
 def _err(message: str) -> None:
@@ -111,8 +112,8 @@ def _err(message: str) -> None:
 # --- login --------------------------------------------------------------------------------------------------------
 
 
-def login(args: argparse.Namespace) -> int:
-    host = _host(args)
+def login(args: argparse.Namespace, settings: Settings) -> int:
+    host = _host(settings)
     try:
         # Ask the keyring first (a read, which is what a locked or hung one fails): with none usable, the user
         # should learn it before pasting a token.
@@ -131,7 +132,7 @@ def login(args: argparse.Namespace) -> int:
         _err(f"not a token: {exc}")
         return 1
 
-    code, check = _check(token, args, host)
+    code, check = _check(token, settings, host)
     if check is None:
         return code
     try:
@@ -182,12 +183,12 @@ def _read_token(args: argparse.Namespace, host: str, stdin: TextIO) -> str | Non
     return token
 
 
-def _check(token: str, args: argparse.Namespace, host: str) -> tuple[int, auth.TokenCheck | None]:
+def _check(token: str, settings: Settings, host: str) -> tuple[int, auth.TokenCheck | None]:
     """Run the API check; on failure print the API's reason and give the exit code."""
     from copilot_tui.github.errors import BadCredentialsError, GitHubError
 
     try:
-        return 0, asyncio.run(_check_async(token, args, host))
+        return 0, asyncio.run(_check_async(token, settings, host))
     except BadCredentialsError as exc:
         _err(f"{host} refused the token: {exc}")
     except GitHubError as exc:
@@ -195,19 +196,19 @@ def _check(token: str, args: argparse.Namespace, host: str) -> tuple[int, auth.T
     return 1, None
 
 
-async def _check_async(token: str, args: argparse.Namespace, host: str) -> auth.TokenCheck:
+async def _check_async(token: str, settings: Settings, host: str) -> auth.TokenCheck:
     from copilot_tui.github.client import GitHubClient
 
-    org = getattr(args, "org", None)
-    async with GitHubClient.for_host(token, host, getattr(args, "api_url", None)) as client:
-        return await auth.check_token(client, orgs=[org] if org else None, enterprise=getattr(args, "enterprise", None))
+    org = settings.org or settings.default_org
+    async with GitHubClient(token, api_url=settings.resolved_api_url) as client:
+        return await auth.check_token(client, orgs=[org] if org else None, enterprise=settings.enterprise)
 
 
 # --- status -------------------------------------------------------------------------------------------------------
 
 
-def status(args: argparse.Namespace) -> int:
-    host = _host(args)
+def status(args: argparse.Namespace, settings: Settings) -> int:
+    host = _host(settings)
     try:
         found = auth.resolve_token(host)
     except auth.KeyringUnavailableError as exc:
@@ -228,7 +229,7 @@ def status(args: argparse.Namespace) -> int:
         else:
             if stored:
                 print(f"  Keyring: also holds a token ({auth.mask_token(stored)}), used when {found.source} is unset")
-    code, check = _check(found.token, args, host)
+    code, check = _check(found.token, settings, host)
     if check is not None:
         for line in check.lines():
             print(f"  {line}")
@@ -238,8 +239,8 @@ def status(args: argparse.Namespace) -> int:
 # --- logout -------------------------------------------------------------------------------------------------------
 
 
-def logout(args: argparse.Namespace) -> int:
-    host = _host(args)
+def logout(args: argparse.Namespace, settings: Settings) -> int:
+    host = _host(settings)
     try:
         removed = auth.delete_token(host)
     except auth.KeyringUnavailableError as exc:

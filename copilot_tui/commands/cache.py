@@ -8,16 +8,19 @@ import sys
 from typing import Any
 
 from copilot_tui.scope import Scope
+from copilot_tui.settings import Settings
 
 
 def _add_scope_options(parser: argparse.ArgumentParser, verb: str) -> None:
     target = parser.add_mutually_exclusive_group()
-    target.add_argument("--org", metavar="ORG", default=None, help=f"{verb} only this organization")
-    target.add_argument("--enterprise", metavar="ENT", default=None, help=f"{verb} only this enterprise")
+    # SUPPRESS: an option left out here must not overwrite the same option given before 'cache'
+    hide = argparse.SUPPRESS
+    target.add_argument("--org", metavar="ORG", default=hide, help=f"{verb} only this organization")
+    target.add_argument("--enterprise", metavar="ENT", default=hide, help=f"{verb} only this enterprise")
     parser.add_argument(
-        "--hostname", metavar="HOST", default=None, help=f"{verb} only what came from this host (e.g. acme.ghe.com)"
+        "--hostname", metavar="HOST", default=hide, help=f"{verb} only what came from this host (e.g. acme.ghe.com)"
     )
-    parser.add_argument("--api-url", metavar="URL", default=None, help=f"{verb} only what came from this API URL")
+    parser.add_argument("--api-url", metavar="URL", default=hide, help=f"{verb} only what came from this API URL")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -48,24 +51,23 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def _hosts_wanted(args: argparse.Namespace) -> list[str] | None:
-    """The one host named by --hostname / --api-url, or None for every host."""
-    from copilot_tui.store import host_key
-
-    if getattr(args, "hostname", None) or getattr(args, "api_url", None):
-        return [host_key(args.hostname, args.api_url)]
+def _hosts_wanted(settings: Settings) -> list[str] | None:
+    """The one host named by --hostname / --api-url on the command line, or None for every host (a hostname from
+    the environment or the config file does not narrow what the store shows)."""
+    if any(settings.origin(name).startswith("command line") for name in ("hostname", "api_url")):
+        return [settings.store_key]
     return None
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from copilot_tui.store import StoreError
 
     command = getattr(args, "cache_command", None)
     try:
         if command == "info":
-            return _info(args)
+            return _info(args, settings)
         if command == "clear":
-            return _clear(args)
+            return _clear(args, settings)
     except StoreError as exc:
         print(f"copilot-tui cache: {exc}", file=sys.stderr)
         return 1
@@ -73,12 +75,12 @@ def run(args: argparse.Namespace) -> int:
     return 2
 
 
-def _info(args: argparse.Namespace) -> int:
+def _info(args: argparse.Namespace, settings: Settings) -> int:
     from copilot_tui.store import Store, damaged_files, hosts, human_size, store_root
 
     root = store_root()
-    wanted = _hosts_wanted(args)
-    target = _target(args)
+    wanted = _hosts_wanted(settings)
+    target = settings.scope
     names = [h for h in hosts(root) if wanted is None or h in wanted]
     total = 0
     print(f"Local store: {root}")
@@ -119,31 +121,23 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _target(args: argparse.Namespace) -> Scope | None:
-    if getattr(args, "enterprise", None):
-        return Scope("enterprise", args.enterprise)
-    if getattr(args, "org", None):
-        return Scope("org", args.org)
-    return None
-
-
 def _same(a: Scope, b: Scope) -> bool:
     """GitHub names are case-insensitive, and so is the store."""
     return a.kind == b.kind and a.name.lower() == b.name.lower()
 
 
-def _clear(args: argparse.Namespace) -> int:
+def _clear(args: argparse.Namespace, settings: Settings) -> int:
     from copilot_tui.store import Store, damaged_files, hosts, human_size, store_root
 
-    if _target(args) is None and not getattr(args, "all", False):
+    if settings.scope is None and not getattr(args, "all", False):
         print(
             "copilot-tui cache clear: name what to clear: --org ORG, --enterprise ENT, or --all for everything.",
             file=sys.stderr,
         )
         return 2
     root = store_root()
-    wanted = _hosts_wanted(args)
-    target = _target(args)
+    wanted = _hosts_wanted(settings)
+    target = settings.scope
     freed = 0
     removed = 0
     for host in hosts(root):

@@ -403,11 +403,12 @@ def _token(hostname: str | None) -> str | None:
     return resolved.token if resolved else None
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Any) -> int:
     from copilot_tui.github.errors import GitHubError
     from copilot_tui.source import SourceError
     from copilot_tui.store import StoreError
 
+    args.hostname, args.api_url = settings.hostname, settings.api_url
     try:
         if args.inactive is not None and args.what != "seats":
             raise ExportError("--inactive N goes with --what seats.")

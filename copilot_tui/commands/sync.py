@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from copilot_tui.scope import Scope
+from copilot_tui.settings import Settings
 
 
 def _day(text: str) -> date:
@@ -37,7 +38,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "where it stopped. The app then shows periods up to a year long, and --offline works."
         ),
     )
-    add_source_options(p)
+    add_source_options(p, modes=False)
     p.add_argument(
         "--since",
         type=_day,
@@ -49,14 +50,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--jobs", type=int, default=1, metavar="N", help="requests at once (default 1, the polite choice; at most 4)"
     )
     return p
-
-
-def _scope(args: argparse.Namespace) -> Scope | None:
-    if getattr(args, "enterprise", None):
-        return Scope("enterprise", args.enterprise)
-    if getattr(args, "org", None):
-        return Scope("org", args.org)
-    return None
 
 
 def _token(hostname: str | None) -> str | None:
@@ -115,16 +108,16 @@ class ProgressBar:
             self.shown = False
 
 
-async def _sync(args: argparse.Namespace, scope: Scope, token: str, bar: ProgressBar) -> tuple[Any, Any]:
+async def _sync(
+    args: argparse.Namespace, settings: Settings, scope: Scope, token: str, bar: ProgressBar
+) -> tuple[Any, Any]:
     from copilot_tui.github.client import GitHubClient
-    from copilot_tui.github.hosts import resolve_api_url
     from copilot_tui.source import LiveSource
-    from copilot_tui.store import Store, host_key
+    from copilot_tui.store import Store
 
-    api_url = resolve_api_url(args.hostname, args.api_url)
-    store = Store(host_key(args.hostname, args.api_url))
+    store = Store(settings.store_key)
     try:
-        async with GitHubClient(token, api_url=api_url) as client:
+        async with GitHubClient(token, api_url=settings.resolved_api_url) as client:
             source = LiveSource(client, store, concurrency=min(4, max(1, args.jobs)))
             result = await source.backfill(scope, args.since, args.until, on_progress=bar.progress, on_wait=bar.wait)
         info = store.info(scope)
@@ -136,15 +129,15 @@ async def _sync(args: argparse.Namespace, scope: Scope, token: str, bar: Progres
         store.close()
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from copilot_tui.github.errors import GitHubError
     from copilot_tui.store import StoreError, human_size
 
-    scope = _scope(args)
+    scope = settings.scope
     if scope is None:
         print("copilot-tui sync: name what to sync with --org ORG or --enterprise ENT.", file=sys.stderr)
         return 2
-    if args.demo or args.offline:
+    if settings.demo or settings.offline:
         print("copilot-tui sync: downloads from GitHub, so it cannot run with --demo or --offline.", file=sys.stderr)
         return 2
     if args.since and args.until and args.since > args.until:
@@ -152,15 +145,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     bar = ProgressBar(sys.stderr, f"sync {scope}")
     try:
-        token = _token(args.hostname)
+        token = _token(settings.hostname)
         if token is None:
             print(
-                f"copilot-tui sync: no GitHub token for {args.hostname or 'github.com'}: set GH_TOKEN or run "
+                f"copilot-tui sync: no GitHub token for {settings.hostname}: set GH_TOKEN or run "
                 "'copilot-tui auth login'.",
                 file=sys.stderr,
             )
             return 1
-        result, info = asyncio.run(_sync(args, scope, token, bar))
+        result, info = asyncio.run(_sync(args, settings, scope, token, bar))
     except KeyboardInterrupt:
         bar.end_line()
         print(

@@ -131,7 +131,7 @@ def test_policy_off_names_the_fix(fakehub_env: FakeGitHub, capsys: pytest.Captur
     ("argv", "message"),
     [
         (["sync"], "--org ORG or --enterprise ENT"),
-        (["sync", "--org", "x", "--demo"], "cannot run with --demo"),
+        (["--demo", "sync", "--org", "x"], "cannot run with --demo"),
         (["sync", "--org", "x", "--since", "2026-05-02", "--until", "2026-05-01"], "--since is after --until"),
     ],
 )

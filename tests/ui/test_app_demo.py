@@ -310,12 +310,12 @@ async def test_the_last_org_opens_next_time(app_dirs: dict[str, Path]) -> None:
 
 async def test_a_broken_config_file_is_named_with_its_line() -> None:
     from copilot_tui import locations
-    from copilot_tui.app import CopilotApp, LaunchOptions, load_config_or_error
+    from copilot_tui.app import CopilotApp
+    from copilot_tui.settings import resolve_settings
 
     path = locations.config_file()
     path.write_text('hostname = "github.com"\norgs = ["a", \n', encoding="utf-8")
-    config, error = load_config_or_error(path)
-    app = CopilotApp(LaunchOptions(demo=True), config=config, config_error=error)
+    app = CopilotApp(resolve_settings({"demo": True}))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         shown = " ".join(notifications(app))

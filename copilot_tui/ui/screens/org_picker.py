@@ -11,11 +11,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from copilot_tui.scope import Scope
-
-
-def scope_key(scope: Scope) -> str:
-    """The string a scope is remembered and matched by: the org name, or ``enterprise:NAME``."""
-    return scope.name if scope.kind == "org" else f"enterprise:{scope.name}"
+from copilot_tui.settings import scope_key
 
 
 def matches(scope: Scope, text: str) -> bool:
