@@ -9,6 +9,12 @@ Fetch policy (``LiveSource``): 1-day reports only (users, organization/enterpris
 and day. A day is asked for when the store does not hold it, or when the copy held was fetched while GitHub could
 still revise it (the last ``REVISION_DAYS`` days): such a copy is asked again once the day has settled, and, while it
 is still recent, when it is older than ``RECHECK_AFTER``. A day that answered "no data" is remembered the same way.
+
+A day without a report never stops a load: whichever way GitHub says it (``copilot_tui.github.client.NoReport``),
+the day is remembered as having none. Until that answer was given after the day settled, the report is *pending*:
+asked again on a later run, and named ("GitHub has no users report yet for 2026-12-01"). A report still being
+generated (502/503 after the retries) is not stored at all: it stays pending, and this source does not ask for it
+again before ``RECHECK_AFTER``.
 """
 
 from __future__ import annotations
@@ -111,6 +117,8 @@ class Snapshot:
     totals_problems: list[LineProblem] = field(default_factory=list)
     missing_days: tuple[date, ...] = ()
     notices: tuple[str, ...] = ()
+    pending: tuple[tuple[date, str], ...] = ()
+    """``(day, kind)`` of the reports in the period that GitHub has not delivered yet (see ``pending_reports``)."""
     user_parts: Callable[[int], Iterable[ReportPart]] | None = None
     """Parser input holding a given user's lines of the users report and few others (the store's index)."""
     data_version: str | None = None
@@ -258,11 +266,13 @@ def _matching_lines(needle: re.Pattern[bytes], block: bytes, end: int) -> Iterat
 
 @dataclass(frozen=True, slots=True)
 class FetchResult:
-    """What a load or backfill asked GitHub for."""
+    """What a load or backfill asked GitHub for; ``pending`` are the ``(day, kind)`` GitHub has not delivered yet
+    in the range, newest first."""
 
     planned: int
     fetched: int
     no_data: int
+    pending: tuple[tuple[date, str], ...] = ()
 
 
 class ReportClient(Protocol):
@@ -301,6 +311,55 @@ def needs_fetch(held: HeldReport | None, day: date, now: datetime, *, recheck_af
     if now.astimezone(UTC).date() >= settled_on:
         return True
     return now - held.fetched_at >= recheck_after
+
+
+def is_settled(held: HeldReport) -> bool:
+    """Whether a held answer was given after GitHub could still deliver or revise the day: then it is final."""
+    return held.fetched_at.astimezone(UTC).date() >= held.day + timedelta(days=REVISION_DAYS + 1)
+
+
+def pending_reports(held: Iterable[HeldReport]) -> list[tuple[date, str]]:
+    """The ``(day, kind)`` held as "no report" whose answer is not final yet: GitHub may still deliver them."""
+    return _newest_first((h.day, h.kind) for h in held if not h.has_data and not is_settled(h))
+
+
+KIND_NAMES = {
+    USERS_KIND: "users",
+    TEAMS_KIND: "user-teams",
+    "organization-1-day": "organization",
+    "enterprise-1-day": "enterprise",
+}
+
+
+def _newest_first(pending: Iterable[tuple[date, str]]) -> list[tuple[date, str]]:
+    return sorted(set(pending), key=lambda p: (p[0], -report_order(p[1])), reverse=True)
+
+
+def report_order(kind: str) -> int:
+    return {"organization-1-day": 0, "enterprise-1-day": 0, USERS_KIND: 1, TEAMS_KIND: 2}.get(kind, 3)
+
+
+def describe_pending(pending: Iterable[tuple[date, str]]) -> list[str]:
+    """One sentence per set of missing report kinds: "GitHub has no users report yet for 2026-12-01"."""
+    kinds_of: dict[date, set[str]] = {}
+    for day, kind in pending:
+        kinds_of.setdefault(day, set()).add(kind)
+    days_of: dict[tuple[str, ...], list[date]] = {}
+    for day, kinds in sorted(kinds_of.items()):
+        days_of.setdefault(tuple(sorted(kinds, key=report_order)), []).append(day)
+    sentences = []
+    for kind_set, days in days_of.items():
+        names = [KIND_NAMES.get(k, k) for k in kind_set]
+        what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        report = "report" if len(names) == 1 else "reports"
+        sentences.append(f"GitHub has no {what} {report} yet for {_and_list([d.isoformat() for d in days])}.")
+    return sentences
+
+
+def _and_list(items: list[str]) -> str:
+    if len(items) > 4:
+        return f"{len(items)} days from {items[0]} to {items[-1]}"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def plan_fetches(
@@ -352,6 +411,7 @@ def snapshot_from_parts(
     fetched_at: datetime | None = None,
     missing_days: Sequence[date] = (),
     notices: Sequence[str] = (),
+    pending: Sequence[tuple[date, str]] = (),
     data_version: str | None = None,
     aggregate_cache: AggregateCache | None = None,
     user_parts: Callable[[int], Iterable[ReportPart]] | None = None,
@@ -370,6 +430,7 @@ def snapshot_from_parts(
         totals_problems=list(org.problems),
         missing_days=tuple(missing_days),
         notices=tuple(notices),
+        pending=tuple(pending),
         data_version=data_version,
         aggregate_cache=aggregate_cache,
         user_parts=user_parts,
@@ -399,7 +460,13 @@ class StoreAggregateCache:
 
 
 def snapshot_from_store(
-    store: Store, scope: Scope, first_day: date, last_day: date, *, recent: dict[Any, Snapshot] | None = None
+    store: Store,
+    scope: Scope,
+    first_day: date,
+    last_day: date,
+    *,
+    recent: dict[Any, Snapshot] | None = None,
+    extra_pending: Iterable[tuple[date, str]] = (),
 ) -> Snapshot:
     """Read what the store holds for the period (the totals now, the users report when asked): blocking.
 
@@ -408,7 +475,8 @@ def snapshot_from_store(
     """
     try:
         held = store.held(scope, start=first_day, end=last_day)
-        key = (scope, first_day, last_day, tuple(held))
+        extra_pending = tuple(extra_pending)
+        key = (scope, first_day, last_day, tuple(held), extra_pending)
         if recent is not None and key in recent and not store.notices:
             return recent[key]
         days = _days(first_day, last_day)
@@ -425,6 +493,9 @@ def snapshot_from_store(
             fetched_at=max((h.fetched_at for h in held), default=None),
             missing_days=[d for d in days if d not in held_users],
             notices=store.take_notices(),
+            pending=_newest_first(
+                [*pending_reports(held), *(p for p in extra_pending if first_day <= p[0] <= last_day)]
+            ),
             data_version=data_version(held),
             aggregate_cache=StoreAggregateCache(store, scope),
             user_parts=lambda user_id: store.read_user_blocks(
@@ -495,13 +566,21 @@ class _StoreBacked:
                     return None
                 end = min(newest, latest_day(self._clock()))
             start, end = _period(days, end)
-            snap = snapshot_from_store(self.store, scope, start, end, recent=self._recent)
+            snap = self._snapshot(scope, start, end)
             return None if snap.fetched_at is None and not snap.notices else snap
 
         return await asyncio.to_thread(work)
 
     async def _stored_scopes(self) -> list[Scope]:
         return await asyncio.to_thread(self.store.scopes)
+
+    def _snapshot(self, scope: Scope, start: date, end: date) -> Snapshot:
+        return snapshot_from_store(
+            self.store, scope, start, end, recent=self._recent, extra_pending=self._still_generating(scope)
+        )
+
+    def _still_generating(self, scope: Scope) -> list[tuple[date, str]]:
+        return []
 
 
 class OfflineSource(_StoreBacked):
@@ -553,6 +632,9 @@ class LiveSource(_StoreBacked):
         self.large_report_bytes = large_report_bytes
         self.recheck_after = recheck_after
         self._wait_lock = threading.Lock()
+        self._generating: dict[tuple[Scope, date, str], datetime] = {}
+        """Reports GitHub was still generating (502/503) when asked, and when: not asked again before
+        ``recheck_after``."""
 
     async def scopes(self) -> list[Scope]:
         """The organizations the token can see, plus every scope already in the store (enterprises included)."""
@@ -584,7 +666,18 @@ class LiveSource(_StoreBacked):
             if newest is not None and newest < end:
                 start, end = _period(days, newest)
                 await self.fetch_missing(scope, start, end, on_progress=on_progress, on_wait=on_wait)
-        return await asyncio.to_thread(snapshot_from_store, self.store, scope, start, end, recent=self._recent)
+        return await asyncio.to_thread(self._snapshot, scope, start, end)
+
+    def _still_generating(self, scope: Scope) -> list[tuple[date, str]]:
+        """The reports of ``scope`` last answered "being generated" that the store still holds nothing for."""
+        wanted = [(day, kind) for (s, day, kind) in self._generating if s == scope]
+        if not wanted:
+            return []
+        try:
+            held = {(h.day, h.kind) for h in self.store.held(scope, start=min(d for d, _ in wanted))}
+        except StoreDamagedError:
+            held = set()
+        return [p for p in wanted if p not in held]
 
     async def backfill(
         self,
@@ -611,7 +704,22 @@ class LiveSource(_StoreBacked):
             held = self.store.held(scope, start=start, end=end)
         except StoreDamagedError:
             held = []
-        return plan_fetches(scope, held, start, end, self._clock(), recheck_after=self.recheck_after)
+        now = self._clock()
+        plan = plan_fetches(scope, held, start, end, now, recheck_after=self.recheck_after)
+        return [
+            (day, kind)
+            for day, kind in plan
+            if now - self._generating.get((scope, day, kind), now - self.recheck_after) >= self.recheck_after
+        ]
+
+    def pending(self, scope: Scope, start: date, end: date) -> list[tuple[date, str]]:
+        """The reports of ``start..end`` GitHub has not delivered yet, newest first (blocking: reads the store)."""
+        try:
+            held = self.store.held(scope, start=start, end=end)
+        except StoreDamagedError:
+            held = []
+        generating = [p for p in self._still_generating(scope) if start <= p[0] <= end]
+        return _newest_first([*pending_reports(held), *generating])
 
     async def fetch_missing(
         self,
@@ -629,7 +737,7 @@ class LiveSource(_StoreBacked):
         if on_progress is not None:
             on_progress(0, total, f"{total} report files to fetch" if total else "up to date")
         if not plan:
-            return FetchResult(0, 0, 0)
+            return FetchResult(0, 0, 0, tuple(await asyncio.to_thread(self.pending, scope, start, end)))
         queue: Iterator[tuple[date, str]] = iter(plan)
 
         large = False
@@ -662,7 +770,7 @@ class LiveSource(_StoreBacked):
             except BaseExceptionGroup as failed:
                 # Callers handle the client's typed errors, not a group: hand on the first.
                 raise _first_error(failed) from None
-        return FetchResult(total, done, no_data)
+        return FetchResult(total, done, no_data, tuple(await asyncio.to_thread(self.pending, scope, start, end)))
 
     async def _fetch_one(self, scope: Scope, kind: str, day: date) -> int | None:
         """Download one report and store it; its size, or None when GitHub has none for that day."""
@@ -671,9 +779,14 @@ class LiveSource(_StoreBacked):
             download = await self.client.fetch_report(scope, kind, day)
         except DayOutOfRangeError:
             download = None
-        if download is None:
+        if not download:
+            if getattr(download, "reason", None) == "being generated":
+                self._generating[(scope, day, kind)] = fetched_at
+                return None
+            self._generating.pop((scope, day, kind), None)
             await asyncio.to_thread(self.store.put_no_data, scope, kind, day, fetched_at)
             return None
+        self._generating.pop((scope, day, kind), None)
         parts = [(str(name), bytes(data)) for name, data in download.parts]
         del download
         await asyncio.to_thread(self.store.put_report, scope, kind, day, parts, fetched_at)

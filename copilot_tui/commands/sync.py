@@ -176,12 +176,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         raise
     bar.end_line()
+    from copilot_tui.source import describe_pending
+
+    for sentence in describe_pending(result.pending):
+        print(f"copilot-tui sync: {sentence} It is asked for again on the next sync.", file=sys.stderr)
     if result.planned == 0:
         summary = "already up to date"
     else:
         summary = f"fetched {result.fetched} reports"
         if result.no_data:
             summary += f" ({result.no_data} had no data)"
+    if result.pending:
+        days = len({day for day, _ in result.pending})
+        summary += f"; {len(result.pending)} reports of {days} days still pending"
     held = ", ".join(f"{k.kind} {k.first_day}..{k.last_day}" for k in info.kinds) or "nothing"
     print(f"{scope}: {summary}. Stored: {held}; {human_size(info.file_bytes)} in {info.path}.")
     return 0

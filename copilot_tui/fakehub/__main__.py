@@ -1,4 +1,4 @@
-"""Run the fake GitHub by hand: ``python -m copilot_tui.fakehub [--parts N] [--today YYYY-MM-DD]``.
+"""Run the fake GitHub by hand: ``python -m copilot_tui.fakehub [--parts N] [--today YYYY-MM-DD] [--preset NAME]``.
 
 It serves the demo dataset, prints its URLs and the test tokens, and runs until Ctrl-C, so a person can try
 ``GH_TOKEN=ghp_fake_owner copilot-tui --api-url http://127.0.0.1:PORT --org octo-garage``.
@@ -11,21 +11,30 @@ import sys
 import threading
 from datetime import date
 
-from copilot_tui.fakehub.server import DEFAULT_TOKENS, FakeGitHub
+from copilot_tui.fakehub.server import DEFAULT_TOKENS, PRESETS, FakeGitHub
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m copilot_tui.fakehub", description=__doc__.splitlines()[0])
     parser.add_argument("--parts", type=int, default=2, help="split each report into this many files (default 2)")
     parser.add_argument("--today", type=date.fromisoformat, default=None, help="the fake's today (YYYY-MM-DD)")
+    parser.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        default=None,
+        help="answer with several of the real API's rough edges at once: "
+        + "; ".join(f"{name}: {what}" for name, what in PRESETS.items()),
+    )
     args = parser.parse_args(argv)
-    hub = FakeGitHub(today=args.today, parts_per_report=args.parts).start()
+    hub = FakeGitHub(today=args.today, parts_per_report=args.parts, preset=args.preset).start()
     orgs = ", ".join(o.login for o in hub.dataset.orgs)
     print(f"fake GitHub API:       {hub.api_url}")
     print(f"fake download host:    {hub.download_url}")
     print(f"organizations:         {orgs}")
     print(f"enterprise:            {hub.dataset.enterprise}")
     print(f"today (for day ranges): {hub.today}")
+    if args.preset:
+        print(f"preset {args.preset}:      {PRESETS[args.preset]}")
     print("tokens:")
     for token, spec in DEFAULT_TOKENS.items():
         kind = "fine-grained" if spec.scopes is None else f"classic, scopes {', '.join(spec.scopes) or 'none'}"

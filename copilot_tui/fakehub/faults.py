@@ -2,16 +2,79 @@
 
 ``target`` picks the server a fault hits: ``"api"`` (the REST API port) or ``"download"`` (the report file port);
 ``path_contains`` narrows it further (e.g. ``"/seats"``). Faults are taken in the order they were switched on.
+
+Besides faults, two kinds of standing rules shape what GitHub answers, as production clients of the API have seen it:
+``no_report`` (the many ways a day without a report is answered) and ``drift`` (report content that wanders from
+the documented shape). They hold until cleared, or for ``times`` answers.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 Target = Literal["api", "download"]
-FaultKind = Literal["status", "drop", "slow", "primary_rate_limit", "secondary_rate_limit", "exhaust", "truncate"]
+FaultKind = Literal[
+    "status",
+    "drop",
+    "slow",
+    "primary_rate_limit",
+    "secondary_rate_limit",
+    "exhaust",
+    "truncate",
+    "forbidden",
+    "trickle",
+]
+NoReportHow = Literal["204", "empty-string", "sentence", "null", "empty-body", "empty-links", "404", "502", "503"]
+"""How a day without a report is answered: ``204`` no body; 200 with the JSON string ``""``, a sentence, ``null``
+or no body at all; 200 with ``download_links: []``; 404 saying no report is available for that day (enterprise
+scope); 502 or 503 while the day is being generated."""
+NO_REPORT_ANSWERS: tuple[NoReportHow, ...] = (
+    "204",
+    "empty-string",
+    "sentence",
+    "null",
+    "empty-body",
+    "empty-links",
+    "404",
+    "502",
+    "503",
+)
+ForbiddenCause = Literal["policy", "role", "integration", "fine-grained", "saml", "unknown"]
+FORBIDDEN_CAUSES: tuple[ForbiddenCause, ...] = ("policy", "role", "integration", "fine-grained", "saml", "unknown")
+DriftKind = Literal["string-ids", "renamed-agent-field", "nulls", "gzip-part", "json-names"]
+DRIFTS: tuple[DriftKind, ...] = ("string-ids", "renamed-agent-field", "nulls", "gzip-part", "json-names")
+"""``string-ids``: the org/enterprise ids as numbers where the docs show strings (and back); ``renamed-agent-field``:
+``used_copilot_coding_agent`` beside ``used_copilot_cloud_agent``; ``nulls``: nullable counters sent as null;
+``gzip-part``: the first part of each report compressed with gzip; ``json-names``: file names ending in ``.json``
+(still NDJSON inside)."""
+
+
+@dataclass(slots=True)
+class NoReportRule:
+    """Answer a daily report request that matches with ``how`` instead of the report (``times`` None: for ever)."""
+
+    how: NoReportHow
+    kinds: frozenset[str] | None = None
+    days: frozenset[date] | None = None
+    before: date | None = None
+    since: date | None = None
+    scope: str | None = None
+    times: int | None = None
+    answered: list[date] = field(default_factory=list)
+
+    def matches(self, scope: str, kind: str, day: date) -> bool:
+        return (
+            (self.times is None or self.times > 0)
+            and (self.scope is None or self.scope == scope)
+            and (self.kinds is None or kind in self.kinds)
+            and (self.days is None or day in self.days)
+            and (self.before is None or day < self.before)
+            and (self.since is None or day >= self.since)
+        )
 
 
 @dataclass(slots=True)
@@ -23,6 +86,8 @@ class Fault:
     seconds: float = 0.0
     retry_after: float | None = None
     path_contains: str | None = None
+    cause: str | None = None
+    http_date: bool = False
 
     def matches(self, target: str, path: str) -> bool:
         return (
@@ -38,12 +103,16 @@ class Faults:
         self._faults: list[Fault] = []
         self._expired_links = 0
         self._malformed: list[int] = []
+        self._no_report: list[NoReportRule] = []
+        self.drifts: set[DriftKind] = set()
 
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
             self._expired_links = 0
             self._malformed.clear()
+            self._no_report.clear()
+            self.drifts.clear()
 
     def _add(self, fault: Fault) -> Fault:
         with self._lock:
@@ -75,12 +144,83 @@ class Faults:
         )
 
     def secondary_rate_limit(
-        self, n: int = 1, *, retry_after: float | None = 30.0, status: int = 403, path_contains: str | None = None
+        self,
+        n: int = 1,
+        *,
+        retry_after: float | None = 30.0,
+        status: int = 403,
+        path_contains: str | None = None,
+        http_date: bool = False,
     ) -> Fault:
-        """Refuse the next ``n`` API requests as a secondary rate limit, with ``retry-after`` unless it is None."""
+        """Refuse the next ``n`` API requests as a secondary rate limit, with ``retry-after`` unless it is None
+        (in seconds, or as an HTTP date that far ahead with ``http_date``)."""
         return self._add(
-            Fault("secondary_rate_limit", "api", n, status=status, retry_after=retry_after, path_contains=path_contains)
+            Fault(
+                "secondary_rate_limit",
+                "api",
+                n,
+                status=status,
+                retry_after=retry_after,
+                path_contains=path_contains,
+                http_date=http_date,
+            )
         )
+
+    def forbidden(self, cause: ForbiddenCause, n: int = 1, *, path_contains: str | None = None) -> Fault:
+        """Refuse the next ``n`` API requests with the 403 GitHub gives for ``cause``: the metrics policy off, the
+        role missing, a GitHub App installed elsewhere, a fine-grained token without the permission, SAML SSO
+        (with its ``X-GitHub-SSO`` header), or a bare "Forbidden" (``unknown``)."""
+        return self._add(Fault("forbidden", "api", n, status=403, cause=cause, path_contains=path_contains))
+
+    def trickle_downloads(self, n: int = 1, *, seconds: float = 2.0, path_contains: str | None = None) -> Fault:
+        """Send the next ``n`` downloads one byte every ``seconds``: every read gets data, so only an overall
+        deadline ends it."""
+        return self._add(Fault("trickle", "download", n, seconds=seconds, path_contains=path_contains))
+
+    def no_report(
+        self,
+        how: NoReportHow = "204",
+        *,
+        kinds: Iterable[str] | None = None,
+        days: Iterable[date] | None = None,
+        before: date | None = None,
+        since: date | None = None,
+        scope: str | None = None,
+        times: int | None = None,
+    ) -> NoReportRule:
+        """Answer the daily reports that match (every kind, day and scope unless narrowed) as a day without a
+        report, ``how`` GitHub does it; ``times`` bounds how many answers (a 502 that then gives way)."""
+        rule = NoReportRule(
+            how,
+            frozenset(kinds) if kinds is not None else None,
+            frozenset(days) if days is not None else None,
+            before,
+            since,
+            scope,
+            times,
+        )
+        with self._lock:
+            self._no_report.append(rule)
+        return rule
+
+    def clear_no_report(self) -> None:
+        with self._lock:
+            self._no_report.clear()
+
+    def take_no_report(self, scope: str, kind: str, day: date) -> NoReportHow | None:
+        with self._lock:
+            for rule in self._no_report:
+                if rule.matches(scope, kind, day):
+                    if rule.times is not None:
+                        rule.times -= 1
+                    rule.answered.append(day)
+                    return rule.how
+        return None
+
+    def drift(self, *kinds: DriftKind) -> None:
+        """Switch content drift on (every kind when none is named)."""
+        with self._lock:
+            self.drifts.update(kinds or DRIFTS)
 
     def exhaust_rate_limit(self, n: int = 1, *, reset_in: float = 60.0, path_contains: str | None = None) -> Fault:
         """Answer the next ``n`` API requests normally, but with ``x-ratelimit-remaining: 0`` (the last request of

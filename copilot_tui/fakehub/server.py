@@ -22,6 +22,8 @@ limits for the REST API", "Using pagination in the REST API"):
 from __future__ import annotations
 
 import contextlib
+import email.utils
+import gzip
 import hashlib
 import hmac
 import math
@@ -41,7 +43,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import orjson
 
 from copilot_tui.fakehub.data import Dataset
-from copilot_tui.fakehub.faults import Fault, Faults
+from copilot_tui.fakehub.faults import Fault, Faults, NoReportHow
 
 FIRST_REPORT_DAY = date(2025, 10, 10)
 SUPPORTED_API_VERSIONS = ("2022-11-28", "2026-03-10")
@@ -56,6 +58,25 @@ ENTERPRISE_REPORT_KINDS = ("enterprise-1-day", "enterprise-28-day", "users-1-day
 ORG_METRICS_ROLES = frozenset({"owner", "metrics_viewer"})
 ENTERPRISE_METRICS_ROLES = frozenset({"owner", "billing_manager", "metrics_viewer"})
 ENTERPRISE_SEAT_ROLES = frozenset({"owner", "billing_manager"})
+
+# GitHub's messages for the causes of a 403 (as production clients of these endpoints recorded them).
+POLICY_MESSAGE = (
+    "Copilot usage metrics are disabled for this {entity}: the 'Copilot usage metrics' policy must be enabled to "
+    "use this endpoint."
+)
+ROLE_MESSAGE = "This endpoint requires admin, or relevant organization role access."
+INTEGRATION_MESSAGE = "Resource not accessible by integration"
+FINE_GRAINED_MESSAGE = "Resource not accessible by personal access token"
+SAML_MESSAGE = (
+    "Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this "
+    "organization."
+)
+NO_USER_AGENT_MESSAGE = (
+    b"Request forbidden by administrative rules. Please make sure your request has a User-Agent header "
+    b"(https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required). Check "
+    b"https://developer.github.com for other possible causes.\n"
+)
+NO_REPORT_SENTENCE = "No report available"
 
 
 @dataclass(frozen=True)
@@ -157,6 +178,8 @@ class FakeGitHub:
         seats_per_page: int = 50,
         policy_disabled: Iterable[str] = (),
         host: str = "127.0.0.1",
+        role_messages: bool = True,
+        preset: str | None = None,
     ) -> None:
         if dataset is None:
             from copilot_tui.metrics.demo import DemoDataset
@@ -165,6 +188,9 @@ class FakeGitHub:
         self.dataset: Dataset = dataset
         self.today = today or (dataset.last_day + timedelta(days=1))
         self.host = host
+        self.role_messages = role_messages
+        """GitHub's own 403 messages for a missing role or a disabled policy (False: a bare "Forbidden")."""
+        self._stopping = threading.Event()
         self.faults = Faults()
         self.requests: list[RecordedRequest] = []
         self.corrupted: list[tuple[int, int]] = []
@@ -175,8 +201,11 @@ class FakeGitHub:
             link_ttl,
             seats_per_page,
             frozenset(policy_disabled),
+            preset,
+            self.today,
         )
-        self._apply_settings()
+        if preset is not None and preset not in PRESETS:
+            raise ValueError(f"unknown preset {preset!r}: one of {', '.join(PRESETS)}")
         self._lock = threading.Lock()
         self._secret = secrets.token_bytes(32)
         self._blobs: OrderedDict[str, list[bytes]] = OrderedDict()
@@ -185,6 +214,7 @@ class FakeGitHub:
         self.max_in_flight = {"api": 0, "download": 0}
         """The most requests each port was handling at once (a client's concurrency bound shows here)."""
         self._window_reset = int(time.time()) + 3600
+        self._apply_settings()
         self._servers: list[_Server] = []
         self._threads: list[threading.Thread] = []
         self.api_url = ""
@@ -195,6 +225,7 @@ class FakeGitHub:
     def start(self) -> FakeGitHub:
         if self._servers:
             return self
+        self._stopping.clear()
         api = self._serve("api")
         downloads = self._serve("download")
         self.api_url = f"http://{self.host}:{api.server_address[1]}"
@@ -223,6 +254,7 @@ class FakeGitHub:
         return server
 
     def stop(self) -> None:
+        self._stopping.set()
         for server in self._servers:
             server.shutdown()
             server.server_close()
@@ -248,12 +280,45 @@ class FakeGitHub:
         self._apply_settings()
 
     def _apply_settings(self) -> None:
-        tokens, parts, ttl, per_page, disabled = self._settings
+        tokens, parts, ttl, per_page, disabled, preset, today = self._settings
         self.tokens: dict[str, TokenSpec] = dict(tokens)
         self.parts_per_report = parts
         self.link_ttl = ttl
         self.seats_per_page = per_page
         self.policy_disabled: set[str] = set(disabled)
+        self.preset: str | None = preset
+        self.today = today
+        self._apply_preset()
+
+    def advance(self, days: int = 1) -> date:
+        """Move the fake's today on (the next simulated day): the preset's rules follow it. Returns the new today."""
+        self.today = self.today + timedelta(days=days)
+        self._apply_preset()
+        return self.today
+
+    def _apply_preset(self) -> None:
+        self.faults.clear_no_report()
+        if self.preset == "realistic":
+            self._realistic()
+
+    def _realistic(self) -> None:
+        """Several rough edges of the real API at once (see ``PRESETS``), relative to the fake's today."""
+        faults = self.faults
+        yesterday = self.today - timedelta(days=1)
+        first = self.dataset.first_day
+        earliest = max(FIRST_REPORT_DAY, self.today - timedelta(days=365))
+        # The kinds of one day arrive at different times: yesterday's org totals are there, its users are not.
+        faults.no_report("204", kinds=("users-1-day", "user-teams-1-day"), days=[yesterday])
+        # A day of history still being generated: one 502, then the report.
+        faults.no_report("502", kinds=("users-1-day",), days=[first + timedelta(days=5)], scope="org", times=1)
+        faults.no_report("502", kinds=("users-1-day",), days=[first + timedelta(days=5)], scope="enterprise", times=1)
+        # Days before the data begins: the enterprise answers 404 "no report", organizations a 200 without links.
+        faults.no_report("404", scope="enterprise", before=first)
+        before = [earliest + timedelta(days=i) for i in range(max(0, (first - earliest).days))]
+        shapes: tuple[NoReportHow, ...] = ("empty-string", "null", "sentence", "empty-body", "empty-links")
+        for n, how in enumerate(shapes):
+            faults.no_report(how, scope="org", days=[d for d in before if d.toordinal() % len(shapes) == n])
+        faults.drift()
 
     # ---- what tests look at -----------------------------------------------------------------------------------
 
@@ -341,8 +406,10 @@ class FakeGitHub:
         spec = self.tokens.get(token) if token else None
         base = self._api_headers(token, spec)
         try:
+            if "user-agent" not in headers:
+                return 403, NO_USER_AGENT_MESSAGE, {"Content-Type": "text/plain; charset=utf-8"}
             if fault is not None:
-                self._apply_api_fault(fault, base)
+                self._apply_api_fault(fault, base, path)
             version = headers.get("x-github-api-version")
             if version is not None and version not in SUPPORTED_API_VERSIONS:
                 raise _error(
@@ -375,7 +442,24 @@ class FakeGitHub:
                 headers["X-OAuth-Scopes"] = ", ".join(spec.scopes)
         return headers
 
-    def _apply_api_fault(self, fault: Fault, base: dict[str, str]) -> None:
+    def _forbidden_answer(self, cause: str, path: str) -> _Answer:
+        m = re.match(r"/(orgs|enterprises)/([^/]+)", path)
+        entity = "organization" if m is None or m.group(1) == "orgs" else "enterprise"
+        name = m.group(2) if m else "octo"
+        if cause == "policy":
+            return _error(403, POLICY_MESSAGE.format(entity=entity), DOCS_METRICS)
+        if cause == "role":
+            return _error(403, ROLE_MESSAGE, DOCS_METRICS)
+        if cause == "integration":
+            return _error(403, INTEGRATION_MESSAGE, DOCS_METRICS)
+        if cause == "fine-grained":
+            return _error(403, FINE_GRAINED_MESSAGE, DOCS_METRICS)
+        if cause == "saml":
+            url = f"https://github.com/orgs/{name}/sso?authorization_request=AFAKEREQUEST"
+            return _error(403, SAML_MESSAGE, DOCS, {"X-GitHub-SSO": f"required; url={url}"})
+        return _error(403, "Forbidden", DOCS_METRICS)
+
+    def _apply_api_fault(self, fault: Fault, base: dict[str, str], path: str) -> None:
         if fault.kind == "status":
             raise _error(fault.status, "Server Error" if fault.status >= 500 else "Fault injected by the test")
         if fault.kind == "primary_rate_limit":
@@ -387,8 +471,14 @@ class FakeGitHub:
                 DOCS_RATE_LIMITS,
                 {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset, "x-ratelimit-limit": "5000"},
             )
+        if fault.kind == "forbidden":
+            raise self._forbidden_answer(fault.cause or "unknown", path)
         if fault.kind == "secondary_rate_limit":
-            extra = {} if fault.retry_after is None else {"retry-after": str(int(math.ceil(fault.retry_after)))}
+            extra: dict[str, str] = {}
+            if fault.retry_after is not None and fault.http_date:
+                extra["retry-after"] = email.utils.formatdate(time.time() + fault.retry_after, usegmt=True)
+            elif fault.retry_after is not None:
+                extra["retry-after"] = str(int(math.ceil(fault.retry_after)))
             raise _error(
                 fault.status,
                 "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you "
@@ -482,9 +572,9 @@ class FakeGitHub:
             if not have & set(scopes):
                 raise _error(403, "Forbidden", docs, accepted)
         elif permission is None or permission not in spec.permissions:
-            raise _error(403, "Resource not accessible by personal access token", docs, accepted)
+            raise _error(403, FINE_GRAINED_MESSAGE, docs, accepted)
         if role not in roles:
-            raise _error(403, "Forbidden", docs, accepted)
+            raise _error(403, ROLE_MESSAGE if self.role_messages else "Forbidden", docs, accepted)
         return accepted
 
     # ---- reports ----------------------------------------------------------------------------------------------
@@ -517,21 +607,48 @@ class FakeGitHub:
         )
         canonical = self._org(entity).login if org_side else entity  # type: ignore[union-attr]
         if canonical in self.policy_disabled:
-            raise _error(403, "Forbidden", DOCS_METRICS, accepted)
+            message = POLICY_MESSAGE.format(entity="organization" if org_side else "enterprise")
+            raise _error(403, message if self.role_messages else "Forbidden", DOCS_METRICS, accepted)
         if kind.endswith("-28-day"):
             lines = self.dataset.report_lines(scope, canonical, kind, None)
             if not lines:
                 return 204, None, accepted
             start, end = _window_of(lines, self.dataset.last_day)
-            links = self._publish(lines)
+            links = self._publish(lines, kind)
             return 200, {"download_links": links, "report_start_day": start, "report_end_day": end}, accepted
         day = self._day_param(query)
+        how = self.faults.take_no_report(scope, kind, day)
+        if how is not None:
+            return self._no_report(how, scope, canonical, day, accepted)
         if day >= self.today:
             return 204, None, accepted
         lines = self.dataset.report_lines(scope, canonical, kind, day)
         if not lines:
             return 204, None, accepted
-        return 200, {"download_links": self._publish(lines), "report_day": day.isoformat()}, accepted
+        return 200, {"download_links": self._publish(lines, kind), "report_day": day.isoformat()}, accepted
+
+    def _no_report(
+        self, how: NoReportHow, scope: str, entity: str, day: date, headers: dict[str, str]
+    ) -> tuple[int, Any, dict[str, str]]:
+        """A day without a report, answered the way ``how`` names (see ``faults.NoReportHow``)."""
+        json_body = {"Content-Type": "application/json; charset=utf-8"}
+        if how == "204":
+            return 204, None, headers
+        if how == "empty-string":
+            return 200, b'""', {**headers, **json_body}
+        if how == "sentence":
+            return 200, orjson.dumps(NO_REPORT_SENTENCE), {**headers, **json_body}
+        if how == "null":
+            return 200, b"null", {**headers, **json_body}
+        if how == "empty-body":
+            return 200, b"", {**headers, **json_body}
+        if how == "empty-links":
+            return 200, {"download_links": [], "report_day": day.isoformat()}, headers
+        if how == "404":
+            what = "enterprise" if scope == "enterprise" else "organization"
+            message = f"No report available for {what} {entity} on {day.isoformat()}."
+            raise _error(404, message, DOCS_METRICS, headers)
+        raise _error(int(how), "Server Error" if how == "502" else "Service Unavailable", DOCS, headers)
 
     def _day_param(self, query: dict[str, list[str]]) -> date:
         values = query.get("day")
@@ -551,8 +668,11 @@ class FakeGitHub:
             )
         return day
 
-    def _publish(self, lines: list[dict[str, Any]]) -> list[str]:
+    def _publish(self, lines: list[dict[str, Any]], kind: str = "") -> list[str]:
         """Render a report to NDJSON parts, store them under a fresh id and hand out signed links to them."""
+        drifts: set[str] = set(self.faults.drifts)
+        if drifts:
+            lines = [_drifted(line, kind, i, drifts) for i, line in enumerate(lines)]
         encoded = [orjson.dumps(line) for line in lines]
         broken = self.faults.take_malformed()
         n_parts = max(1, min(self.parts_per_report, len(encoded)))
@@ -567,6 +687,8 @@ class FakeGitHub:
                 with self._lock:
                     self.corrupted.append((part + 1, line + 1))
         parts = [b"\n".join(chunk) + b"\n" for chunk in chunks]
+        if "gzip-part" in drifts:
+            parts[0] = gzip.compress(parts[0], mtime=0)
         blob = secrets.token_hex(8)
         with self._lock:
             self._blobs[blob] = parts
@@ -574,7 +696,8 @@ class FakeGitHub:
                 self._blobs.popitem(last=False)
         expired = self.faults.take_expired_link()
         expires = int(time.time() - 60) if expired else int(time.time() + self.link_ttl)
-        return [self._signed(f"/reports/{blob}/{i + 1}.ndjson", expires) for i in range(len(parts))]
+        suffix = "json" if "json-names" in drifts else "ndjson"
+        return [self._signed(f"/reports/{blob}/{i + 1}.{suffix}", expires) for i in range(len(parts))]
 
     def _signature(self, path: str, expires: int) -> str:
         return hmac.new(self._secret, f"{path}:{expires}".encode(), hashlib.sha256).hexdigest()
@@ -696,7 +819,7 @@ class FakeGitHub:
             return refuse(400, "InvalidAuthenticationInfo", "Signed links take no Authorization header.")
         if fault is not None and fault.kind == "status":
             return refuse(fault.status, "ServerBusy", "Fault injected by the test.")
-        m = re.fullmatch(r"/reports/([0-9a-f]+)/(\d+)\.ndjson", path)
+        m = re.fullmatch(r"/reports/([0-9a-f]+)/(\d+)\.(?:nd)?json", path)
         try:
             expires = int(query.get("se", ["0"])[0])
         except ValueError:
@@ -717,6 +840,15 @@ class FakeGitHub:
         h.send_header("Content-Type", "application/x-ndjson")
         h.send_header("Content-Length", str(len(payload)))
         h.end_headers()
+        if fault is not None and fault.kind == "trickle":
+            with contextlib.suppress(OSError):
+                for i in range(len(payload)):
+                    h.wfile.write(payload[i : i + 1])
+                    h.wfile.flush()
+                    if self._stopping.wait(fault.seconds):
+                        break
+            h.close_connection = True
+            return
         if fault is not None and fault.kind == "truncate":
             h.wfile.write(payload[: len(payload) // 2])
             h.wfile.flush()
@@ -727,11 +859,41 @@ class FakeGitHub:
         h.wfile.write(payload)
 
 
+PRESETS = {
+    "realistic": (
+        "yesterday's users and user-teams reports answer 204 (the org totals are there); days before the data "
+        'begins answer 200 with "", null, a sentence, no body or no links (organizations) and 404 \'No report '
+        "available' (the enterprise); one day's users report answers 502 once; content drifts (ids as numbers or "
+        "strings, used_copilot_coding_agent beside used_copilot_cloud_agent, null credits, a gzip part, .json names)"
+    ),
+}
+"""The presets ``FakeGitHub(preset=...)`` and ``python -m copilot_tui.fakehub --preset`` know, with what they do."""
+
+
 def _bearer(value: str | None) -> str | None:
     if not value:
         return None
     scheme, _, token = value.partition(" ")
     return token.strip() if scheme.lower() in ("bearer", "token") and token.strip() else None
+
+
+def _drifted(line: dict[str, Any], kind: str, index: int, drifts: set[str]) -> dict[str, Any]:
+    """One report line as GitHub's content wanders from its documented shape (see ``faults.DRIFTS``)."""
+    line = dict(line)
+    if "string-ids" in drifts:
+        for key in ("organization_id", "enterprise_id"):
+            value = line.get(key)
+            if isinstance(value, str) and value.isdigit():
+                line[key] = int(value)
+            elif isinstance(value, int):
+                line[key] = str(value)
+    if "renamed-agent-field" in drifts and "used_copilot_cloud_agent" in line:
+        line["used_copilot_coding_agent"] = line["used_copilot_cloud_agent"]
+        if index % 2:
+            del line["used_copilot_cloud_agent"]
+    if "nulls" in drifts and kind.startswith("users") and index % 3 == 0 and "ai_credits_used" in line:
+        line["ai_credits_used"] = None
+    return line
 
 
 def _window_of(lines: list[dict[str, Any]], last_day: date) -> tuple[str, str]:

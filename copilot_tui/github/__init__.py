@@ -9,7 +9,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from copilot_tui.github.client import GitHubClient, GitHubUser, ReportDownload, ReportLinks
+    from copilot_tui.github.client import GitHubClient, GitHubUser, NoReport, ReportDownload, ReportLinks
     from copilot_tui.github.errors import (
         BadCredentialsError,
         DayOutOfRangeError,
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 _HOMES = {
     "GitHubClient": "client",
     "GitHubUser": "client",
+    "NoReport": "client",
     "ReportDownload": "client",
     "ReportLinks": "client",
     "BadCredentialsError": "errors",
@@ -59,6 +60,7 @@ __all__ = [
     "GitHubUser",
     "LinkExpiredError",
     "NetworkError",
+    "NoReport",
     "NotFoundError",
     "RateLimitError",
     "ReportDownload",

@@ -10,6 +10,11 @@ is waited out before the next request rather than spent on a refusal.
 The token goes to the API origin only. Report files come from signed links on another host (blob storage): they are
 fetched by a second HTTP client that has no token at all, streamed, with a size bound, a few at a time. A link that
 the download host refuses (403/404: expired) triggers one fresh request for links, not a loop.
+
+A day without a report is not an error: GitHub answers it in several ways (204; 200 with a JSON string, ``null``,
+no body or no links; a 404 saying no report is available for that day; 502/503 while the day is generated), and
+each comes back as a falsy ``NoReport`` saying which. A 404 on one day means "no such org/enterprise" only when a
+request for the scope itself (its latest 28-day report) says so too.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ import asyncio
 import email.utils
 import random
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Literal, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -63,6 +69,9 @@ Sleep = Callable[[float], Awaitable[None]]
 T = TypeVar("T")
 
 _RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
+_GENERATING_STATUS = frozenset({502, 503})
+"""What GitHub answers for a day's report while it is being generated: after the retries, the day is pending."""
+_NO_REPORT_WORDS = ("no report", "not available", "no data", "not yet available")
 _SCOPE_IMPLIED_BY = {
     "read:org": ("write:org", "admin:org"),
     "read:enterprise": ("admin:enterprise",),
@@ -86,6 +95,26 @@ class ReportLinks:
     report_day: date | None = None
     report_start_day: date | None = None
     report_end_day: date | None = None
+
+
+NoReportReason = Literal["not ready", "empty", "no links", "none for that day", "being generated"]
+
+
+@dataclass(frozen=True, slots=True)
+class NoReport:
+    """GitHub has no report here (yet): a day not ready or before the data begins, or still being generated.
+
+    Falsy, so ``if report:`` reads as "got one". ``reason`` says which answer it was; ``said`` is GitHub's own
+    sentence when it sent one ("No report available").
+    """
+
+    kind: str
+    day: date | None
+    reason: NoReportReason
+    said: str | None = None
+
+    def __bool__(self) -> Literal[False]:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +312,8 @@ class GitHubClient:
         )
         self._request_slots = asyncio.Semaphore(self.max_concurrent_requests)
         self._download_slots = asyncio.Semaphore(self.max_concurrent_downloads)
+        self._scopes_seen: set[Scope] = set()
+        """Scopes GitHub answered a report request for: a 404 on one of their days is about that day."""
 
     @classmethod
     def for_host(
@@ -357,24 +388,64 @@ class GitHubClient:
     # ---- reports ---------------------------------------------------------------------------------------------
 
     async def report_links(self, scope: Scope, kind: str, day: date | None = None) -> ReportLinks | None:
-        """The signed links of one report, or None when GitHub has no data for it (204)."""
+        """The signed links of one report, or None when GitHub has none for it (see ``links_or_none``)."""
+        found = await self.links_or_none(scope, kind, day)
+        return found if isinstance(found, ReportLinks) and found.download_links else None
+
+    async def links_or_none(self, scope: Scope, kind: str, day: date | None = None) -> ReportLinks | NoReport:
+        """The signed links of one report, or a ``NoReport`` saying how GitHub answered that it has none."""
         path = report_path(scope, kind)
-        if is_daily_report(kind) and day is None:
+        daily = is_daily_report(kind)
+        if daily and day is None:
             raise ValueError(f"the {kind} report needs a day")
-        params = {"day": day.isoformat()} if is_daily_report(kind) and day else None
+        params = {"day": day.isoformat()} if daily and day else None
         ctx = self._report_context(scope, kind, day)
-        resp, data = await self._get_json(path, params=params, ctx=ctx, allow_no_content=True)
-        if resp.status_code == 204 or data is None:
-            return None
+        try:
+            resp = await self._api_request(path, params=params, ctx=ctx)
+        except NotFoundError as exc:
+            if not daily:
+                raise
+            said = exc.api_message or ""
+            if not any(word in said.lower() for word in _NO_REPORT_WORDS):
+                await self._check_scope(scope)  # raises the scope's own 404 when it is the scope that is unknown
+            return NoReport(kind, day, "none for that day", said or None)
+        except ServerError as exc:
+            if daily and exc.status in _GENERATING_STATUS:
+                return NoReport(kind, day, "being generated", exc.api_message)
+            raise
+        self._scopes_seen.add(scope)
+        if resp.status_code == 204:
+            return NoReport(kind, day, "not ready")
+        if not resp.content.strip():
+            return NoReport(kind, day, "empty")
+        try:
+            data = orjson.loads(resp.content)
+        except orjson.JSONDecodeError:
+            raise ResponseFormatError(
+                f"GitHub answered {ctx.what} with something that is not JSON "
+                f"({resp.headers.get('content-type', 'no content type')}): is --api-url the REST API base URL?",
+                status=resp.status_code,
+                url=_redact(str(resp.url)),
+            ) from None
+        if data is None or isinstance(data, str):
+            return NoReport(kind, day, "empty", data.strip() or None if isinstance(data, str) else None)
         links = data.get("download_links") if isinstance(data, dict) else None
         if not isinstance(links, list) or not all(isinstance(u, str) for u in links):
             raise ResponseFormatError(f"GitHub answered {ctx.what} without a list of download_links.", url=path)
+        if not links:
+            return NoReport(kind, day, "no links")
         return ReportLinks(
             download_links=tuple(links),
             report_day=_parse_day(data.get("report_day")),
             report_start_day=_parse_day(data.get("report_start_day")),
             report_end_day=_parse_day(data.get("report_end_day")),
         )
+
+    async def _check_scope(self, scope: Scope) -> None:
+        """Ask for the scope's latest 28-day totals report: its 404 is the scope's, named as such."""
+        if scope in self._scopes_seen:
+            return
+        await self.links_or_none(scope, f"{scope.totals_kind}-28-day")
 
     async def fetch_report(
         self,
@@ -384,23 +455,25 @@ class GitHubClient:
         on_progress: OnProgress | None = None,
         *,
         links: ReportLinks | None = None,
-    ) -> ReportDownload | None:
-        """Ask for a report's links and download every part; None when there is no data (204, no links, or only
-        empty files). A refused link gets one fresh request for links; a second refusal is a ``LinkExpiredError``.
-        ``links`` just got from ``report_links`` are used instead of asking again."""
-        if links is None:
-            links = await self.report_links(scope, kind, day)
-        if links is None or not links.download_links:
-            return None
-        label = self._report_label(scope, kind, day, links)
+    ) -> ReportDownload | NoReport:
+        """Ask for a report's links and download every part; a falsy ``NoReport`` when GitHub has none (see
+        ``links_or_none``; also when every file is empty). A refused link gets one fresh request for links; a second
+        refusal is a ``LinkExpiredError``. ``links`` just got from ``report_links`` are used instead of asking
+        again."""
+        found: ReportLinks | NoReport = links if links is not None else await self.links_or_none(scope, kind, day)
+        if not isinstance(found, ReportLinks):
+            return found
+        if not found.download_links:
+            return NoReport(kind, day, "no links")
+        label = self._report_label(scope, kind, day, found)
         try:
-            parts = await self._download_parts(links, label, on_progress)
+            parts = await self._download_parts(found, label, on_progress)
         except _LinkRefused:
-            links = await self.report_links(scope, kind, day)
-            if links is None or not links.download_links:
-                return None
+            found = await self.links_or_none(scope, kind, day)
+            if not isinstance(found, ReportLinks):
+                return found
             try:
-                parts = await self._download_parts(links, label, on_progress)
+                parts = await self._download_parts(found, label, on_progress)
             except _LinkRefused as exc:
                 raise LinkExpiredError(
                     f"The download host refused the links of {label} twice ({exc.status}), even freshly issued ones: "
@@ -408,8 +481,8 @@ class GitHubClient:
                     status=exc.status,
                 ) from None
         if not any(data.strip() for _, data in parts):
-            return None
-        return ReportDownload(kind, scope, links.report_day, links.report_start_day, links.report_end_day, parts)
+            return NoReport(kind, day, "empty")
+        return ReportDownload(kind, scope, found.report_day, found.report_start_day, found.report_end_day, parts)
 
     def _report_label(self, scope: Scope, kind: str, day: date | None, links: ReportLinks) -> str:
         if links.report_start_day and links.report_end_day:
@@ -490,8 +563,9 @@ class GitHubClient:
                         chunks += chunk
                         if budget[0] + len(chunks) > self.max_report_bytes:
                             raise self._too_large(name)
-                    budget[0] += len(chunks)
-                    return bytes(chunks)
+                    data = self._gunzipped(bytes(chunks), name, budget[0])
+                    budget[0] += len(data)
+                    return data
             except httpx.TransportError as exc:
                 raise _Retry(
                     DownloadError(
@@ -502,6 +576,26 @@ class GitHubClient:
                 ) from exc
 
         return await self._retrying(attempt)
+
+    def _gunzipped(self, data: bytes, name: str, used: int) -> bytes:
+        """A part sent gzip-compressed (without saying so in its headers) as the NDJSON inside, within the size
+        bound."""
+        if not data.startswith(b"\x1f\x8b"):
+            return data
+        out = bytearray()
+        rest = data
+        try:
+            while rest.startswith(b"\x1f\x8b"):
+                member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                out += member.decompress(rest, max(1, self.max_report_bytes - used - len(out) + 1))
+                if used + len(out) > self.max_report_bytes or member.unconsumed_tail:
+                    raise self._too_large(name)
+                if not member.eof:
+                    raise zlib.error("the compressed data ends early")
+                rest = member.unused_data
+        except zlib.error as exc:
+            raise DownloadError(f"The report file {name} is gzip-compressed but damaged ({exc}).") from None
+        return bytes(out)
 
     def _too_large(self, name: str) -> ReportTooLargeError:
         return ReportTooLargeError(

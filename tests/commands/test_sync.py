@@ -111,13 +111,31 @@ def test_an_api_error_is_one_sentence_and_says_the_work_is_kept(
     fakehub_env: FakeGitHub, capsys: pytest.CaptureFixture[str]
 ) -> None:
     end = last_day(fakehub_env)
-    fakehub_env.faults.server_errors(1, status=404, path_contains="users-1-day")
+    fakehub_env.faults.server_errors(1, status=401, path_contains="users-1-day")
     assert run_sync("--since", (end - timedelta(days=3)).isoformat(), "--until", end.isoformat()) == 1
     err = capsys.readouterr().err
     last = err.splitlines()[-1]
-    assert last.startswith("copilot-tui sync: GitHub found no organization")
+    assert last.startswith("copilot-tui sync: GitHub refused the token")
     assert "1 of 12 reports were fetched and kept" in last
     assert "Traceback" not in err
+
+
+def test_an_unknown_org_is_named_when_the_org_itself_answers_404(
+    fakehub_env: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    end = last_day(fakehub_env)
+    assert cli.main(["sync", "--org", "no-such-org", "--since", end.isoformat(), "--until", end.isoformat()]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].startswith("copilot-tui sync: GitHub found no organization 'no-such-org'")
+
+
+def test_a_404_on_one_day_of_a_known_org_does_not_stop_the_sync(
+    fakehub_env: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    end = last_day(fakehub_env)
+    fakehub_env.faults.server_errors(1, status=404, path_contains="users-1-day")
+    assert run_sync("--since", (end - timedelta(days=3)).isoformat(), "--until", end.isoformat()) == 0
+    assert "fetched 12 reports (1 had no data)" in capsys.readouterr().out
 
 
 def test_policy_off_names_the_fix(fakehub_env: FakeGitHub, capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,6 +22,7 @@ from copilot_tui.github.client import (
     API_VERSION,
     ENTERPRISE_REPORT_KINDS,
     ORG_REPORT_KINDS,
+    NoReport,
     ReportDownload,
     earliest_report_day,
     report_may_change,
@@ -145,12 +146,13 @@ async def test_the_token_never_reaches_the_download_port(make_client: MakeClient
     assert all(r.headers.get("authorization") == f"Bearer {OWNER_TOKEN}" for r in api)
 
 
-async def test_no_data_for_a_day_is_none_not_an_error(make_client: MakeClient, hub: FakeGitHub) -> None:
+async def test_no_data_for_a_day_is_no_report_not_an_error(make_client: MakeClient, hub: FakeGitHub) -> None:
     client = make_client()
-    assert await client.fetch_report(ACME, "users-1-day", hub.today) is None
+    report = await client.fetch_report(ACME, "users-1-day", hub.today)
+    assert not report and isinstance(report, NoReport) and report.reason == "not ready"
     before_data = hub.dataset.first_day - timedelta(days=1)
     assert before_data >= earliest_report_day(hub.today)
-    assert await client.fetch_report(ACME, "organization-1-day", before_data) is None
+    assert not await client.fetch_report(ACME, "organization-1-day", before_data)
     assert [r.status for r in hub.requests_to("api")] == [204, 204]
     assert hub.requests_to("download") == []
 

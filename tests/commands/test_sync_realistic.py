@@ -1,0 +1,106 @@
+"""``copilot-tui sync`` of a year against the fake GitHub's "realistic" preset, on simulated days.
+
+The preset answers the way the real API does at its rough edges (see ``copilot_tui.fakehub.server.PRESETS``):
+yesterday's users reports not there yet, days before the data answered in five different empty ways, one 502, a
+gzip part, drifting content. A sync fills every day that has data, exits 0 and names what is still pending; the
+next day's sync asks for those and the days GitHub may still revise, and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from copilot_tui import cli, source
+from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
+from copilot_tui.metrics.demo import DemoDataset, DemoOrg
+from copilot_tui.scope import Scope
+from copilot_tui.store import Store, host_key, store_root
+
+ACME = Scope("org", "acme")
+KINDS = ("organization-1-day", "users-1-day", "user-teams-1-day")
+
+
+@pytest.fixture(scope="module")
+def _realistic_hub() -> Iterator[FakeGitHub]:
+    dataset = DemoDataset(orgs=(DemoOrg("acme", "2001", 12, 2),), days=60, enterprise="acme-ent")
+    hub = FakeGitHub(dataset, parts_per_report=2, preset="realistic").start()
+    try:
+        yield hub
+    finally:
+        hub.stop()
+
+
+@pytest.fixture
+def hub(_realistic_hub: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    _realistic_hub.reset()
+    for name in ("GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COPILOT_TUI_API_URL", _realistic_hub.api_url)
+    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    monkeypatch.setenv("COPILOT_TUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(source, "_utc_now", lambda: datetime.combine(_realistic_hub.today, time(6), UTC))
+    try:
+        yield _realistic_hub
+    finally:
+        _realistic_hub.reset()
+
+
+def asked(hub: FakeGitHub) -> set[tuple[date, str]]:
+    return {
+        (date.fromisoformat(r.query["day"][0]), r.path.rsplit("/", 1)[-1])
+        for r in hub.requests_to("api")
+        if "/copilot/metrics/reports/" in r.path and "day" in r.query
+    }
+
+
+def held(hub: FakeGitHub) -> dict[tuple[date, str], bool]:
+    with Store(host_key(None, hub.api_url), store_root()) as store:
+        return {(h.day, h.kind): h.has_data for h in store.held(ACME)}
+
+
+def days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def test_a_year_of_sync_fills_every_day_with_data_and_the_next_day_asks_only_for_what_is_pending(
+    hub: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, last = hub.dataset.first_day, hub.dataset.last_day
+    yesterday = hub.today - timedelta(days=1)
+    assert yesterday == last
+
+    assert cli.main(["sync", "--org", ACME.name, "--jobs", "4"]) == 0
+    out, err = capsys.readouterr()
+    stored = held(hub)
+    earliest = hub.today - timedelta(days=365)
+    assert {d for d, _ in stored} == set(days(earliest, yesterday))
+    with_data = {key for key, has in stored.items() if has}
+    served = {(d, k) for d in days(first, last) for k in KINDS if hub.dataset.report_lines("org", ACME.name, k, d)}
+    assert with_data == served - {
+        (yesterday, "users-1-day"),
+        (yesterday, "user-teams-1-day"),
+    }
+    assert f"GitHub has no users or user-teams reports yet for {yesterday.isoformat()}." in err
+    assert "2 reports of 1 days still pending" in out
+    assert "Traceback" not in err
+
+    # the next day: yesterday's users arrive; the days GitHub may still revise are asked again, nothing else
+    hub.requests.clear()
+    today = hub.advance(1)
+    assert cli.main(["sync", "--org", ACME.name, "--jobs", "4"]) == 0
+    out, err = capsys.readouterr()
+    revisable = days(today - timedelta(days=4), today - timedelta(days=1))
+    assert asked(hub) == {(d, k) for d in revisable for k in KINDS}
+    stored = held(hub)
+    assert stored[(last, "users-1-day")] and stored[(last, "user-teams-1-day")]
+    assert f"GitHub has no organization, users or user-teams reports yet for {(today - timedelta(days=1))}." in err
+
+    # and the same day again: nothing is due (a pending day is not asked in a tight loop)
+    hub.requests.clear()
+    assert cli.main(["sync", "--org", ACME.name]) == 0
+    assert asked(hub) == set()
+    assert "already up to date" in capsys.readouterr().out
