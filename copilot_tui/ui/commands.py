@@ -1,17 +1,38 @@
-"""Our commands in Textual's command palette (Ctrl+P): every action of the app, findable by name."""
+"""Our commands in Textual's command palette (Ctrl+P): every action of the app, findable by name.
+
+The commands are made from the same bindings that the footer and help show, so a key added to a screen or table is
+in the palette without a second list to keep; a test walks the bindings and fails on one the palette cannot find.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.widget import Widget
+
+from copilot_tui.ui.screens.help import key_label
 
 if TYPE_CHECKING:
     from copilot_tui.ui.screens.dashboard import DashboardScreen
+    from copilot_tui.ui.widgets.user_table import UserTable
 
-CommandList = list[tuple[str, str, Callable[[], object]]]
+NAVIGATION_KEYS = frozenset({"up", "down", "pageup", "pagedown", "home", "end", "enter", "escape", "backspace"})
+"""Keys that move within a list or leave a screen: they act on what is under the cursor, not by name."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteCommand:
+    name: str
+    help: str
+    run: Callable[[], object]
+    action: str = ""
+    """The binding action it stands for (empty for commands no key has, such as opening one org by name)."""
 
 
 def _dashboard(provider: Provider) -> DashboardScreen | None:
@@ -23,61 +44,98 @@ def _dashboard(provider: Provider) -> DashboardScreen | None:
     return None
 
 
-class CopilotCommands(Provider):
-    """Switch org, open user, change period, refresh, export, sign out, theme; plus each org and period by name."""
+def binding_commands(
+    node: App[object] | Widget, bindings: Iterable[BindingType], where: str = ""
+) -> list[PaletteCommand]:
+    """One command per binding of ``node`` that is not plain navigation, named by its tooltip."""
+    commands = []
+    for binding in bindings:
+        if not isinstance(binding, Binding) or binding.key in NAVIGATION_KEYS:
+            continue
+        keys = binding.key_display or "/".join(key_label(k) for k in binding.key.split(","))
+        name = binding.tooltip or binding.description
+        commands.append(
+            PaletteCommand(
+                f"{where}{name}",
+                f"key {keys}",
+                partial(node.run_action, binding.action),
+                binding.action,
+            )
+        )
+    return commands
 
-    def _commands(self) -> CommandList:
+
+def sort_commands(table: UserTable, what: str) -> list[PaletteCommand]:
+    """Sort ``table`` by any of its columns, shown or hidden at this width, and reverse the order."""
+    commands = [
+        PaletteCommand(
+            f"{what}: sort by {column.label}",
+            f"{column.key}; S reverses",
+            partial(table.sort_by, column.key),
+            "cycle_sort",
+        )
+        for column in table.columns
+        if column.sortable
+    ]
+    commands.append(PaletteCommand(f"{what}: reverse the sort order", "key S", table.flip_order, "flip_order"))
+    return commands
+
+
+class CopilotCommands(Provider):
+    """Every key's action by name, sorting by any column, each org, period and user by name."""
+
+    def _commands(self) -> list[PaletteCommand]:
+        from copilot_tui.ui.screens.dashboard import DashboardScreen
+        from copilot_tui.ui.widgets.seats import SeatsPane, SeatsTable
+        from copilot_tui.ui.widgets.teams import TeamsTable
+        from copilot_tui.ui.widgets.users import UsersTable
+
         app = self.app
-        commands: CommandList = []
+        commands = binding_commands(app, app.BINDINGS)
         dash = _dashboard(self)
         if dash is not None:
-            commands += [
-                ("Switch organization…", "Pick an org or enterprise (o)", dash.action_pick_org),
-                ("Next organization", "Open the next org in the list (])", dash.action_next_org),
-                ("Previous organization", "Open the previous org in the list ([)", dash.action_previous_org),
-                ("Change period…", "Pick how many days to show (p)", dash.action_pick_period),
-                ("Refresh", "Fetch what is missing or may have changed (r)", dash.action_refresh),
-                ("Export…", "Write users, teams, seats, totals or features to CSV or JSON (e)", dash.action_export),
-                ("Teams", "Teams: members, active users, activity (t)", partial(dash.action_tab, "tab-teams")),
-                (
-                    "Seats",
-                    "Copilot seats: breakdown, inactive, never in reports (l)",
-                    partial(dash.action_tab, "tab-seats"),
-                ),
-                ("Clear team filter", "Show every user again (x or Esc)", dash.action_clear_team),
-                ("Filter users", "Type part of a login (/)", dash.action_filter),
-            ]
+            commands += binding_commands(dash, DashboardScreen.BINDINGS)
+            commands += sort_commands(dash.query_one(UsersTable), "Users")
+            for teams in dash.query(TeamsTable):
+                commands += sort_commands(teams, "Teams")
+            for seats in dash.query(SeatsTable):
+                commands += sort_commands(seats, "Seats")
+            for pane in dash.query(SeatsPane):
+                commands += binding_commands(pane, SeatsPane.BINDINGS, "Seats: ")
             for key, days in (("1", 7), ("2", 14), ("3", 28)):
                 commands.append(
-                    (f"Period: last {days} days", f"Show this many days ({key})", partial(dash.action_period, days))
+                    PaletteCommand(f"Period: last {days} days", f"key {key}", partial(dash.action_period, days))
                 )
             for scope in dash.session.scopes:
-                commands.append((f"Open {scope}", "Switch to this organization", partial(dash.open_scope, scope)))
+                commands.append(
+                    PaletteCommand(f"Open {scope}", "Switch to this organization", partial(dash.open_scope, scope))
+                )
             if dash.view is not None:
                 for user in dash.view.users[:5000]:
                     commands.append(
-                        (f"Open user {user.user_login}", "Show this user's detail", partial(dash.open_user, user))
+                        PaletteCommand(
+                            f"Open user {user.user_login}", "Show this user's detail", partial(dash.open_user, user)
+                        )
                     )
         commands += [
-            (
+            PaletteCommand(
                 "Sign out",
                 "Remove the stored token and return to the sign-in screen",
                 partial(app.run_action, "sign_out"),
             ),
-            ("Theme…", "Change the colour theme", partial(app.run_action, "change_theme")),
-            ("Help: keys", "List every key (?)", partial(app.run_action, "help")),
+            PaletteCommand("Theme…", "Change the colour theme", partial(app.run_action, "change_theme")),
         ]
         return commands
 
     async def discover(self) -> Hits:
-        for name, help_text, callback in self._commands():
-            if name.startswith("Open user "):
+        for command in self._commands():
+            if command.name.startswith("Open user "):
                 continue
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(command.name, command.run, help=command.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
+        for command in self._commands():
+            score = matcher.match(command.name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, matcher.highlight(command.name), command.run, help=command.help)

@@ -355,28 +355,52 @@ async def test_q_quits() -> None:
     assert app.return_code == 0
 
 
-async def test_the_palette_holds_every_command_the_app_promises() -> None:
-    from copilot_tui.ui.commands import CopilotCommands
+async def test_the_palette_finds_every_key_of_the_app() -> None:
+    from textual.binding import Binding
+
+    from copilot_tui.ui.commands import NAVIGATION_KEYS, CopilotCommands
 
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        names = [name for name, _, _ in CopilotCommands(app.screen)._commands()]
+        commands = CopilotCommands(app.screen)._commands()
+        actions = {c.action for c in commands}
+        for section, bindings in app.help_sections():
+            for binding in bindings:
+                if not isinstance(binding, Binding) or binding.key in NAVIGATION_KEYS:
+                    continue
+                if section.endswith("picker") or binding.action in ("command_palette", "app.quit"):
+                    continue  # inside a picker, or the palette itself
+                assert binding.action in actions, f"{section}: {binding.key} ({binding.action}) is not in the palette"
+        names = [c.name for c in commands]
+        for column in dashboard(app).query_one(UsersTable).columns:  # hidden at 80 columns too
+            assert f"Users: sort by {column.label}" in names
         for wanted in (
-            "Switch organization…",
-            "Change period…",
-            "Refresh",
-            "Export…",
-            "Teams",
-            "Seats",
             "Sign out",
             "Theme…",
+            "Seats: Inactive for more days",
+            "Sparklines: daily users or daily activity",
         ):
             assert wanted in names
         view = dashboard(app).view
         assert view is not None
         assert {f"Open user {u.user_login}" for u in view.users} <= set(names)
         assert {f"Open {s}" for s in dashboard(app).session.scopes} <= set(names)
+
+
+async def test_the_palette_sorts_by_a_column_hidden_at_80_columns() -> None:
+    from copilot_tui.ui.commands import CopilotCommands
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        t = table(app)
+        shown = {c.key for c, _ in t._layout()}
+        hidden = next(c for c in t.columns if c.key not in shown and c.sortable)
+        command = next(c for c in CopilotCommands(app.screen)._commands() if c.name == f"Users: sort by {hidden.label}")
+        command.run()
+        await pilot.pause()
+        assert t.sort_column == hidden.key
 
 
 async def test_theme_command_opens_the_theme_picker() -> None:

@@ -174,8 +174,8 @@ async def test_short_labels_are_explained_in_help_and_palette_periods_show_their
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         provider = CopilotCommands(app.screen)
-        periods = {name: help_text for name, help_text, _ in provider._commands() if name.startswith("Period:")}
-        assert periods and all(re.search(r"\([123]\)$", h) for h in periods.values()), periods
+        periods = {c.name: c.help for c in provider._commands() if c.name.startswith("Period:")}
+        assert periods and all(re.search(r"key [123]$", h) for h in periods.values()), periods
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         noted = " ".join(name for name, _ in app.screen.notes)
