@@ -41,9 +41,10 @@ import orjson
 
 from copilot_tui.metrics.aggregate import UsersAggregate
 from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
+from copilot_tui.metrics.linerule import LineError, repeat_reason
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
 from copilot_tui.metrics.parse import ReportPart, iter_lines
-from copilot_tui.metrics.userline import decode_strict, decode_user_line
+from copilot_tui.metrics.userline import decode_line, decode_strict
 
 #: Bumped whenever what a facts file holds changes: files of another version are ignored and made again.
 FACTS_VERSION = 1
@@ -282,7 +283,7 @@ def _all_strict(chunks: Sequence[bytes]) -> bool:
     try:
         for line in iter_lines(chunks):
             decode(line)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return False
     return True
 
@@ -330,21 +331,15 @@ def _normalize(raw: Path, names: Sequence[tuple[str, int]]) -> tuple[LineProblem
             for line_no in range(1, count + 1):
                 line = next(lines)
                 try:
-                    decoded = decode_strict(line)
-                except msgspec.DecodeError:
-                    try:
-                        slow = decode_user_line(line)
-                    except (KeyError, TypeError, ValueError) as exc:
-                        message = (
-                            f"required field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else str(exc)
-                        )
-                        problems.append(LineProblem(source, line_no, message[:120]))
-                        continue
-                    if slow is None:
-                        continue
-                    decoded = slow
+                    decoded = decode_line(line)
+                except LineError as exc:
+                    problems.append(LineProblem(source, line_no, str(exc)))
+                    continue
+                if decoded is None:
+                    continue
                 key = (decoded.user_id, decoded.day[:10])
                 if key in seen:
+                    problems.append(LineProblem(source, line_no, repeat_reason(*key)))
                     continue
                 seen.add(key)
                 accepted.append(encode(decoded))

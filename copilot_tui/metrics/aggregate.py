@@ -5,8 +5,8 @@ keeping them all would cost gigabytes; this folds each decoded line into :class:
 feature counters for one period, and keeps nothing else. The numbers are the ones :mod:`copilot_tui.metrics.derive`
 defines (a test checks the two roads agree on the demo data); only the way of getting there differs.
 
-A user-day seen twice is counted once (the first line wins): the store holds one version of each day, so a repeat
-can only come from overlapping reports of the same data.
+Lines are read by the line rule (:mod:`copilot_tui.metrics.linerule`): a line it skips is named in ``problems``, and
+a user-day seen twice is counted once (the first line wins; the repeat is named too).
 
 A large report is folded on every core: this process keeps some users' lines and deals the others' to worker
 processes, and the folds are merged (:mod:`copilot_tui.metrics.parallel`).
@@ -29,12 +29,14 @@ import msgspec
 from msgspec.structs import astuple
 
 from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
+from copilot_tui.metrics.linerule import LineError, repeat_reason
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
 from copilot_tui.metrics.parallel import PARALLEL_BYTES, LineRouter, default_workers
 from copilot_tui.metrics.parse import ReportPart, iter_lines
 from copilot_tui.metrics.userline import (
     ACTIVITY,
     FLAGS,
+    FOLDED,
     Cli,
     Feature,
     Ide,
@@ -123,32 +125,33 @@ class UsersAggregator:
         for line_no, raw in numbered:
             try:
                 line = decode(raw)
-            except msgspec.DecodeError:
+            except (msgspec.DecodeError, RecursionError):
                 try:
                     slow = decode_user_line(raw)
-                except (KeyError, TypeError, ValueError) as exc:
-                    message = f"required field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else str(exc)
-                    self.problems.append(LineProblem(source, line_no, message[:120]))
+                except LineError as exc:
+                    self.problems.append(LineProblem(source, line_no, str(exc)))
                     continue
                 if slow is None:
                     continue
                 line = slow
-            add(line)
+            if not add(line):
+                self.problems.append(LineProblem(source, line_no, repeat_reason(line.user_id, line.day[:10])))
 
-    def add_line(self, line: UserLine) -> None:
-        """Fold one decoded users-report line (lines outside the period are skipped)."""
+    def add_line(self, line: UserLine) -> bool:
+        """Fold one decoded users-report line (lines outside the period are passed over); False when it repeats a
+        user-day already folded (it is not folded again)."""
         t = astuple(line)
         i = self._days.get(t[0])
         if i is None:
             i = self._days.get(t[0][:10])  # a date-time
             if i is None:
-                return
+                return True
         user_id = t[1]
         bit = 1 << i
         state = self._state.get(user_id)
         mask = 0 if state is None else state[_MASK]
         if mask & bit:
-            return
+            return False
         flags = t[FLAGS]
         combo = self._combos.get(flags)
         if combo is None:
@@ -167,7 +170,7 @@ class UsersAggregator:
                 s.user_login = t[2]
         key = combo * self._n + i
         self._combo_days[key] = self._combo_days.get(key, 0) + 1
-        credits, cli, feature_entries, ide_entries, language_entries, model_entries = t[17:]
+        credits, cli, feature_entries, ide_entries, language_entries, model_entries = t[FOLDED]
         if credits:
             s.ai_credits_used += credits
         if cli is not None:
@@ -212,6 +215,7 @@ class UsersAggregator:
         self._pending += 1
         if self._pending >= _FLUSH_LINES:
             self._flush()
+        return True
 
     def _flush(self) -> None:
         """Add the buckets' entries to the sums (columns summed in C) and empty them."""
@@ -250,7 +254,7 @@ class UsersAggregator:
             self._cli_requests[i] += cli.request_count or 0
         usage = cli.token_usage
         if usage is not None:
-            for name, value in zip(_TOKEN_SUMS, astuple(usage), strict=True):
+            for name, value in zip(_TOKEN_SUMS, astuple(usage), strict=False):
                 if value is not None:
                     sums[name] = sums.get(name, 0) + value
         version = cli.last_known_cli_version

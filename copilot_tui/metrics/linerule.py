@@ -134,7 +134,7 @@ def loads(raw: bytes | memoryview) -> dict[str, Any] | None:
         text = str(exc)
         raise LineError(f"not valid JSON ({text if len(text) <= 80 else text[:77] + '...'})") from None
     if type(obj) is not dict:
-        raise LineError(f"expected a JSON object, got {_kind(obj)}")
+        raise LineError(f"expected a JSON object, got {kind_of(obj)}")
     return obj
 
 
@@ -158,7 +158,8 @@ def too_deep(raw: bytes | memoryview, limit: int = JSON_DEPTH) -> bool:
     return False
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """What a JSON value is, in words (for reasons)."""
     return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
         type(value), "a number"
     )
@@ -247,7 +248,7 @@ def shallow(value: Any, depth: int = MAX_DEPTH) -> bool:
 
 def _show(value: Any) -> str:
     if isinstance(value, dict | list):
-        return _kind(value)
+        return kind_of(value)
     shown = repr(value)
     return shown if len(shown) <= 40 else shown[:37] + "..."
 

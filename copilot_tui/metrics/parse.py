@@ -167,13 +167,13 @@ def _list(obj: Mapping[str, Any], name: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise LineError(f"{name} should be a list, got {type(value).__name__}")
+        raise LineError(f"{name} should be a list, got {linerule.kind_of(value)}")
     return value
 
 
 def _dict(value: Any, name: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise LineError(f"{name} should be an object, got {type(value).__name__}")
+        raise LineError(f"{name} should be an object, got {linerule.kind_of(value)}")
     return value
 
 

@@ -7,17 +7,27 @@ where a generic decode into dicts takes about 7 us. The schema is strict (a coun
 parsed by :func:`copilot_tui.metrics.parse.parse_user_day`, whose rules (``null`` counters count as absent, whole
 floats as integers, names taken as strings) then decide; only what that parser refuses becomes a problem line, with
 its message. So odd but valid lines fold exactly as the typed road reads them, and the common line never pays for it.
+
+The line rule (:mod:`copilot_tui.metrics.linerule`) holds on both roads: the structs' constraints refuse what the
+rule skips (a negative or too large count, a credit out of range), so such a line takes the slow road and is
+skipped there with the rule's reason; every field the slow road checks is declared here, so the typed road never
+accepts a line the slow road would skip. :func:`decode_line` is the one way in.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
-import orjson
 
+from copilot_tui.metrics import linerule
+from copilot_tui.metrics.linerule import LineError
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, Activity, UserDay, VersionSample
 from copilot_tui.metrics.parse import parse_user_day
+
+Count = Annotated[int, msgspec.Meta(ge=0, le=linerule.MAX_COUNT)]
+Amount = Annotated[float, msgspec.Meta(ge=0, le=linerule.MAX_AMOUNT)]
+Id = Annotated[int, msgspec.Meta(ge=0, le=linerule.MAX_ID)]
 
 _INT = "user_initiated_interaction_count"
 _GEN = "code_generation_activity_count"
@@ -35,80 +45,104 @@ class CliVersion(msgspec.Struct, gc=False):
     sampled_at: str | None = None
 
 
+class PluginVersion(msgspec.Struct, gc=False):
+    """Not folded: declared so that the typed road checks it as the slow road does (an object)."""
+
+
 class TokenUsage(msgspec.Struct, gc=False):
-    output_tokens_sum: int | None = None
-    prompt_tokens_sum: int | None = None
+    output_tokens_sum: Count | None = None
+    prompt_tokens_sum: Count | None = None
+    avg_tokens_per_request: Amount | None = None
 
 
 class Cli(msgspec.Struct, gc=False):
-    session_count: int | None = None
-    request_count: int | None = None
-    prompt_count: int | None = None
+    session_count: Count | None = None
+    request_count: Count | None = None
+    prompt_count: Count | None = None
     token_usage: TokenUsage | None = None
     last_known_cli_version: CliVersion | None = None
 
 
 class Feature(msgspec.Struct, gc=False):
-    """A ``totals_by_feature`` entry: only what the feature series sum."""
+    """A ``totals_by_feature`` entry; the feature series sum the first four counters."""
 
     feature: str
-    user_initiated_interaction_count: int = 0
-    code_generation_activity_count: int = 0
-    code_acceptance_activity_count: int = 0
-    loc_added_sum: int = 0
+    user_initiated_interaction_count: Count = 0
+    code_generation_activity_count: Count = 0
+    code_acceptance_activity_count: Count = 0
+    loc_added_sum: Count = 0
+    loc_suggested_to_add_sum: Count = 0
+    loc_suggested_to_delete_sum: Count = 0
+    loc_deleted_sum: Count = 0
 
 
 class Ide(msgspec.Struct, gc=False):
     ide: str
-    user_initiated_interaction_count: int = 0
-    code_generation_activity_count: int = 0
-    code_acceptance_activity_count: int = 0
-    loc_suggested_to_add_sum: int = 0
-    loc_suggested_to_delete_sum: int = 0
-    loc_added_sum: int = 0
-    loc_deleted_sum: int = 0
+    user_initiated_interaction_count: Count = 0
+    code_generation_activity_count: Count = 0
+    code_acceptance_activity_count: Count = 0
+    loc_suggested_to_add_sum: Count = 0
+    loc_suggested_to_delete_sum: Count = 0
+    loc_added_sum: Count = 0
+    loc_deleted_sum: Count = 0
     last_known_ide_version: IdeVersion | None = None
+    last_known_plugin_version: PluginVersion | None = None
 
 
 class LanguageFeature(msgspec.Struct, gc=False):
     language: str
-    user_initiated_interaction_count: int = 0
-    code_generation_activity_count: int = 0
-    code_acceptance_activity_count: int = 0
-    loc_suggested_to_add_sum: int = 0
-    loc_suggested_to_delete_sum: int = 0
-    loc_added_sum: int = 0
-    loc_deleted_sum: int = 0
+    user_initiated_interaction_count: Count = 0
+    code_generation_activity_count: Count = 0
+    code_acceptance_activity_count: Count = 0
+    loc_suggested_to_add_sum: Count = 0
+    loc_suggested_to_delete_sum: Count = 0
+    loc_added_sum: Count = 0
+    loc_deleted_sum: Count = 0
+
+
+class LanguageModel(msgspec.Struct, gc=False):
+    """Not folded: declared so that the typed road checks its counters as the slow road does."""
+
+    language: str
+    model: str
+    user_initiated_interaction_count: Count = 0
+    code_generation_activity_count: Count = 0
+    code_acceptance_activity_count: Count = 0
+    loc_suggested_to_add_sum: Count = 0
+    loc_suggested_to_delete_sum: Count = 0
+    loc_added_sum: Count = 0
+    loc_deleted_sum: Count = 0
 
 
 class ModelFeature(msgspec.Struct, gc=False):
     model: str
-    user_initiated_interaction_count: int = 0
-    code_generation_activity_count: int = 0
-    code_acceptance_activity_count: int = 0
-    loc_suggested_to_add_sum: int = 0
-    loc_suggested_to_delete_sum: int = 0
-    loc_added_sum: int = 0
-    loc_deleted_sum: int = 0
+    user_initiated_interaction_count: Count = 0
+    code_generation_activity_count: Count = 0
+    code_acceptance_activity_count: Count = 0
+    loc_suggested_to_add_sum: Count = 0
+    loc_suggested_to_delete_sum: Count = 0
+    loc_added_sum: Count = 0
+    loc_deleted_sum: Count = 0
 
 
 class UserLine(msgspec.Struct, gc=False):
     """One users-report line as the aggregate reads it; an absent counter is 0, an absent flag ``None``.
 
     The field order is part of the contract: :data:`ACTIVITY` and :data:`FLAGS` slice
-    ``msgspec.structs.astuple`` of a line.
+    ``msgspec.structs.astuple`` of a line. A decoded line has a valid ``day`` and its renamed flags under their new
+    names too (``__post_init__``: the rule's checks that a type cannot say).
     """
 
     day: str
-    user_id: int
+    user_id: Id
     user_login: str
-    user_initiated_interaction_count: int = 0
-    code_generation_activity_count: int = 0
-    code_acceptance_activity_count: int = 0
-    loc_suggested_to_add_sum: int = 0
-    loc_suggested_to_delete_sum: int = 0
-    loc_added_sum: int = 0
-    loc_deleted_sum: int = 0
+    user_initiated_interaction_count: Count = 0
+    code_generation_activity_count: Count = 0
+    code_acceptance_activity_count: Count = 0
+    loc_suggested_to_add_sum: Count = 0
+    loc_suggested_to_delete_sum: Count = 0
+    loc_added_sum: Count = 0
+    loc_deleted_sum: Count = 0
     used_agent: bool | None = None
     used_chat: bool | None = None
     used_cli: bool | None = None
@@ -116,37 +150,66 @@ class UserLine(msgspec.Struct, gc=False):
     used_copilot_cloud_agent: bool | None = None
     used_copilot_code_review_active: bool | None = None
     used_copilot_code_review_passive: bool | None = None
-    ai_credits_used: float | None = None
+    ai_credits_used: Amount | None = None
     totals_by_cli: Cli | None = None
     totals_by_feature: tuple[Feature, ...] = ()
     totals_by_ide: tuple[Ide, ...] = ()
     totals_by_language_feature: tuple[LanguageFeature, ...] = ()
     totals_by_model_feature: tuple[ModelFeature, ...] = ()
+    totals_by_language_model: tuple[LanguageModel, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.day not in _VALID_DAYS:
+            _check_day(self.day)
+        if self.used_copilot_coding_agent is not None and self.used_copilot_cloud_agent is not True:
+            self.used_copilot_cloud_agent = self.used_copilot_coding_agent
+
+
+assert linerule.RENAMED_FLAGS == (("used_copilot_coding_agent", "used_copilot_cloud_agent"),)
+
+_VALID_DAYS: set[str] = set()
+
+
+def _check_day(day: str) -> None:
+    linerule.day(day)  # a ValueError: msgspec turns it into a ValidationError, and the slow road says why
+    if len(_VALID_DAYS) > 4096:
+        _VALID_DAYS.clear()
+    _VALID_DAYS.add(day)
 
 
 #: Slices of ``astuple(line)``.
 ACTIVITY = slice(3, 10)
 FLAGS = slice(10, 17)
+#: ``astuple(line)[FOLDED]``: credits, CLI, and the feature, IDE, language and model entries.
+FOLDED = slice(17, 23)
 
 _strict = msgspec.json.Decoder(UserLine)
 decode_strict = _strict.decode
+"""The typed road alone: raises ``msgspec.DecodeError`` (or ``RecursionError``) for any line it does not take."""
+
+
+def decode_line(line: bytes | memoryview) -> UserLine | None:
+    """One users-report line by the line rule: the typed road, else the slow road; ``None`` for a blank line, a
+    ``LineError`` with the reason for a line the rule skips."""
+    try:
+        return decode_strict(line)
+    except (msgspec.DecodeError, RecursionError):
+        return decode_user_line(line)
 
 
 def decode_user_line(line: bytes | memoryview) -> UserLine | None:
-    """The slow road for a line :func:`decode_strict` refused; ``None`` for a blank line.
-
-    Raises ``ValueError`` (with the sentence for the problem list) or ``KeyError`` (a required field missing).
-    """
-    line = bytes(line)
+    """The slow road for a line :func:`decode_strict` refused; ``None`` for a blank line, a ``LineError`` (with the
+    sentence for the problem list) for a line the rule skips."""
+    obj = linerule.loads(line)
+    if obj is None:
+        return None
     try:
-        obj = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        if not line.strip():
-            return None
-        raise ValueError("not valid JSON") from None
-    if type(obj) is not dict:
-        raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
-    return line_from_row(parse_user_day(obj))
+        row = parse_user_day(obj)
+    except KeyError as exc:
+        raise LineError(f"required field {exc.args[0]!r} is missing") from None
+    except (TypeError, ValueError) as exc:
+        raise LineError(str(exc)[:120]) from None
+    return line_from_row(row)
 
 
 def line_from_row(row: UserDay) -> UserLine:
@@ -180,6 +243,7 @@ def line_from_row(row: UserDay) -> UserLine:
         tuple(Ide(*_named(e.ide, e.activity), _ide_version(e.last_known_ide_version)) for e in b.by_ide),  # type: ignore[call-arg]
         tuple(LanguageFeature(*_named(e.language, e.activity)) for e in b.by_language_feature),
         tuple(ModelFeature(*_named(e.model, e.activity)) for e in b.by_model_feature),
+        tuple(LanguageModel(e.language, *_named(e.model, e.activity)) for e in b.by_language_model),
     ]
     return UserLine(*fields)
 

@@ -47,7 +47,8 @@ def test_repeats_count_once_and_bad_lines_are_named() -> None:
     result = aggregate_users([("p", data)], Period.last(7, date(2026, 1, 6)))
     (ada,) = result.users
     assert ada.generations == 3 and ada.days_active == 1
-    assert [(p.line_no, p.message) for p in result.problems] == [
+    assert [(p.line_no, p.message.split(" (")[0]) for p in result.problems] == [
+        (2, "user 1 on 2026-01-05 again"),
         (3, "not valid JSON"),
         (4, "required field 'user_id' is missing"),
     ]

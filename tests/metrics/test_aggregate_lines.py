@@ -102,7 +102,7 @@ def test_three_bad_lines_in_a_thousand_are_named_and_the_rest_folded() -> None:
         ("users.ndjson", 999),
     ]
     messages = [p.message for p in fast.problems]
-    assert messages[0] == "not valid JSON"
+    assert messages[0].startswith("not valid JSON")
     assert "code_generation_activity_count" in messages[1] and "'many'" in messages[1]
     assert "loc_added_sum" in messages[2] and "1.5" in messages[2]
 
@@ -119,8 +119,8 @@ def test_a_wrong_shape_is_a_problem_with_a_clear_reason() -> None:
     fast = aggregate_users([("p", b"\n".join(lines))], PERIOD)
     assert [u.user_id for u in fast.users] == [2]
     assert [(p.line_no, p.message) for p in fast.problems] == [
-        (1, "expected a JSON object, got list"),
+        (1, "expected a JSON object, got a list"),
         (3, "used_chat should be true or false, got 'yes'"),
-        (4, "totals_by_ide should be a list, got dict"),
+        (4, "totals_by_ide should be a list, got an object"),
         (5, "required field 'user_id' is missing"),
     ]

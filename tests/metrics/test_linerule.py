@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 
 from copilot_tui.metrics import linerule
+from copilot_tui.metrics.aggregate import UsersAggregator, aggregate_users
+from copilot_tui.metrics.derive import Period
 from copilot_tui.metrics.model import ACTIVITY_FIELDS
+from copilot_tui.metrics.parallel import LineRouter
 from copilot_tui.metrics.parse import iter_lines, parse_users_report
 from tests.conftest import HostileReport
 
@@ -121,3 +124,32 @@ def test_ids_amounts_and_the_user_id_patterns() -> None:
         assert m is not None and int(m[1]) == 42
         assert linerule.user_id_needle(42).search(raw)
         assert not linerule.user_id_needle(4).search(raw)
+
+
+def check_summaries(users: Any, hostile: HostileReport) -> None:
+    """The accepted lines, one a user, folded: each user's numbers are their line's."""
+    by_id = {u.user_id: u for u in users}
+    assert sorted(by_id) == sorted(e["user_id"] for e in hostile.accepted)
+    for expect in hostile.accepted:
+        s = by_id[expect["user_id"]]
+        assert (s.user_login, s.days_active, s.last_active_day.isoformat()) == (expect["user_login"], 1, expect["day"])
+        assert s.activity == {k: v or 0 for k, v in expect["activity"].items()}
+        assert s.flags == expect["flags"]
+        assert s.ai_credits_used == (expect["ai_credits_used"] or 0)
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_the_fold_gives_every_line_its_verdict(hostile_report: HostileReport, workers: int) -> None:
+    period = Period(hostile_report.day, hostile_report.day)
+    if workers:
+        fold = UsersAggregator(period)
+        with LineRouter(period, workers, parallel_bytes=1) as router:
+            fold.add_parts(hostile_report.parts, router)
+            router.finish(fold)
+        assert router.started == workers
+        agg = fold.result()
+    else:
+        agg = aggregate_users(hostile_report.parts, period, workers=0)
+    check_problems(agg.problems, hostile_report)
+    check_summaries(agg.users, hostile_report)
+    assert agg.lines == len(hostile_report.accepted)
