@@ -284,6 +284,24 @@ class CopilotApp(App[None]):
             except auth.KeyringUnavailableError as exc:
                 self.notify(str(exc), title="Sign out failed", severity="error", timeout=15)
                 return
+        self.notify(f"Signed out of {self.api_host()}.", title="Signed out")
+        await self._leave_session("Signed out. Paste a token to sign in again.")
+
+    async def sign_in_again(self, reason: str) -> None:
+        """GitHub refused the token (401: wrong, expired or revoked): back to the sign-in screen, saying why (the
+        token stays where it is until a new one replaces it)."""
+        if self.mode != "live" or self.session is None:
+            return
+        await self._leave_session(reason)
+
+    def signs_in_here(self) -> bool:
+        """Whether the token in use came from the sign-in screen or the keyring (not from an environment variable,
+        which only its owner can change): then a refused token leads back to the sign-in screen."""
+        from copilot_tui import auth
+
+        return self.mode == "live" and self.token_source in (auth.KEYRING_SOURCE, "session")
+
+    async def _leave_session(self, reason: str) -> None:
         self.workers.cancel_all()
         if self.client is not None:
             await self.client.aclose()
@@ -292,8 +310,7 @@ class CopilotApp(App[None]):
         self.token_source = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.notify(f"Signed out of {self.api_host()}.", title="Signed out")
-        self._show_sign_in("Signed out. Paste a token to sign in again.")
+        self._show_sign_in(reason)
 
     async def on_unmount(self) -> None:
         if self.client is not None:

@@ -234,3 +234,38 @@ async def test_offline_shows_what_was_downloaded_without_a_request(fakehub: Fake
         assert sorted(u.user_login for u in view.users) == online
         assert "stored" in dashboard(offline).activity
     assert fakehub.requests == []
+
+
+@pytest.mark.usefixtures("owner_env")
+async def test_reports_github_has_not_delivered_yet_are_named_once_and_the_numbers_still_show(
+    fakehub: FakeGitHub,
+) -> None:
+    last = fakehub.dataset.last_day
+    fakehub.faults.no_report("204", kinds=["users-1-day", "user-teams-1-day"], days=[last])
+    fakehub.faults.no_report("empty-string", kinds=["users-1-day"], days=[last - timedelta(days=1)])
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = dashboard(app).view
+        assert view is not None and view.period.end == last and view.users
+        named = [n for n in notifications(app) if n.startswith("GitHub has no")]
+        assert named == [
+            f"GitHub has no users report yet for {last - timedelta(days=1)}. Refreshing later fetches it.",
+            f"GitHub has no users or user-teams reports yet for {last}. Refreshing later fetches it.",
+        ]
+        assert "failed" not in dashboard(app).activity
+
+
+async def test_a_revoked_token_goes_back_to_the_sign_in_screen_with_the_reason(
+    fakehub: FakeGitHub, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.set_password(auth.SERVICE, "github.com", OWNER_TOKEN)
+    fakehub.faults.server_errors(1, status=401, path_contains="/copilot/metrics/")
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, view=False)
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, SignInScreen)
+        assert app._dashboard() is None
+        shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "refused the token" in shown

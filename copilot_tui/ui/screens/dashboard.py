@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, TabbedContent, TabPane
 
-from copilot_tui.github.errors import GitHubError
+from copilot_tui.github.errors import BadCredentialsError, GitHubError
 from copilot_tui.metrics.derive import UserSummary, user_days
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import day
@@ -127,6 +127,8 @@ class DashboardScreen(Screen[None]):
         self._thread = threading.get_ident()
         self._failures = 0
         """Loads failed in a row: the status line counts them, so r visibly did something."""
+        self._pending_named: tuple[Any, ...] = ()
+        """The scope and reports last named as pending: each set is named once, not at every refresh."""
         self._opened = False
         """A load has been asked for (possibly before this screen was mounted)."""
 
@@ -200,6 +202,10 @@ class DashboardScreen(Screen[None]):
             self._stop_countdown()
             log.error("loading %s failed", scope, exc_info=exc)
             sentence = describe_error(exc)
+            if isinstance(exc, BadCredentialsError) and getattr(self.app, "signs_in_here", lambda: False)():
+                # a stored token that is wrong, expired or revoked: the way back is signing in again
+                self.app.call_later(self.app.sign_in_again, f"{scope}: {sentence}")  # type: ignore[attr-defined]
+                return
             self._failures += 1
             tries = f" ({self._failures} tries)" if self._failures > 1 else ""
             self._set_activity(f"Loading failed{tries} · r tries again", error=True)
@@ -211,6 +217,7 @@ class DashboardScreen(Screen[None]):
         self._stop_countdown()
         for notice in getattr(snapshot, "notices", ()) or ():
             self.notify(str(notice), severity="warning", timeout=10)
+        self._name_pending(scope, tuple(getattr(snapshot, "pending", ()) or ()))
         problems = list(getattr(snapshot, "problems", ()) or ())
         if problems:
             self.notify(
@@ -219,6 +226,16 @@ class DashboardScreen(Screen[None]):
                 timeout=10,
             )
         self._set_activity(self._idle_text())
+
+    def _name_pending(self, scope: Scope, pending: tuple[Any, ...]) -> None:
+        """Say which reports GitHub has not delivered yet (named once per set; a later load asks for them again)."""
+        from copilot_tui.source import describe_pending
+
+        if not pending or (scope, pending) == self._pending_named:
+            return
+        self._pending_named = (scope, pending)
+        for sentence in describe_pending(pending):
+            self.notify(f"{sentence} Refreshing later fetches it.", title=str(scope), timeout=12)
 
     def _threadsafe(self, fn: Callable[..., None]) -> Callable[..., None]:
         """Sources may report progress from a thread; widgets may only be touched from the app's own."""
