@@ -32,8 +32,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
+from copilot_tui.metrics import linerule
 from copilot_tui.metrics.aggregate import AGGREGATE_FORMAT, UsersAggregate, aggregate_users
 from copilot_tui.metrics.derive import Period
+from copilot_tui.metrics.linerule import LineError
 from copilot_tui.metrics.model import DayTotals, LineProblem, UserDay, UserTeam
 from copilot_tui.metrics.parse import (
     ReportPart,
@@ -219,22 +221,16 @@ class Snapshot:
         parts = self.user_parts(user_id) if self.user_parts is not None else self.users_parts()
         for line in lines_of_user(parts, user_id):
             try:
-                row = parse_user_day(_loads(line))
-            except Exception as exc:  # a bad line is already counted in the aggregate's problems
+                obj = linerule.loads(line)
+                if obj is None:
+                    continue
+                row = parse_user_day(obj)
+            except (LineError, KeyError, TypeError, ValueError) as exc:  # counted in the aggregate's problems
                 log.debug("skipping a line of user %s: %s", user_id, exc)
                 continue
             if row.user_id == user_id and row.day in period:
-                picked[row.day] = row
+                picked.setdefault(row.day, row)  # the first line of a day counts, as everywhere
         return [picked[d] for d in sorted(picked)]
-
-
-def _loads(line: bytes) -> dict[str, Any]:
-    import orjson
-
-    obj = orjson.loads(line)
-    if not isinstance(obj, dict):
-        raise ValueError("not a JSON object")
-    return obj
 
 
 def lines_of_user(parts: Iterable[ReportPart], user_id: int) -> Iterator[bytes]:
@@ -242,17 +238,20 @@ def lines_of_user(parts: Iterable[ReportPart], user_id: int) -> Iterator[bytes]:
 
     A match may be a false positive (the number inside another field's text); callers decode and check.
     """
-    needle = re.compile(rb'"user_id"\s*:\s*%d(?![0-9.eE])' % user_id)
+    needle = linerule.user_id_needle(user_id)
     for _source, data in parts:
         if isinstance(data, str):
             data = data.encode()
         chunks: Iterable[bytes] = (data,) if isinstance(data, bytes | bytearray) else data
         pending = b""
-        for chunk in chunks:
-            block = pending + chunk if pending else bytes(chunk)
-            cut = block.rfind(b"\n") + 1
-            pending = block[cut:]
-            yield from _matching_lines(needle, block, cut)
+        try:
+            for chunk in linerule.plain_chunks(chunks):
+                block = pending + chunk if pending else bytes(chunk)
+                cut = block.rfind(b"\n") + 1
+                pending = block[cut:]
+                yield from _matching_lines(needle, block, cut)
+        except LineError:  # a damaged gzip part: the lines before the damage stand (the aggregate names it)
+            pass
         if pending:
             yield from _matching_lines(needle, pending, len(pending))
 

@@ -24,13 +24,14 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+from copilot_tui.metrics.linerule import USER_ID, plain_part
 from copilot_tui.scope import Scope, ScopeKind
 
 SCHEMA_VERSION = 4
@@ -100,7 +101,6 @@ COMPUTED_KEEP = 8
 
 _COMPRESS_LEVEL = 6
 _BLOCK = 1 << 20
-_USER_ID = re.compile(rb'"user_id"\s*:\s*(\d+)')
 _READ_CHUNK = 1 << 20
 _CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 _SUFFIX = ".sqlite3"
@@ -351,6 +351,8 @@ class _ScopeDb:
         compressed = []
         indexes = []
         for seq, (name, data) in enumerate(parts or ()):
+            with suppress(ValueError):  # a damaged gzip part is kept as it came; its reader names it
+                data = plain_part(data)  # a gzip part is kept inflated: the index and every reader see NDJSON
             if indexed:
                 blob, index = _compress_indexed(data)
                 indexes.append((seq, *index))
@@ -585,7 +587,7 @@ def _compress_indexed(data: bytes) -> tuple[bytes, tuple[bytes, bytes, bytes]]:
             end = n if end < 0 else end + 1
         block_no = len(offsets)
         offsets.append(size)
-        for m in _USER_ID.finditer(data, start, end):
+        for m in USER_ID.finditer(data, start, end):
             pairs.add((int(m[1]), block_no))
         piece = c.compress(data[start:end]) + c.flush(zlib.Z_FULL_FLUSH)
         out.append(piece)

@@ -18,9 +18,10 @@ from textual.message import Message
 from textual.widgets import Static
 
 from copilot_tui.metrics.derive import Period
-from copilot_tui.metrics.model import ACTIVITY_FIELDS
-from copilot_tui.metrics.parse import iter_records
+from copilot_tui.metrics.linerule import LineError
+from copilot_tui.metrics.parse import iter_lines
 from copilot_tui.metrics.teams import TeamSummary, summarize_teams, team_members
+from copilot_tui.metrics.userline import decode_line
 from copilot_tui.ui.format import compact, rate
 from copilot_tui.ui.widgets.user_table import Column, UserTable
 
@@ -121,25 +122,12 @@ class TeamsView:
     team_rows: Sequence[Any]
 
 
-class _Counts:
-    """The activity counters of a users-report line, as ``summarize_teams`` reads them (attributes)."""
-
-    __slots__ = ACTIVITY_FIELDS
-
-    def __init__(self, obj: dict[str, Any]) -> None:
-        for name in ACTIVITY_FIELDS:
-            value = obj.get(name)
-            setattr(self, name, value if isinstance(value, int) else 0)
-
-
 class _TeamJoinRow:
-    """The part of a users-report line the team join reads: who, which day, the counters and the flags.
-
-    Decoding only these (not the IDE/language/model breakdowns) makes the join several times faster."""
+    """The part of a users-report line the team join reads: who, which day, the counters and the flags."""
 
     __slots__ = ("activity", "day", "flags", "user_id")
 
-    def __init__(self, user_id: int, day: date, activity: _Counts, flags: dict[str, bool]) -> None:
+    def __init__(self, user_id: int, day: date, activity: Any, flags: dict[str, bool]) -> None:
         self.user_id = user_id
         self.day = day
         self.activity = activity
@@ -151,25 +139,29 @@ class _TeamJoinRow:
 
 def stream_user_rows(snapshot: Any) -> Iterator[Any]:
     """The snapshot's user rows one at a time: a large snapshot keeps its users report raw (``users_parts``), and
-    the join needs each row once, so lines are decoded as they go (only what the join reads), never held."""
+    the join needs each row once, so lines are decoded as they go (by the line rule, as the users aggregate reads
+    them: a line it skips is named in the aggregate's problems), never held."""
     parts = getattr(snapshot, "users_parts", None)
     if parts is None:
         yield from snapshot.user_rows
         return
-    problems: list[Any] = []  # the users aggregate already reports unreadable lines
     days: dict[str, date] = {}
-    for _, _, obj in iter_records(parts(), problems):
-        text, user_id = obj.get("day"), obj.get("user_id")
-        if not isinstance(text, str) or not isinstance(user_id, int):
+    for _source, data in parts():
+        try:
+            for raw in iter_lines(data):
+                try:
+                    line = decode_line(raw)
+                except LineError:
+                    continue
+                if line is None:
+                    continue
+                day = days.get(line.day)
+                if day is None:
+                    day = days[line.day] = date.fromisoformat(line.day[:10])
+                flags = {name: True for name in TEAM_FLAGS if getattr(line, name) is True}
+                yield _TeamJoinRow(line.user_id, day, line, flags)
+        except LineError:  # a damaged gzip part: the lines before the damage stand
             continue
-        day = days.get(text)
-        if day is None:
-            try:
-                day = days[text] = date.fromisoformat(text[:10])
-            except ValueError:
-                continue
-        flags = {name: True for name in TEAM_FLAGS if obj.get(name) is True}
-        yield _TeamJoinRow(user_id, day, _Counts(obj), flags)
 
 
 def build_teams(snapshot: Any, period: Period) -> TeamsView:
