@@ -219,6 +219,15 @@ def _scopes_header(resp: httpx.Response, name: str) -> tuple[str, ...] | None:
     return tuple(s.strip() for s in raw.split(",") if s.strip())
 
 
+def _sso_url(header: str) -> str | None:
+    """The URL in ``X-GitHub-SSO: required; url=https://github.com/orgs/ORG/sso?authorization_request=...``."""
+    for item in header.split(";"):
+        key, _, value = item.strip().partition("=")
+        if key.strip().lower() == "url" and value.strip().startswith("https://"):
+            return value.strip()
+    return None
+
+
 def _has_scope(token_scopes: Iterable[str], wanted: str) -> bool:
     have = set(token_scopes)
     return wanted in have or any(s in have for s in _SCOPE_IMPLIED_BY.get(wanted, ()))
@@ -846,13 +855,69 @@ class GitHubClient:
         raise _Retry(error, wait=wait, rate_limit=True)
 
     def _forbidden(self, resp: httpx.Response, ctx: _Context, said: str, common: dict[str, Any]) -> ForbiddenError:
+        """Which 403 it is, from GitHub's message and headers, with the one thing that fixes it; both the role and
+        the policy are named only when GitHub's message does not say."""
+        message = (common.get("api_message") or "").lower()
+        entity = self._entity(ctx)
+        policy_where = POLICY_WHERE_ORG if ctx.scope is None or ctx.scope.kind == "org" else POLICY_WHERE_ENTERPRISE
+        role = f"your account needs to be {ctx.role}" if ctx.role else "your account may lack the role"
+        refused = f"GitHub refused access to {ctx.what} (403){said}."
+
+        sso = resp.headers.get("x-github-sso", "")
+        if "saml" in message or sso.startswith("required"):
+            url = _sso_url(sso)
+            where = f"authorize it at {url}" if url else "authorize it in your token settings (Configure SSO)"
+            return ForbiddenError(
+                f"{refused} {entity.capitalize()} enforces SAML single sign-on and this token is not authorized for "
+                f"it: {where}, then try again.",
+                cause="saml",
+                sso_url=url,
+                **common,
+            )
+        if "not accessible by integration" in message:
+            permission = f" with the {ctx.fine_grained}" if ctx.fine_grained else ""
+            return ForbiddenError(
+                f"{refused} The token is a GitHub App's, and the app is not installed on {entity}{permission}: "
+                f"install it there{permission and ' with that permission'}, or use a token of an account that may "
+                "read it.",
+                cause="integration",
+                **common,
+            )
+        if "not accessible by personal access token" in message:
+            need = ctx.fine_grained or "permission this endpoint needs"
+            return ForbiddenError(
+                f"{refused} The fine-grained token lacks the {need} for {entity}: edit the token (Settings > "
+                f"Developer settings > Fine-grained tokens), make {entity} its resource owner and "
+                "grant that permission, then try again.",
+                cause="fine-grained",
+                **common,
+            )
+        if "copilot usage metrics" in message and ("policy" in message or "disabled" in message):
+            return ForbiddenError(
+                f"{refused} The 'Copilot usage metrics' policy is off for {entity}: {policy_where}.",
+                cause="policy",
+                **common,
+            )
+        if "requires admin" in message or "role access" in message:
+            return ForbiddenError(
+                f"{refused} {role[0].upper()}{role[1:]}: ask an owner of {entity} for it.",
+                cause="role",
+                **common,
+            )
+        if not resp.headers.get("content-type", "").startswith("application/json") and resp.text.strip():
+            text = resp.text.strip().splitlines()[0][:160]
+            return ForbiddenError(
+                f"GitHub refused the request for {ctx.what} without reading it (403, plain text: {text}). GitHub "
+                "does this to requests without a User-Agent header: something between this machine and GitHub (a "
+                "proxy) may strip it; check the proxy settings.",
+                cause="user-agent",
+                **common,
+            )
+
         token_scopes = _scopes_header(resp, "x-oauth-scopes")
         accepted = _scopes_header(resp, "x-accepted-oauth-scopes") or ctx.accepted_scopes
         accepted = tuple(s for s in accepted if s)
         classic_need = " or ".join(f"'{s}'" for s in accepted) if accepted else "the right scope"
-        policy_where = POLICY_WHERE_ORG if ctx.scope is None or ctx.scope.kind == "org" else POLICY_WHERE_ENTERPRISE
-        role = f"your account needs to be {ctx.role}" if ctx.role else "your account may lack the role"
-
         if token_scopes is not None and accepted and not any(_has_scope(token_scopes, s) for s in accepted):
             have = ", ".join(token_scopes) or "none"
             return ForbiddenError(
@@ -870,21 +935,25 @@ class GitHubClient:
             else:
                 cause_text += "."
             return ForbiddenError(
-                f"GitHub refused access to {ctx.what} (403){said}. {cause_text}",
+                f"{refused} {cause_text}",
                 cause="role-or-policy" if ctx.policy else "role",
                 **common,
             )
         token_text = f"a classic token needs the {classic_need} scope"
         if ctx.fine_grained:
             token_text += f", a fine-grained token the {ctx.fine_grained}"
-        text = (
-            f"GitHub refused access to {ctx.what} (403){said}. Either the token lacks access ({token_text}; and {role})"
-        )
+        text = f"{refused[:-1]}. Either the token lacks access ({token_text}; and {role})"
         if ctx.policy:
             text += f", or the 'Copilot usage metrics' policy is off: {policy_where}."
         else:
             text += "."
         return ForbiddenError(text, cause="unknown", **common)
+
+    def _entity(self, ctx: _Context) -> str:
+        scope = ctx.scope
+        if scope is None:
+            return "the organization"
+        return f"the {'organization' if scope.kind == 'org' else 'enterprise'} {scope.name}"
 
     def _not_found_message(self, ctx: _Context, said: str) -> str:
         scope = ctx.scope

@@ -52,17 +52,29 @@ class BadCredentialsError(GitHubError):
 
 
 class ForbiddenError(GitHubError):
-    """403 that is not a rate limit: a missing scope, permission or role, or the metrics policy turned off.
+    """403 that is not a rate limit, told apart by GitHub's message and headers.
 
-    ``cause`` is ``"scope"`` when the token's scopes are known to lack what the endpoint accepts, ``"role-or-policy"``
-    when the scopes are fine but the person lacks the role or the policy is off, and ``"unknown"`` when the API does
-    not say (fine-grained and app tokens carry no scopes header): then the message names every possible cause.
+    ``cause``: ``"saml"`` (SAML SSO enforced and the token not authorized: ``sso_url`` is where to authorize it),
+    ``"integration"`` (a GitHub App not installed on the target), ``"fine-grained"`` (a fine-grained token without the
+    permission), ``"policy"`` (the "Copilot usage metrics" policy off), ``"role"`` (the account lacks the role),
+    ``"user-agent"`` (a plain-text refusal of a request without User-Agent), ``"scope"`` (a classic token's scopes
+    lack what the endpoint accepts), ``"role-or-policy"`` (the scopes are fine, GitHub does not say which of the two)
+    and ``"unknown"`` (nothing says: the message names every possible cause).
     """
 
-    def __init__(self, message: str, *, cause: str = "unknown", missing_scopes: tuple[str, ...] = (), **kw: object):
+    def __init__(
+        self,
+        message: str,
+        *,
+        cause: str = "unknown",
+        missing_scopes: tuple[str, ...] = (),
+        sso_url: str | None = None,
+        **kw: object,
+    ):
         super().__init__(message, **kw)  # type: ignore[arg-type]
         self.cause = cause
         self.missing_scopes = missing_scopes
+        self.sso_url = sso_url
 
 
 class NotFoundError(GitHubError):

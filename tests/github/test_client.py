@@ -223,28 +223,43 @@ async def test_classic_token_without_the_scope_is_told_which_scopes(
     assert "'manage_billing:copilot'" in message and f"'{needed}'" in message and "repo" in message
 
 
-async def test_member_without_role_is_told_role_or_policy(make_client: MakeClient) -> None:
+async def test_member_without_role_is_told_the_role_and_not_the_policy(make_client: MakeClient) -> None:
     with pytest.raises(ForbiddenError) as err:
         await make_client(MEMBER_TOKEN).fetch_report(ACME, "users-28-day")
+    assert err.value.cause == "role"
+    message = str(err.value)
+    assert "organization owner" in message and "View Organization Copilot Metrics" in message
+    assert "policy" not in message
+
+
+async def test_a_bare_forbidden_for_a_member_names_role_and_policy(make_client: MakeClient, hub: FakeGitHub) -> None:
+    hub.role_messages = False
+    try:
+        with pytest.raises(ForbiddenError) as err:
+            await make_client(MEMBER_TOKEN).fetch_report(ACME, "users-28-day")
+    finally:
+        hub.role_messages = True
     assert err.value.cause == "role-or-policy"
     message = str(err.value)
     assert "organization owner" in message and "View Organization Copilot Metrics" in message
     assert "'Copilot usage metrics' policy" in message and "Enabled everywhere" in message
 
 
-@pytest.mark.parametrize("token", [FINE_GRAINED_TOKEN, NO_PERMISSION_TOKEN])
-async def test_policy_off_or_permission_missing_without_scopes_names_both_causes(
-    make_client: MakeClient, hub: FakeGitHub, token: str
+@pytest.mark.parametrize(("token", "cause"), [(FINE_GRAINED_TOKEN, "policy"), (NO_PERMISSION_TOKEN, "fine-grained")])
+async def test_policy_off_or_permission_missing_for_fine_grained_tokens_name_the_one_cause(
+    make_client: MakeClient, hub: FakeGitHub, token: str, cause: str
 ) -> None:
     hub.set_policy("acme", enabled=False)
     with pytest.raises(ForbiddenError) as err:
         await make_client(token).fetch_report(ACME, "organization-1-day", hub.dataset.last_day)
-    assert err.value.cause == "unknown"
+    assert err.value.cause == cause
     message = str(err.value)
-    for needed in ("'manage_billing:copilot'", "'read:org'", "'Organization Copilot metrics' permission"):
-        assert needed in message
-    assert "'Copilot usage metrics' policy is off" in message
-    assert "Organization settings > Copilot > Policies" in message
+    if cause == "policy":
+        assert "'Copilot usage metrics' policy is off" in message
+        assert "Organization settings > Copilot > Policies" in message
+        assert "permission" not in message
+    else:
+        assert "'Organization Copilot metrics' permission" in message and "policy" not in message
 
 
 async def test_policy_off_for_an_enterprise_says_where_an_owner_enables_it(
@@ -253,7 +268,7 @@ async def test_policy_off_for_an_enterprise_says_where_an_owner_enables_it(
     hub.set_policy("acme-ent", enabled=False)
     with pytest.raises(ForbiddenError) as err:
         await make_client(OWNER_TOKEN).fetch_report(ENT, "enterprise-28-day")
-    assert err.value.cause == "role-or-policy"
+    assert err.value.cause == "policy"
     message = str(err.value)
     assert "enterprise owner" in message and "Enabled everywhere" in message and "read:enterprise" not in message
 
