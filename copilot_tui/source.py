@@ -45,6 +45,7 @@ from copilot_tui.metrics.parse import (
     parse_users_report,
 )
 from copilot_tui.metrics.saved import decode_aggregate, encode_aggregate
+from copilot_tui.metrics.userline import check_users_report
 from copilot_tui.scope import Scope
 from copilot_tui.store import HeldReport, Store, StoreDamagedError, StoreError
 
@@ -624,9 +625,14 @@ class LiveSource(_StoreBacked):
         clock: Callable[[], datetime] | None = None,
         recheck_after: timedelta = RECHECK_AFTER,
         large_report_bytes: int = LARGE_REPORT_BYTES,
+        check_lines: bool = False,
     ) -> None:
         super().__init__(store, clock=clock)
         self.client = client
+        self.check_lines = check_lines
+        """Read each users report as it arrives and collect the lines the rule skips in ``line_problems`` (for
+        `sync`, which never reads what it stores; a load names them from its aggregate)."""
+        self.line_problems: list[LineProblem] = []
         self.concurrency = max(1, concurrency)
         self.large_report_bytes = large_report_bytes
         self.recheck_after = recheck_after
@@ -788,6 +794,10 @@ class LiveSource(_StoreBacked):
         self._generating.pop((scope, day, kind), None)
         parts = [(str(name), bytes(data)) for name, data in download.parts]
         del download
+        if self.check_lines and kind == USERS_KIND:
+            problems = await asyncio.to_thread(check_users_report, parts)
+            with self._wait_lock:
+                self.line_problems += problems
         await asyncio.to_thread(self.store.put_report, scope, kind, day, parts, fetched_at)
         return sum(len(data) for _, data in parts)
 

@@ -347,6 +347,7 @@ async def _live(args: argparse.Namespace, token: str) -> Fetched:
 
 async def _offline(args: argparse.Namespace) -> Fetched:
     """The period from the local store only (what the app or ``sync`` downloaded): no token, no request."""
+    from copilot_tui.metrics.parse import parse_users_report
     from copilot_tui.source import OfflineSource
     from copilot_tui.store import Store, host_key
 
@@ -369,8 +370,8 @@ async def _offline(args: argparse.Namespace) -> Fetched:
     snap = await source.cached(scope, days=period.days, until=period.end)
     if snap is None:
         raise ExportError(f"the local store holds no data for {scope} from {period.start} to {period.end}.", 1)
-    rows = await asyncio.to_thread(lambda: snap.user_rows)
-    fetched = Fetched(scope, period, rows, list(snap.totals_problems))
+    report = await asyncio.to_thread(lambda: parse_users_report(snap.users_parts()))
+    fetched = Fetched(scope, period, list(report.rows), [*snap.totals_problems, *report.problems])
     if args.what == "teams":
         fetched.team_rows = await asyncio.to_thread(lambda: snap.team_rows)
     return fetched
@@ -436,13 +437,10 @@ def run(args: argparse.Namespace, settings: Any) -> int:
             print(f"copilot-tui export: {exc}", file=sys.stderr)
             return 1
         raise
-    problems = fetched.problems
-    if problems:
-        first = "; ".join(str(p) for p in problems[:3])
-        print(
-            f"copilot-tui export: warning: skipped {len(problems)} unreadable report line(s): {first}",
-            file=sys.stderr,
-        )
+    if fetched.problems:
+        from copilot_tui.metrics.linerule import skipped_lines_text
+
+        print(f"copilot-tui export: warning: {skipped_lines_text(fetched.problems)}", file=sys.stderr)
     if args.what == "teams":
         doc = teams_document(fetched.scope, fetched.period, fetched.rows, fetched.team_rows)
     elif args.what == "seats":

@@ -112,14 +112,22 @@ async def _sync(
     args: argparse.Namespace, settings: Settings, scope: Scope, token: str, bar: ProgressBar
 ) -> tuple[Any, Any]:
     from copilot_tui.github.client import GitHubClient
+    from copilot_tui.metrics.linerule import skipped_lines_text
     from copilot_tui.source import LiveSource
     from copilot_tui.store import Store
 
     store = Store(settings.store_key)
     try:
         async with GitHubClient(token, api_url=settings.resolved_api_url) as client:
-            source = LiveSource(client, store, concurrency=min(4, max(1, args.jobs)))
-            result = await source.backfill(scope, args.since, args.until, on_progress=bar.progress, on_wait=bar.wait)
+            source = LiveSource(client, store, concurrency=min(4, max(1, args.jobs)), check_lines=True)
+            try:
+                result = await source.backfill(
+                    scope, args.since, args.until, on_progress=bar.progress, on_wait=bar.wait
+                )
+            finally:
+                if source.line_problems:
+                    bar.end_line()
+                    print(f"copilot-tui sync: {skipped_lines_text(source.line_problems)}", file=sys.stderr)
         info = store.info(scope)
         for notice in store.take_notices():
             bar.end_line()

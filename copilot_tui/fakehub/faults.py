@@ -103,6 +103,7 @@ class Faults:
         self._faults: list[Fault] = []
         self._expired_links = 0
         self._malformed: list[int] = []
+        self._hostile: list[tuple[str, list[bytes]]] = []
         self._no_report: list[NoReportRule] = []
         self.drifts: set[DriftKind] = set()
 
@@ -111,6 +112,7 @@ class Faults:
             self._faults.clear()
             self._expired_links = 0
             self._malformed.clear()
+            self._hostile.clear()
             self._no_report.clear()
             self.drifts.clear()
 
@@ -241,6 +243,19 @@ class Faults:
         ``corrupted`` list tells which part and line numbers."""
         with self._lock:
             self._malformed.extend([count] * reports)
+
+    def hostile_lines(self, lines: Iterable[bytes], *, kind: str = "users-1-day", reports: int = 1) -> None:
+        """The next ``reports`` reports of ``kind`` served end with ``lines`` (raw, as given) in their last part."""
+        with self._lock:
+            self._hostile.extend([(kind, list(lines))] * reports)
+
+    def take_hostile(self, kind: str) -> list[bytes]:
+        with self._lock:
+            for i, (wanted, lines) in enumerate(self._hostile):
+                if wanted == kind:
+                    del self._hostile[i]
+                    return lines
+        return []
 
     def take(self, target: str, path: str) -> Fault | None:
         with self._lock:

@@ -678,6 +678,10 @@ class FakeGitHub:
         n_parts = max(1, min(self.parts_per_report, len(encoded)))
         size = math.ceil(len(encoded) / n_parts)
         chunks = [encoded[i : i + size] for i in range(0, len(encoded), size)]
+        hostile = self.faults.take_hostile(kind)
+        if hostile:
+            chunks = chunks or [[]]
+            chunks[-1] += hostile
         if broken:
             step = max(1, len(encoded) // broken)
             targets = {min(len(encoded) - 1, step // 2 + k * step) for k in range(broken)}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -284,6 +284,15 @@ class FirstSeen:
             return False
         self._seen.add(key)
         return True
+
+
+def skipped_lines_text(problems: Sequence[Any], limit: int = 20) -> str:
+    """Skipped lines for a terminal: how many, then each (report part, line number, reason), at most ``limit``."""
+    lines = [f"skipped {len(problems)} report line(s) that could not be read:"]
+    lines += [f"  {p}" for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"  ... and {len(problems) - limit} more")
+    return "\n".join(lines)
 
 
 def user_id_needle(user_id: int) -> re.Pattern[bytes]:

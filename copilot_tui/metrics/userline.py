@@ -16,14 +16,22 @@ accepts a line the slow road would skip. :func:`decode_line` is the one way in.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import msgspec
 
 from copilot_tui.metrics import linerule
 from copilot_tui.metrics.linerule import LineError
-from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, Activity, UserDay, VersionSample
-from copilot_tui.metrics.parse import parse_user_day
+from copilot_tui.metrics.model import (
+    ACTIVITY_FIELDS,
+    USER_FLAG_FIELDS,
+    Activity,
+    LineProblem,
+    UserDay,
+    VersionSample,
+)
+from copilot_tui.metrics.parse import ReportPart, iter_lines, parse_user_day
 
 Count = Annotated[int, msgspec.Meta(ge=0, le=linerule.MAX_COUNT)]
 Amount = Annotated[float, msgspec.Meta(ge=0, le=linerule.MAX_AMOUNT)]
@@ -195,6 +203,27 @@ def decode_line(line: bytes | memoryview) -> UserLine | None:
         return decode_strict(line)
     except (msgspec.DecodeError, RecursionError):
         return decode_user_line(line)
+
+
+def check_users_report(parts: Iterable[ReportPart]) -> list[LineProblem]:
+    """The lines of a users report the rule skips (a repeated user-day included), as the fold would name them: for
+    `sync`, which stores reports without reading them."""
+    problems: list[LineProblem] = []
+    seen = linerule.FirstSeen()
+    for source, data in parts:
+        line_no = 0
+        try:
+            for line_no, raw in enumerate(iter_lines(data), start=1):
+                try:
+                    line = decode_line(raw)
+                except LineError as exc:
+                    problems.append(LineProblem(source, line_no, str(exc)))
+                    continue
+                if line is not None and not seen.first(line.user_id, line.day[:10]):
+                    problems.append(LineProblem(source, line_no, linerule.repeat_reason(line.user_id, line.day[:10])))
+        except LineError as exc:  # a damaged gzip part
+            problems.append(LineProblem(source, line_no + 1, str(exc)))
+    return problems
 
 
 def decode_user_line(line: bytes | memoryview) -> UserLine | None:
