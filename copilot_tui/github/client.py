@@ -8,8 +8,10 @@ wait is short enough, and the wait is announced through ``on_wait`` so a UI can 
 is waited out before the next request rather than spent on a refusal.
 
 The token goes to the API origin only. Report files come from signed links on another host (blob storage): they are
-fetched by a second HTTP client that has no token at all, streamed, with a size bound, a few at a time. A link that
-the download host refuses (403/404: expired) triggers one fresh request for links, not a loop.
+fetched by a second HTTP client that has no token at all, streamed, with a size bound and an overall deadline per
+file (a download that trickles a byte at a time never trips a read timeout), a few at a time. A link that the
+download host refuses (403/404: expired) triggers one fresh request for links, not a loop. What no retry can heal is
+reported at once: a host name that does not resolve, a TLS failure, a 4xx other than a rate limit.
 
 A day without a report is not an error: GitHub answers it in several ways (204; 200 with a JSON string, ``null``,
 no body or no links; a 404 saying no report is available for that day; 502/503 while the day is generated), and
@@ -22,6 +24,8 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import socket
+import ssl
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
@@ -245,6 +249,39 @@ def _parse_retry_after(value: str, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
+def _unhealable(exc: BaseException) -> str | None:
+    """What kind of transport failure no retry can heal: "DNS" (the host name does not resolve) or "TLS" (the
+    secure connection cannot be set up: certificates, a proxy, a plain-HTTP port); None for the rest."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror):
+            return "DNS"
+        if isinstance(current, ssl.SSLError | ssl.CertificateError):
+            return "TLS"
+        current = current.__cause__ or current.__context__
+    text = str(exc)
+    if any(s in text for s in ("Name or service not known", "nodename nor servname", "getaddrinfo failed")):
+        return "DNS"
+    if "SSL" in text or "CERTIFICATE_VERIFY_FAILED" in text:
+        return "TLS"
+    return None
+
+
+def _unhealable_sentence(kind: str, host: str, what: str, exc: BaseException) -> str:
+    detail = f"{type(exc).__name__}{': ' + str(exc) if str(exc) else ''}"
+    if kind == "DNS":
+        return (
+            f"The host {host} could not be found for {what} ({detail}): check its name (--hostname / --api-url) "
+            "and this machine's DNS."
+        )
+    return (
+        f"No secure connection to {host} for {what} ({detail}): check the URL's scheme and port, this machine's "
+        "certificates and any proxy in between."
+    )
+
+
 async def gather_or_cancel(coros: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
     """Like ``gather``, but the first failure cancels the rest instead of leaving them running."""
     tasks = [asyncio.ensure_future(c) for c in coros]
@@ -284,6 +321,9 @@ class GitHubClient:
     on_wait: OnWait | None = None
     timeout: float = 30.0
     download_timeout: float = 120.0
+    download_deadline: float = 600.0
+    """The most one report file may take from its first to its last byte: a download that trickles (every read gets
+    a little, so no read times out) fails after this with a message naming the file."""
     max_retries: int = 4
     backoff_base: float = 1.0
     backoff_cap: float = 30.0
@@ -544,9 +584,25 @@ class GitHubClient:
         return await gather_or_cancel(one(i, url) for i, url in enumerate(links.download_links))
 
     async def _download(self, url: str, name: str, budget: list[int]) -> bytes:
+        received = [0]
+
         async def attempt() -> bytes:
+            async with self._download_slots:
+                try:
+                    async with asyncio.timeout(self.download_deadline):
+                        return await streamed()
+                except TimeoutError:
+                    raise DownloadError(
+                        f"Downloading {name} from {_redact(url)} took longer than {self.download_deadline:g} s "
+                        f"({received[0]:,} bytes had arrived) and was stopped: the download host sends too slowly. "
+                        "Reports fetched before it are kept; try again later.",
+                        url=_redact(url),
+                    ) from None
+
+        async def streamed() -> bytes:
+            received[0] = 0
             try:
-                async with self._download_slots, self._downloads.stream("GET", url) as resp:
+                async with self._downloads.stream("GET", url) as resp:
                     if resp.status_code in (403, 404, 410):
                         raise _LinkRefused(resp.status_code)
                     if resp.status_code in _RETRYABLE_STATUS or resp.status_code == 429:
@@ -570,12 +626,19 @@ class GitHubClient:
                     chunks = bytearray()
                     async for chunk in resp.aiter_bytes():
                         chunks += chunk
+                        received[0] = len(chunks)
                         if budget[0] + len(chunks) > self.max_report_bytes:
                             raise self._too_large(name)
                     data = self._gunzipped(bytes(chunks), name, budget[0])
                     budget[0] += len(data)
                     return data
             except httpx.TransportError as exc:
+                fatal = _unhealable(exc)
+                if fatal is not None:
+                    host = urlsplit(url).netloc
+                    raise DownloadError(
+                        _unhealable_sentence(fatal, host, f"the report file {name}", exc), url=_redact(url)
+                    ) from None
                 raise _Retry(
                     DownloadError(
                         f"Downloading {name} from {_redact(url)} failed after every retry "
@@ -675,6 +738,11 @@ class GitHubClient:
                 async with self._request_slots:
                     resp = await self._api.get(url, params=params, headers=headers)
             except httpx.TransportError as exc:
+                fatal = _unhealable(exc)
+                if fatal is not None:
+                    raise NetworkError(
+                        _unhealable_sentence(fatal, self.hostname, ctx.what, exc), url=_redact(url)
+                    ) from None
                 raise _Retry(
                     NetworkError(
                         f"Could not reach {self.hostname} for {ctx.what} ({type(exc).__name__}"
