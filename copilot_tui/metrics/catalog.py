@@ -21,55 +21,106 @@ class Metric:
     meaning: str
 
 
+_PERIOD_USERS = "over the selected period (each user counted once however many days they were active)"
+
 METRICS: tuple[Metric, ...] = (
+    Metric(
+        "active_users",
+        "Active users",
+        "users report: distinct user_id",
+        "count",
+        f"Distinct users with any Copilot activity in the users report {_PERIOD_USERS}.",
+    ),
+    Metric(
+        "average_daily_users",
+        "Average daily active users",
+        "daily_active_users (average)",
+        "float",
+        "GitHub's daily active users averaged over the days of the selected period that have data.",
+    ),
+    Metric(
+        "period_agent_users",
+        "Agent users",
+        "users report: used_agent",
+        "count",
+        f"Distinct users who used agent mode (or agent edits) {_PERIOD_USERS}.",
+    ),
+    Metric(
+        "period_chat_users",
+        "Chat users",
+        "users report: used_chat",
+        "count",
+        f"Distinct users who used Copilot Chat in any mode {_PERIOD_USERS}.",
+    ),
+    Metric(
+        "period_cli_users",
+        "CLI users",
+        "users report: used_cli",
+        "count",
+        f"Distinct users who used Copilot CLI {_PERIOD_USERS}.",
+    ),
+    Metric(
+        "period_review_users",
+        "Code review users",
+        "users report: used_copilot_code_review_active",
+        "count",
+        f"Distinct users who asked Copilot code review for a review {_PERIOD_USERS}.",
+    ),
+    Metric(
+        "period_cloud_agent_users",
+        "Cloud agent users",
+        "users report: used_copilot_cloud_agent",
+        "count",
+        f"Distinct users who had the Copilot cloud agent work for them {_PERIOD_USERS}.",
+    ),
     Metric(
         "dau",
         "Daily active users",
         "daily_active_users",
         "count",
-        "Users with any Copilot activity on the latest day of the period.",
+        "GitHub's count of users with any Copilot activity on the latest day of the period.",
     ),
     Metric(
         "wau",
         "Weekly active users",
         "weekly_active_users",
         "count",
-        "Users with any Copilot activity in the 7 days ending on the latest day.",
+        "GitHub's count of users with any Copilot activity in the 7 days ending on the latest day.",
     ),
     Metric(
         "mau",
         "Monthly active users",
         "monthly_active_users",
         "count",
-        "Users with any Copilot activity in the 28 days ending on the latest day.",
+        "GitHub's count of users with any Copilot activity in the 28 days ending on the latest day.",
     ),
     Metric(
         "agent_users",
         "Monthly agent users",
         "monthly_active_agent_users",
         "count",
-        "Users who used agent mode (or agent edits) in the 28 days ending on the latest day.",
+        "GitHub's count of users who used agent mode (or agent edits) in the 28 days ending on the latest day.",
     ),
     Metric(
         "chat_users",
         "Monthly chat users",
         "monthly_active_chat_users",
         "count",
-        "Users who used Copilot Chat in any mode in the 28 days ending on the latest day.",
+        "GitHub's count of users who used Copilot Chat in any mode in the 28 days ending on the latest day.",
     ),
     Metric(
         "cli_users",
         "Daily CLI users",
         "daily_active_cli_users",
         "count",
-        "Users who used Copilot CLI on the latest day.",
+        "GitHub's count of users who used Copilot CLI on the latest day.",
     ),
     Metric(
         "review_users",
         "Monthly code review users",
         "monthly_active_copilot_code_review_users",
         "count",
-        "Users who asked Copilot code review for a review in the 28 days ending on the latest day.",
+        "GitHub's count of users who asked Copilot code review for a review in the 28 days ending on the latest day.",
     ),
     Metric(
         "completion_rate",
@@ -111,7 +162,7 @@ METRICS: tuple[Metric, ...] = (
         "Acceptance rate",
         "code_acceptance_activity_count / code_generation_activity_count",
         "percent",
-        "Acceptances per generation over all features (n/a when nothing was generated).",
+        "Acceptances per generation over all features, over the period (n/a when nothing was generated).",
     ),
     Metric(
         "loc_suggested",
@@ -121,7 +172,11 @@ METRICS: tuple[Metric, ...] = (
         "Lines of code Copilot suggested adding over the period.",
     ),
     Metric(
-        "loc_added", "LoC added", "loc_added_sum", "count", "Lines of code added from Copilot suggestions, accepted."
+        "loc_added",
+        "LoC added",
+        "loc_added_sum",
+        "count",
+        "Lines of code added from accepted Copilot suggestions over the period.",
     ),
     Metric(
         "loc_deleted",

@@ -143,6 +143,8 @@ class OrgTotals:
     pull_requests: Mapping[str, int]
     cli: Mapping[str, int]
     average_daily_active_users: float | None
+    users: PeriodUsers | None = None
+    """Figures of the users report over the same period (:func:`period_users`), when it was read."""
 
     @property
     def completion_acceptance_rate(self) -> float | None:
@@ -375,6 +377,41 @@ def summarize_users(rows: Iterable[UserDay], period: Period | None = None) -> li
     return sorted(summaries.values(), key=lambda s: s.user_login.lower())
 
 
+#: Flags that say a user used cloud agent: GitHub renamed the first to the second; a line may carry either.
+CLOUD_AGENT_FLAGS: tuple[str, ...] = ("used_copilot_coding_agent", "used_copilot_cloud_agent")
+#: The flag of a user who asked Copilot code review for a review (passive: Copilot reviewed their pull request).
+CODE_REVIEW_FLAG = "used_copilot_code_review_active"
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodUsers:
+    """Distinct users of the users report over a whole period: a user active on several days counts once.
+
+    The API's own user counts are windows of 1, 7 or 28 days ending on the latest day; these follow the period
+    chosen.
+    """
+
+    active: int
+    agent: int
+    chat: int
+    cli: int
+    code_review: int
+    cloud_agent: int
+
+
+def period_users(users: Sequence[UserSummary]) -> PeriodUsers:
+    """The :class:`PeriodUsers` of a period's summaries (a users aggregate's, or :func:`summarize_users`')."""
+    agent = chat = cli = review = cloud = 0
+    for u in users:
+        flags = u.flags
+        agent += flags.get("used_agent", False)
+        chat += flags.get("used_chat", False)
+        cli += flags.get("used_cli", False)
+        review += flags.get(CODE_REVIEW_FLAG, False)
+        cloud += any(flags.get(name, False) for name in CLOUD_AGENT_FLAGS)
+    return PeriodUsers(len(users), agent, chat, cli, review, cloud)
+
+
 def user_days(rows: Iterable[UserDay], user_id: int, period: Period | None = None) -> list[UserDay]:
     """One user's rows, by day (for the drill-down)."""
     picked: dict[date, UserDay] = {}
@@ -557,6 +594,7 @@ __all__ = [
     "FeatureSeries",
     "OrgTotals",
     "Period",
+    "PeriodUsers",
     "UserSummary",
     "acceptance_rate",
     "breakdown",
@@ -565,6 +603,7 @@ __all__ = [
     "format_rate",
     "feature_series",
     "org_totals",
+    "period_users",
     "summarize_users",
     "user_days",
 ]

@@ -22,6 +22,7 @@ from copilot_tui.metrics.derive import (
     breakdown,
     feature_series,
     org_totals,
+    period_users,
     summarize_users,
 )
 from copilot_tui.metrics.model import DayTotals, UserDay
@@ -78,12 +79,20 @@ def build_view(
     start = snapshot.first_day or end
     period = Period(start, end)
     totals = org_totals(snapshot.day_totals, period)
+    if same_as is not None:
+        users, series = same_as.users, same_as.series
+        by_ide, by_language, by_model = same_as.by_ide, same_as.by_language, same_as.by_model
+    else:
+        users, series, by_ide, by_language, by_model = _users_side(snapshot, period)
+    people = same_as.totals.users if same_as is not None else None
+    totals = replace(totals, users=people or period_users(users))
     previous_totals = None
     if previous is not None:
         before = org_totals(previous.day_totals, period.previous())
         # a partly loaded earlier period would make every change look like growth
         if before.days_with_data >= totals.days_with_data > 0:
-            previous_totals = before
+            previous_users = _users_side(previous, period.previous(), breakdowns=False)[0]
+            previous_totals = replace(before, users=period_users(previous_users))
     if same_as is not None:
         return replace(
             same_as,
@@ -93,15 +102,6 @@ def build_view(
             previous_totals=previous_totals,
             fetched_at=snapshot.fetched_at,
         )
-    aggregate = getattr(snapshot, "users_aggregate", None)
-    if aggregate is not None and snapshot.first_day is not None and snapshot.last_day is not None:
-        agg = aggregate()
-        users, series = agg.users, agg.series
-        by_ide, by_language, by_model = agg.by_ide, agg.by_language, agg.by_model
-    else:
-        rows: Sequence[UserDay] = getattr(snapshot, "user_rows", ())
-        users, series = summarize_users(rows, period), feature_series(rows, period)
-        by_ide, by_language, by_model = (breakdown(rows, period, by) for by in ("ide", "language", "model"))
     return DashboardView(
         scope=snapshot.scope,
         period=period,
@@ -115,3 +115,19 @@ def build_view(
         fetched_at=snapshot.fetched_at,
         user_values=column_values(users),
     )
+
+
+def _users_side(
+    snapshot: SnapshotLike, period: Period, *, breakdowns: bool = True
+) -> tuple[list[UserSummary], list[FeatureSeries], list[BreakdownRow], list[BreakdownRow], list[BreakdownRow]]:
+    """Summaries, series and breakdowns of ``period``: the snapshot's users aggregate, or (a test's snapshot-like
+    without one) its rows summed with ``metrics.derive``."""
+    aggregate = getattr(snapshot, "users_aggregate", None)
+    if aggregate is not None and snapshot.first_day is not None and snapshot.last_day is not None:
+        agg = aggregate()
+        return agg.users, agg.series, agg.by_ide, agg.by_language, agg.by_model
+    rows: Sequence[UserDay] = getattr(snapshot, "user_rows", ())
+    if not breakdowns:
+        return summarize_users(rows, period), feature_series(rows, period), [], [], []
+    by_ide, by_language, by_model = (breakdown(rows, period, by) for by in ("ide", "language", "model"))
+    return summarize_users(rows, period), feature_series(rows, period), by_ide, by_language, by_model

@@ -332,6 +332,9 @@ class DashboardScreen(Screen[None]):
         self.view = view
         self.query_one(TotalsPane).show(view.totals, view.previous_totals)
         compare = f"vs previous {view.period.days} days" if view.previous_totals else "no earlier data to compare"
+        latest = view.totals.latest_day
+        if latest is not None:  # the tagged figures are GitHub's windows; the others cover the period
+            compare = f"1d/7d/28d to {latest.isoformat()} · {compare}"
         self._totals_compare = compare
         self.query_one("#totals-box").border_title = f"Totals · {compare}"
         if not same_users:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from rich.table import Table
 from rich.text import Text
@@ -11,8 +12,15 @@ from textual.widget import Widget
 
 from copilot_tui.metrics import catalog
 from copilot_tui.metrics.catalog import Metric
-from copilot_tui.metrics.derive import OrgTotals, change
+from copilot_tui.metrics.derive import OrgTotals, PeriodUsers, change
 from copilot_tui.ui.format import compact, format_change, rate
+
+Window = Literal["period", "day", "7 days", "28 days"]
+"""What a figure covers: the selected period, or one of GitHub's windows ending on the latest day with data."""
+
+#: The tag a label ends with for each of GitHub's windows; the period's figures go untagged (the pane's title
+#: names the period).
+WINDOW_TAGS: dict[Window, str] = {"period": "", "day": "1d", "7 days": "7d", "28 days": "28d"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,8 +28,9 @@ class Figure:
     key: str
     """The metric's key in ``metrics.catalog``, which holds its full label, API field and meaning."""
     label: str
-    """A short label that fits a third of 80 columns."""
+    """A short label that fits a third of 80 columns, ending with the window's tag (``WINDOW_TAGS``)."""
     value: Callable[[OrgTotals], int | float | None]
+    window: Window = "period"
     note: str = ""
     """Said after the catalog's meaning where the short label alone could mislead."""
 
@@ -59,18 +68,30 @@ def _cli(name: str) -> Callable[[OrgTotals], int | None]:
     return lambda t: t.cli.get(name)
 
 
+def _users(read: Callable[[PeriodUsers], int | float | None]) -> Callable[[OrgTotals], int | float | None]:
+    """A figure of the users report over the period (none when the report was not read)."""
+    return lambda t: None if t.users is None else read(t.users)
+
+
 _COMPLETION_ONLY = "Code completion only; the acceptance rates in the users table and user detail count every feature."
 
 FIGURES: tuple[Figure, ...] = (
-    Figure("dau", "Daily users", _latest("daily_active_users")),
-    Figure("wau", "Weekly users", _latest("weekly_active_users")),
-    Figure("mau", "Monthly users", _latest("monthly_active_users")),
-    Figure("agent_users", "Agent users", _latest("monthly_active_agent_users")),
-    Figure("chat_users", "Chat users", _latest("monthly_active_chat_users")),
-    Figure("cli_users", "CLI users", _latest("daily_active_cli_users")),
-    Figure("review_users", "Review users", _latest("monthly_active_copilot_code_review_users")),
-    Figure("completion_rate", "Compl. rate", lambda t: t.completion_acceptance_rate, _COMPLETION_ONLY),
-    Figure("completion_loc_rate", "Compl. LoC", lambda t: t.completion_loc_acceptance_rate, _COMPLETION_ONLY),
+    Figure("active_users", "Active users", _users(lambda u: u.active)),
+    Figure("average_daily_users", "Avg DAU", lambda t: t.average_daily_active_users),
+    Figure("period_agent_users", "Agent users", _users(lambda u: u.agent)),
+    Figure("period_chat_users", "Chat users", _users(lambda u: u.chat)),
+    Figure("period_cli_users", "CLI users", _users(lambda u: u.cli)),
+    Figure("period_review_users", "Review users", _users(lambda u: u.code_review)),
+    Figure("period_cloud_agent_users", "Cloud agent", _users(lambda u: u.cloud_agent)),
+    Figure("dau", "Users 1d", _latest("daily_active_users"), "day"),
+    Figure("wau", "Users 7d", _latest("weekly_active_users"), "7 days"),
+    Figure("mau", "Users 28d", _latest("monthly_active_users"), "28 days"),
+    Figure("agent_users", "Agent 28d", _latest("monthly_active_agent_users"), "28 days"),
+    Figure("chat_users", "Chat 28d", _latest("monthly_active_chat_users"), "28 days"),
+    Figure("cli_users", "CLI users 1d", _latest("daily_active_cli_users"), "day"),
+    Figure("review_users", "Review 28d", _latest("monthly_active_copilot_code_review_users"), "28 days"),
+    Figure("completion_rate", "Compl. rate", lambda t: t.completion_acceptance_rate, note=_COMPLETION_ONLY),
+    Figure("completion_loc_rate", "Compl. LoC", lambda t: t.completion_loc_acceptance_rate, note=_COMPLETION_ONLY),
     Figure("interactions", "Interactions", _sum("user_initiated_interaction_count")),
     Figure("loc_suggested", "LoC suggested", _sum("loc_suggested_to_add_sum")),
     Figure("loc_added", "LoC added", _sum("loc_added_sum")),

@@ -1,0 +1,66 @@
+"""The totals pane says each figure's window, and its period figures match the raw demo lines."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import orjson
+
+from copilot_tui.metrics.demo import default_dataset
+from copilot_tui.metrics.derive import Period
+from copilot_tui.ui.screens.help import HelpScreen
+from copilot_tui.ui.widgets.totals import FIGURES, WINDOW_TAGS, TotalsPane
+from tests.ui.conftest import dashboard, demo_app, settle, until
+from tests.ui.test_review_fixes import rendered
+
+WINDOW_WORDS = {"period": "period", "day": "latest day", "7 days": "7 days ending", "28 days": "28 days ending"}
+
+
+def test_every_figure_names_its_window_in_its_label_and_meaning() -> None:
+    for figure in FIGURES:
+        tag = WINDOW_TAGS[figure.window]
+        assert figure.label.endswith(f" {tag}") if tag else not figure.label.endswith(("1d", "7d", "28d"))
+        assert WINDOW_WORDS[figure.window] in figure.meaning, figure.key
+
+
+def raw_period_users(org: str, period: Period) -> dict[str, int]:
+    """Distinct user ids of the demo's raw users lines in ``period``, all and per flag."""
+    ids: dict[str, set[int]] = defaultdict(set)
+    for day in period.each_day():
+        for line in default_dataset().iter_ndjson("org", org, "users-1-day", day):
+            row = orjson.loads(line)
+            ids["active"].add(row["user_id"])
+            for name, flag in (("agent", "used_agent"), ("chat", "used_chat"), ("cli", "used_cli")):
+                if row.get(flag):
+                    ids[name].add(row["user_id"])
+    return {name: len(v) for name, v in ids.items()}
+
+
+async def test_the_pane_shows_period_users_beside_the_apis_windows_with_their_changes() -> None:
+    app = demo_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        dash = dashboard(app)
+        await until(pilot, lambda: dash.view is not None and dash.view.previous_totals is not None, "the comparison")
+        view = dash.view
+        assert view is not None and view.totals.users is not None and view.previous_totals is not None
+        assert view.previous_totals.users is not None  # the changes of the period figures have a basis
+        expected = raw_period_users(view.scope.name, view.period)
+        got = view.totals.users
+        assert (got.active, got.agent, got.chat, got.cli) == (
+            expected["active"],
+            expected["agent"],
+            expected["chat"],
+            expected["cli"],
+        )
+        assert got.cli > view.totals.latest["daily_active_cli_users"]  # the period is not the latest day
+        text = rendered(dash.query_one(TotalsPane))
+        for label in ("Active users", "Agent users", "CLI users", "Cloud agent", "Avg DAU", "Users 1d", "Users 28d"):
+            assert label in text
+        assert f"Active users {got.active:,}" in " ".join(text.split())
+        assert "1d/7d/28d to" in str(dash.query_one("#totals-box").border_title)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        notes = dict(app.screen.notes)
+        assert "selected period" in notes["Active users"]
+        assert "latest day" in notes["CLI users 1d (Daily CLI users)"]
