@@ -381,15 +381,22 @@ async def _fetch_days(
     client: Any, scope: Scope, days: list[date], kind: str = "users-1-day"
 ) -> list[tuple[str, bytes]]:
     from copilot_tui.github.client import gather_or_cancel
+    from copilot_tui.source import REVISION_DAYS, describe_pending
 
     slots = asyncio.Semaphore(DAY_FETCHES_AT_ONCE)
+    settled_before = datetime.now(UTC).date() - timedelta(days=REVISION_DAYS + 1)
+    pending: list[tuple[date, str]] = []
 
     async def one(day: date) -> list[tuple[str, bytes]]:
         async with slots:
             report = await client.fetch_report(scope, kind, day)
+        if not report and (getattr(report, "reason", None) == "being generated" or day > settled_before):
+            pending.append((day, kind))  # GitHub may still deliver it: say so, an empty day is not a quiet day
         return report.parts if report else []
 
     found = await gather_or_cancel(one(day) for day in days)
+    for sentence in describe_pending(pending):
+        print(f"copilot-tui export: {sentence} The export leaves it out.", file=sys.stderr)
     return [part for parts in found for part in parts]
 
 

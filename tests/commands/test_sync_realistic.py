@@ -8,6 +8,7 @@ next day's sync asks for those and the days GitHub may still revise, and nothing
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -104,3 +105,46 @@ def test_a_year_of_sync_fills_every_day_with_data_and_the_next_day_asks_only_for
     assert cli.main(["sync", "--org", ACME.name]) == 0
     assert asked(hub) == set()
     assert "already up to date" in capsys.readouterr().out
+
+
+def test_export_live_and_offline_give_the_same_figures_and_name_a_day_being_generated(
+    hub: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.commands.test_export import export
+
+    last = hub.dataset.last_day
+    since, until = last - timedelta(days=13), last - timedelta(days=1)
+    assert cli.main(["sync", "--org", ACME.name, "--since", since.isoformat(), "--until", last.isoformat()]) == 0
+    capsys.readouterr()
+    period = ["--org", ACME.name, "--since", since.isoformat(), "--until", until.isoformat(), "--format", "json"]
+    offline = export("--api-url", hub.api_url, "--offline", *period, tmp=tmp_path)
+    assert offline.returncode == 0, offline.stderr
+    live = export("--api-url", hub.api_url, *period, tmp=tmp_path)
+    assert live.returncode == 0, live.stderr
+    assert json.loads(live.stdout) == json.loads(offline.stdout)
+    assert json.loads(live.stdout)["users"]
+
+    # a period before the latest 28-day report is fetched day by day: a day still being generated is named
+    since, until = last - timedelta(days=35), last - timedelta(days=30)
+    generating = until - timedelta(days=2)
+    hub.faults.no_report("503", kinds=["users-1-day"], days=[generating])
+    period = ["--org", ACME.name, "--since", since.isoformat(), "--until", until.isoformat(), "--format", "json"]
+    live = export("--api-url", hub.api_url, *period, tmp=tmp_path)
+    assert live.returncode == 0, live.stderr
+    assert f"GitHub has no users report yet for {generating}. The export leaves it out." in live.stderr
+
+
+def test_an_enterprise_whose_days_before_the_data_answer_404_syncs_to_the_end(
+    hub: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = hub.dataset.first_day
+    since, until = first - timedelta(days=6), first + timedelta(days=6)
+    argv = ["sync", "--enterprise", "acme-ent", "--since", since.isoformat(), "--until", until.isoformat()]
+    assert cli.main(argv) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    refused = [r for r in hub.requests_to("api") if r.status == 404]
+    assert len(refused) == 6 * 3  # every report of the six days before the data, and nothing else
+    with Store(host_key(None, hub.api_url), store_root()) as store:
+        stored = {(h.day, h.kind): h.has_data for h in store.held(Scope("enterprise", "acme-ent"))}
+    assert {d for (d, _), has in stored.items() if not has} >= set(days(since, first - timedelta(days=1)))
+    assert stored[(first, "enterprise-1-day")] and stored[(until, "users-1-day")]

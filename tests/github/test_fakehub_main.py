@@ -28,3 +28,32 @@ def test_run_by_hand_prints_urls_and_serves_until_ctrl_c() -> None:
         proc.send_signal(signal.SIGINT)
         code = proc.wait(timeout=20)
     assert code == 0
+
+
+def test_the_realistic_preset_is_served_by_hand() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "copilot_tui.fakehub", "--preset", "realistic", "--parts", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(6)]
+        api_url = lines[0].split()[-1]
+        today = next(line for line in lines if line.startswith("today")).split()[-1]
+        assert any(line.startswith("preset realistic:") for line in lines)
+        from datetime import date, timedelta
+
+        yesterday = (date.fromisoformat(today) - timedelta(days=1)).isoformat()
+        answer = httpx.get(
+            f"{api_url}/orgs/octo-garage/copilot/metrics/reports/users-1-day",
+            params={"day": yesterday},
+            headers={"Authorization": "Bearer ghp_fake_owner", "User-Agent": "test"},
+            timeout=10,
+        )
+        assert answer.status_code == 204
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=20)
+    assert code == 0

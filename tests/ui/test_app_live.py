@@ -269,3 +269,27 @@ async def test_a_revoked_token_goes_back_to_the_sign_in_screen_with_the_reason(
         assert app._dashboard() is None
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "refused the token" in shown
+
+
+async def test_against_the_realistic_preset_the_app_shows_numbers_and_names_the_pending_reports(
+    monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+) -> None:
+    from copilot_tui.metrics.demo import DemoDataset, DemoOrg
+
+    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    dataset = DemoDataset(orgs=(DemoOrg("acme", "2001", 12, 2),), days=40, enterprise="acme-ent")
+    with FakeGitHub(dataset, parts_per_report=2, preset="realistic") as hub:
+        app = live_app(hub, org="acme")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            view = dashboard(app).view
+            assert view is not None and view.scope == Scope("org", "acme")
+            assert view.period.end == dataset.last_day and view.users
+            assert "failed" not in dashboard(app).activity
+            named = [n for n in notifications(app) if n.startswith("GitHub has no")]
+            # yesterday's users are not there yet (the preset); a recent day nobody was active on reads the same
+            assert (
+                f"GitHub has no users or user-teams reports yet for {dataset.last_day}. Refreshing later fetches it."
+                in named
+            )
+            assert len(named) == len(set(named)) <= 3
