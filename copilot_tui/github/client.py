@@ -321,9 +321,11 @@ class GitHubClient:
     on_wait: OnWait | None = None
     timeout: float = 30.0
     download_timeout: float = 120.0
-    download_deadline: float = 600.0
-    """The most one report file may take from its first to its last byte: a download that trickles (every read gets
-    a little, so no read times out) fails after this with a message naming the file."""
+    download_deadline: float = 120.0
+    """The most one report file may take, plus its declared size at ``download_min_rate``: a download that trickles
+    (every read gets a little, so no read times out) fails in bounded time with a message naming the file."""
+    download_min_rate: float = 64 * 1024
+    """Bytes per second a download host is expected to keep up at the least (sets the deadline of big files)."""
     max_retries: int = 4
     backoff_base: float = 1.0
     backoff_cap: float = 30.0
@@ -585,22 +587,24 @@ class GitHubClient:
 
     async def _download(self, url: str, name: str, budget: list[int]) -> bytes:
         received = [0]
+        allowed = [self.download_deadline]
 
         async def attempt() -> bytes:
             async with self._download_slots:
                 try:
-                    async with asyncio.timeout(self.download_deadline):
-                        return await streamed()
+                    async with asyncio.timeout(self.download_deadline) as deadline:
+                        return await streamed(deadline)
                 except TimeoutError:
                     raise DownloadError(
-                        f"Downloading {name} from {_redact(url)} took longer than {self.download_deadline:g} s "
+                        f"Downloading {name} from {_redact(url)} took longer than {round(allowed[0], 1):g} s "
                         f"({received[0]:,} bytes had arrived) and was stopped: the download host sends too slowly. "
                         "Reports fetched before it are kept; try again later.",
                         url=_redact(url),
                     ) from None
 
-        async def streamed() -> bytes:
+        async def streamed(deadline: asyncio.Timeout) -> bytes:
             received[0] = 0
+            allowed[0] = self.download_deadline
             try:
                 async with self._downloads.stream("GET", url) as resp:
                     if resp.status_code in (403, 404, 410):
@@ -623,6 +627,11 @@ class GitHubClient:
                     declared = resp.headers.get("content-length")
                     if declared and declared.isdigit() and budget[0] + int(declared) > self.max_report_bytes:
                         raise self._too_large(name)
+                    when = deadline.when()
+                    if declared and declared.isdigit() and when is not None:
+                        more = int(declared) / self.download_min_rate
+                        allowed[0] += more
+                        deadline.reschedule(when + more)
                     chunks = bytearray()
                     async for chunk in resp.aiter_bytes():
                         chunks += chunk

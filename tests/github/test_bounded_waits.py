@@ -27,7 +27,9 @@ async def test_a_trickling_download_stops_at_its_deadline_and_names_the_file(
     hub.faults.trickle_downloads(1, seconds=0.05)
     started = time.monotonic()
     with pytest.raises(DownloadError) as err:
-        await make_client(download_deadline=0.5).fetch_report(ACME, "users-1-day", hub.dataset.last_day)
+        await make_client(download_deadline=0.5, download_min_rate=1e9).fetch_report(
+            ACME, "users-1-day", hub.dataset.last_day
+        )
     assert time.monotonic() - started < 5
     message = str(err.value)
     assert "acme/users-1-day/" in message and "part-1-of-3" in message
@@ -40,7 +42,7 @@ async def test_what_was_fetched_before_a_trickle_stays_in_the_store(
 ) -> None:
     last = hub.dataset.last_day
     now = datetime.combine(hub.today, day_time(6), UTC)
-    client = make_client(download_deadline=0.5)
+    client = make_client(download_deadline=0.5, download_min_rate=1e9)
     with Store("fake", tmp_path) as store:
         source = LiveSource(client, store, concurrency=1, clock=lambda: now)
         await source.fetch_missing(ACME, last - timedelta(days=1), last - timedelta(days=1))
@@ -95,3 +97,16 @@ async def test_a_4xx_from_the_download_host_is_not_retried(
         await make_client().fetch_report(ACME, "users-1-day", hub.dataset.last_day)
     assert "400" in str(err.value)
     assert fake_time.sleeps == []
+
+
+async def test_a_big_file_gets_time_for_its_size(make_client: MakeClient, hub: FakeGitHub) -> None:
+    # 0.2 s a byte would stop a 0.3 s deadline at once; a declared size at 4000 bytes/s buys the first bytes more time
+    hub.faults.trickle_downloads(1, seconds=0.2)
+    started = time.monotonic()
+    with pytest.raises(DownloadError) as err:
+        await make_client(download_deadline=0.3, download_min_rate=4000.0).fetch_report(
+            ACME, "users-1-day", hub.dataset.last_day
+        )
+    waited = time.monotonic() - started
+    allowed = float(str(err.value).split("took longer than ", 1)[1].split(" s", 1)[0])
+    assert allowed > 0.3 and allowed - 0.3 <= waited < allowed + 3
