@@ -469,3 +469,41 @@ async def test_esc_on_the_table_clears_a_kept_login_filter() -> None:
         await pilot.pause()
         assert dashboard(app).query_one("#filter", Input).value == ""
         assert len(t.shown_indices) == everyone
+
+
+async def test_a_small_terminal_shows_the_totals_as_a_strip_and_a_tiny_one_says_its_size() -> None:
+    from copilot_tui.ui.widgets.totals import STRIP_LINES, TotalsPane
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        totals = dashboard(app).query_one(TotalsPane)
+        assert totals.compact and totals.size.height == STRIP_LINES
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert not totals.compact and totals.size.height > STRIP_LINES
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        dash = dashboard(app)
+        assert "at least 60x14" in str(dash.query_one("#too-small").render())
+        assert app.focused is None
+        await pilot.press("end", "enter")
+        await pilot.pause()
+        assert app.screen is dash  # no hidden table opened a user nobody saw
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert isinstance(app.focused, UsersTable)
+
+
+async def test_tab_labels_show_their_keys_and_the_footer_keeps_sort_filter_export_help_at_80() -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tabs = dashboard(app).query_one(TabbedContent)
+        for tab, key in (("tab-users", "u"), ("tab-adoption", "a"), ("tab-teams", "t"), ("tab-seats", "l")):
+            assert tabs.get_tab(tab).label.plain.startswith(f"{key} ")
+        await pilot.pause()
+        shown = {k.action.removeprefix("app.") for k in dashboard(app).query(FooterKey)}
+        assert {"cycle_sort", "filter", "export", "help", "quit"} <= shown, shown

@@ -19,9 +19,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from copilot_tui.github.errors import BadCredentialsError, GitHubError
 from copilot_tui.metrics.derive import UserSummary, user_days
@@ -71,7 +72,20 @@ def same_data(shown: Any, new: Any) -> bool:
         return False
 
 
+COMPACT_BELOW = Size(100, 30)
+"""Below this width or height the totals shrink to a strip of two lines, so the users table keeps its rows."""
+MINIMUM = Size(60, 14)
+"""Below this the screen says how big it needs to be instead of drawing a broken dashboard."""
+
+
+def tab_label(name: str, key: str) -> str:
+    """A tab's name with the key that opens it, as markup."""
+    return f"[$text-muted]{key} [/]{name}"
+
+
 class DashboardScreen(Screen[None]):
+    AUTO_FOCUS = None
+    """on_mount focuses the users table, or nothing when the terminal is too small to show it."""
     BINDINGS = [
         Binding("o", "pick_org", "Org", tooltip="Switch organization: a picker with type-to-filter"),
         Binding("right_square_bracket", "next_org", "Next org", key_display="]", tooltip="Open the next organization"),
@@ -106,7 +120,7 @@ class DashboardScreen(Screen[None]):
             show=False,
             tooltip="Sparklines: daily users or daily activity",
         ),
-        Binding("e", "export", "Export", show=False, tooltip="Write a table of this view to a CSV or JSON file"),
+        Binding("e", "export", "Export", tooltip="Write a table of this view to a CSV or JSON file"),
     ]
 
     def __init__(self, session: Session, scope: Scope | None, period_days: int = 28) -> None:
@@ -135,24 +149,25 @@ class DashboardScreen(Screen[None]):
     # ------------------------------------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
+        yield Static(id="too-small")
         yield StatusBar(id="status")
         yield ErrorLine(id="error-line")
         with Container(id="totals-box"):
             yield TotalsPane(id="totals")
         with TabbedContent(id="tabs", initial="tab-users"):
-            with TabPane("Users", id="tab-users"):
+            with TabPane(tab_label("Users", "u"), id="tab-users"):
                 yield Input(placeholder="/ filter by login", id="filter", compact=True)
                 yield TeamChip(id="team-chip")
                 yield UsersTable(id="users")
-            with TabPane("Adoption", id="tab-adoption"), VerticalScroll(id="adoption-scroll"):
+            with TabPane(tab_label("Adoption", "a"), id="tab-adoption"), VerticalScroll(id="adoption-scroll"):
                 yield AdoptionPane(id="adoption")
-            with TabPane("Breakdowns", id="tab-breakdowns"), VerticalScroll(id="breakdowns"):
+            with TabPane(tab_label("Breakdowns", "b"), id="tab-breakdowns"), VerticalScroll(id="breakdowns"):
                 yield BreakdownTable("IDE", id="by-ide")
                 yield BreakdownTable("Language", id="by-language")
                 yield BreakdownTable("Model", id="by-model")
-            with TabPane("Teams", id="tab-teams"):
+            with TabPane(tab_label("Teams", "t"), id="tab-teams"):
                 yield TeamsPane(id="teams")
-            with TabPane("Seats", id="tab-seats"):
+            with TabPane(tab_label("Seats", "l"), id="tab-seats"):
                 yield SeatsPane(self._load_seats, eager=self.session.mode == "demo", id="seats")
         yield FitFooter()
 
@@ -160,13 +175,42 @@ class DashboardScreen(Screen[None]):
         self._thread = threading.get_ident()
         self.query_one("#totals-box").border_title = "Totals"
         self._update_status()
-        self.query_one(UsersTable).focus()
+        self._fit_to(self.app.size)
+        if not self.has_class("-too-small"):
+            self.query_one(UsersTable).focus()
         if self.scope is None:
             self._set_activity("No organization to show: press o to pick one, or start with --org ORG.")
         elif not self._opened:
             # the app may have opened a scope before this mount (its scope discovery): a second load would build
             # the same data twice at start-up, side by side
             self.open_scope(self.scope)
+
+    def on_resize(self, event: Any) -> None:
+        self._fit_to(event.size)
+
+    def _fit_to(self, size: Size) -> None:
+        self.query_one(TotalsPane).set_compact(size.width < COMPACT_BELOW.width or size.height < COMPACT_BELOW.height)
+        too_small = size.width < MINIMUM.width or size.height < MINIMUM.height
+        if too_small:
+            self.query_one("#too-small", Static).update(
+                f"copilot-tui needs a terminal of at least {MINIMUM.width}x{MINIMUM.height}; "
+                f"this one is {size.width}x{size.height}. Make it bigger, or press q to quit."
+            )
+        if too_small != self.has_class("-too-small"):
+            self.set_class(too_small, "-too-small")
+            if too_small:
+                # nothing unseen may take a key (End, Enter would act on a hidden table), now or after mounting
+                self.set_focus(None)
+                self.call_after_refresh(self._blur_if_too_small)
+            else:
+                self.query_one(UsersTable).focus()
+
+    def _blur_if_too_small(self) -> None:
+        if self.has_class("-too-small"):
+            self.set_focus(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not self.has_class("-too-small")
 
     # ------------------------------------------------------------------------------------------------ loading
 
@@ -538,8 +582,9 @@ class DashboardScreen(Screen[None]):
 
     @on(UsersTable.StatusChanged)
     def _table_status(self, event: UsersTable.StatusChanged) -> None:
-        label = (
-            f"Users ({event.total:,})" if event.shown == event.total else f"Users ({event.shown:,} of {event.total:,})"
+        label = tab_label(
+            f"Users ({event.total:,})" if event.shown == event.total else f"Users ({event.shown:,} of {event.total:,})",
+            "u",
         )
         self.query_one(TabbedContent).get_tab("tab-users").label = label  # type: ignore[assignment]
 

@@ -47,8 +47,20 @@ class ErrorLine(Widget):
         return Text(self.message)
 
 
-FOOTER_RANK = ("help", "quit", "refresh", "select_cursor", "pick_org", "pick_period", "filter", "cycle_sort", "back")
-"""Kept in a narrow footer in this order: help and the way out first (help lists every key)."""
+FOOTER_RANK = (
+    "help",
+    "quit",
+    "filter",
+    "cycle_sort",
+    "export",
+    "refresh",
+    "select_cursor",
+    "pick_org",
+    "pick_period",
+    "back",
+)
+"""Kept in a narrow footer in this order: help and the way out first (help lists every key), then the table's
+filter, sort and export."""
 
 
 def _rank(action: str) -> int:

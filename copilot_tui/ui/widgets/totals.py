@@ -127,6 +127,8 @@ def _style(value: float | None) -> str:
 
 
 DELTA_WIDTH = 8
+STRIP_LINES = 2
+"""Lines the totals take on a small terminal: the rest of the height goes to the users table."""
 
 
 class TotalsPane(Widget):
@@ -140,6 +142,13 @@ class TotalsPane(Widget):
         super().__init__(id=id)
         self.totals: OrgTotals | None = None
         self.previous: OrgTotals | None = None
+        self.compact = False
+        """A strip of as many figures as fit in two lines, for terminals smaller than about 100x30."""
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self.refresh(layout=True)
 
     def show(self, totals: OrgTotals | None, previous: OrgTotals | None) -> None:
         self.totals = totals
@@ -158,8 +167,34 @@ class TotalsPane(Widget):
         figures = self._figures()
         if not figures:
             return 1
+        if self.compact:
+            return len(self._strip(figures, width).split())
         columns = self._columns(width)
         return -(-len(figures) // columns)
+
+    def _strip(self, figures: list[Figure], width: int) -> Text:
+        """Figures one after another, as many as fill ``STRIP_LINES`` lines whole; help lists them all."""
+        assert self.totals is not None
+        lines = [Text()]
+        for figure in figures:
+            value, delta = figure_text(figure, self.totals, self.previous)
+            item = Text(figure.label, style="dim") + Text(" ") + value
+            if delta.plain:
+                item += Text(" ") + delta
+            line = lines[-1]
+            gap = 3 if line.plain else 0
+            if line.cell_len + gap + item.cell_len > width:
+                if len(lines) == STRIP_LINES:
+                    break
+                lines.append(Text())
+                line, gap = lines[-1], 0
+            if gap:
+                # the space ends the previous span: a span that starts with one loses it in an SVG screenshot
+                line.spans[-1:] = [span._replace(end=span.end + 1) for span in line.spans[-1:]]
+                line.append(" ")
+                line.append("· ", style="dim")
+            line.append_text(item)
+        return Text("\n").join(lines)
 
     def render(self) -> Table | Text:
         if self.totals is None:
@@ -168,6 +203,8 @@ class TotalsPane(Widget):
         if not figures:
             return Text("The loaded reports have no organization figures for this period.", style="dim")
         width = self.content_size.width or 78
+        if self.compact:
+            return self._strip(figures, width)
         columns = self._columns(width)
         cell = width // columns - DELTA_WIDTH
         grid = Table.grid()

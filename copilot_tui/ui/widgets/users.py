@@ -61,7 +61,7 @@ def column_values(users: Sequence[UserSummary]) -> dict[str, list[Any]]:
 
 TOOLTIPS = {
     "enter": Binding("enter", "select_cursor", "Open", tooltip="Open the highlighted user's detail"),
-    "s": Binding("s", "cycle_sort", "Sort column", tooltip="Sort by the next column (or click a column header)"),
+    "s": Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column (or click a column header)"),
     "S": Binding("S", "flip_order", "Reverse order", key_display="S", tooltip="Reverse the sort order"),
 }
 
