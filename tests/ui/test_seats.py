@@ -145,7 +145,7 @@ class WithoutSeats:
 
 
 async def test_offline_has_no_seats_and_says_why(dataset: DemoDataset) -> None:
-    app = CopilotApp(app_on(dataset).options, source=WithoutSeats(DemoSource(dataset)))
+    app = CopilotApp(app_on(dataset).settings, source=WithoutSeats(DemoSource(dataset)))
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_seats(app, pilot)
         assert pane.report is None
