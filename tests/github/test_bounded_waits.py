@@ -3,6 +3,7 @@ heal (DNS, TLS, a 4xx other than a rate limit) are reported at once instead of r
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,8 @@ ACME = Scope("org", "acme")
 async def test_a_trickling_download_stops_at_its_deadline_and_names_the_file(
     make_client: MakeClient, hub: FakeGitHub
 ) -> None:
-    hub.faults.trickle_downloads(1, seconds=0.05)
+    # every part trickles: the parts are asked for at once, and a request left over from another test may take one
+    hub.faults.trickle_downloads(10, seconds=0.05)
     started = time.monotonic()
     with pytest.raises(DownloadError) as err:
         await make_client(download_deadline=0.5, download_min_rate=1e9).fetch_report(
@@ -32,7 +34,7 @@ async def test_a_trickling_download_stops_at_its_deadline_and_names_the_file(
         )
     assert time.monotonic() - started < 5
     message = str(err.value)
-    assert "acme/users-1-day/" in message and "part-1-of-3" in message
+    assert re.search(r"acme/users-1-day/\S+/part-\d-of-3\.ndjson", message)
     assert "took longer than 0.5 s" in message and "bytes had arrived" in message
     assert "sig=" not in message
 
@@ -49,7 +51,7 @@ async def test_what_was_fetched_before_a_trickle_stays_in_the_store(
         kept = {(h.day, h.kind) for h in store.held(ACME)}
         assert len(kept) == 3
         # the newest day's first report trickles: the fetch stops there, in bounded time...
-        hub.faults.trickle_downloads(1, seconds=0.05)
+        hub.faults.trickle_downloads(10, seconds=0.05)
         with pytest.raises(DownloadError):
             await source.fetch_missing(ACME, last, last)
         # ... and what was stored before is still there
@@ -101,7 +103,7 @@ async def test_a_4xx_from_the_download_host_is_not_retried(
 
 async def test_a_big_file_gets_time_for_its_size(make_client: MakeClient, hub: FakeGitHub) -> None:
     # 0.2 s a byte would stop a 0.3 s deadline at once; a declared size at 4000 bytes/s buys the first bytes more time
-    hub.faults.trickle_downloads(1, seconds=0.2)
+    hub.faults.trickle_downloads(10, seconds=0.2)
     started = time.monotonic()
     with pytest.raises(DownloadError) as err:
         await make_client(download_deadline=0.3, download_min_rate=4000.0).fetch_report(
