@@ -18,6 +18,7 @@ from textual.binding import Binding
 
 from copilot_tui import locations
 from copilot_tui.config import State, load_state, save_state
+from copilot_tui.github.secret import Secret
 from copilot_tui.scope import Scope
 from copilot_tui.settings import Settings, scope_key
 from copilot_tui.ui.commands import CopilotCommands
@@ -60,7 +61,7 @@ class CopilotApp(App[None]):
         settings: Settings,
         *,
         source: Any = None,
-        client_factory: Callable[[str], Any] | None = None,
+        client_factory: Callable[[Secret], Any] | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         """``source``, ``client_factory`` and ``clock`` are for tests: a fixed source, a client with shrunk waits,
@@ -83,12 +84,12 @@ class CopilotApp(App[None]):
     def mode(self) -> Mode:
         return self.settings.mode
 
-    def make_client(self, token: str) -> Any:
+    def make_client(self, token: Secret) -> Any:
         if self._client_factory is not None:
             return self._client_factory(token)
         from copilot_tui.github.client import GitHubClient
 
-        return GitHubClient.for_host(token, self.hostname, self.settings.api_url)
+        return GitHubClient(token, api_url=self.api_url())
 
     def _store(self) -> Any:
         from copilot_tui.store import Store
@@ -127,19 +128,25 @@ class CopilotApp(App[None]):
 
     async def _start_live(self, reason: str | None = None) -> None:
         from copilot_tui import auth
+        from copilot_tui.github.hosts import ApiUrlError
 
         try:
-            resolved = await asyncio.to_thread(auth.resolve_token, self.hostname)
+            host = self.api_host()
+        except ApiUrlError as exc:
+            self.exit(return_code=2, message=f"copilot-tui: {exc}")
+            return
+        try:
+            resolved = await asyncio.to_thread(auth.resolve_token, host)
         except auth.KeyringUnavailableError as exc:
             resolved = None
             reason = str(exc)
         if resolved is None:
-            self._show_sign_in(reason)
+            self._show_sign_in(reason or auth.no_token_message(host, self.api_url()))
             return
         self.token_source = resolved.source
         self._open_live(resolved.token)
 
-    def _open_live(self, token: str) -> None:
+    def _open_live(self, token: Secret) -> None:
         from copilot_tui import source as sources
 
         self.client = self.make_client(token)
@@ -222,19 +229,24 @@ class CopilotApp(App[None]):
     def _show_sign_in(self, reason: str | None = None) -> None:
         from copilot_tui import auth
 
-        help_text = auth.token_help(self.hostname)
+        help_text = auth.token_help(self.api_host())
         self.push_screen(SignInScreen(self.api_host(), self._check_token, reason, help_text), self._signed_in)
 
+    def api_url(self) -> str:
+        """The API base URL requests go to (``api_url`` wins over the hostname), checked: ``ApiUrlError`` for one
+        that may not receive a token."""
+        from copilot_tui.github import hosts
+
+        return hosts.check_api_url(self.settings.resolved_api_url)
+
     def api_host(self) -> str:
-        """The host requests really go to (``--api-url`` or ``COPILOT_TUI_API_URL`` win over the hostname): the
-        one to name when asking for a token."""
-        from urllib.parse import urlsplit
+        """The host requests really go to, whose token is used, asked for and stored (``127.0.0.1:8080`` for a
+        fake on this machine)."""
+        from copilot_tui.github import hosts
 
-        url = self.settings.resolved_api_url
-        netloc = urlsplit(url if "://" in url else f"https://{url}").netloc or url
-        return {"api.github.com": "github.com"}.get(netloc, netloc)
+        return hosts.token_host(self.api_url())
 
-    async def _check_token(self, token: str, on_wait: Callable[[float, str], None]) -> Any:
+    async def _check_token(self, token: Secret, on_wait: Callable[[float, str], None]) -> Any:
         from copilot_tui import auth
 
         client = self.make_client(token)
@@ -258,7 +270,7 @@ class CopilotApp(App[None]):
         check = result.check
         self.notify(getattr(check, "sentence", "Signed in."), title="Signed in", timeout=10)
         try:
-            await asyncio.to_thread(auth.store_token, self.hostname, result.token)
+            await asyncio.to_thread(auth.store_token, self.api_host(), result.token)
             self.token_source = auth.KEYRING_SOURCE
         except auth.KeyringUnavailableError as exc:
             self.token_source = "session"
@@ -280,7 +292,7 @@ class CopilotApp(App[None]):
             return
         if self.token_source == auth.KEYRING_SOURCE:
             try:
-                await asyncio.to_thread(auth.delete_token, self.hostname)
+                await asyncio.to_thread(auth.delete_token, self.api_host())
             except auth.KeyringUnavailableError as exc:
                 self.notify(str(exc), title="Sign out failed", severity="error", timeout=15)
                 return

@@ -3,14 +3,17 @@
 The people who use this app hold tokens that read billing and usage data for a whole organization or enterprise, so
 the token is handled the way ``gh`` handles it, or more strictly:
 
-- it is read from ``GH_TOKEN`` / ``GITHUB_TOKEN`` (``GH_ENTERPRISE_TOKEN`` / ``GITHUB_ENTERPRISE_TOKEN`` for GitHub
-  Enterprise Server hosts, as ``gh`` does), then from the OS keyring, one entry per host under the service name
-  ``copilot-tui``;
+- a token belongs to one host: the host the API URL names (``github.com``, ``octo.ghe.com``, ``ghes.example.com``,
+  ``127.0.0.1:8080``; see ``github.hosts.token_host``), and only that host's token is looked up for it;
+- it is read from ``GH_TOKEN`` / ``GITHUB_TOKEN`` for github.com and ``*.ghe.com``, from ``GH_ENTERPRISE_TOKEN`` /
+  ``GITHUB_ENTERPRISE_TOKEN`` for every other host (as ``gh`` does), then from the OS keyring, one entry per host
+  under the service name ``copilot-tui``;
 - when no keyring is usable the caller gets :class:`KeyringUnavailableError`, naming what the user can do; there is
   never a fallback to a plain file, and a plain-text backend that ``keyring`` might pick is refused;
 - every keyring call runs in a daemon thread with a deadline, because a D-Bus that never answers (a locked
   collection waiting on a prompt nobody can see, a wedged daemon) must not freeze the app or the CLI;
-- the token never appears in a ``repr``, an exception message or a log line: only :func:`mask_token` shows it.
+- the token travels as a :class:`~copilot_tui.github.secret.Secret`, whose every printable form is masked: it never
+  appears in a ``repr``, an exception message, a log line or a crash screen's locals.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any, Protocol, TypeVar
 
 from copilot_tui.github import hosts
 from copilot_tui.github.errors import GitHubError, RateLimitError
+from copilot_tui.github.secret import Secret, mask
 from copilot_tui.scope import Scope
 
 log = logging.getLogger(__name__)
@@ -52,8 +56,6 @@ ENTERPRISE_PERMISSION = '"Enterprise Copilot metrics" (read)'
 MAX_METRICS_PROBES = 5
 """Orgs tried when looking for one whose metrics the token can read: enough to find one, few enough to be quick."""
 
-_PREFIXES = ("github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_")
-
 T = TypeVar("T")
 
 
@@ -67,7 +69,12 @@ class KeyringUnavailableError(Exception):
         self.reason = reason
         env = env_vars_for_host(normalize_hostname(hostname))[0]
         stop = "" if reason.endswith((".", "!", "?")) else "."
-        lead = f"No GitHub token: {env} is not set and the OS keyring" if looking_for_token else "The OS keyring"
+        host = normalize_hostname(hostname)
+        lead = (
+            f"No GitHub token for {host}: {env} is not set and the OS keyring"
+            if looking_for_token
+            else "The OS keyring"
+        )
         super().__init__(
             f"{lead} is not available: {reason}{stop}\n"
             "Options:\n"
@@ -93,21 +100,20 @@ def normalize_hostname(hostname: str | None) -> str:
     """The keyring key for a host, written as ``gh`` writes it: lower case, no scheme or path, ``api.`` folded in.
 
     ``None`` or an empty string mean github.com. ``api.github.com`` and ``https://github.com/`` are github.com;
-    ``api.octo.ghe.com`` is ``octo.ghe.com``.
+    ``api.octo.ghe.com`` is ``octo.ghe.com``; a port other than 443 stays (``127.0.0.1:8080``).
     """
-    host = hosts.normalize_hostname(hostname).split("/", 1)[0] or DEFAULT_HOST
-    if host == DEFAULT_HOST or host.endswith("." + DEFAULT_HOST):
-        return DEFAULT_HOST
-    if host.endswith(".ghe.com"):
-        labels = host[: -len(".ghe.com")].split(".")
-        return f"{labels[-1]}.ghe.com"
-    return host
+    return hosts.token_host(hosts.api_url_for_host(hosts.normalize_hostname(hostname).split("/", 1)[0]))
+
+
+def host_for(hostname: str | None = None, api_url: str | None = None) -> str:
+    """The host whose token a request goes out with: the one the API URL in use names (``--api-url`` or
+    ``COPILOT_TUI_API_URL`` before ``--hostname``)."""
+    return hosts.token_host(hosts.resolve_api_url(hostname, api_url))
 
 
 def is_enterprise_server(hostname: str | None) -> bool:
-    """True for a GitHub Enterprise Server host: neither github.com, nor localhost, nor a ``*.ghe.com`` tenant."""
-    host = normalize_hostname(hostname)
-    return host not in (DEFAULT_HOST, "localhost") and not host.endswith(".ghe.com") and not host.endswith(".localhost")
+    """True for a host whose environment token is ``GH_ENTERPRISE_TOKEN``: any but github.com and ``*.ghe.com``."""
+    return not hosts.uses_github_com_token(normalize_hostname(hostname))
 
 
 def env_vars_for_host(hostname: str | None) -> tuple[str, ...]:
@@ -117,47 +123,64 @@ def env_vars_for_host(hostname: str | None) -> tuple[str, ...]:
     return ("GH_TOKEN", "GITHUB_TOKEN")
 
 
+def sign_in_hint(host: str, api_url: str | None = None) -> str:
+    """How to give a token for ``host``: ``auth login`` with the ``--api-url`` in use, or ``--hostname``, and the
+    environment variable that would do instead."""
+    host = normalize_hostname(host)
+    env = env_vars_for_host(host)[0]
+    api_url = api_url.rstrip("/") if api_url else None
+    if api_url and api_url != hosts.api_url_for_host(host):
+        command = f"copilot-tui auth login --api-url {api_url}"
+    elif host == DEFAULT_HOST:
+        command = "copilot-tui auth login"
+    else:
+        command = f"copilot-tui auth login --hostname {host}"
+    return f"sign in with '{command}', or set {env}"
+
+
+def no_token_message(host: str, api_url: str | None = None) -> str:
+    """The sentence for a host that has no token (nothing is sent to it)."""
+    return f"No GitHub token for {host}: {sign_in_hint(host, api_url)}."
+
+
 def token_help(hostname: str | None = None) -> str:
     """One paragraph on how to make a token that can read Copilot metrics, for the CLI prompt and the sign-in screen."""
     host = normalize_hostname(hostname)
+    local = hosts.is_loopback(host.rpartition(":")[0] if host.rpartition(":")[2].isdigit() else host)
+    where = "on the GitHub this API stands for" if local else f"at https://{_web_host(host)}/settings/tokens"
     return (
-        f"Create a token at https://{host}/settings/tokens: a classic token with the scope "
+        f"Create a token {where}: a classic token with the scope "
         "manage_billing:copilot or read:org (read:enterprise for an enterprise), or a fine-grained token "
         f"with the {ORG_PERMISSION} permission ({ENTERPRISE_PERMISSION} for an enterprise). "
         "You need to be an owner, a billing manager, or hold the Copilot metrics viewer role."
     )
 
 
+def _web_host(host: str) -> str:
+    return host[4:] if host.startswith("api.") else host
+
+
 # --- masking ----------------------------------------------------------------------------------------------------
 
 
-def mask_token(token: str | None) -> str:
-    """The token as it may be shown: its kind prefix and last four characters, ``ghp_****abcd``.
-
-    The tail is only shown when at least 16 secret characters stay hidden, so a short or odd token shows as
-    ``****`` alone.
-    """
-    if not token:
-        return "(none)"
-    token = token.strip()
-    prefix = next((p for p in _PREFIXES if token.startswith(p)), "")
-    secret = token[len(prefix) :]
-    tail = secret[-4:] if len(secret) >= 20 else ""
-    return f"{prefix}****{tail}"
+def mask_token(token: str | Secret | None) -> str:
+    """The token as it may be shown: ``ghp_****abcd`` (see :func:`copilot_tui.github.secret.mask`)."""
+    return mask(token)
 
 
-def _scrub(text: str, token: str | None) -> str:
-    return text.replace(token, mask_token(token)) if token else text
+def _scrub(text: str, token: Secret | None) -> str:
+    return text.replace(token.reveal(), token.masked) if token else text
 
 
-def normalize_token(token: str) -> str:
-    """The token without the whitespace a paste brings; :class:`ValueError` for one that cannot be a token."""
-    token = token.strip()
-    if not token:
+def normalize_token(token: str | Secret, host: str | None = None) -> Secret:
+    """The token without the whitespace a paste brings, as a :class:`Secret` (bound to ``host`` when given);
+    :class:`ValueError` for one that cannot be a token."""
+    secret = Secret(Secret(token).reveal().strip(), host)
+    if not secret:
         raise ValueError("the token is empty")
-    if any(ch.isspace() for ch in token) or not token.isprintable():
+    if any(ch.isspace() for ch in secret.reveal()) or not secret.reveal().isprintable():
         raise ValueError("the token contains spaces or control characters: paste the token alone")
-    return token
+    return secret
 
 
 # --- the token, resolved ----------------------------------------------------------------------------------------
@@ -167,14 +190,17 @@ def normalize_token(token: str) -> str:
 class ResolvedToken:
     """A token and where it came from. Its ``repr`` and ``str`` show the masked form only."""
 
-    token: str = field(repr=False)
+    token: Secret = field(repr=False)
     source: str
     """``GH_TOKEN``, ``GITHUB_TOKEN``, ``GH_ENTERPRISE_TOKEN``, ``GITHUB_ENTERPRISE_TOKEN`` or ``keyring``."""
     hostname: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "token", Secret(self.token, self.hostname))
+
     @property
     def masked(self) -> str:
-        return mask_token(self.token)
+        return self.token.masked
 
     @property
     def from_environment(self) -> bool:
@@ -192,9 +218,8 @@ def token_from_env(hostname: str | None = None, environ: dict[str, str] | None =
     env = os.environ if environ is None else environ
     host = normalize_hostname(hostname)
     for name in env_vars_for_host(host):
-        value = env.get(name, "").strip()
-        if value:
-            return ResolvedToken(value, name, host)
+        if env.get(name, "").strip():
+            return ResolvedToken(Secret(env[name].strip(), host), name, host)
     return None
 
 
@@ -228,7 +253,9 @@ def keyring_timeout() -> float:
     return value if value > 0 else DEFAULT_TIMEOUT
 
 
-def _run_with_deadline(what: str, fn: Callable[[], T], *, hostname: str, timeout: float | None, token: str | None) -> T:
+def _run_with_deadline(
+    what: str, fn: Callable[[], T], *, hostname: str, timeout: float | None, token: Secret | None
+) -> T:
     """Run one keyring operation in a daemon thread and wait at most ``timeout`` seconds for it.
 
     A daemon thread, not an executor: an executor's worker is joined at interpreter exit, so a hung D-Bus call
@@ -327,31 +354,35 @@ def keyring_backend_name(*, timeout: float | None = None) -> str:
     return _run_with_deadline("backend", name, hostname=DEFAULT_HOST, timeout=timeout, token=None)
 
 
-def read_keyring_token(hostname: str | None = None, *, timeout: float | None = None) -> str | None:
+def read_keyring_token(hostname: str | None = None, *, timeout: float | None = None) -> Secret | None:
     """The token stored for a host, or ``None``; raises :class:`KeyringUnavailableError` when it cannot ask."""
     host = normalize_hostname(hostname)
-    value = _run_with_deadline(
-        "read", lambda: _backend().get_password(SERVICE, host), hostname=host, timeout=timeout, token=None
+    return _run_with_deadline(
+        "read",
+        lambda: Secret.wrap(_backend().get_password(SERVICE, host), host),
+        hostname=host,
+        timeout=timeout,
+        token=None,
     )
-    return value or None
 
 
-def store_token(hostname: str | None, token: str, *, timeout: float | None = None) -> None:
+def store_token(hostname: str | None, token: str | Secret, *, timeout: float | None = None) -> None:
     """Keep the token in the OS keyring for a host, replacing the one held, and read it back to be sure it was kept.
 
     Raises :class:`ValueError` for a token that is empty or holds spaces, :class:`KeyringUnavailableError` when the
     keyring cannot take it; nothing is written anywhere else.
     """
     host = normalize_hostname(hostname)
-    token = normalize_token(token)
+    secret = normalize_token(token, host)
+    del token
 
     def store() -> None:
         backend = _backend()
-        backend.set_password(SERVICE, host, token)
-        if backend.get_password(SERVICE, host) != token:
+        backend.set_password(SERVICE, host, secret.reveal())
+        if secret != (backend.get_password(SERVICE, host) or ""):
             raise KeyringUnavailableError("the keyring accepted the token but did not return it when read back", host)
 
-    _run_with_deadline("store", store, hostname=host, timeout=timeout, token=token)
+    _run_with_deadline("store", store, hostname=host, timeout=timeout, token=secret)
     log.info("token for %s stored in the keyring", host)
 
 
@@ -374,7 +405,7 @@ def delete_token(hostname: str | None = None, *, timeout: float | None = None) -
 # --- import from gh, on request only ----------------------------------------------------------------------------
 
 
-def token_from_gh(hostname: str | None = None, *, timeout: float = 15.0) -> str:
+def token_from_gh(hostname: str | None = None, *, timeout: float = 15.0) -> Secret:
     """The token an installed ``gh`` holds for the host (``gh auth token``). Only ever called on the user's request."""
     host = normalize_hostname(hostname)
     gh = shutil.which("gh")
@@ -393,11 +424,14 @@ def token_from_gh(hostname: str | None = None, *, timeout: float = 15.0) -> str:
         raise GhImportError(f"'gh auth token' did not answer within {timeout:g} seconds") from None
     except OSError as exc:
         raise GhImportError(f"'gh auth token' could not run: {exc}") from None
-    token = done.stdout.strip()
-    if done.returncode != 0 or not token:
-        detail = _scrub(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "", token)
+    # from here no local holds the plain token: ``done`` (whose repr shows stdout) is dropped at once
+    token = Secret(done.stdout.strip(), host)
+    code, stderr = done.returncode, done.stderr
+    del done
+    if code != 0 or not token:
+        detail = _scrub(stderr.strip().splitlines()[-1] if stderr.strip() else "", token)
         raise GhImportError(f"gh has no token for {host}" + (f" ({detail})" if detail else ""))
-    return normalize_token(token)
+    return normalize_token(token, host)
 
 
 # --- checking a token against the API ---------------------------------------------------------------------------

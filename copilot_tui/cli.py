@@ -27,8 +27,10 @@ Try it without a token:  copilot-tui --demo
 
 EPILOG = """\
 token:
-  The GitHub token is read from GH_TOKEN, then GITHUB_TOKEN (GH_ENTERPRISE_TOKEN / GITHUB_ENTERPRISE_TOKEN for
-  other hosts), then the OS keyring ('copilot-tui auth login' stores it there). It is never accepted as an argument.
+  A token belongs to the host the API URL names, and is sent there only. It is read from GH_TOKEN, then
+  GITHUB_TOKEN for github.com and *.ghe.com (GH_ENTERPRISE_TOKEN / GITHUB_ENTERPRISE_TOKEN for any other host, a
+  fake on this machine included), then the OS keyring, one entry per host ('copilot-tui auth login' stores it
+  there). It is never accepted as an argument. The API URL must be https:// (http:// only for this machine).
 
 environment (flags win over these, these over the config file; 'copilot-tui config' shows what is in effect):
   COPILOT_TUI_API_URL          same as --api-url

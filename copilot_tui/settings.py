@@ -199,6 +199,25 @@ def check(settings: Settings) -> None:
         raise SettingsError("--org and --enterprise name two things to open: give one of them.")
     if settings.demo and settings.offline:
         raise SettingsError("--demo and --offline are two data sources: give one of them.")
+    _check_api_url(settings)
+
+
+def _check_api_url(settings: Settings) -> None:
+    """An API URL that may not receive a token (bad port, scheme or host; plain http to another machine) stops
+    the app and every command before anything starts, naming where it came from."""
+    from copilot_tui.github.hosts import ApiUrlError, api_url_for_host, check_api_url
+
+    if settings.api_url:
+        origin = settings.origin("api_url")
+        what = {"command line --api-url": "--api-url", f"environment {env_name('api_url')}": env_name("api_url")}
+        url, label, lead = settings.api_url, what.get(origin, f"api_url ({origin})"), ""
+    else:
+        url, label = api_url_for_host(settings.hostname), "The API URL"
+        lead = f"hostname {settings.hostname!r} ({settings.origin('hostname')}): "
+    try:
+        check_api_url(url, what=label)
+    except ApiUrlError as exc:
+        raise SettingsError(f"{lead}{exc}") from None
 
 
 def describe(settings: Settings) -> list[tuple[str, str, str]]:

@@ -86,12 +86,13 @@ def fakehub(_fakehub_session: FakeGitHub) -> Iterator[FakeGitHub]:
 
 @pytest.fixture
 def fakehub_env(fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
-    """The fake GitHub, with the environment pointing the app at it: ``COPILOT_TUI_API_URL`` and the owner's
-    ``GH_TOKEN`` (other token variables cleared)."""
-    for name in ("GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"):
+    """The fake GitHub, with the environment pointing the app at it: ``COPILOT_TUI_API_URL`` and the owner's token
+    in ``GH_ENTERPRISE_TOKEN``, the variable of every host but github.com and ``*.ghe.com`` (other token variables
+    cleared: ``GH_TOKEN`` is github.com's and never goes to the fake)."""
+    for name in ("GH_TOKEN", "GITHUB_TOKEN", "GITHUB_ENTERPRISE_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COPILOT_TUI_API_URL", fakehub.api_url)
-    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
     return fakehub
 
 

@@ -14,11 +14,13 @@ import sys
 from typing import TextIO
 
 from copilot_tui import auth
+from copilot_tui.github.secret import Secret
 from copilot_tui.settings import Settings
 
 LOGIN_EPILOG = """\
 The token is checked against the API (GET /user, its scopes, and whether it can read Copilot metrics for an
-organization), then stored in the OS keyring under the service 'copilot-tui', one entry per host.
+organization), then stored in the OS keyring under the service 'copilot-tui', one entry per host: the host the
+API URL names (--api-url or COPILOT_TUI_API_URL, else --hostname), with its port unless it is 443.
 Classic tokens need the scope manage_billing:copilot or read:org (read:enterprise for an enterprise); fine-grained
 tokens need the "Organization Copilot metrics" (or "Enterprise Copilot metrics") read permission.
 
@@ -26,6 +28,8 @@ examples:
   copilot-tui auth login                          # asks for the token, input hidden
   gh auth token | copilot-tui auth login --with-token
   copilot-tui auth login --from-gh                # takes the token gh holds for the host
+  copilot-tui auth login --hostname octo.ghe.com  # GitHub Enterprise Cloud with data residency
+  copilot-tui auth login --api-url http://127.0.0.1:8080 --with-token   # a fake GitHub on this machine
 """
 
 
@@ -76,11 +80,14 @@ def _add_host_options(parser: argparse.ArgumentParser, *, probes: bool) -> None:
         default=argparse.SUPPRESS,
         help="GitHub host: github.com (default) or SUBDOMAIN.ghe.com",
     )
+    parser.add_argument(
+        "--api-url",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="REST API base URL, overriding --hostname: the token is the one of the host it names",
+    )
     if not probes:
         return
-    parser.add_argument(
-        "--api-url", metavar="URL", default=argparse.SUPPRESS, help="REST API base URL, overriding --hostname"
-    )
     parser.add_argument(
         "--org", metavar="ORG", default=argparse.SUPPRESS, help="organization whose metrics access to check first"
     )
@@ -102,7 +109,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _host(settings: Settings) -> str:
-    return auth.normalize_hostname(settings.hostname)
+    """The host acted on: the one the API URL in use names."""
+    return auth.host_for(settings.hostname, settings.resolved_api_url)
 
 
 def _err(message: str) -> None:
@@ -123,13 +131,12 @@ def login(args: argparse.Namespace, settings: Settings) -> int:
         _err(str(exc))
         return 1
 
-    token = _read_token(args, host, sys.stdin)
-    if token is None:
-        return 1
     try:
-        token = auth.normalize_token(token)
+        token = _read_token(args, host, sys.stdin)
     except ValueError as exc:
         _err(f"not a token: {exc}")
+        return 1
+    if token is None:
         return 1
 
     code, check = _check(token, settings, host)
@@ -142,28 +149,30 @@ def login(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     for line in check.lines():
         print(line)
-    print(f"Token {auth.mask_token(token)} stored in the OS keyring ({backend}) for {host}.")
+    print(f"Token {token.masked} stored in the OS keyring ({backend}) for {host}.")
     shadow = auth.token_from_env(host)
     if shadow is not None:
         print(f"Note: {shadow.source} is set in this environment and is used before the stored token.")
     return 0
 
 
-def _read_token(args: argparse.Namespace, host: str, stdin: TextIO) -> str | None:
+def _read_token(args: argparse.Namespace, host: str, stdin: TextIO) -> Secret | None:
+    """The token given for ``host``, wrapped as it is read: no frame holds it in plain text. ``ValueError`` for text
+    that cannot be a token."""
     if getattr(args, "from_gh", False):
         try:
             token = auth.token_from_gh(host)
         except auth.GhImportError as exc:
             _err(f"could not import the token from gh: {exc}")
             return None
-        print(f"Imported the token gh holds for {host} ({auth.mask_token(token)}).")
+        print(f"Imported the token gh holds for {host} ({token.masked}).")
         return token
     if getattr(args, "with_token", False):
-        line = stdin.readline()
-        if not line.strip():
+        token = Secret(stdin.readline(), host)
+        if not token.reveal().strip():
             _err("no token on standard input (--with-token reads one line)")
             return None
-        return line
+        return auth.normalize_token(token, host)
     if not stdin.isatty():
         _err(
             "standard input is not a terminal: pipe the token in with --with-token, e.g. 'gh auth token | "
@@ -172,18 +181,18 @@ def _read_token(args: argparse.Namespace, host: str, stdin: TextIO) -> str | Non
         return None
     print(auth.token_help(host))
     try:
-        token = getpass.getpass(f"Paste the token for {host} (input is hidden): ")
+        token = Secret(getpass.getpass(f"Paste the token for {host} (input is hidden): "), host)
     except (EOFError, KeyboardInterrupt):
         print()
         _err("sign-in cancelled")
         return None
-    if not token.strip():
+    if not token.reveal().strip():
         _err("no token given")
         return None
-    return token
+    return auth.normalize_token(token, host)
 
 
-def _check(token: str, settings: Settings, host: str) -> tuple[int, auth.TokenCheck | None]:
+def _check(token: Secret, settings: Settings, host: str) -> tuple[int, auth.TokenCheck | None]:
     """Run the API check; on failure print the API's reason and give the exit code."""
     from copilot_tui.github.errors import BadCredentialsError, GitHubError
 
@@ -196,11 +205,11 @@ def _check(token: str, settings: Settings, host: str) -> tuple[int, auth.TokenCh
     return 1, None
 
 
-async def _check_async(token: str, settings: Settings, host: str) -> auth.TokenCheck:
+async def _check_async(token: Secret, settings: Settings, host: str) -> auth.TokenCheck:
     from copilot_tui.github.client import GitHubClient
 
     org = settings.org or settings.default_org
-    async with GitHubClient(token, api_url=settings.resolved_api_url) as client:
+    async with GitHubClient(token.bound_to(host), api_url=settings.resolved_api_url) as client:
         return await auth.check_token(client, orgs=[org] if org else None, enterprise=settings.enterprise)
 
 
@@ -215,8 +224,7 @@ def status(args: argparse.Namespace, settings: Settings) -> int:
         _err(str(exc))
         return 1
     if found is None:
-        env = " or ".join(auth.env_vars_for_host(host))
-        _err(f"not signed in to {host}: run 'copilot-tui auth login' or set {env}")
+        _err(f"not signed in to {host}: {auth.sign_in_hint(host, settings.resolved_api_url)}")
         return 1
     print(host)
     print(f"  Token source: {found.describe_source()}")
@@ -228,7 +236,7 @@ def status(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  Keyring: not available ({exc.reason})")
         else:
             if stored:
-                print(f"  Keyring: also holds a token ({auth.mask_token(stored)}), used when {found.source} is unset")
+                print(f"  Keyring: also holds a token ({stored.masked}), used when {found.source} is unset")
     code, check = _check(found.token, settings, host)
     if check is not None:
         for line in check.lines():

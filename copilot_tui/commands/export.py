@@ -308,7 +308,7 @@ def _demo(args: argparse.Namespace) -> Fetched:
     return fetched
 
 
-async def _live(args: argparse.Namespace, token: str) -> Fetched:
+async def _live(args: argparse.Namespace, token: Any) -> Fetched:
     from copilot_tui import licenses
     from copilot_tui.github.client import GitHubClient, earliest_report_day
     from copilot_tui.github.errors import FIRST_REPORT_DAY
@@ -400,15 +400,16 @@ async def _fetch_days(
     return [part for parts in found for part in parts]
 
 
-def _token(hostname: str | None) -> str | None:
-    try:
-        from copilot_tui.auth import resolve_token
-    except ImportError:
-        import os
+def _token(args: argparse.Namespace) -> Any:
+    """The token of the host the API URL names (a ``Secret``); ``ExportError`` naming the host when there is none."""
+    from copilot_tui.auth import host_for, no_token_message, resolve_token
+    from copilot_tui.github.hosts import resolve_api_url
 
-        return os.environ.get("GH_TOKEN") or os.environ.get("GITHUB_TOKEN") or None
-    resolved = resolve_token(hostname)
-    return resolved.token if resolved else None
+    host = host_for(args.hostname, args.api_url)
+    resolved = resolve_token(host)
+    if resolved is None:
+        raise ExportError(no_token_message(host, resolve_api_url(args.hostname, args.api_url)), 1)
+    return resolved.token
 
 
 def run(args: argparse.Namespace, settings: Any) -> int:
@@ -426,11 +427,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
             fetched = asyncio.run(_offline(args))
         else:
             _scope(args)
-            token = _token(args.hostname)
-            if token is None:
-                host = args.hostname or "github.com"
-                raise ExportError(f"no GitHub token for {host}: set GH_TOKEN or run 'copilot-tui auth login'.", 1)
-            fetched = asyncio.run(_live(args, token))
+            fetched = asyncio.run(_live(args, _token(args)))
     except (ExportError, GitHubError, SourceError, StoreError) as exc:
         print(f"copilot-tui export: {exc}", file=sys.stderr)
         return exc.code if isinstance(exc, ExportError) else 1

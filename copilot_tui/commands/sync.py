@@ -52,10 +52,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def _token(hostname: str | None) -> str | None:
-    from copilot_tui.auth import resolve_token
+def _token(settings: Settings) -> Any:
+    """The token of the host the API URL names (a ``Secret``), or ``None``."""
+    from copilot_tui.auth import host_for, resolve_token
 
-    resolved = resolve_token(hostname)
+    resolved = resolve_token(host_for(settings.hostname, settings.resolved_api_url))
     return resolved.token if resolved else None
 
 
@@ -109,7 +110,7 @@ class ProgressBar:
 
 
 async def _sync(
-    args: argparse.Namespace, settings: Settings, scope: Scope, token: str, bar: ProgressBar
+    args: argparse.Namespace, settings: Settings, scope: Scope, token: Any, bar: ProgressBar
 ) -> tuple[Any, Any]:
     from copilot_tui.github.client import GitHubClient
     from copilot_tui.metrics.linerule import skipped_lines_text
@@ -153,13 +154,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     bar = ProgressBar(sys.stderr, f"sync {scope}")
     try:
-        token = _token(settings.hostname)
+        token = _token(settings)
         if token is None:
-            print(
-                f"copilot-tui sync: no GitHub token for {settings.hostname}: set GH_TOKEN or run "
-                "'copilot-tui auth login'.",
-                file=sys.stderr,
-            )
+            from copilot_tui.auth import host_for, no_token_message
+
+            host = host_for(settings.hostname, settings.resolved_api_url)
+            print(f"copilot-tui sync: {no_token_message(host, settings.resolved_api_url)}", file=sys.stderr)
             return 1
         result, info = asyncio.run(_sync(args, settings, scope, token, bar))
     except KeyboardInterrupt:

@@ -1,7 +1,8 @@
 """Run the fake GitHub by hand: ``python -m copilot_tui.fakehub [--parts N] [--today YYYY-MM-DD] [--preset NAME]``.
 
 It serves the demo dataset, prints its URLs and the test tokens, and runs until Ctrl-C, so a person can try
-``GH_TOKEN=ghp_fake_owner copilot-tui --api-url http://127.0.0.1:PORT --org octo-garage``.
+``GH_ENTERPRISE_TOKEN=ghp_fake_owner copilot-tui --api-url http://127.0.0.1:PORT --org octo-garage`` (``GH_TOKEN`` is
+github.com's and never goes to another host).
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     for token, spec in DEFAULT_TOKENS.items():
         kind = "fine-grained" if spec.scopes is None else f"classic, scopes {', '.join(spec.scopes) or 'none'}"
         print(f"  {token:<24} {spec.login} ({kind}; role {spec.role})")
-    print(f"try:  GH_TOKEN=ghp_fake_owner copilot-tui export --api-url {hub.api_url} --org {hub.dataset.orgs[0].login}")
+    print(
+        f"try:  GH_ENTERPRISE_TOKEN=ghp_fake_owner copilot-tui export --api-url {hub.api_url} --org {hub.dataset.orgs[0].login}"
+    )
     print("Ctrl-C stops it.", flush=True)
     try:
         threading.Event().wait()

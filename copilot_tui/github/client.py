@@ -7,11 +7,14 @@ jitter, bounded in count and in total time; primary rate limits (``x-ratelimit-r
 wait is short enough, and the wait is announced through ``on_wait`` so a UI can count down; a known exhausted limit
 is waited out before the next request rather than spent on a refusal.
 
-The token goes to the API origin only. Report files come from signed links on another host (blob storage): they are
-fetched by a second HTTP client that has no token at all, streamed, with a size bound and an overall deadline per
-file (a download that trickles a byte at a time never trips a read timeout), a few at a time. A link that the
-download host refuses (403/404: expired) triggers one fresh request for links, not a loop. What no retry can heal is
-reported at once: a host name that does not resolve, a TLS failure, a 4xx other than a rate limit.
+The token goes to the API origin only, and only if it belongs to that host; it is added to each request by
+:class:`BearerAuth` inside httpx, so no frame of ours holds it in plain text. The API URL must be https, or plain http
+to this machine. Report files come from signed links on another host (blob storage): they are fetched by a second
+HTTP client that has no token at all, over https only (plain http to this machine only), streamed, with a size bound
+and an overall deadline per file (a download that trickles a byte at a time never trips a read timeout), a few at a
+time. A link that the download host refuses (403/404: expired) triggers one fresh request for links, not a loop. What
+no retry can heal is reported at once: a host name that does not resolve, a TLS failure, a 4xx other than a rate
+limit.
 
 A day without a report is not an error: GitHub answers it in several ways (204; 200 with a JSON string, ``null``,
 no body or no links; a 404 saying no report is available for that day; 502/503 while the day is generated), and
@@ -28,7 +31,7 @@ import socket
 import ssl
 import time
 import zlib
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, NoReturn, TypeVar
@@ -56,6 +59,7 @@ from copilot_tui.github.errors import (
     ResponseFormatError,
     ServerError,
 )
+from copilot_tui.github.secret import Secret
 from copilot_tui.scope import Scope
 
 API_VERSION = "2026-03-10"
@@ -81,6 +85,25 @@ _SCOPE_IMPLIED_BY = {
     "read:enterprise": ("admin:enterprise",),
     "manage_billing:copilot": (),
 }
+
+
+class BearerAuth(httpx.Auth):
+    """Adds ``Authorization: Bearer TOKEN`` to a request as httpx sends it: the plain token lives only in the
+    request's headers (whose ``repr`` httpx masks); httpx drops it on a redirect to another origin."""
+
+    def __init__(self, token: Secret) -> None:
+        self.token = token
+
+    def __repr__(self) -> str:
+        return f"BearerAuth({self.token!r})"
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = "Bearer " + self.token.reveal()
+        yield request
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        request.headers["Authorization"] = "Bearer " + self.token.reveal()
+        yield request
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +230,22 @@ def _redact(url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
+def _encrypted_or_local(url: str | httpx.URL) -> bool:
+    """https anywhere, plain http to this machine only."""
+    parts = urlsplit(str(url))
+    scheme = parts.scheme.lower()
+    return scheme == "https" or (scheme == "http" and hosts.is_loopback(parts.hostname))
+
+
+async def _refuse_plain_http(request: httpx.Request) -> None:
+    """Every request, redirects included: a redirect to plain http elsewhere stops here, before it is sent."""
+    if not _encrypted_or_local(request.url):
+        raise DownloadError(
+            f"Refusing to follow a redirect to {_redact(str(request.url))}: not https, and not this machine.",
+            url=_redact(str(request.url)),
+        )
+
+
 def _parse_day(value: Any) -> date | None:
     if not value:
         return None
@@ -312,11 +351,15 @@ class _Context:
 class GitHubClient:
     """One token, one API base URL. Use as ``async with GitHubClient(token, api_url=...) as gh:``.
 
+    ``token`` is wrapped in a :class:`Secret`; one bound to a host (``Secret(..., host)``) is refused for an API URL
+    of another host, and a bad API URL (see ``hosts.check_api_url``) raises ``hosts.ApiUrlError`` before anything
+    is sent.
+
     The waits and bounds are parameters so tests (and impatient scripts) can shrink them; ``sleep`` and ``clock``
     are injectable for the same reason.
     """
 
-    token: str | None = field(repr=False)
+    token: Secret | str | None = field(repr=False)
     api_url: str = hosts.DEFAULT_API_URL
     on_wait: OnWait | None = None
     timeout: float = 30.0
@@ -343,8 +386,13 @@ class GitHubClient:
     rate_limit: RateLimitStatus = field(default_factory=RateLimitStatus)
 
     def __post_init__(self) -> None:
-        self.api_url = self.api_url.rstrip("/")
+        self.api_url = hosts.check_api_url(self.api_url)
         self.hostname = urlsplit(self.api_url).netloc or self.api_url
+        self.token = Secret.wrap(self.token)
+        owner = hosts.token_host(self.api_url)
+        if self.token is not None and self.token.host is not None and self.token.host != owner:
+            raise ValueError(f"refusing to send the token of {self.token.host} to {owner}: each host has its own")
+        self._auth = BearerAuth(self.token) if self.token else None
         self._blocked_until: float | None = None
         self._api = httpx.AsyncClient(
             headers={
@@ -354,12 +402,14 @@ class GitHubClient:
             },
             timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)),
             follow_redirects=True,
+            event_hooks={"request": [_refuse_plain_http]},
         )
         # No token on this one, ever: it only talks to download hosts.
         self._downloads = httpx.AsyncClient(
             headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
             timeout=httpx.Timeout(self.download_timeout, connect=min(10.0, self.download_timeout)),
             follow_redirects=True,
+            event_hooks={"request": [_refuse_plain_http]},
         )
         self._request_slots = asyncio.Semaphore(self.max_concurrent_requests)
         self._download_slots = asyncio.Semaphore(self.max_concurrent_downloads)
@@ -368,7 +418,7 @@ class GitHubClient:
 
     @classmethod
     def for_host(
-        cls, token: str | None, hostname: str | None = None, api_url: str | None = None, **kw: Any
+        cls, token: Secret | str | None, hostname: str | None = None, api_url: str | None = None, **kw: Any
     ) -> GitHubClient:
         return cls(token, api_url=hosts.resolve_api_url(hostname, api_url), **kw)
 
@@ -586,6 +636,12 @@ class GitHubClient:
         return await gather_or_cancel(one(i, url) for i, url in enumerate(links.download_links))
 
     async def _download(self, url: str, name: str, budget: list[int]) -> bytes:
+        if not _encrypted_or_local(url):
+            raise DownloadError(
+                f"GitHub's download link for {name} is not https ({_redact(url)}): refusing to fetch a report over an "
+                "unencrypted or unknown scheme.",
+                url=_redact(url),
+            )
         received = [0]
         allowed = [self.download_deadline]
 
@@ -739,13 +795,13 @@ class GitHubClient:
         url = path_or_url if "://" in path_or_url else f"{self.api_url}{path_or_url}"
         if not hosts.same_origin(url, self.api_url):
             raise ValueError(f"refusing to send the token to {_redact(url)}: not the API host {self.api_url}")
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        auth = self._auth or httpx.USE_CLIENT_DEFAULT
 
         async def attempt() -> httpx.Response:
             await self._wait_for_known_limit(ctx)
             try:
                 async with self._request_slots:
-                    resp = await self._api.get(url, params=params, headers=headers)
+                    resp = await self._api.get(url, params=params, auth=auth)
             except httpx.TransportError as exc:
                 fatal = _unhealable(exc)
                 if fatal is not None:

@@ -39,14 +39,17 @@ def test_status_and_logout_without_a_keyring_fail_clearly(no_keyring_env: dict[s
 def test_no_token_anywhere_says_so_first(no_keyring_env: dict[str, str]) -> None:
     done = run_cli(["export", "--org", "octo-labs"], no_keyring_env)
     assert done.returncode != 0
-    assert done.stderr.startswith("copilot-tui export: No GitHub token: GH_TOKEN is not set and the OS keyring")
+    assert done.stderr.startswith(
+        "copilot-tui export: No GitHub token for github.com: GH_TOKEN is not set and the OS keyring"
+    )
 
 
 def test_status_without_a_keyring_still_shows_an_environment_token_masked(no_keyring_env: dict[str, str]) -> None:
     token = fake_token()
-    env = dict(no_keyring_env, GH_TOKEN=token, COPILOT_TUI_API_URL="http://127.0.0.1:1")
+    env = dict(no_keyring_env, GH_ENTERPRISE_TOKEN=token, COPILOT_TUI_API_URL="http://127.0.0.1:1")
     done = run_cli(["auth", "status", "--hostname", "github.com"], env, timeout=200)
-    assert "Token source: environment (GH_TOKEN)" in done.stdout
+    assert done.stdout.startswith("127.0.0.1:1\n")
+    assert "Token source: environment (GH_ENTERPRISE_TOKEN)" in done.stdout
     assert auth.mask_token(token) in done.stdout
     assert "Keyring: not available" in done.stdout
     assert token not in done.stdout + done.stderr

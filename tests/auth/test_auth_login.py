@@ -20,6 +20,7 @@ from auth_test_backends import MemoryKeyring
 
 from copilot_tui import auth, cli
 from copilot_tui.fakehub import FINE_GRAINED_TOKEN, NO_SCOPE_TOKEN, FakeGitHub, TokenSpec
+from copilot_tui.github.hosts import token_host
 
 
 @pytest.fixture
@@ -50,11 +51,18 @@ def test_login_checks_stores_and_never_logs_the_token(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    github_com = fake_token()
+    auth.store_token("github.com", github_com)
     code, out, err = login_in_process(
         ["--api-url", fakehub.api_url, "auth", "login", "--with-token"], owner_token, monkeypatch, capsys
     )
     assert code == 0, err
-    assert memory_keyring.entries == {("copilot-tui", "github.com"): owner_token}
+    # kept under the host the API URL names, port included; github.com's own token is left as it was
+    assert memory_keyring.entries == {
+        ("copilot-tui", "github.com"): github_com,
+        ("copilot-tui", token_host(fakehub.api_url)): owner_token,
+    }
+    assert token_host(fakehub.api_url) == fakehub.api_url.removeprefix("http://")
     assert "Logged in as: octocat" in out
     assert "Token scopes: manage_billing:copilot, read:org, read:enterprise" in out
     assert "Missing scopes: none" in out
@@ -81,7 +89,7 @@ def test_a_refused_token_is_not_stored_and_the_reason_is_shown(
         ["auth", "login", "--with-token", "--api-url", fakehub.api_url], token, monkeypatch, capsys
     )
     assert code == 1
-    assert "github.com refused the token" in err
+    assert f"{token_host(fakehub.api_url)} refused the token" in err
     assert "Bad credentials" in err or "401" in err
     assert memory_keyring.entries == {}
     assert token not in out + err
@@ -103,7 +111,8 @@ def test_a_token_without_the_scope_is_stored_with_a_warning(
     assert code == 0, err
     assert "Missing scopes: manage_billing:copilot or read:org" in out
     assert "Copilot metrics: not readable" in out
-    assert memory_keyring.entries == {("copilot-tui", "octo.ghe.com"): NO_SCOPE_TOKEN}
+    # --api-url wins over --hostname: the token went to the fake, so it is the fake's
+    assert memory_keyring.entries == {("copilot-tui", token_host(fakehub.api_url)): NO_SCOPE_TOKEN}
 
 
 def test_login_notes_an_environment_token_that_would_win(
@@ -114,12 +123,13 @@ def test_login_notes_an_environment_token_that_would_win(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("GITHUB_TOKEN", FINE_GRAINED_TOKEN)
+    monkeypatch.setenv("GITHUB_TOKEN", FINE_GRAINED_TOKEN)  # github.com's: not in the way of the fake's
+    monkeypatch.setenv("GITHUB_ENTERPRISE_TOKEN", FINE_GRAINED_TOKEN)
     code, out, _ = login_in_process(
         ["--api-url", fakehub.api_url, "auth", "login", "--with-token"], owner_token, monkeypatch, capsys
     )
     assert code == 0
-    assert "GITHUB_TOKEN is set in this environment and is used before the stored token" in out
+    assert "GITHUB_ENTERPRISE_TOKEN is set in this environment and is used before the stored token" in out
 
 
 def read_pty(fd: int, until: str, deadline: float) -> str:
@@ -150,7 +160,7 @@ def test_the_prompt_hides_what_is_typed(tmp_path: Path, fakehub: FakeGitHub, own
     deadline = time.monotonic() + 60
     try:
         prompt = read_pty(fd, "input is hidden", deadline)
-        assert "Create a token at https://github.com/settings/tokens" in prompt
+        assert f"Paste the token for {token_host(fakehub.api_url)}" in prompt
         os.write(fd, owner_token.encode() + b"\r")
         rest = read_pty(fd, "stored in the OS keyring", deadline)
     finally:
@@ -176,8 +186,20 @@ def lookup(host: str) -> str:
 
 
 @pytest.fixture
-def real_hosts(host: str) -> Iterator[list[str]]:
-    names = [host, "second-" + host]
+def second_hub() -> Iterator[FakeGitHub]:
+    from copilot_tui.metrics.demo import DemoDataset
+
+    hub = FakeGitHub(DemoDataset(), parts_per_report=1).start()
+    try:
+        yield hub
+    finally:
+        hub.stop()
+
+
+@pytest.fixture
+def real_hosts(fakehub: FakeGitHub, second_hub: FakeGitHub) -> Iterator[list[str]]:
+    """Two fakes on this machine, two hosts: their ports tell them apart."""
+    names = [token_host(fakehub.api_url), token_host(second_hub.api_url)]
     yield names
     for name in names:
         subprocess.run(
@@ -188,24 +210,29 @@ def real_hosts(host: str) -> Iterator[list[str]]:
 @needs_real_keyring
 @pytest.mark.keyring
 def test_full_session_login_status_logout_in_real_processes(
-    tmp_path: Path, fakehub: FakeGitHub, owner_token: str, real_hosts: list[str]
+    tmp_path: Path, fakehub: FakeGitHub, second_hub: FakeGitHub, owner_token: str, real_hosts: list[str]
 ) -> None:
     env = isolated_env(tmp_path / "home")
-    env["COPILOT_TUI_API_URL"] = fakehub.api_url
     first, second = real_hosts
+    urls = {first: fakehub.api_url, second: second_hub.api_url}
     other = fake_token("github_pat_")
+    second_hub.tokens[other] = TokenSpec(login="hubot", id=9, scopes=None)
     fakehub.tokens[other] = TokenSpec(login="hubot", id=9, scopes=None)
+
+    def on(host: str, *args: str) -> list[str]:
+        return ["auth", *args, "--api-url", urls[host]]
+
     try:
-        done = run_cli(["auth", "login", "--with-token", "--hostname", first], env, stdin=owner_token + "\n")
+        done = run_cli(on(first, "login", "--with-token"), env, stdin=owner_token + "\n")
         assert done.returncode == 0, done.stderr
         assert lookup(first) == owner_token
 
-        done = run_cli(["auth", "login", "--with-token", "--hostname", second], env, stdin=other + "\n")
+        done = run_cli(on(second, "login", "--with-token"), env, stdin=other + "\n")
         assert done.returncode == 0, done.stderr
         assert lookup(second) == other
         assert lookup(first) == owner_token
 
-        status = run_cli(["auth", "status", "--hostname", first], env)
+        status = run_cli(on(first, "status"), env)
         assert status.returncode == 0, status.stderr
         assert status.stdout.startswith(first)
         assert "Token source: OS keyring" in status.stdout
@@ -213,21 +240,23 @@ def test_full_session_login_status_logout_in_real_processes(
         assert "Logged in as: octocat" in status.stdout
         assert "Token scopes: manage_billing:copilot, read:org, read:enterprise" in status.stdout
 
-        status = run_cli(["auth", "status", "--hostname", second], env)
+        status = run_cli(on(second, "status"), env)
         assert "Logged in as: hubot" in status.stdout and "fine-grained" in status.stdout
 
-        shadowed = run_cli(["auth", "status", "--hostname", first], dict(env, GH_TOKEN=other))
-        assert "Token source: environment (GH_TOKEN)" in shadowed.stdout
+        assert "Token source: OS keyring" in run_cli(on(first, "status"), dict(env, GH_TOKEN=other)).stdout
+        shadowed = run_cli(on(first, "status"), dict(env, GH_ENTERPRISE_TOKEN=other))
+        assert "Token source: environment (GH_ENTERPRISE_TOKEN)" in shadowed.stdout
         assert "Logged in as: hubot" in shadowed.stdout
         assert f"also holds a token ({auth.mask_token(owner_token)})" in shadowed.stdout
 
-        done = run_cli(["auth", "logout", "--hostname", first], env)
+        done = run_cli(on(first, "logout"), env)
         assert done.returncode == 0, done.stderr
         assert lookup(first) == ""
         assert lookup(second) == other
-        gone = run_cli(["auth", "status", "--hostname", first], env)
+        gone = run_cli(on(first, "status"), env)
         assert gone.returncode == 1
-        assert "not signed in" in gone.stderr
+        assert f"not signed in to {first}" in gone.stderr
+        assert f"auth login --api-url {fakehub.api_url}" in gone.stderr
 
         outputs = [done.stdout, done.stderr, status.stdout, status.stderr, shadowed.stdout, gone.stderr]
         assert not any(owner_token in text or other in text for text in outputs)
@@ -235,3 +264,4 @@ def test_full_session_login_status_logout_in_real_processes(
         assert files_containing(tmp_path, other) == []
     finally:
         fakehub.tokens.pop(other, None)
+        second_hub.tokens.pop(other, None)

@@ -114,7 +114,7 @@ def export(*args: str, token: str | None = OWNER_TOKEN, tmp: Path) -> subprocess
         }
     )
     if token:
-        env["GH_TOKEN"] = token
+        env["GH_ENTERPRISE_TOKEN"] = token
     exe = shutil.which("copilot-tui")
     command = [exe] if exe else [sys.executable, "-m", "copilot_tui"]
     return subprocess.run([*command, "export", *args], capture_output=True, text=True, env=env, timeout=120)
@@ -234,7 +234,8 @@ def test_a_missing_role_names_the_role(fakehub: FakeGitHub, tmp_path: Path) -> N
 def test_no_token_and_no_keyring_says_how_to_get_one(fakehub: FakeGitHub, tmp_path: Path) -> None:
     result = export("--api-url", fakehub.api_url, "--org", "octo-garage", token=None, tmp=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.startswith("copilot-tui export: ") and "GH_TOKEN" in result.stderr
+    assert result.stderr.startswith("copilot-tui export: ") and "GH_ENTERPRISE_TOKEN" in result.stderr
+    assert f"No GitHub token for {fakehub.api_url.removeprefix('http://')}: GH_ENTERPRISE_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr
     assert fakehub.requests == []
 

@@ -41,7 +41,7 @@ def hub(_realistic_hub: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     for name in ("GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COPILOT_TUI_API_URL", _realistic_hub.api_url)
-    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
     monkeypatch.setenv("COPILOT_TUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(source, "_utc_now", lambda: datetime.combine(_realistic_hub.today, time(6), UTC))
     try:

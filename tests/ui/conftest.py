@@ -56,7 +56,7 @@ def live_app(fakehub: Any, sleep: Any = None, **options: Any) -> CopilotApp:
     async def no_sleep(seconds: float) -> None:
         return None
 
-    def client(token: str) -> GitHubClient:
+    def client(token: Any) -> GitHubClient:
         return GitHubClient(token, api_url=fakehub.api_url, sleep=sleep or no_sleep)
 
     return CopilotApp(

@@ -18,6 +18,7 @@ from copilot_tui import auth
 from copilot_tui.fakehub import MEMBER_TOKEN, OWNER_TOKEN, FakeGitHub
 from copilot_tui.github.client import GitHubClient
 from copilot_tui.github.errors import GitHubError
+from copilot_tui.github.hosts import token_host
 from copilot_tui.metrics.derive import Period, summarize_users
 from copilot_tui.scope import Scope
 from copilot_tui.source import DemoSource, report_kinds
@@ -32,7 +33,7 @@ LABS = Scope("org", "octo-labs")
 
 @pytest.fixture
 def owner_env(monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> None:
-    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
 
 
 def record_activity(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -97,7 +98,7 @@ async def test_the_org_list_comes_from_the_token(fakehub: FakeGitHub) -> None:
 async def test_a_refused_report_becomes_the_clients_sentence_in_a_notification(
     fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
 ) -> None:
-    monkeypatch.setenv("GH_TOKEN", MEMBER_TOKEN)
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", MEMBER_TOKEN)
     expected = await client_errors(fakehub, MEMBER_TOKEN, GARAGE)
     app = live_app(fakehub, org="octo-garage")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -164,7 +165,7 @@ async def test_no_token_shows_sign_in_where_a_bad_token_stays_with_the_apis_reas
         assert isinstance(app.screen, SignInScreen)
         field = app.screen.query_one("#token", Input)
         assert field.password
-        assert "settings/tokens" in str(app.screen.query_one("#sign-in-help", Static).render())
+        assert "Create a token" in str(app.screen.query_one("#sign-in-help", Static).render())
         await pilot.press(*"ghp_not_a_real_token", "enter")
         await settle(pilot, view=False)
         assert isinstance(app.screen, SignInScreen)
@@ -174,13 +175,16 @@ async def test_no_token_shows_sign_in_where_a_bad_token_stays_with_the_apis_reas
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert dashboard(app).view.scope == GARAGE  # type: ignore[union-attr]
-    assert memory_keyring.entries == {(auth.SERVICE, "github.com"): OWNER_TOKEN}
+    # kept as the token of the host it was checked with, the fake's (port included), not github.com's
+    assert memory_keyring.entries == {(auth.SERVICE, token_host(fakehub.api_url)): OWNER_TOKEN}
 
 
 async def test_sign_out_removes_the_keyring_token_and_shows_sign_in(
     fakehub: FakeGitHub, memory_keyring: MemoryKeyring
 ) -> None:
-    memory_keyring.set_password(auth.SERVICE, "github.com", OWNER_TOKEN)
+    keep = "ghp_" + "k" * 36
+    memory_keyring.set_password(auth.SERVICE, "github.com", keep)
+    memory_keyring.set_password(auth.SERVICE, token_host(fakehub.api_url), OWNER_TOKEN)
     app = live_app(fakehub, org="octo-garage")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -188,7 +192,8 @@ async def test_sign_out_removes_the_keyring_token_and_shows_sign_in(
         await settle(pilot, view=False)
         assert isinstance(app.screen, SignInScreen)
         assert app._dashboard() is None
-    assert memory_keyring.entries == {}
+    assert memory_keyring.entries == {(auth.SERVICE, "github.com"): keep}
+    assert {r.headers.get("authorization") for r in fakehub.requests_to("api")} == {f"Bearer {OWNER_TOKEN}"}
 
 
 @pytest.mark.usefixtures("owner_env")
@@ -198,7 +203,7 @@ async def test_sign_out_with_an_environment_token_names_the_variable(fakehub: Fa
         await settle(pilot)
         await app.run_action("sign_out")
         await pilot.pause(0.1)
-        assert any("GH_TOKEN" in n for n in notifications(app))
+        assert any("GH_ENTERPRISE_TOKEN" in n for n in notifications(app))
         assert isinstance(app.screen, DashboardScreen)
 
 
@@ -207,7 +212,7 @@ async def test_no_keyring_at_all_says_so_on_the_sign_in_screen(
 ) -> None:
     monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.backends.fail.Keyring())
     with pytest.raises(auth.KeyringUnavailableError) as caught:
-        auth.resolve_token("github.com")
+        auth.resolve_token(token_host(fakehub.api_url))
     app = live_app(fakehub, org="octo-garage")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, view=False)
@@ -259,7 +264,7 @@ async def test_reports_github_has_not_delivered_yet_are_named_once_and_the_numbe
 async def test_a_revoked_token_goes_back_to_the_sign_in_screen_with_the_reason(
     fakehub: FakeGitHub, memory_keyring: MemoryKeyring
 ) -> None:
-    memory_keyring.set_password(auth.SERVICE, "github.com", OWNER_TOKEN)
+    memory_keyring.set_password(auth.SERVICE, token_host(fakehub.api_url), OWNER_TOKEN)
     fakehub.faults.server_errors(1, status=401, path_contains="/copilot/metrics/")
     app = live_app(fakehub, org="octo-garage")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -276,7 +281,7 @@ async def test_against_the_realistic_preset_the_app_shows_numbers_and_names_the_
 ) -> None:
     from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 
-    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
     dataset = DemoDataset(orgs=(DemoOrg("acme", "2001", 12, 2),), days=40, enterprise="acme-ent")
     with FakeGitHub(dataset, parts_per_report=2, preset="realistic") as hub:
         app = live_app(hub, org="acme")

@@ -72,7 +72,7 @@ async def test_live_enterprise_from_the_fake(
     hive_hub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
 ) -> None:
     hive_hub.reset()
-    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
     app = live_app(hive_hub, enterprise="hive")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

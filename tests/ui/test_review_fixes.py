@@ -51,7 +51,7 @@ async def test_completion_tiles_say_completion_and_help_explains_they_are_not_th
 async def test_a_load_error_stays_on_screen_in_words_and_r_shows_a_new_attempt(
     fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
 ) -> None:
-    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
     app = live_app(fakehub, org="nope-no-such-org")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, view=False)
@@ -90,7 +90,7 @@ async def test_offline_with_nothing_stored_says_why_without_an_exception_name(fa
 async def test_a_successful_load_clears_the_error(
     fakehub: FakeGitHub, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
     app = live_app(fakehub, org="nope-no-such-org")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, view=False)
@@ -237,7 +237,7 @@ async def test_the_footer_shows_whole_keys_only_help_and_quit_first(size: tuple[
 async def test_a_wrong_token_says_why_and_r_says_it_again(
     fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
 ) -> None:
-    monkeypatch.setenv("GH_TOKEN", "ghp_not_a_real_token")
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", "ghp_not_a_real_token")
     app = live_app(fakehub, org="octo-garage")
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app._dashboard() and dashboard(app).query_one(ErrorLine).display, "the error line")

@@ -104,7 +104,7 @@ async def test_v_shows_never_in_reports_then_all_seats(dataset: DemoDataset) -> 
 async def test_live_seats_come_from_the_fake_with_the_billing_breakdown(
     fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
 ) -> None:
-    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
     app = live_app(fakehub, org="octo-garage")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -120,7 +120,7 @@ async def test_live_seats_come_from_the_fake_with_the_billing_breakdown(
 async def test_live_seats_refused_say_so_in_the_pane(
     fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
 ) -> None:
-    monkeypatch.setenv("GH_TOKEN", OWNER_TOKEN)
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
     app = live_app(fakehub, org="octo-garage")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -1,7 +1,8 @@
 """Sign in with a pasted token when none is found in the environment or the keyring.
 
 The screen only checks the token (``GET /user`` through ``auth.check_token``) and hands it back; the app decides
-where it is stored, so this screen never touches the keyring and never shows the token unmasked.
+where it is stored, so this screen never touches the keyring and never shows the token unmasked. The pasted text is
+wrapped in a ``Secret`` (bound to the host signed in to) as it leaves the input, so no frame holds it plain.
 """
 
 from __future__ import annotations
@@ -19,17 +20,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from copilot_tui.github.errors import GitHubError
+from copilot_tui.github.secret import Secret
 
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
     """What the sign-in screen hands back: the checked token and what the check found."""
 
-    token: str
+    token: Secret
     check: Any
 
 
-Checker = Callable[[str, Callable[[float, str], None]], Awaitable[Any]]
+Checker = Callable[[Secret, Callable[[float, str], None]], Awaitable[Any]]
 """Checks a token; the second argument is told of each wait (a retry, a rate limit) so the screen can say so."""
 
 
@@ -58,7 +60,7 @@ class SignInScreen(Screen[SignedIn]):
 
     @on(Input.Submitted, "#token")
     def _submitted(self, event: Input.Submitted) -> None:
-        token = event.value.strip()
+        token = Secret(event.value.strip(), self.hostname)
         if not token:
             self._result("Paste a token first.", error=True)
             return
@@ -67,7 +69,7 @@ class SignInScreen(Screen[SignedIn]):
         self._check(token)
 
     @work(exclusive=True, group="sign-in", exit_on_error=False)
-    async def _check(self, token: str) -> None:
+    async def _check(self, token: Secret) -> None:
         try:
             check = await self.checker(token, self._waiting)
         except GitHubError as exc:
