@@ -383,15 +383,23 @@ OTHER_NOTES: tuple[tuple[str, str], ...] = (
 """Labels outside the totals that are too short to explain themselves."""
 
 
-def run_app(settings: Settings) -> int:
-    """Entry point of ``copilot-tui`` with no subcommand (called from ``commands/launch.py``)."""
-    logging.basicConfig(
-        filename=str(locations.log_file()),
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def setup_logging() -> logging.Handler:
+    """The app's log file (0600: it holds org names, paths and tracebacks), on the root logger; the handler added."""
+    from copilot_tui.files import private_file
+
+    handler = logging.FileHandler(private_file(locations.log_file()), encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
     # httpx logs every request at INFO: noise in the log, and signed download URLs have no business there
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    return handler
+
+
+def run_app(settings: Settings) -> int:
+    """Entry point of ``copilot-tui`` with no subcommand (called from ``commands/launch.py``)."""
+    setup_logging()
     app = CopilotApp(settings)
     app.run()
     return app.return_code or 0

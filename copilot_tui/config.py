@@ -136,7 +136,7 @@ def load_state(path: Path) -> State:
 
 
 def save_state(path: Path, state: State) -> None:
-    """Write atomically so a crash mid-write leaves the previous state, not half a file."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
-    tmp.replace(path)
+    """Write atomically so a crash mid-write leaves the previous state, not half a file; readable by the user only."""
+    from copilot_tui.files import write_private
+
+    write_private(path, json.dumps(asdict(state), indent=2).encode())

@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from copilot_tui.files import private_dir
 from copilot_tui.scope import Scope
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def write(path: Path, stamp: str, files: Mapping[Key, bytes], sizes: Mapping[Key
         total += len(packed)
     temporary: Path | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         fd, made = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
         temporary = Path(made)
         with os.fdopen(fd, "wb") as out:

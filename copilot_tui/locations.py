@@ -1,7 +1,9 @@
 """Every directory and file the app uses, in one place.
 
 Tests and sandboxes point the app elsewhere with ``COPILOT_TUI_CONFIG_DIR``, ``COPILOT_TUI_DATA_DIR`` and
-``COPILOT_TUI_LOG_DIR`` so a test run never reads or writes the real home directory.
+``COPILOT_TUI_LOG_DIR`` so a test run never reads or writes the real home directory. Every directory made here is
+0700 (``copilot_tui.files``); the app's own platform directories are made so even when an older version left them
+0755, while a directory named in the environment is the user's and is left as it is.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ from pathlib import Path
 
 import platformdirs
 
+from copilot_tui.files import private_dir
+
 APP_NAME = "copilot-tui"
 
 
 def _dir(env: str, default: str) -> Path:
     override = os.environ.get(env)
     path = Path(override) if override else Path(default)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path, tighten=not override)
 
 
 def config_dir() -> Path:
