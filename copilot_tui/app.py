@@ -368,10 +368,7 @@ class CopilotApp(App[None]):
 
 
 OTHER_NOTES: tuple[tuple[str, str], ...] = (
-    (
-        "AI credits (user)",
-        "GitHub's ai_credits_used: the AI credits the user's Copilot requests consumed, summed over the period.",
-    ),
+    ("Credits (users table)", "GitHub's ai_credits_used: the AI credits the user spent, summed over the period."),
     ("trend (adoption)", "The feature's total in the period's second half against its first half, in percent."),
     (
         "Idle days (seats)",

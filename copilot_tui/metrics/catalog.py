@@ -74,6 +74,14 @@ METRICS: tuple[Metric, ...] = (
         f"Distinct users who had the Copilot cloud agent work for them {_PERIOD_USERS}.",
     ),
     Metric(
+        "ai_credits",
+        "AI credits",
+        "ai_credits_used",
+        "float",
+        "AI credits the users' Copilot requests consumed (the users report's ai_credits_used), summed over the "
+        "selected period; per user in the users table, per team in the teams tab, per day in a user's detail.",
+    ),
+    Metric(
         "dau",
         "Daily active users",
         "daily_active_users",

@@ -397,19 +397,23 @@ class PeriodUsers:
     cli: int
     code_review: int
     cloud_agent: int
+    ai_credits: float = 0.0
+    """AI credits the users spent over the period (``ai_credits_used`` summed)."""
 
 
 def period_users(users: Sequence[UserSummary]) -> PeriodUsers:
     """The :class:`PeriodUsers` of a period's summaries (a users aggregate's, or :func:`summarize_users`')."""
     agent = chat = cli = review = cloud = 0
+    credits = 0.0
     for u in users:
+        credits += u.ai_credits_used
         flags = u.flags
         agent += flags.get("used_agent", False)
         chat += flags.get("used_chat", False)
         cli += flags.get("used_cli", False)
         review += flags.get(CODE_REVIEW_FLAG, False)
         cloud += any(flags.get(name, False) for name in CLOUD_AGENT_FLAGS)
-    return PeriodUsers(len(users), agent, chat, cli, review, cloud)
+    return PeriodUsers(len(users), agent, chat, cli, review, cloud, credits)
 
 
 def user_days(rows: Iterable[UserDay], user_id: int, period: Period | None = None) -> list[UserDay]:

@@ -21,7 +21,8 @@ class TeamSummary:
     """One team over a period.
 
     ``members``: users listed in the team on the period's latest membership day; ``active_users``: members with at
-    least one users-report row on a day they were in the team; ``activity``: those rows' counters summed.
+    least one users-report row on a day they were in the team; ``activity`` and ``ai_credits``: those rows'
+    counters and AI credits summed.
     """
 
     team_id: int
@@ -33,6 +34,7 @@ class TeamSummary:
     agent_users: set[int] = field(default_factory=set)
     chat_users: set[int] = field(default_factory=set)
     cli_users: set[int] = field(default_factory=set)
+    ai_credits: float = 0.0
 
     @property
     def acceptance_rate(self) -> float | None:
@@ -93,6 +95,8 @@ def summarize_teams(
             team.active_users.add(user_row.user_id)
             team.active_user_days += 1
             add_activity(team.activity, user_row.activity)
+            if user_row.ai_credits_used:
+                team.ai_credits += user_row.ai_credits_used
             if user_row.flag("used_agent"):
                 team.agent_users.add(user_row.user_id)
             if user_row.flag("used_chat"):

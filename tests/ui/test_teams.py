@@ -43,7 +43,9 @@ def expected(dataset: DemoDataset, kind: str, name: str, days: int) -> dict[int,
     """Per team: members ever listed in the period, active users and the counters summed over the days they were
     members (raw report lines, plain sums)."""
     end = dataset.last_day
-    teams: dict[int, dict[str, Any]] = defaultdict(lambda: {"listed": set(), "active": set(), **{f: 0 for f in FIELDS}})
+    teams: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"listed": set(), "active": set(), "ai_credits": 0.0, **{f: 0 for f in FIELDS}}
+    )
     for i in range(days):
         day = end - timedelta(days=i)
         membership: dict[int, set[int]] = defaultdict(set)
@@ -55,6 +57,7 @@ def expected(dataset: DemoDataset, kind: str, name: str, days: int) -> dict[int,
                 teams[team_id]["active"].add(row["user_id"])
                 for attr, field in FIELDS.items():
                     teams[team_id][attr] += row.get(field) or 0
+                teams[team_id]["ai_credits"] += row.get("ai_credits_used") or 0.0
     return dict(teams)
 
 
@@ -75,6 +78,8 @@ async def test_enterprise_teams_are_the_sums_over_their_members(dataset: DemoDat
             assert rows[team_id].active_users == len(team["active"])
             for attr in FIELDS:
                 assert getattr(rows[team_id], attr) == team[attr], (team_id, attr)
+            assert rows[team_id].ai_credits == pytest.approx(team["ai_credits"])
+        assert sum(t["ai_credits"] for t in want.values()) > 0
         distinct = set().union(*(t["active"] for t in want.values()))
         assert sum(r.active_users for r in rows.values()) > len(distinct)  # users in two teams count in both
         shown = [r.active_users for r in dash.query_one(TeamsPane).shown_rows()]

@@ -29,6 +29,11 @@ FLAGS = (
 )
 
 
+def credits(value: float | None) -> str:
+    """AI credits are fractional: one decimal, "–" where the report says nothing (null)."""
+    return "–" if value is None else f"{value:,.1f}"
+
+
 def _mark(value: bool | None) -> Text:
     if value is None:
         return Text("–", style="dim")
@@ -104,7 +109,7 @@ class UserDetailScreen(Screen[None]):
             ("LoC added", count(u.loc_added)),
             ("LoC deleted", count(u.activity.get("loc_deleted_sum"))),
             ("User id", str(u.user_id)),
-            ("AI credits", f"{u.ai_credits_used:,.1f}"),
+            ("AI credits", credits(u.ai_credits_used)),
             ("CLI sessions", count(u.cli.get("session_count", 0))),
         ]
         if u.cli_version is not None:
@@ -140,7 +145,7 @@ class UserDetailScreen(Screen[None]):
     def _days(self) -> Table:
         table = Table(box=None, padding=(0, 1), header_style="bold", expand=False)
         table.add_column("Day", no_wrap=True)
-        for label in ("Int", "Gen", "Acc", "LoC+", "LoC-"):
+        for label in ("Int", "Gen", "Acc", "LoC+", "LoC-", "Credits"):
             table.add_column(label, justify="right", no_wrap=True)
         for _, label in FLAGS:
             table.add_column(label, justify="center", no_wrap=True)
@@ -165,6 +170,7 @@ class UserDetailScreen(Screen[None]):
                 compact(a.get("code_acceptance_activity_count")),
                 compact(a.get("loc_added_sum")),
                 compact(a.get("loc_deleted_sum")),
+                credits(r.ai_credits_used),
                 *(_mark(r.flag(name)) for name, _ in FLAGS),
                 feature_label(feats[0].feature) if feats else "–",
             )

@@ -48,6 +48,7 @@ class TeamRow:
     agent_users: int
     chat_users: int
     cli_users: int
+    ai_credits: float
 
     @classmethod
     def of(cls, team: TeamSummary) -> TeamRow:
@@ -67,6 +68,7 @@ class TeamRow:
             agent_users=len(team.agent_users),
             chat_users=len(team.chat_users),
             cli_users=len(team.cli_users),
+            ai_credits=team.ai_credits,
         )
 
 
@@ -88,6 +90,7 @@ TEAM_COLUMNS: tuple[Column, ...] = (
     Column("agent_users", "Agent", 5, "right", compact, priority=35, descending_first=True),
     Column("chat_users", "Chat", 5, "right", compact, priority=34, descending_first=True),
     Column("cli_users", "CLI", 5, "right", compact, priority=33, descending_first=True),
+    Column("ai_credits", "Credits", 7, "right", compact, priority=55, descending_first=True),
 )
 
 
@@ -125,13 +128,16 @@ class TeamsView:
 class _TeamJoinRow:
     """The part of a users-report line the team join reads: who, which day, the counters and the flags."""
 
-    __slots__ = ("activity", "day", "flags", "user_id")
+    __slots__ = ("activity", "ai_credits_used", "day", "flags", "user_id")
 
-    def __init__(self, user_id: int, day: date, activity: Any, flags: dict[str, bool]) -> None:
+    def __init__(
+        self, user_id: int, day: date, activity: Any, flags: dict[str, bool], ai_credits_used: float | None
+    ) -> None:
         self.user_id = user_id
         self.day = day
         self.activity = activity
         self.flags = flags
+        self.ai_credits_used = ai_credits_used
 
     def flag(self, name: str) -> bool:
         return self.flags.get(name, False)
@@ -159,7 +165,7 @@ def stream_user_rows(snapshot: Any) -> Iterator[Any]:
                 if day is None:
                     day = days[line.day] = date.fromisoformat(line.day[:10])
                 flags = {name: True for name in TEAM_FLAGS if getattr(line, name) is True}
-                yield _TeamJoinRow(line.user_id, day, line, flags)
+                yield _TeamJoinRow(line.user_id, day, line, flags, line.ai_credits_used)
         except LineError:  # a damaged gzip part: the lines before the damage stand
             continue
 

@@ -83,6 +83,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("period_cli_users", "CLI users", _users(lambda u: u.cli)),
     Figure("period_review_users", "Review users", _users(lambda u: u.code_review)),
     Figure("period_cloud_agent_users", "Cloud agent", _users(lambda u: u.cloud_agent)),
+    Figure("ai_credits", "AI credits", _users(lambda u: u.ai_credits)),
     Figure("dau", "Users 1d", _latest("daily_active_users"), "day"),
     Figure("wau", "Users 7d", _latest("weekly_active_users"), "7 days"),
     Figure("mau", "Users 28d", _latest("monthly_active_users"), "28 days"),

@@ -32,6 +32,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("acceptances", "Acc", 7, "right", compact, priority=40, descending_first=True),
     Column("acceptance_rate", "Rate", 6, "right", rate, priority=85, descending_first=True),
     Column("loc_added", "LoC+", 7, "right", compact, priority=60, descending_first=True),
+    Column("ai_credits_used", "Credits", 7, "right", compact, priority=55, descending_first=True),
     Column("used_agent", "Agt", 3, "center", _flag, priority=35, descending_first=True),
     Column("used_chat", "Chat", 4, "center", _flag, priority=34, descending_first=True),
     Column("used_cli", "CLI", 3, "center", _flag, priority=33, descending_first=True),
