@@ -29,9 +29,8 @@ class Terminal:
         self.name = name
 
     def keys(self, *keys: str) -> None:
-        for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
-            time.sleep(0.15)
+        """Type ``keys`` in one go; the caller then waits for what they should show."""
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
 
     def screen(self) -> str:
         done = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], check=True, capture_output=True)

@@ -71,24 +71,25 @@ def dashboard(app: CopilotApp) -> DashboardScreen:
 
 
 async def settle(pilot: Pilot[Any], *, view: bool = True, timeout: float = 120.0) -> None:
-    """Wait until no worker runs (and, with ``view``, a dashboard shows data): the app is at rest.
+    """Wait until no worker runs (and, with ``view``, a dashboard shows data), and it stays so once the app has
+    handled what the last worker posted: the app is at rest.
 
     The timeout is generous on purpose: it is a hang detector for slow shared machines, not a speed check.
     """
     app = pilot.app
-    deadline = clock_time.monotonic() + timeout
-    while clock_time.monotonic() < deadline:
-        await pilot.pause(0.02)
+
+    def at_rest() -> bool:
         if any(w.is_running for w in app.workers):
-            continue
-        if not view:
-            return
+            return False
         found = app._dashboard()  # type: ignore[attr-defined]
-        if found is not None and found.view is not None:
-            await pilot.pause(0.05)
-            if not any(w.is_running for w in app.workers):
-                return
-    raise AssertionError("the app did not settle")
+        return not view or (found is not None and found.view is not None)
+
+    deadline = clock_time.monotonic() + timeout
+    while True:
+        await until(pilot, at_rest, "the app to settle", timeout=max(deadline - clock_time.monotonic(), 0.0))
+        await pilot.pause()
+        if at_rest():
+            return
 
 
 async def until(pilot: Pilot[Any], condition: Callable[[], object], what: str, *, timeout: float = 120.0) -> None:
@@ -98,6 +99,17 @@ async def until(pilot: Pilot[Any], condition: Callable[[], object], what: str, *
         if clock_time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout:.0f} s in vain for {what}")
         await pilot.pause(0.01)
+
+
+def palette_offers(app: Any, text: str) -> bool:
+    """The command palette is done searching and offers ``text``."""
+    from textual.command import CommandList, CommandPalette
+
+    screen = app.screen
+    if not isinstance(screen, CommandPalette) or any(w.is_running for w in app.workers):
+        return False
+    options = screen.query_one(CommandList)
+    return any(text in str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
 
 
 def notifications(app: CopilotApp) -> list[str]:
@@ -111,4 +123,4 @@ def no_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-__all__ = ["dashboard", "demo_app", "live_app", "notifications", "settle", "timedelta", "until"]
+__all__ = ["dashboard", "demo_app", "live_app", "notifications", "palette_offers", "settle", "timedelta", "until"]

@@ -18,7 +18,7 @@ from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
 from copilot_tui.ui.screens.user_detail import UserDetailScreen
 from copilot_tui.ui.widgets.status import StatusBar
 from copilot_tui.ui.widgets.users import UsersTable
-from tests.ui.conftest import dashboard, demo_app, notifications, settle
+from tests.ui.conftest import dashboard, demo_app, notifications, palette_offers, settle, until
 
 GARAGE = Scope("org", "octo-garage")
 LABS = Scope("org", "octo-labs")
@@ -126,7 +126,7 @@ async def test_enter_opens_the_user_and_escape_returns_with_sort_filter_and_curs
         sort, reverse, needle, cursor = t.sort_column, t.sort_reverse, t.filter_text, t.cursor_position
         picked = t.row_at(t.cursor_index)  # type: ignore[arg-type]
         await pilot.press("enter")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: isinstance(app.screen, UserDetailScreen), "the user's detail")
         assert isinstance(app.screen, UserDetailScreen)
         assert app.screen.user.user_login == picked.user_login
         assert all(r.user_id == picked.user_id for r in app.screen.rows)
@@ -221,8 +221,7 @@ async def test_tab_keys_switch_panes() -> None:
         tabs = dashboard(app).query_one(TabbedContent)
         for key, pane in (("a", "tab-adoption"), ("b", "tab-breakdowns"), ("u", "tab-users")):
             await pilot.press(key)
-            await pilot.pause(0.05)
-            assert tabs.active == pane
+            await until(pilot, lambda: tabs.active == pane, pane)  # noqa: B023
 
 
 async def test_m_switches_the_sparklines_between_users_and_activity() -> None:
@@ -257,7 +256,7 @@ async def test_command_palette_runs_our_commands() -> None:
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"Period: last 7 days")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_offers(app, "Period: last 7 days"), "the command")
         await pilot.press("enter")
         await settle(pilot)
         assert dashboard(app).view.period.days == 7  # type: ignore[union-attr]
@@ -270,9 +269,9 @@ async def test_command_palette_opens_a_user_by_login() -> None:
         login = max(dashboard(app).view.users, key=lambda u: len(u.user_login)).user_login  # type: ignore[union-attr]
         await pilot.press("ctrl+p")
         await pilot.press(*f"Open user {login}")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_offers(app, f"Open user {login}"), "the command")
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, UserDetailScreen), "the user's detail")
         assert isinstance(app.screen, UserDetailScreen)
         assert app.screen.user.user_login == login
 
@@ -341,8 +340,7 @@ async def test_sign_out_in_demo_mode_says_there_is_nothing_to_sign_out_of() -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await app.run_action("sign_out")
-        await pilot.pause(0.1)
-        assert any("nothing to sign out" in n for n in notifications(app))
+        await until(pilot, lambda: any("nothing to sign out" in n for n in notifications(app)), "the notice")
         assert app.screen is dashboard(app)
 
 
@@ -408,14 +406,14 @@ async def test_theme_command_opens_the_theme_picker() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"Theme…")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_offers(app, "Theme…"), "the command")
+        palette = app.screen
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen is not palette, "the theme picker")
         await pilot.press(*"nord")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_offers(app, "nord"), "the theme")
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert app.theme == "nord"
+        await until(pilot, lambda: app.theme == "nord", "the theme to change")
 
 
 async def test_letters_arriving_in_one_burst_with_the_slash_land_in_the_filter() -> None:
@@ -426,8 +424,8 @@ async def test_letters_arriving_in_one_burst_with_the_slash_land_in_the_filter()
         await settle(pilot)
         for key, char in (("slash", "/"), ("a", "a"), ("d", "d"), ("a", "a")):
             app.post_message(events.Key(key, char))
-        await pilot.pause(0.3)
         field = dashboard(app).query_one("#filter", Input)
+        await until(pilot, lambda: table(app).filter_text == "ada", "the filter")
         assert field.value == "ada"
         assert app.focused is field
         assert dashboard(app).query_one(TabbedContent).active == "tab-users"

@@ -25,7 +25,7 @@ from copilot_tui.source import DemoSource, report_kinds
 from copilot_tui.ui.screens.dashboard import DashboardScreen
 from copilot_tui.ui.screens.sign_in import SignInScreen
 from copilot_tui.ui.widgets.users import UsersTable
-from tests.ui.conftest import MemoryKeyring, dashboard, live_app, notifications, settle
+from tests.ui.conftest import MemoryKeyring, dashboard, live_app, notifications, settle, until
 
 GARAGE = Scope("org", "octo-garage")
 LABS = Scope("org", "octo-labs")
@@ -102,8 +102,8 @@ async def test_a_refused_report_becomes_the_clients_sentence_in_a_notification(
     expected = await client_errors(fakehub, MEMBER_TOKEN, GARAGE)
     app = live_app(fakehub, org="octo-garage")
     async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: expected & set(notifications(app)), "the client's sentence")
         await settle(pilot, view=False)
-        await pilot.pause(0.1)
         shown = notifications(app)
         assert expected & set(shown)
         assert not any("Traceback" in n for n in shown)
@@ -135,11 +135,7 @@ async def test_a_rate_limit_wait_counts_down_and_the_old_data_stays_until_the_ne
         assert scopes[scopes.index(GARAGE) + 1] == LABS
         fakehub.faults.secondary_rate_limit(1, retry_after=30)
         await pilot.press("right_square_bracket")
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if waits:
-                break
-        await pilot.pause(0.1)
+        await until(pilot, lambda: waits and any("resuming in" in s for s in seen), "the countdown")
         assert waits == [30]
         countdown = [s for s in seen if "resuming in" in s]
         assert countdown and re.search(r"rate limit · resuming in (30|29) s", countdown[0])
@@ -202,8 +198,7 @@ async def test_sign_out_with_an_environment_token_names_the_variable(fakehub: Fa
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await app.run_action("sign_out")
-        await pilot.pause(0.1)
-        assert any("GH_ENTERPRISE_TOKEN" in n for n in notifications(app))
+        await until(pilot, lambda: any("GH_ENTERPRISE_TOKEN" in n for n in notifications(app)), "the notice")
         assert isinstance(app.screen, DashboardScreen)
 
 

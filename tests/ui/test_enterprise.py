@@ -17,7 +17,7 @@ from copilot_tui.ui.screens.org_picker import OrgPickerScreen
 from copilot_tui.ui.widgets.seats import SeatsPane
 from copilot_tui.ui.widgets.status import StatusBar
 from copilot_tui.ui.widgets.teams import TeamsPane
-from tests.ui.conftest import MemoryKeyring, dashboard, live_app, settle
+from tests.ui.conftest import MemoryKeyring, dashboard, live_app, settle, until
 from tests.ui.test_teams import app_on
 
 HIVE = Scope("enterprise", "hive")
@@ -45,7 +45,7 @@ def picker_entries(app: Any) -> list[str]:
 
 async def switch_to(pilot: Any, text: str) -> None:
     await pilot.press("o")
-    await pilot.pause(0.1)
+    await until(pilot, lambda: isinstance(pilot.app.screen, OrgPickerScreen), "the org picker")
     await pilot.press(*text, "enter")
     await settle(pilot)
 
@@ -58,8 +58,7 @@ async def test_enterprise_flag_opens_the_enterprise_and_the_picker_switches_to_i
         assert dash.view is not None and dash.view.scope == HIVE
         assert "hive (enterprise)" in dash.query_one(StatusBar).what
         await pilot.press("o")
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, OrgPickerScreen)
+        await until(pilot, lambda: isinstance(app.screen, OrgPickerScreen), "the org picker")
         assert set(picker_entries(app)) == {*ORGS, "hive (enterprise)"}
         await pilot.press("escape")
         await switch_to(pilot, "bee")

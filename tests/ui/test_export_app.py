@@ -15,7 +15,7 @@ from copilot_tui.ui.screens.export_picker import ExportPickerScreen
 from copilot_tui.ui.widgets.seats import SeatsPane
 from copilot_tui.ui.widgets.teams import TeamsPane
 from copilot_tui.ui.widgets.users import UsersTable
-from tests.ui.conftest import dashboard, demo_app, notifications, settle
+from tests.ui.conftest import dashboard, demo_app, notifications, settle, until
 
 
 def written(app_dirs: dict[str, Path], suffix: str) -> Path:
@@ -26,8 +26,7 @@ def written(app_dirs: dict[str, Path], suffix: str) -> Path:
 
 async def export(pilot: Any, *, json_format: bool = False) -> None:
     await pilot.press("e")
-    await pilot.pause(0.1)
-    assert isinstance(pilot.app.screen, ExportPickerScreen)
+    await until(pilot, lambda: isinstance(pilot.app.screen, ExportPickerScreen), "the export picker")
     if json_format:
         await pilot.press("down")
     await pilot.press("enter")
@@ -42,7 +41,7 @@ async def test_teams_tab_exports_teams_as_json_in_the_order_shown(app_dirs: dict
         await settle(pilot)
         await pilot.press("s")  # another order than the default: the file follows the screen
         await pilot.press("e")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: isinstance(app.screen, ExportPickerScreen), "the export picker")
         picker = app.screen
         assert isinstance(picker, ExportPickerScreen)
         options = picker.query_one(OptionList)
@@ -117,7 +116,7 @@ async def test_escape_in_the_picker_writes_nothing(app_dirs: dict[str, Path]) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("e")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: isinstance(app.screen, ExportPickerScreen), "the export picker")
         await pilot.press("escape")
         await settle(pilot)
         assert not list((app_dirs["data"] / "exports").glob("*"))

@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Label
+from textual.widgets import Label, TabbedContent
 
 from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
 from copilot_tui.scope import Scope
@@ -54,8 +54,8 @@ async def test_a_load_error_stays_on_screen_in_words_and_r_shows_a_new_attempt(
     monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
     app = live_app(fakehub, org="nope-no-such-org")
     async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app._dashboard() and dashboard(app).query_one(ErrorLine).display, "the error line")
         await settle(pilot, view=False)
-        await pilot.pause(0.1)
         dash = dashboard(app)
         line = dash.query_one(ErrorLine)
         toast = notifications(app)[-1]
@@ -78,8 +78,8 @@ async def test_a_load_error_stays_on_screen_in_words_and_r_shows_a_new_attempt(
 async def test_offline_with_nothing_stored_says_why_without_an_exception_name(fakehub: FakeGitHub) -> None:
     app = live_app(fakehub, org="octo-garage", offline=True)
     async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app._dashboard() and dashboard(app).query_one(ErrorLine).display, "the error line")
         await settle(pilot, view=False)
-        await pilot.pause(0.1)
         dash = dashboard(app)
         message = dash.query_one(ErrorLine).message
         assert "octo-garage" in message
@@ -210,7 +210,8 @@ async def test_a_wide_screen_gives_logins_and_headers_their_room_and_breakdowns_
         for column, width in layout.values():
             assert width > len(column.label), column.label
         await pilot.press("b")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: dash.query_one(TabbedContent).active == "tab-breakdowns", "the breakdowns")
+        await pilot.pause()
         for table in dash.query(BreakdownTable):
             assert table.rows and "more" not in rendered(table)
             assert table.size.height == len(table.rows) + 1
@@ -226,7 +227,6 @@ async def test_the_footer_shows_whole_keys_only_help_and_quit_first(size: tuple[
         for keys in ((), ("enter",)):
             await pilot.press(*keys)
             await settle(pilot)
-            await pilot.pause(0.1)
             shown = [k for k in app.screen.query(FooterKey) if k.display]
             assert {"help", "quit"} <= {k.action.removeprefix("app.") for k in shown}
             for key in shown:

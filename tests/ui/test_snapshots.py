@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from copilot_tui.app import CopilotApp, LaunchOptions
 from copilot_tui.github.errors import ForbiddenError
 from copilot_tui.scope import Scope
 from copilot_tui.source import DemoSource
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, until
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
@@ -45,8 +46,7 @@ def after(*keys: str) -> Any:
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
-            await pilot.pause(0.1)
-        await pilot.pause(0.2)
+            await settle(pilot, view=False)
 
     return run
 
@@ -94,6 +94,6 @@ def test_sign_in(snap_compare: Any, size: tuple[int, int], memory_keyring: Any) 
     async def typed(pilot: Pilot[Any]) -> None:
         await settle(pilot, view=False)
         await pilot.press(*"ghp_example")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: pilot.app.screen.query_one("#token", Input).value == "ghp_example", "the token")
 
     assert snap_compare(app, terminal_size=size, run_before=typed)

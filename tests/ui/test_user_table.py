@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from copilot_tui.ui.widgets.user_table import CELL_GAP, Column, UserTable
+from tests.ui.conftest import until
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,10 +409,9 @@ async def test_idle_warm_up_fills_the_sort_cache_without_moving_anything() -> No
         table = app.query_one(UserTable)
         await pilot.press("down")
         before = (table.sort_column, table.cursor_index, shown(table))
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if table.cached_orders == {column.key for column in COLUMNS} and compact(table):
-                break
+        await until(
+            pilot, lambda: table.cached_orders == {column.key for column in COLUMNS} and compact(table), "the warm-up"
+        )
         assert table.cached_orders == {column.key for column in COLUMNS}
         assert compact(table)
         assert (table.sort_column, table.cursor_index, shown(table)) == before
