@@ -80,6 +80,8 @@ _RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
 _GENERATING_STATUS = frozenset({502, 503})
 """What GitHub answers for a day's report while it is being generated: after the retries, the day is pending."""
 _NO_REPORT_WORDS = ("no report", "not available", "no data", "not yet available")
+_GENERATING_IN_A_ROW = 3
+"""More days than this answering 502/503 one after the other is GitHub in trouble, not days being generated."""
 _SCOPE_IMPLIED_BY = {
     "read:org": ("write:org", "admin:org"),
     "read:enterprise": ("admin:enterprise",),
@@ -414,6 +416,7 @@ class GitHubClient:
         self._request_slots = asyncio.Semaphore(self.max_concurrent_requests)
         self._download_slots = asyncio.Semaphore(self.max_concurrent_downloads)
         self._scopes_seen: set[Scope] = set()
+        self._generating_in_a_row = 0
         """Scopes GitHub answered a report request for: a 404 on one of their days is about that day."""
 
     @classmethod
@@ -511,9 +514,11 @@ class GitHubClient:
                 await self._check_scope(scope)  # raises the scope's own 404 when it is the scope that is unknown
             return NoReport(kind, day, "none for that day", said or None)
         except ServerError as exc:
-            if daily and exc.status in _GENERATING_STATUS:
+            self._generating_in_a_row += 1
+            if daily and exc.status in _GENERATING_STATUS and self._generating_in_a_row <= _GENERATING_IN_A_ROW:
                 return NoReport(kind, day, "being generated", exc.api_message)
             raise
+        self._generating_in_a_row = 0
         self._scopes_seen.add(scope)
         if resp.status_code == 204:
             return NoReport(kind, day, "not ready")

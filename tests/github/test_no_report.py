@@ -3,7 +3,8 @@ organization or enterprise only when the scope itself answers 404."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from github_helpers import FakeTime, MakeClient
@@ -13,6 +14,8 @@ from copilot_tui.fakehub.faults import NO_REPORT_ANSWERS, NoReportHow
 from copilot_tui.github.client import NoReport, report_path
 from copilot_tui.github.errors import NotFoundError, ServerError
 from copilot_tui.scope import Scope
+from copilot_tui.source import LiveSource
+from copilot_tui.store import Store
 
 ACME = Scope("org", "acme")
 ENT = Scope("enterprise", "acme-ent")
@@ -102,3 +105,42 @@ async def test_a_gzip_part_is_the_ndjson_inside(make_client: MakeClient, hub: Fa
     assert plain and zipped
     assert [data for _, data in zipped.parts] == [data for _, data in plain.parts]
     assert all(r.path.endswith(".json") for r in hub.requests_to("download")[len(plain.parts) :])
+
+
+async def test_many_days_answering_502_in_a_row_is_github_in_trouble_not_days_being_generated(
+    make_client: MakeClient, hub: FakeGitHub, fake_time: FakeTime
+) -> None:
+    hub.faults.no_report("502")
+    client = make_client()
+    last = hub.dataset.last_day
+    for n in range(3):
+        report = await client.fetch_report(ACME, "users-1-day", last - timedelta(days=n))
+        assert isinstance(report, NoReport) and report.reason == "being generated"
+    with pytest.raises(ServerError) as err:
+        await client.fetch_report(ACME, "users-1-day", last - timedelta(days=3))
+    assert "githubstatus.com" in str(err.value)
+
+
+async def test_a_report_being_generated_is_pending_not_stored_and_not_asked_again_at_once(
+    make_client: MakeClient, hub: FakeGitHub, fake_time: FakeTime, tmp_path: Path
+) -> None:
+    last = hub.dataset.last_day
+    now = datetime.combine(hub.today, time(6), UTC)
+    clock = [now]
+    hub.faults.no_report("503", kinds=["users-1-day"], days=[last - timedelta(days=10)])
+    with Store("fake", tmp_path) as store:
+        source = LiveSource(make_client(), store, concurrency=1, clock=lambda: clock[0])
+        since = last - timedelta(days=11)
+        result = await source.fetch_missing(ACME, since, last)
+        assert (last - timedelta(days=10), "users-1-day") in result.pending
+        assert (last - timedelta(days=10), "users-1-day") not in {(h.day, h.kind) for h in store.held(ACME)}
+        hub.requests.clear()
+        again = await source.fetch_missing(ACME, since, last)
+        assert again.planned == 0 and (last - timedelta(days=10), "users-1-day") in again.pending
+        assert hub.requests_to("api") == []
+        # half an hour later it is asked again, and arrives
+        hub.faults.clear()
+        clock[0] = now + timedelta(minutes=31)
+        later = await source.fetch_missing(ACME, since, last)
+        assert (last - timedelta(days=10), "users-1-day") not in later.pending
+        assert {(h.day, h.kind): h.has_data for h in store.held(ACME)}[(last - timedelta(days=10), "users-1-day")]
