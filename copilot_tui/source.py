@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import math
 import re
 import threading
 import zlib
@@ -47,6 +48,7 @@ from copilot_tui.metrics.parse import (
 from copilot_tui.metrics.saved import decode_aggregate, encode_aggregate
 from copilot_tui.metrics.userline import check_users_report
 from copilot_tui.scope import Scope
+from copilot_tui.scope_lock import ScopeLock
 from copilot_tui.store import HeldReport, Store, StoreDamagedError, StoreError
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,8 @@ WaitCallback = Callable[[float, str], Any]
 REVISION_DAYS = 3
 #: How old a copy of a still-revisable day may be before a load asks for it again.
 RECHECK_AFTER = timedelta(minutes=30)
+LOCK_POLL_SECONDS = 0.25
+"""How often a fetch waiting for another process's fetch of the same scope looks again."""
 #: From this report size on, a load fetches one report at a time (about 30k active users' worth of user rows).
 LARGE_REPORT_BYTES = 64 * 1024 * 1024
 #: Below this much raw users (or user-teams) data in a period, a snapshot also keeps the parsed rows (parsed in the
@@ -734,6 +738,30 @@ class LiveSource(_StoreBacked):
         *,
         on_progress: ProgressCallback | None = None,
         on_wait: WaitCallback | None = None,
+    ) -> FetchResult:
+        """Fetch what ``start..end`` lacks, holding the scope's lock (``copilot_tui.scope_lock``): another process
+        fetching the same scope is waited for (``on_wait(inf, reason)`` says so), and the plan is made after it is
+        done, from what it stored, so nothing is downloaded twice."""
+        lock = ScopeLock(self.store.path_for(scope))
+        if not lock.try_acquire():
+            log.info("another copilot-tui is fetching %s: waiting for it", scope)
+            if on_wait is not None:
+                on_wait(math.inf, f"Another copilot-tui is fetching {scope}: waiting for it to finish")
+            while not lock.try_acquire():
+                await asyncio.sleep(LOCK_POLL_SECONDS)
+        try:
+            return await self._fetch_missing(scope, start, end, on_progress=on_progress, on_wait=on_wait)
+        finally:
+            lock.release()
+
+    async def _fetch_missing(
+        self,
+        scope: Scope,
+        start: date,
+        end: date,
+        *,
+        on_progress: ProgressCallback | None,
+        on_wait: WaitCallback | None,
     ) -> FetchResult:
         plan = await asyncio.to_thread(self.plan, scope, start, end)
         total = len(plan)

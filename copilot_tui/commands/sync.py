@@ -99,8 +99,11 @@ class ProgressBar:
         self.stream.flush()
 
     def wait(self, seconds: float, reason: str) -> None:
+        """A wait of known length is counted in seconds; ``inf`` is a wait for something else (another sync)."""
         self.end_line()
-        self.stream.write(f"{self.label}: {reason}: waiting {seconds:.0f} s\n")
+        self.stream.write(
+            f"{self.label}: {reason}" + ("…\n" if seconds == float("inf") else f": waiting {seconds:.0f} s\n")
+        )
         self.stream.flush()
 
     def end_line(self) -> None:

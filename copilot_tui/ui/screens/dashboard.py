@@ -303,6 +303,10 @@ class DashboardScreen(Screen[None]):
             self._set_activity(f"Loading {self.scope}: {done} of {total} files{showing}", busy=True)
 
     def _on_wait(self, seconds: float, reason: str) -> None:
+        if seconds == float("inf"):  # waiting for another copilot-tui fetching this scope: no countdown
+            self._stop_countdown()
+            self._set_activity(f"{reason}…", busy=True)
+            return
         self._wait_until = time.monotonic() + max(0.0, seconds)
         self._wait_reason = reason
         if seconds >= 3:
