@@ -9,7 +9,15 @@ import pytest
 from copilot_tui import cli
 from copilot_tui.settings import resolve_settings
 
-COMMANDS = [[], ["sync", "--org", "o"], ["export", "--org", "o"], ["auth", "status"], ["auth", "login"]]
+COMMANDS = [
+    [],
+    ["sync", "--org", "o"],
+    ["export", "--org", "o"],
+    ["auth", "status"],
+    ["auth", "login"],
+    ["auth", "logout"],
+    ["cache", "clear", "--all"],
+]
 BAD = {
     "http://127.0.0.1:99999": "has a port out of range: use a port from 1 to 65535.",
     "ftp://api.example.com": "has the scheme 'ftp': write it as https://HOST",
