@@ -270,8 +270,17 @@ class FakeGitHub:
         self.stop()
 
     def reset(self) -> None:
-        """Back to how it was constructed: no faults, an empty request log, the tokens and settings it was given."""
+        """Back to how it was constructed: no faults, an empty request log, the tokens and settings it was given.
+
+        Requests still being answered (a download the last test cancelled) are waited for first, up to a few
+        seconds, so they neither take the next test's faults nor count in its ``max_in_flight``."""
         self.faults.clear()
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not any(self._in_flight.values()):
+                    break
+            time.sleep(0.01)
         with self._lock:
             self.requests.clear()
             self.corrupted.clear()
