@@ -22,7 +22,8 @@ from copilot_tui.github.secret import Secret
 from copilot_tui.scope import Scope
 from copilot_tui.settings import Settings, scope_key
 from copilot_tui.ui.commands import CopilotCommands
-from copilot_tui.ui.screens.dashboard import DashboardScreen, describe_error
+from copilot_tui.ui.errors import describe_error
+from copilot_tui.ui.screens.dashboard import DashboardScreen
 from copilot_tui.ui.screens.help import HelpScreen, HelpSection
 from copilot_tui.ui.screens.org_picker import OrgPickerScreen
 from copilot_tui.ui.screens.sign_in import SignedIn, SignInScreen

@@ -14,7 +14,7 @@ from copilot_tui.settings import Settings, describe
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    from copilot_tui.cli import add_source_options
+    from copilot_tui.commands.options import add_source_options
 
     p: argparse.ArgumentParser = subparsers.add_parser(
         "config",

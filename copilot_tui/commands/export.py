@@ -55,7 +55,7 @@ def _days(text: str) -> int:
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    from copilot_tui.cli import add_source_options
+    from copilot_tui.commands.options import add_source_options
 
     p: argparse.ArgumentParser = subparsers.add_parser(
         "export",

@@ -27,7 +27,7 @@ def _day(text: str) -> date:
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    from copilot_tui.cli import add_source_options
+    from copilot_tui.commands.options import add_source_options
 
     p: argparse.ArgumentParser = subparsers.add_parser(
         "sync",

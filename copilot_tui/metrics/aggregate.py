@@ -14,11 +14,8 @@ processes, and the folds are merged (:mod:`copilot_tui.metrics.parallel`).
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -29,6 +26,7 @@ import msgspec
 from msgspec.structs import astuple
 
 from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
+from copilot_tui.metrics.gcpause import gc_paused
 from copilot_tui.metrics.linerule import LineError, repeat_reason
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
 from copilot_tui.metrics.parallel import PARALLEL_BYTES, LineRouter, default_workers
@@ -415,37 +413,6 @@ class UsersAggregator:
         return result
 
 
-_gc_lock = threading.Lock()
-_gc_holders = 0
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold off the cycle collector while building many long-lived objects.
-
-    Each collection walks every object alive, and a fold of millions of lines allocates enough to set one off
-    every few hundred lines: with the collector on, the fold ran about 1.4x slower and loading a saved aggregate
-    2.5x slower. Nothing made here forms cycles. Nested and concurrent holders share one pause.
-    """
-    global _gc_holders
-    with _gc_lock:
-        _gc_holders += 1
-        if _gc_holders == 1:
-            was_enabled = gc.isenabled()
-            gc.disable()
-            _gc_state.append(was_enabled)
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_holders -= 1
-            if _gc_holders == 0 and _gc_state.pop():
-                gc.enable()
-
-
-_gc_state: list[bool] = []
-
-
 def _breakdown(sums: dict[str, list[int]], users: list[UserSummary], attr: str) -> list[BreakdownRow]:
     """Rows as ``derive.breakdown`` makes them; a user counts for a name when their summary names it at all."""
     counts: dict[str, int] = dict.fromkeys(sums, 0)
@@ -521,7 +488,7 @@ def aggregate_users(
     if workers < 1:
         agg.add_parts(parts)
         return agg.result()
-    with LineRouter(period, workers, parallel_bytes) as router:
+    with LineRouter(period, workers, parallel_bytes, fold=UsersAggregator) as router:
         agg.add_parts(parts, router)
         router.finish(agg)
     return agg.result()

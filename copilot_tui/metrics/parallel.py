@@ -22,20 +22,20 @@ import struct
 import sys
 import threading
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import accumulate
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from copilot_tui.metrics.derive import Period
+from copilot_tui.metrics.gcpause import gc_paused
 from copilot_tui.metrics.linerule import USER_ID
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
-    from copilot_tui.metrics.aggregate import UsersAggregator
-    from copilot_tui.metrics.derive import Period
 
 #: Lines meant for workers held back before any is started (below this a report is folded in one process).
 PARALLEL_BYTES = 16 << 20
@@ -61,6 +61,19 @@ def default_workers() -> int:
     return max(0, min(cores - 1, 7))
 
 
+class Fold(Protocol):
+    """What each process folds its lines into (``aggregate.UsersAggregator``): made in a worker from the period,
+    exported there piece by piece and merged here."""
+
+    problems: list[Any]
+
+    def add_numbered(self, source: str, numbered: Iterable[tuple[int, bytes | memoryview]]) -> None: ...
+
+    def export(self) -> Iterator[tuple[str, Any]]: ...
+
+    def merge(self, pieces: Iterable[tuple[str, Any]]) -> None: ...
+
+
 Batch = tuple[str, "array[int]", list[bytes]]
 """A part's name, the line numbers and the lines (each without its newline) for one worker."""
 
@@ -74,8 +87,12 @@ class LineRouter:
     buffer and decodes each line from a view of it, so a line is copied only by the pipe.
     """
 
-    def __init__(self, period: Period, workers: int, parallel_bytes: int = PARALLEL_BYTES) -> None:
+    def __init__(
+        self, period: Period, workers: int, parallel_bytes: int = PARALLEL_BYTES, *, fold: Callable[[Period], Fold]
+    ) -> None:
+        """``fold``: what a worker folds into (a class, handed to the worker by name)."""
         self.period = period
+        self.fold = fold
         self.workers = workers
         self.parallel_bytes = parallel_bytes
         mine = max(1, round(SLOTS * PARENT_SHARE * 2 / (workers + 1)))
@@ -146,7 +163,7 @@ class LineRouter:
             result_in, result_out = ctx.Pipe(duplex=False)
             proc = ctx.Process(
                 target=work,
-                args=(lines_in, result_out, self.period.start, self.period.end),
+                args=(lines_in, result_out, self.fold, self.period.start, self.period.end),
                 daemon=True,
                 name="users-fold",
             )
@@ -167,10 +184,8 @@ class LineRouter:
             self._procs.append(proc)
         self._held = [[] for _ in range(self.workers)]
 
-    def finish(self, agg: UsersAggregator) -> None:
+    def finish(self, agg: Fold) -> None:
         """Fold the lines held back (no worker started) or merge the workers' folds into ``agg``."""
-        from copilot_tui.metrics.aggregate import gc_paused
-
         with gc_paused():
             if not self._procs:
                 for held in self._held:
@@ -286,13 +301,10 @@ def _quiet() -> None:
     os.close(null)
 
 
-def work(lines_in: Connection, result_out: Connection, start: date, end: date) -> None:
+def work(lines_in: Connection, result_out: Connection, fold: Callable[[Period], Fold], start: date, end: date) -> None:
     """A worker process: fold the frames it is sent, then send back its fold's state."""
     _quiet()
-    from copilot_tui.metrics.aggregate import UsersAggregator, gc_paused
-    from copilot_tui.metrics.derive import Period
-
-    agg = UsersAggregator(Period(start, end))
+    agg = fold(Period(start, end))
     fd = lines_in.fileno()
     try:
         with gc_paused():

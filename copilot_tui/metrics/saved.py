@@ -30,8 +30,9 @@ from typing import Any
 
 import orjson
 
-from copilot_tui.metrics.aggregate import AGGREGATE_FORMAT, UsersAggregate, gc_paused
+from copilot_tui.metrics.aggregate import AGGREGATE_FORMAT, UsersAggregate
 from copilot_tui.metrics.derive import BreakdownRow, FeatureSeries, Period, UserSummary
+from copilot_tui.metrics.gcpause import gc_paused
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, LineProblem, VersionSample
 
 SAVED_FORM = 2

@@ -26,7 +26,7 @@ def test_workers_fold_to_the_same_aggregate_as_one_process(workers: int) -> None
     parts.insert(5, ("bad too", b"\n" + bad_for_a_worker + b"\n"))
     parts.append(("again", parts[-1][1]))
     alone = aggregate_users(parts, period, workers=0)
-    router = LineRouter(period, workers, parallel_bytes=1)
+    router = LineRouter(period, workers, parallel_bytes=1, fold=UsersAggregator)
     agg = UsersAggregator(period)
     with router:
         agg.add_parts(parts, router)
@@ -48,7 +48,7 @@ def test_a_small_report_starts_no_worker() -> None:
     parts = [
         (d.isoformat(), b"".join(ds.iter_ndjson("org", ds.orgs[1].login, "users-1-day", d))) for d in period.each_day()
     ]
-    router = LineRouter(period, 1)
+    router = LineRouter(period, 1, fold=UsersAggregator)
     agg = UsersAggregator(period)
     with router:
         agg.add_parts(parts, router)

@@ -143,7 +143,7 @@ def test_the_fold_gives_every_line_its_verdict(hostile_report: HostileReport, wo
     period = Period(hostile_report.day, hostile_report.day)
     if workers:
         fold = UsersAggregator(period)
-        with LineRouter(period, workers, parallel_bytes=1) as router:
+        with LineRouter(period, workers, parallel_bytes=1, fold=UsersAggregator) as router:
             fold.add_parts(hostile_report.parts, router)
             router.finish(fold)
         assert router.started == workers

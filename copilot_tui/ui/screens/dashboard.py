@@ -24,9 +24,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
-from copilot_tui.github.errors import BadCredentialsError, GitHubError
+from copilot_tui.github.errors import BadCredentialsError
 from copilot_tui.metrics.derive import UserSummary, user_days
 from copilot_tui.scope import Scope
+from copilot_tui.ui.errors import describe_error
 from copilot_tui.ui.format import day
 from copilot_tui.ui.screens.org_picker import OrgPickerScreen
 from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
@@ -41,22 +42,6 @@ from copilot_tui.ui.widgets.totals import TotalsPane
 from copilot_tui.ui.widgets.users import UsersTable
 
 log = logging.getLogger(__name__)
-
-
-def describe_error(exc: BaseException) -> str:
-    """One sentence for the user: the client's or the source's own; for anything else (a bug) a pointer to the log,
-    never an exception class name."""
-    from copilot_tui.source import SourceError
-    from copilot_tui.store import StoreError
-
-    if isinstance(exc, GitHubError | SourceError | StoreError) and str(exc).strip():
-        return str(exc).strip()
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror}{where}."
-    from copilot_tui import locations
-
-    return f"Something unexpected went wrong; {locations.log_file()} has the details."
 
 
 def same_data(shown: Any, new: Any) -> bool:

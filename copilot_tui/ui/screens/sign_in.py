@@ -77,7 +77,7 @@ class SignInScreen(Screen[SignedIn]):
             return
         except Exception as exc:  # a bug must not leave the screen stuck on "Checking"
             self.log.error("token check failed", exc_info=exc)
-            from copilot_tui.ui.screens.dashboard import describe_error
+            from copilot_tui.ui.errors import describe_error
 
             self._failed(f"The token could not be checked. {describe_error(exc)}")
             return

@@ -235,7 +235,7 @@ class SeatsPane(Vertical, can_focus=False):
 
     @work(group="seats", exit_on_error=False)
     async def _fetch(self, scope: Scope) -> None:
-        from copilot_tui.ui.screens.dashboard import describe_error
+        from copilot_tui.ui.errors import describe_error
 
         note = self.query_one("#seats-error", Static)
         note.update(f"Loading the seats of {scope}…")

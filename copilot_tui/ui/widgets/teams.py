@@ -278,7 +278,7 @@ class TeamsPane(Vertical):
         try:
             view = await asyncio.to_thread(build_teams, snapshot, period)
         except Exception as exc:  # the other tabs stay usable; the log has the detail
-            from copilot_tui.ui.screens.dashboard import describe_error
+            from copilot_tui.ui.errors import describe_error
 
             log.error("teams of %s failed", getattr(snapshot, "scope", "?"), exc_info=exc)
             self._shown = None

@@ -1,0 +1,51 @@
+"""The command line's options that the app and the headless commands share, so each subcommand offers them too."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_source_options(parser: argparse.ArgumentParser, *, top_level: bool = False, modes: bool = True) -> None:
+    """Options shared by the app and the headless commands: where the data comes from.
+
+    They may stand before or after the subcommand (``copilot-tui --org x export`` and ``copilot-tui export --org x``).
+    Only the top-level parser sets defaults: a subparser's default would overwrite a value given before it.
+    ``modes``: offer ``--demo`` and ``--offline`` (``sync`` downloads, so it takes neither).
+    """
+
+    def default(value: object) -> object:
+        return value if top_level else argparse.SUPPRESS
+
+    src = parser.add_argument_group("data source")
+    which = src.add_mutually_exclusive_group()
+    which.add_argument(
+        "--org", metavar="ORG", default=default(None), help="organization to open (default: the last one used)"
+    )
+    which.add_argument(
+        "--enterprise", metavar="ENT", default=default(None), help="enterprise to open instead of an organization"
+    )
+    src.add_argument(
+        "--hostname",
+        metavar="HOST",
+        default=default(None),
+        help="GitHub host: github.com (default) or SUBDOMAIN.ghe.com for GitHub Enterprise Cloud with data residency "
+        "(env COPILOT_TUI_HOSTNAME, config hostname)",
+    )
+    src.add_argument(
+        "--api-url",
+        metavar="URL",
+        default=default(None),
+        help="REST API base URL, overriding --hostname (env COPILOT_TUI_API_URL, config api_url)",
+    )
+    if not modes:
+        return
+    mode = src.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--demo",
+        action="store_true",
+        default=default(False),
+        help="use the built-in demo dataset: no token, no network",
+    )
+    mode.add_argument(
+        "--offline", action="store_true", default=default(False), help="use only the local store: no network at all"
+    )
