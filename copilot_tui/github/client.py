@@ -68,8 +68,6 @@ USER_AGENT = f"copilot-tui/{__version__}"
 
 ORG_REPORT_KINDS = ("organization-1-day", "organization-28-day", "users-1-day", "users-28-day", "user-teams-1-day")
 ENTERPRISE_REPORT_KINDS = ("enterprise-1-day", "enterprise-28-day", "users-1-day", "users-28-day", "user-teams-1-day")
-REVISION_WINDOW_DAYS = 3
-"""GitHub may deliver or revise the reports of the last 1 to 3 days late: those are worth fetching again."""
 
 OnWait = Callable[[float, str], None]
 OnProgress = Callable[[int, int, str], None]
@@ -217,11 +215,6 @@ def is_daily_report(kind: str) -> bool:
 def earliest_report_day(today: date) -> date:
     """Reports reach back to 2025-10-10 and at most one year (GitHub REST docs, Copilot usage metrics)."""
     return max(FIRST_REPORT_DAY, today - timedelta(days=365))
-
-
-def report_may_change(day: date, today: date) -> bool:
-    """True for the days whose report may still arrive or be revised: fetch those again instead of trusting a copy."""
-    return (today - day).days <= REVISION_WINDOW_DAYS
 
 
 def _redact(url: str) -> str:

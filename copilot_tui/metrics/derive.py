@@ -223,12 +223,6 @@ def _add_cli(sums: dict[str, int], cli: CliTotals) -> None:
                 sums[name] = sums.get(name, 0) + value
 
 
-def daily_values(days: Iterable[DayTotals], period: Period, name: str) -> list[int | None]:
-    """One value per day of ``period`` for an active-user field (``None`` on days without a record)."""
-    by_day = {d.day: d.active(name) for d in days if d.day in period}
-    return [by_day.get(day) for day in period.each_day()]
-
-
 # ---------------------------------------------------------------------------------------------------------- users
 
 
@@ -572,23 +566,6 @@ def breakdown(rows: Iterable[UserDay], period: Period | None, by: BreakdownBy) -
 
 def _total(activity: Mapping[str, int]) -> int:
     return activity["code_generation_activity_count"] + activity["user_initiated_interaction_count"]
-
-
-# ---------------------------------------------------------------------------------------------------------- checks
-
-
-def day_totals_from_users(rows: Iterable[UserDay]) -> dict[date, dict[str, int]]:
-    """The additive org-level counters rebuilt from user rows, per day: a check that the two reports agree."""
-    result: dict[date, dict[str, int]] = defaultdict(zero_activity)
-    for row in rows:
-        add_activity(result[row.day], row.activity)
-    return dict(result)
-
-
-def period_of(rows: Iterable[UserDay | DayTotals]) -> Period | None:
-    """The span of days the rows cover, or ``None`` for no rows."""
-    days = [r.day for r in rows]
-    return Period(min(days), max(days)) if days else None
 
 
 __all__ = [

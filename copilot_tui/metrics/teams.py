@@ -8,7 +8,7 @@ do not add up to the organization's. The user-teams report leaves out teams with
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -117,12 +117,3 @@ def days_without_team_data(team_rows: Iterable[UserTeam], user_rows: Iterable[Us
 def team_members(team_rows: Iterable[UserTeam], team_id: int, period: Period | None = None) -> set[int]:
     """Everyone listed in the team on any day of the period (for "open a team" in the users table)."""
     return {r.user_id for r in team_rows if r.team_id == team_id and (period is None or r.day in period)}
-
-
-def team_totals(teams: Iterable[TeamSummary]) -> Mapping[str, int]:
-    """The counters summed over teams: larger than the org's when users sit in several teams (by design)."""
-    total = zero_activity()
-    for team in teams:
-        for name, value in team.activity.items():
-            total[name] += value
-    return total

@@ -25,7 +25,6 @@ from copilot_tui.github.client import (
     NoReport,
     ReportDownload,
     earliest_report_day,
-    report_may_change,
     report_path,
 )
 from copilot_tui.github.errors import (
@@ -325,12 +324,9 @@ def test_report_paths_follow_the_docs() -> None:
         report_path(ENT, "organization-28-day")
 
 
-def test_earliest_day_and_revision_window() -> None:
+def test_earliest_report_day() -> None:
     assert earliest_report_day(date(2026, 3, 1)) == date(2025, 10, 10)
     assert earliest_report_day(date(2027, 3, 1)) == date(2026, 3, 1)
-    today = date(2026, 11, 25)
-    assert report_may_change(today - timedelta(days=3), today)
-    assert not report_may_change(today - timedelta(days=4), today)
 
 
 async def test_wait_recorder_is_untouched_without_faults(make_client: MakeClient, fake_time: FakeTime) -> None:
