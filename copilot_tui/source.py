@@ -172,7 +172,7 @@ class Snapshot:
         """Keep the rows of the reports smaller than ``limit`` once they are first read.
 
         Parsed on first read, not here: the dashboard's first paint needs only the totals and the users aggregate,
-        and parsing the rows beforehand held the demo's start back (about 40 ms of a 0.5 s budget). A race of two
+        and parsing the rows beforehand would hold the demo's start back. A race of two
         first reads parses twice and keeps one: the same rows."""
         self._memo["keep"] = frozenset(
             name for name, size in (("user_rows", users_bytes), ("team_rows", teams_bytes)) if size < limit

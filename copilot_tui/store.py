@@ -157,16 +157,9 @@ class ScopeInfo:
 
 def store_root() -> Path:
     """``<data dir>/store``; the data dir honours ``COPILOT_TUI_DATA_DIR``."""
-    try:
-        from copilot_tui import locations
+    from copilot_tui import locations
 
-        base = locations.data_dir()
-    except ImportError:  # pragma: no cover - locations.py is written in parallel
-        import platformdirs
-
-        env = os.environ.get("COPILOT_TUI_DATA_DIR")
-        base = Path(env) if env else Path(platformdirs.user_data_dir("copilot-tui", appauthor=False))
-    return base / "store"
+    return locations.data_dir() / "store"
 
 
 def host_key(hostname: str | None = None, api_url: str | None = None) -> str:

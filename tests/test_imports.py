@@ -1,4 +1,4 @@
-"""What the app's start-up imports: heavy modules that the first paint does not need stay out (issue 8)."""
+"""What the app's start-up imports: heavy modules that the first paint does not need stay out."""
 
 from __future__ import annotations
 

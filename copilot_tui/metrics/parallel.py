@@ -47,8 +47,7 @@ QUEUED_BATCHES = 4
 #: Users are dealt to processes by ``user_id % SLOTS``.
 SLOTS = 64
 #: The share of the users this process keeps when there is one worker: a little under half, as it also reads the
-#: report and deals the lines while the worker only reads them from the pipe (measured on 2 cores, 50k users x 28
-#: days, two rounds in turns: 0.5 took 17.0-19.1 s, 0.45 15.1-15.3 s, 0.4 16.3-16.8 s; at 10k no difference).
+#: report and deals the lines while the worker only reads them from the pipe.
 PARENT_SHARE = 0.45
 
 
@@ -275,7 +274,7 @@ def _read_exact(fd: int, size: int) -> memoryview:
 @contextlib.contextmanager
 def _stderr_with_a_file() -> Iterator[None]:
     """multiprocessing hands ``sys.stderr.fileno()`` to the resource tracker it starts with the first process; a
-    Textual app replaces ``sys.stderr`` with a capture whose ``fileno()`` is -1, and the start failed with "bad
+    Textual app replaces ``sys.stderr`` with a capture whose ``fileno()`` is -1, and the start fails with "bad
     value(s) in fds_to_keep". While processes start, ``sys.stderr`` is a file (the null device) if it is not one."""
     held = sys.stderr
     try:

@@ -1,8 +1,8 @@
 """The saved form of a users aggregate: what the next start paints from, without building every user's details.
 
 A 50,000-user aggregate is about 500,000 small dicts and Counters (each user's flags, CLI sums, features, IDEs,
-languages, models and versions). Decoding them all took 0.9-1.1 s of a cold start, while the first screen needs
-none of them: the users table shows the counts, the top IDE and language and three flags. So each piece of
+languages, models and versions). Decoding them all would cost a cold start about a second, while the first screen
+needs none of them: the users table shows the counts, the top IDE and language and three flags. So each piece of
 ``USERS_PER_PIECE`` users is saved as two frames:
 
 - the *rows*: id, login, days active, last active day, AI credits, and the properties the table reads of every

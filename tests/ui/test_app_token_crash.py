@@ -65,7 +65,7 @@ async def test_a_crash_as_the_live_source_opens_shows_no_token(
     log_file: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Issue 14's case: the crash screen listed ``token = 'ghp_...'`` among the locals of ``_open_live``."""
+    """The crash screen lists the locals of ``_open_live``, the token among them: a masked ``Secret``, never its text."""
     monkeypatch.setenv("GH_ENTERPRISE_TOKEN", secret)
 
     def crash(*args: object, **kwargs: object) -> None:

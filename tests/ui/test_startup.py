@@ -1,4 +1,4 @@
-"""Start-up does each piece of work once (issue 8): one load of the first scope, no second apply of the same data."""
+"""Start-up does each piece of work once: one load of the first scope, no second apply of the same data."""
 
 from __future__ import annotations
 
