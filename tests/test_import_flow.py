@@ -24,7 +24,16 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("low", ("copilot_tui", "copilot_tui.files", "copilot_tui.locations", "copilot_tui.scope", "copilot_tui.config")),
     ("github", ("copilot_tui.github",)),
     ("metrics", ("copilot_tui.metrics", "copilot_tui.licenses")),
-    ("store", ("copilot_tui.store", "copilot_tui.facts", "copilot_tui.demo_cache", "copilot_tui.auth")),
+    (
+        "store",
+        (
+            "copilot_tui.store",
+            "copilot_tui.scope_lock",
+            "copilot_tui.facts",
+            "copilot_tui.demo_cache",
+            "copilot_tui.auth",
+        ),
+    ),
     ("source", ("copilot_tui.source", "copilot_tui.settings", "copilot_tui.views", "copilot_tui.exports")),
     (
         "ui, below its widgets",
