@@ -199,7 +199,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             summary += f" ({result.no_data} had no data)"
     if result.pending:
         days = len({day for day, _ in result.pending})
-        summary += f"; {len(result.pending)} reports of {days} days still pending"
+        reports = f"{len(result.pending)} report{'s' if len(result.pending) != 1 else ''}"
+        summary += f"; {reports} of {days} day{'s' if days != 1 else ''} still pending"
     held = ", ".join(f"{k.kind} {k.first_day}..{k.last_day}" for k in info.kinds) or "nothing"
     print(f"{scope}: {summary}. Stored: {held}; {human_size(info.file_bytes)} in {info.path}.")
     return 0

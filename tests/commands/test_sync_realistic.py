@@ -86,7 +86,7 @@ def test_a_year_of_sync_fills_every_day_with_data_and_the_next_day_asks_only_for
         (yesterday, "user-teams-1-day"),
     }
     assert f"GitHub has no users or user-teams reports yet for {yesterday.isoformat()}." in err
-    assert "2 reports of 1 days still pending" in out
+    assert "2 reports of 1 day still pending" in out
     assert "Traceback" not in err
 
     # the next day: yesterday's users arrive; the days GitHub may still revise are asked again, nothing else
