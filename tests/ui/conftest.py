@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import time as clock_time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
@@ -10,7 +11,9 @@ from typing import Any
 
 import keyring.core
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from copilot_tui.app import CopilotApp, LaunchOptions
 from copilot_tui.ui.screens.dashboard import DashboardScreen
@@ -112,6 +115,13 @@ def palette_offers(app: Any, text: str) -> bool:
     return any(text in str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
 
 
+def rendered(widget: Widget) -> str:
+    """What ``widget`` draws, as plain text."""
+    console = Console(width=widget.size.width or 160, file=io.StringIO(), record=True)
+    console.print(widget.render())
+    return console.export_text()
+
+
 def notifications(app: CopilotApp) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -123,4 +133,14 @@ def no_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-__all__ = ["dashboard", "demo_app", "live_app", "notifications", "palette_offers", "settle", "timedelta", "until"]
+__all__ = [
+    "dashboard",
+    "demo_app",
+    "live_app",
+    "notifications",
+    "palette_offers",
+    "rendered",
+    "settle",
+    "timedelta",
+    "until",
+]

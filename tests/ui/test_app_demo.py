@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
+import pytest
+from textual.binding import Binding
 from textual.widgets import Input, OptionList, TabbedContent
 
 from copilot_tui.metrics.demo import DemoDataset
@@ -17,8 +20,9 @@ from copilot_tui.ui.screens.org_picker import OrgPickerScreen
 from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
 from copilot_tui.ui.screens.user_detail import UserDetailScreen
 from copilot_tui.ui.widgets.status import StatusBar
+from copilot_tui.ui.widgets.totals import TotalsPane
 from copilot_tui.ui.widgets.users import UsersTable
-from tests.ui.conftest import dashboard, demo_app, notifications, palette_offers, settle, until
+from tests.ui.conftest import dashboard, demo_app, notifications, palette_offers, rendered, settle, until
 
 GARAGE = Scope("org", "octo-garage")
 LABS = Scope("org", "octo-labs")
@@ -470,7 +474,7 @@ async def test_esc_on_the_table_clears_a_kept_login_filter() -> None:
 
 
 async def test_a_small_terminal_shows_the_totals_as_a_strip_and_a_tiny_one_says_its_size() -> None:
-    from copilot_tui.ui.widgets.totals import STRIP_LINES, TotalsPane
+    from copilot_tui.ui.widgets.totals import STRIP_LINES
 
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -505,3 +509,92 @@ async def test_tab_labels_show_their_keys_and_the_footer_keeps_sort_filter_expor
         await pilot.pause()
         shown = {k.action.removeprefix("app.") for k in dashboard(app).query(FooterKey)}
         assert {"cycle_sort", "filter", "export", "help", "quit"} <= shown, shown
+
+
+def test_r_is_refresh_only_no_table_binds_it() -> None:
+    from copilot_tui.ui.widgets.seats import SeatsTable
+    from copilot_tui.ui.widgets.teams import TeamsTable
+    from copilot_tui.ui.widgets.user_table import UserTable
+    from copilot_tui.ui.widgets.users import UsersTable
+
+    for cls in (UserTable, UsersTable, TeamsTable, SeatsTable):
+        keys = {k for b in cls.BINDINGS if isinstance(b, Binding) for k in b.key.split(",")}
+        assert "r" not in keys and "S" in keys, cls.__name__
+
+
+def test_a_day_with_none_is_the_floor_of_the_sparkline_not_a_gap() -> None:
+    from copilot_tui.ui.widgets.spark import BARS, sparkline
+
+    line = sparkline([3, 0, 5, 1, 9], 5)
+    assert " " not in line
+    assert line[1] == BARS[0] and line[3] != BARS[0]
+
+
+async def test_short_labels_are_explained_in_help_and_palette_periods_show_their_keys() -> None:
+    from copilot_tui.ui.commands import CopilotCommands
+    from copilot_tui.ui.widgets.seats import SEAT_COLUMNS
+
+    labels = {c.key: c.label for c in SEAT_COLUMNS}
+    assert labels["days_idle"] == "Idle days" and labels["in_reports"] == "In reports"
+    app = demo_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        provider = CopilotCommands(app.screen)
+        periods = {c.name: c.help for c in provider._commands() if c.name.startswith("Period:")}
+        assert periods and all(re.search(r"key [123]$", h) for h in periods.values()), periods
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        noted = " ".join(name for name, _ in app.screen.notes)
+        for label in ("AI credits", "trend", "Idle days", "In reports"):
+            assert label in noted
+
+
+async def test_user_detail_names_the_user_id() -> None:
+    from copilot_tui.ui.screens.user_detail import UserDetailScreen
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, UserDetailScreen)
+        assert f"id {screen.user.user_id}" in screen.query_one(StatusBar).what
+
+
+async def test_a_wide_screen_gives_logins_and_headers_their_room_and_breakdowns_show_every_row() -> None:
+    from copilot_tui.ui.widgets.breakdown import BreakdownTable
+    from copilot_tui.ui.widgets.users import UsersTable
+
+    app = demo_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        dash = dashboard(app)
+        layout = dict((c.key, (c, w)) for c, w in dash.query_one(UsersTable)._layout())
+        column, width = layout["user_login"]
+        assert width >= 36 > column.width
+        for column, width in layout.values():
+            assert width > len(column.label), column.label
+        await pilot.press("b")
+        await until(pilot, lambda: dash.query_one(TabbedContent).active == "tab-breakdowns", "the breakdowns")
+        await pilot.pause()
+        for table in dash.query(BreakdownTable):
+            assert table.rows and "more" not in rendered(table)
+            assert table.size.height == len(table.rows) + 1
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_the_footer_shows_whole_keys_only_help_and_quit_first(size: tuple[int, int]) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = demo_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for keys in ((), ("enter",)):
+            await pilot.press(*keys)
+            await settle(pilot)
+            shown = [k for k in app.screen.query(FooterKey) if k.display]
+            assert {"help", "quit"} <= {k.action.removeprefix("app.") for k in shown}
+            for key in shown:
+                assert key.region.right <= size[0], key.description
+                assert key.region.width >= len(key.description) + len(key.key_display), key.description

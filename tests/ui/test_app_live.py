@@ -12,7 +12,7 @@ from typing import Any
 import keyring.backends.fail
 import keyring.core
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from copilot_tui import auth
 from copilot_tui.fakehub import MEMBER_TOKEN, OWNER_TOKEN, FakeGitHub
@@ -24,8 +24,11 @@ from copilot_tui.scope import Scope
 from copilot_tui.source import DemoSource, report_kinds
 from copilot_tui.ui.screens.dashboard import DashboardScreen
 from copilot_tui.ui.screens.sign_in import SignInScreen
+from copilot_tui.ui.widgets.status import ErrorLine, StatusBar
 from copilot_tui.ui.widgets.users import UsersTable
 from tests.ui.conftest import MemoryKeyring, dashboard, live_app, notifications, settle, until
+
+CLASS_NAME = re.compile(r"\b[A-Za-z]*(?:Error|Exception)\b")
 
 GARAGE = Scope("org", "octo-garage")
 LABS = Scope("org", "octo-labs")
@@ -291,3 +294,91 @@ async def test_against_the_realistic_preset_the_app_shows_numbers_and_names_the_
                 in named
             )
             assert len(named) == len(set(named)) <= 3
+
+
+async def test_a_load_error_stays_on_screen_in_words_and_r_shows_a_new_attempt(
+    fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+) -> None:
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
+    app = live_app(fakehub, org="nope-no-such-org")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app._dashboard() and dashboard(app).query_one(ErrorLine).display, "the error line")
+        await settle(pilot, view=False)
+        dash = dashboard(app)
+        line = dash.query_one(ErrorLine)
+        toast = notifications(app)[-1]
+        assert line.display and toast in line.message and "nope-no-such-org" in line.message
+        assert "failed" in dash.query_one(StatusBar).activity
+        seen: list[str] = []
+        original = type(dash)._set_activity
+
+        def spy(self: Any, text: str, **kw: Any) -> None:
+            seen.append(text)
+            original(self, text, **kw)
+
+        monkeypatch.setattr(type(dash), "_set_activity", spy)
+        await pilot.press("r")
+        await settle(pilot, view=False)
+        assert any(text.startswith("Loading") for text in seen), seen
+        assert line.display and toast in line.message
+
+
+async def test_offline_with_nothing_stored_says_why_without_an_exception_name(fakehub: FakeGitHub) -> None:
+    app = live_app(fakehub, org="octo-garage", offline=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app._dashboard() and dashboard(app).query_one(ErrorLine).display, "the error line")
+        await settle(pilot, view=False)
+        dash = dashboard(app)
+        message = dash.query_one(ErrorLine).message
+        assert "octo-garage" in message
+        for text in (message, dash.query_one(StatusBar).activity, *notifications(app)):
+            assert not CLASS_NAME.search(text), text
+
+
+async def test_a_successful_load_clears_the_error(
+    fakehub: FakeGitHub, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
+    app = live_app(fakehub, org="nope-no-such-org")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, view=False)
+        assert dashboard(app).query_one(ErrorLine).display
+        dashboard(app).open_scope(Scope("org", "octo-garage"))
+        await settle(pilot)
+        assert not dashboard(app).query_one(ErrorLine).display
+
+
+async def test_sign_in_names_the_api_host_in_use_and_the_org_being_opened(
+    fakehub: FakeGitHub, memory_keyring: MemoryKeyring
+) -> None:
+    app = live_app(fakehub, org="octo-labs")
+    host = fakehub.api_url.split("://", 1)[1].rstrip("/")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, view=False)
+        assert isinstance(app.screen, SignInScreen)
+        title = str(app.screen.query_one(".picker-title", Label).render())
+        assert host in title and "github.com" not in title
+        await pilot.press(*OWNER_TOKEN, "enter")
+        await settle(pilot)
+        signed = [n for n in notifications(app) if n.startswith("Signed in")]
+        assert signed and "octo-labs" in signed[0], signed
+
+
+async def test_a_wrong_token_says_why_and_r_says_it_again(
+    fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+) -> None:
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", "ghp_not_a_real_token")
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app._dashboard() and dashboard(app).query_one(ErrorLine).display, "the error line")
+        line = dashboard(app).query_one(ErrorLine)
+        first = line.message
+        assert "octo-garage" in first and not CLASS_NAME.search(first)
+        status = dashboard(app).query_one(StatusBar)
+        before = status.activity
+        await pilot.press("r")
+        await until(pilot, lambda: status.activity != before and "failed" in status.activity, "a second failure")
+        await settle(pilot, view=False)
+        after = status.activity
+        assert line.message == first
+        assert "failed" in after and after != before

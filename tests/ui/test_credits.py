@@ -15,8 +15,7 @@ from copilot_tui.metrics.derive import Period
 from copilot_tui.ui.screens.user_detail import UserDetailScreen
 from copilot_tui.ui.widgets.totals import TotalsPane
 from copilot_tui.ui.widgets.users import UsersTable
-from tests.ui.conftest import dashboard, demo_app, settle, until
-from tests.ui.test_review_fixes import rendered
+from tests.ui.conftest import dashboard, demo_app, rendered, settle, until
 
 
 def raw_credits(org: str, period: Period) -> dict[int, dict[str, float | None]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +138,32 @@ async def test_teams_export_before_the_tab_was_shown_computes_them(app_dirs: dic
         got = [(int(r["team_id"]), int(r["active_users"])) for r in exported]
         assert sorted(got) == sorted((t.team_id, t.active_users) for t in rows)
         assert [a for _, a in got] == sorted((a for _, a in got), reverse=True)  # most active first
+
+
+async def test_the_apps_users_csv_has_the_headless_exports_columns_first_and_is_private(
+    app_dirs: dict[str, Path],
+) -> None:
+    from copilot_tui.commands.export import build_document
+    from copilot_tui.source import DemoSource
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = dashboard(app).view
+        assert view is not None
+        await pilot.press("e", "enter")
+        await settle(pilot)
+    (path,) = (app_dirs["data"] / "exports").glob("*.csv")
+    with path.open() as fh:
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+        header = list(reader.fieldnames or ())
+    snap = await DemoSource().load(view.scope, days=view.period.days)
+    headless = build_document(view.scope, view.period, snap.user_rows)["users"]
+    assert header[: len(headless[0])] == list(headless[0])
+    ours = {r["user_login"]: r for r in rows}
+    for user in headless:
+        assert ours[user["user_login"]]["user_id"] == str(user["user_id"])
+        assert ours[user["user_login"]]["code_generation_activity_count"] == str(user["code_generation_activity_count"])
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

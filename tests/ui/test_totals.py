@@ -10,8 +10,7 @@ from copilot_tui.metrics.demo import default_dataset
 from copilot_tui.metrics.derive import Period
 from copilot_tui.ui.screens.help import HelpScreen
 from copilot_tui.ui.widgets.totals import FIGURES, WINDOW_TAGS, TotalsPane
-from tests.ui.conftest import dashboard, demo_app, settle, until
-from tests.ui.test_review_fixes import rendered
+from tests.ui.conftest import dashboard, demo_app, rendered, settle, until
 
 WINDOW_WORDS = {"period": "period", "day": "latest day", "7 days": "7 days ending", "28 days": "28 days ending"}
 
@@ -64,3 +63,19 @@ async def test_the_pane_shows_period_users_beside_the_apis_windows_with_their_ch
         notes = dict(app.screen.notes)
         assert "selected period" in notes["Active users"]
         assert "latest day" in notes["CLI users 1d (Daily CLI users)"]
+
+
+async def test_completion_tiles_say_completion_and_help_explains_they_are_not_the_tables_rate() -> None:
+    app = demo_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        tiles = rendered(dashboard(app).query_one(TotalsPane))
+        assert "Accept" not in tiles
+        assert "Compl. rate" in tiles and "Compl. LoC" in tiles
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        notes = dict(app.screen.notes)
+        for figure in FIGURES:
+            (label,) = [name for name in notes if name.split(" (")[0] == figure.label]
+            if figure.key in ("completion_rate", "completion_loc_rate"):
+                assert "code completion only" in notes[label].lower()
