@@ -375,6 +375,11 @@ OTHER_NOTES: tuple[tuple[str, str], ...] = (
         "Idle days (seats)",
         "Days since the seat's last Copilot activity (the seats API's last_activity_at); – when never used.",
     ),
+    (
+        "Cost (seats)",
+        "The listed seats' monthly price by plan: seat_price_business and seat_price_enterprise in the config "
+        "(default: GitHub's list prices, $19 and $39). Never-used seats count as the idlest.",
+    ),
     ("In reports (seats)", "✓ when the seat holder has a row in the usage reports of the period shown."),
     ("Compl. rate vs rate", "The users table's acceptance rate counts every feature; Compl. counts code completion."),
 )

@@ -24,6 +24,8 @@ default_org = "my-org"           # opened when no --org is given and none was op
 orgs = ["my-org", "other-org"]   # shown in the org picker besides those your token can see
 enterprises = ["my-enterprise"]  # enterprises to offer in the org picker
 theme = "textual-dark"           # any Textual theme name
+seat_price_business = 19         # a seat's price a month, for the cost of idle seats
+seat_price_enterprise = 39
 """
 """The README's example file (a test checks the README shows it and that it reads without error)."""
 
@@ -60,7 +62,7 @@ def _line_of_key(text: str, key: str) -> int | None:
 
 def parse_config(text: str, path: Path, defaults: Mapping[str, Any]) -> ConfigFile:
     """Check ``text`` against the known keys (``defaults``: each key's default, whose type says what it takes:
-    a tuple takes a list of names, anything else one string)."""
+    a tuple takes a list of names, a float a number, anything else one string)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -82,7 +84,11 @@ def parse_config(text: str, path: Path, defaults: Mapping[str, Any]) -> ConfigFi
 
     values: dict[str, Any] = {}
     for key, value in data.items():
-        if isinstance(defaults[key], tuple):
+        if isinstance(defaults[key], float):
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise fail(key, f"{key} must be a number of 0 or more, without quotes, e.g. {key} = 19")
+            values[key] = float(value)
+        elif isinstance(defaults[key], tuple):
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise fail(key, f'{key} must be a list of names, e.g. {key} = ["first", "second"]')
             values[key] = tuple(dict.fromkeys(v.strip() for v in value))

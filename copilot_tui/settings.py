@@ -43,6 +43,10 @@ class Settings:
     """Enterprises offered in the org picker: the API cannot list them for a token (environment: comma-separated)."""
     theme: str | None = field(default=None, metadata=_spec(env=True, file=True))
     """Textual theme name; when unset, the theme last picked in the app (or Textual's default)."""
+    seat_price_business: float = field(default=19.0, metadata=_spec(env=True, file=True))
+    """Monthly price of a Copilot Business seat, for the cost of idle seats (default: GitHub's list price in USD)."""
+    seat_price_enterprise: float = field(default=39.0, metadata=_spec(env=True, file=True))
+    """Monthly price of a Copilot Enterprise seat, for the cost of idle seats (default: GitHub's list price in USD)."""
     org: str | None = field(default=None, metadata=_spec(flag="--org"))
     """The organization to open now (command line only)."""
     enterprise: str | None = field(default=None, metadata=_spec(flag="--enterprise"))
@@ -57,6 +61,11 @@ class Settings:
     """Why the config file was not used (its settings then keep their defaults); None when it was fine or absent."""
     origins: Mapping[str, str] = field(default_factory=dict, compare=False)
     """Where each value came from, for the fields not at their default."""
+
+    @property
+    def seat_prices(self) -> dict[str, float]:
+        """Monthly price of a seat by the seats API's ``plan_type``."""
+        return {"business": self.seat_price_business, "enterprise": self.seat_price_enterprise}
 
     @property
     def mode(self) -> Mode:
@@ -137,6 +146,14 @@ class SettingsError(Exception):
 
 def _from_env(name: str, value: str) -> Any:
     default = FIELDS[name].default
+    if isinstance(default, float):
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not number >= 0:
+            raise SettingsError(f"{env_name(name)} must be a number of 0 or more (it is {value!r}).")
+        return number
     if isinstance(default, tuple):
         return tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
     return value.strip() or None

@@ -89,6 +89,34 @@ def never_in_reports(seats: Iterable[Seat], reported_user_ids: set[int], reporte
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SeatCost:
+    """What a list of seats costs a month at ``prices`` (by ``plan_type``); ``unpriced``: seats whose plan has none."""
+
+    seats: int
+    monthly: float
+    unpriced: int
+
+
+def seat_cost(seats: Iterable[Seat], prices: Mapping[str, float]) -> SeatCost:
+    n = unpriced = 0
+    monthly = 0.0
+    for seat in seats:
+        n += 1
+        price = prices.get((seat.plan_type or "").lower())
+        if price is None:
+            unpriced += 1
+        else:
+            monthly += price
+    return SeatCost(n, monthly, unpriced)
+
+
+def idle_order(seat: Seat, today: date) -> float:
+    """Idleness to sort by: days since the last use, and a never-used seat above every used one."""
+    idle = seat.days_idle(today)
+    return float("inf") if idle is None else float(idle)
+
+
 def seat_breakdown(billing: Mapping[str, Any]) -> dict[str, int]:
     """The ``seat_breakdown`` counts of ``GET /orgs/{org}/copilot/billing`` (absent fields left out)."""
     raw = billing.get("seat_breakdown") or {}

@@ -154,3 +154,19 @@ def test_seat_breakdown_reads_the_documented_fields() -> None:
         "inactive_this_cycle": 3,
     }
     assert seat_breakdown({}) == {}
+
+
+def test_seat_cost_prices_each_plan_and_counts_the_unpriced() -> None:
+    from copilot_tui.metrics.seats import idle_order, seat_cost
+
+    seats = parse_seats(
+        [
+            {**_seat("a", 1, None), "plan_type": "business"},
+            {**_seat("b", 2, "2026-01-01T00:00:00Z"), "plan_type": "Enterprise"},
+            {**_seat("c", 3, None), "plan_type": "unknown"},
+        ]
+    )
+    cost = seat_cost(seats, {"business": 19.0, "enterprise": 39.0})
+    assert (cost.seats, cost.monthly, cost.unpriced) == (3, 58.0, 1)
+    today = date(2026, 1, 11)
+    assert idle_order(seats[0], today) > idle_order(seats[1], today) == 10

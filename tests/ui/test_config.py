@@ -165,3 +165,15 @@ def test_the_readme_settings_table_is_generated_from_the_settings() -> None:
     from readme_metrics import settings_table
 
     assert settings_table() in (ROOT / "README.md").read_text()
+
+
+def test_seat_prices_come_from_the_file_or_the_environment_and_must_be_numbers(tmp_path: Path) -> None:
+    assert Settings().seat_prices == {"business": 19.0, "enterprise": 39.0}
+    settings = settings_from(tmp_path, "seat_price_business = 21.5\n", {"COPILOT_TUI_SEAT_PRICE_ENTERPRISE": "40"})
+    assert settings.seat_prices == {"business": 21.5, "enterprise": 40.0}
+    assert settings.origin("seat_price_business") == "config file, line 1"
+    for text in ('seat_price_business = "19"\n', "seat_price_business = -1\n", "seat_price_business = true\n"):
+        with pytest.raises(ConfigError, match="number of 0 or more"):
+            parse_config(text, Path("/c.toml"), DEFAULTS)
+    with pytest.raises(SettingsError, match="COPILOT_TUI_SEAT_PRICE_BUSINESS"):
+        settings_from(tmp_path, None, {"COPILOT_TUI_SEAT_PRICE_BUSINESS": "lots"})

@@ -27,6 +27,7 @@ from textual.widgets import Input, Static, TabbedContent, TabPane
 from copilot_tui.github.errors import BadCredentialsError
 from copilot_tui.metrics.derive import UserSummary, user_days
 from copilot_tui.scope import Scope
+from copilot_tui.settings import Settings
 from copilot_tui.ui.errors import describe_error
 from copilot_tui.ui.format import day
 from copilot_tui.ui.screens.org_picker import OrgPickerScreen
@@ -88,7 +89,11 @@ class DashboardScreen(Screen[None]):
         Binding("3", "period(28)", "28 days", show=False, tooltip="Show the last 28 days"),
         Binding("r", "refresh", "Refresh", tooltip="Fetch what is missing or may have been revised"),
         Binding(
-            "slash", "filter", "Filter", key_display="/", tooltip="Filter users by login (Enter keeps it, Esc clears)"
+            "slash",
+            "filter",
+            "Filter",
+            key_display="/",
+            tooltip="Filter users (on the seats tab: seats) by login; Esc clears",
         ),
         Binding("u", "tab('tab-users')", "Users tab", show=False, tooltip="Show the users table"),
         Binding("a", "tab('tab-adoption')", "Adoption tab", show=False, tooltip="Show feature adoption sparklines"),
@@ -153,7 +158,9 @@ class DashboardScreen(Screen[None]):
             with TabPane(tab_label("Teams", "t"), id="tab-teams"):
                 yield TeamsPane(id="teams")
             with TabPane(tab_label("Seats", "l"), id="tab-seats"):
-                yield SeatsPane(self._load_seats, eager=self.session.mode == "demo", id="seats")
+                yield SeatsPane(
+                    self._load_seats, eager=self.session.mode == "demo", prices=self._seat_prices(), id="seats"
+                )
         yield FitFooter()
 
     def on_mount(self) -> None:
@@ -348,6 +355,10 @@ class DashboardScreen(Screen[None]):
             if self.snapshot is snapshot:
                 self._apply(compared)
 
+    def _seat_prices(self) -> dict[str, float]:
+        settings = getattr(self.app, "settings", None)
+        return settings.seat_prices if settings is not None else Settings().seat_prices
+
     async def _load_seats(self, scope: Scope) -> Any:
         from copilot_tui.licenses import load_seats
 
@@ -464,8 +475,17 @@ class DashboardScreen(Screen[None]):
         choices = period_choices(self.held_days)
         self.app.push_screen(PeriodPickerScreen(choices, self.period_days, self.held_days), picked)
 
+    def _filter_field(self) -> Input:
+        """The login filter "/" goes to: the seats tab has its own; from any other tab, the users'."""
+        if self.query_one(TabbedContent).active == "tab-seats":
+            return self.query_one(SeatsPane).filter_input
+        return self.query_one("#filter", Input)
+
     def action_filter(self) -> None:
         self._filter_burst = False
+        if self.query_one(TabbedContent).active == "tab-seats":
+            self.set_focus(self.query_one(SeatsPane).filter_input)
+            return
         self.query_one(TabbedContent).active = "tab-users"
         # set_focus now, not focus() (deferred): letters typed right after "/" must land in the field
         self.set_focus(self.query_one("#filter", Input))
@@ -525,6 +545,32 @@ class DashboardScreen(Screen[None]):
             self._show_users(self.view)
         self.action_tab("tab-users")
 
+    @on(SeatsPane.Opened)
+    def _seat_opened(self, event: SeatsPane.Opened) -> None:
+        """Enter on a seat: its holder's detail, or why there is none."""
+        if self.view is None:
+            return
+        seat = event.seat
+        user_id = seat.record.get("user_id")
+        login = seat.login.lower()
+        found = next(
+            (
+                u
+                for u in self.view.users
+                if (u.user_id == user_id if user_id is not None else u.user_login.lower() == login)
+            ),
+            None,
+        )
+        if found is None:
+            period = f"{day(self.view.period.start)} → {day(self.view.period.end)}"
+            self.notify(
+                f"{seat.login} holds a seat but never appears in the usage reports of {period}: "
+                "no Copilot activity to show.",
+                title="Seat",
+            )
+            return
+        self.open_user(found)
+
     @on(SeatsPane.BreakdownKnown)
     def _seats_known(self, event: SeatsPane.BreakdownKnown) -> None:
         if self.view is not None and event.scope == self.view.scope:
@@ -559,15 +605,16 @@ class DashboardScreen(Screen[None]):
         elif event.key == "down" and field.has_focus:
             event.stop()
             self.query_one(UsersTable).focus()
-        elif event.key == "slash" and not field.has_focus:
+        elif event.key == "slash" and not self._filter_field().has_focus:
             self._filter_burst = True
         elif self._filter_burst and event.is_printable and event.character:
             # typed in the same burst as "/" (a paste, or keys an SSH link delivers together): these keys reach
             # the screen before "/" has moved the focus, and belong in the filter, not to the key bindings
             event.stop()
             event.prevent_default()
-            field.value += event.character
-            field.cursor_position = len(field.value)
+            target = self._filter_field()
+            target.value += event.character
+            target.cursor_position = len(target.value)
 
     @on(UsersTable.StatusChanged)
     def _table_status(self, event: UsersTable.StatusChanged) -> None:

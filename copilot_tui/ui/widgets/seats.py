@@ -18,10 +18,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from copilot_tui.licenses import DEFAULT_INACTIVE_DAYS, INACTIVE_DAY_STEPS, SeatReport, seat_records
-from copilot_tui.metrics.seats import never_in_reports
+from copilot_tui.metrics.seats import SeatCost, idle_order, never_in_reports, seat_cost
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import count
 from copilot_tui.ui.widgets.user_table import Column, UserTable
@@ -40,6 +40,8 @@ class SeatRow:
     plan_type: str | None
     last_active_day: date | None
     days_idle: int | None
+    idle: float
+    """``days_idle`` to sort by: a never-used seat is the idlest (infinite)."""
     editor: str | None
     pending_cancellation: date | None
     in_reports: bool
@@ -63,13 +65,17 @@ def _editor(value: Any) -> str:
     return " ".join(parts[:2])
 
 
+def _idle(value: Any) -> str:
+    return "never" if value == float("inf") else f"{int(value):,}"
+
+
 def _yes(value: Any) -> str:
     return "✓" if value else "·"
 
 
 SEAT_COLUMNS: tuple[Column, ...] = (
     Column("login", "Login", 18, priority=100, grow=22),
-    Column("days_idle", "Idle days", 9, "right", _text, priority=95, descending_first=True),
+    Column("idle", "Idle days", 9, "right", _idle, priority=95, descending_first=True),
     Column("last_active_day", "Last active", 11, formatter=_never, priority=90, descending_first=True),
     Column("in_reports", "In reports", 10, "center", _yes, priority=60),
     Column("plan_type", "Plan", 10, formatter=_text, priority=50),
@@ -81,7 +87,8 @@ SEAT_COLUMNS: tuple[Column, ...] = (
 
 class SeatsTable(UserTable, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
-        b for b in UserTable.BINDINGS if not (isinstance(b, Binding) and b.key in ("r", "enter"))
+        Binding("enter", "select_cursor", "Open user", tooltip="Open the seat holder's detail"),
+        *[b for b in UserTable.BINDINGS if not (isinstance(b, Binding) and b.key in ("r", "enter"))],
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -89,7 +96,7 @@ class SeatsTable(UserTable, inherit_bindings=False):
             SEAT_COLUMNS,
             filter_column="login",
             id_column="login",
-            sort_column="days_idle",
+            sort_column="idle",
             noun="seats",
             empty_text="No seat in this list.",
             warm_up=False,
@@ -138,6 +145,7 @@ class SeatsPane(Vertical, can_focus=False):
     SeatsPane > #seats-list-title { text-style: bold; }
     SeatsPane > #seats-error { color: $error; }
     SeatsPane > SeatsTable { height: 1fr; }
+    SeatsPane > #seats-filter { margin: 0 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -145,6 +153,13 @@ class SeatsPane(Vertical, can_focus=False):
         Binding("minus", "days(-1)", "Fewer days", key_display="-", tooltip="Inactive for fewer days"),
         Binding("v", "cycle_list", "Seat list", tooltip="Inactive seats → never in reports → all seats"),
     ]
+
+    class Opened(Message):
+        """Enter on a seat: open its holder."""
+
+        def __init__(self, seat: SeatRow) -> None:
+            super().__init__()
+            self.seat = seat
 
     class BreakdownKnown(Message):
         """The seats of ``scope`` are in: ``text`` is the breakdown in one line, for the totals pane."""
@@ -154,10 +169,20 @@ class SeatsPane(Vertical, can_focus=False):
             self.scope = scope
             self.text = text
 
-    def __init__(self, loader: SeatLoader, *, eager: bool = False, id: str | None = None) -> None:
+    def __init__(
+        self,
+        loader: SeatLoader,
+        *,
+        eager: bool = False,
+        prices: dict[str, float] | None = None,
+        id: str | None = None,
+    ) -> None:
         """``loader(scope)`` fetches the seats (``copilot_tui.licenses.load_seats`` on the app's source);
-        ``eager`` loads on ``show`` even while the tab is hidden (cheap sources: the demo)."""
+        ``eager`` loads on ``show`` even while the tab is hidden (cheap sources: the demo); ``prices``: a seat's
+        monthly price by plan type (the settings' ``seat_prices``), for what idle seats cost."""
         super().__init__(id=id)
+        self.prices = prices or {}
+        self.cost: SeatCost | None = None
         self.loader = loader
         self.eager = eager
         self.scope: Scope | None = None
@@ -173,7 +198,33 @@ class SeatsPane(Vertical, can_focus=False):
         yield Static("", id="seats-breakdown", classes="seats-line")
         yield Static("", id="seats-error", classes="seats-line")
         yield Static("", id="seats-list-title", classes="seats-line")
+        yield Input(placeholder="/ filter seats by login", id="seats-filter", compact=True)
         yield SeatsTable(id="seats-table")
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#seats-filter", Input)
+
+    @on(Input.Changed, "#seats-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.table.filter(event.value)
+
+    @on(Input.Submitted, "#seats-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+
+    def on_key(self, event: Any) -> None:
+        """In the filter: Esc clears it, Down goes to the list; on the list, Esc clears a filter in force."""
+        field = self.filter_input
+        if event.key == "escape" and (field.has_focus or (field.value and self.table.has_focus)):
+            event.stop()
+            field.value = ""
+            self.table.focus()
+        elif event.key == "down" and field.has_focus:
+            event.stop()
+            self.table.focus()
 
     @property
     def table(self) -> SeatsTable:
@@ -271,6 +322,7 @@ class SeatsPane(Vertical, can_focus=False):
             self.query_one("#seats-list-title", Static).update("")
             return
         chosen = self._chosen(report)
+        self.cost = seat_cost(chosen, self.prices) if self.list != "all" else None
         records = seat_records(report, chosen, self.reported_ids, self.reported_logins)
         self.rows = [
             SeatRow(
@@ -279,6 +331,7 @@ class SeatsPane(Vertical, can_focus=False):
                 plan_type=r["plan_type"],
                 last_active_day=s.last_active_day,
                 days_idle=r["days_idle"],
+                idle=idle_order(s, report.today),
                 editor=r["last_activity_editor"],
                 pending_cancellation=s.pending_cancellation_date,
                 in_reports=r["in_reports"],
@@ -296,11 +349,21 @@ class SeatsPane(Vertical, can_focus=False):
             title = f"{n:,} seat holders never in this period's usage reports"
         else:
             title = f"All {n:,} seats"
+        cost = self.cost
+        if cost is not None and n:
+            title += f" · cost {cost.monthly:,.0f} a month at the seat prices"
+            if cost.unpriced:
+                title += f" ({cost.unpriced:,} of unknown plan not counted)"
         return f"{title} · v next list"
 
     @on(UserTable.StatusChanged)
     def _own_status(self, event: UserTable.StatusChanged) -> None:
         event.stop()  # the dashboard reads this message as the users table's
+
+    @on(UserTable.Selected, "#seats-table")
+    def _opened(self, event: UserTable.Selected) -> None:
+        event.stop()  # the dashboard reads UserTable.Selected as a user's
+        self.post_message(self.Opened(event.row))
 
     # -- keys ------------------------------------------------------------------------------------------------
 
