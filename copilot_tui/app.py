@@ -92,11 +92,6 @@ class CopilotApp(App[None]):
 
         return GitHubClient(token, api_url=self.api_url())
 
-    def _store(self) -> Any:
-        from copilot_tui.store import Store
-
-        return Store(self.settings.store_key)
-
     async def on_mount(self) -> None:
         theme = self.state.theme or self.settings.theme
         if theme:
@@ -116,14 +111,12 @@ class CopilotApp(App[None]):
         await self._start()
 
     async def _start(self) -> None:
-        from copilot_tui import source as sources
+        from copilot_tui.source import open_source
 
         if self._given_source is not None:
             self._open(self._given_source)
-        elif self.mode == "demo":
-            self._open(sources.DemoSource(keep_in=locations.demo_cache_file()))
-        elif self.mode == "offline":
-            self._open(sources.OfflineSource(self._store(), **self._clock_arg()))
+        elif self.mode in ("demo", "offline"):
+            self._open(open_source(self.settings, clock=self._clock))
         else:
             await self._start_live()
 
@@ -148,13 +141,10 @@ class CopilotApp(App[None]):
         self._open_live(resolved.token)
 
     def _open_live(self, token: Secret) -> None:
-        from copilot_tui import source as sources
+        from copilot_tui.source import open_source
 
         self.client = self.make_client(token)
-        self._open(sources.LiveSource(self.client, self._store(), **self._clock_arg()))
-
-    def _clock_arg(self) -> dict[str, Any]:
-        return {"clock": self._clock} if self._clock is not None else {}
+        self._open(open_source(self.settings, client=self.client, clock=self._clock))
 
     def _open(self, source: Any) -> None:
         session = Session(source=source, mode=self.mode, remember_scope=self._remember_scope)

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from copilot_tui.metrics.seats import Seat, inactive_seats, parse_seats, seat_breakdown
-from copilot_tui.metrics.teams import TeamSummary
 from copilot_tui.scope import Scope
 
 #: Days without use after which a seat counts as inactive, unless the user picks another number.
@@ -119,14 +118,8 @@ async def live_seats(client: Any, scope: Scope, today: date | None = None) -> Se
 
 
 async def load_seats(source: Any, scope: Scope) -> SeatReport:
-    """Seats for whichever data source the app runs on: the demo's dataset, or the live source's client."""
-    dataset = getattr(source, "dataset", None)
-    if dataset is not None:
-        return demo_seats(dataset, scope)
-    client = getattr(source, "client", None)
-    if client is not None:
-        return await live_seats(client, scope)
-    raise SeatsUnavailableError("Seats come from GitHub's seats API, which offline mode does not reach.")
+    """Seats for whichever data source the app runs on (``copilot_tui.source.DataSource.seats``)."""
+    return await source.seats(scope)  # type: ignore[no-any-return]
 
 
 # ---- records: one plain dict per row, for CSV and JSON ------------------------------------------------------------
@@ -161,21 +154,3 @@ def seat_records(
     return [
         seat_record(s, report.today, reported_ids, lowered, report.organization_of.get(holder_key(s))) for s in seats
     ]
-
-
-def team_record(team: TeamSummary) -> dict[str, Any]:
-    """One team over the period: its counters are the sums over its members' rows (a user in two teams counts in
-    both)."""
-    rate = team.acceptance_rate
-    return {
-        "team_id": team.team_id,
-        "slug": team.slug,
-        "members": len(team.members),
-        "active_users": len(team.active_users),
-        "active_user_days": team.active_user_days,
-        "acceptance_rate": None if rate is None else round(rate, 4),
-        "users_used_agent": len(team.agent_users),
-        "users_used_chat": len(team.chat_users),
-        "users_used_cli": len(team.cli_users),
-        **team.activity,
-    }

@@ -30,9 +30,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
+from copilot_tui.licenses import SeatReport, SeatsUnavailableError, demo_seats, live_seats
 from copilot_tui.metrics import linerule
 from copilot_tui.metrics.aggregate import AGGREGATE_FORMAT, UsersAggregate, aggregate_users
 from copilot_tui.metrics.derive import Period
@@ -53,6 +54,7 @@ from copilot_tui.store import HeldReport, Store, StoreDamagedError, StoreError
 
 log = logging.getLogger(__name__)
 
+Mode = Literal["demo", "live", "offline"]
 ProgressCallback = Callable[[int, int, str], None]
 WaitCallback = Callable[[float, str], Any]
 
@@ -279,12 +281,59 @@ class FetchResult:
     pending: tuple[tuple[date, str], ...] = ()
 
 
+class DataSource(Protocol):
+    """The one contract between the data and its front ends (the app, ``export``, ``sync``): what can be opened,
+    what is at hand now, what a load brings, the seats. Opened by :func:`open_source` from the settings; a front end
+    never asks which implementation it holds."""
+
+    mode: Mode
+
+    async def scopes(self) -> list[Scope]:
+        """What can be opened: the orgs the token lists and what the store holds (live), the store's (offline),
+        the demo's."""
+        ...
+
+    async def held_range(self, scope: Scope) -> tuple[date, date] | None:
+        """The first and last day with data at hand without a request."""
+        ...
+
+    async def newest_day(self, scope: Scope) -> date | None:
+        """The day a period without an explicit end ends on (live: yesterday, the newest a report can cover)."""
+        ...
+
+    async def cached(self, scope: Scope, *, days: int = 28, until: date | None = None) -> Snapshot | None:
+        """The period from what is at hand, no network; None when nothing is."""
+        ...
+
+    async def load(
+        self,
+        scope: Scope,
+        *,
+        days: int = 28,
+        until: date | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_wait: WaitCallback | None = None,
+    ) -> Snapshot:
+        """The period, after fetching what it lacks (live); raises ``SourceError`` or the client's errors."""
+        ...
+
+    async def seats(self, scope: Scope) -> SeatReport:
+        """Every seat of the scope; raises ``SeatsUnavailableError`` where there are none to be had (offline)."""
+        ...
+
+    async def aclose(self) -> None:
+        """Let go of the client and the store."""
+        ...
+
+
 class ReportClient(Protocol):
     """The part of ``copilot_tui.github.GitHubClient`` the sources use."""
 
     async def fetch_report(self, scope: Scope, kind: str, day: date | None = None, on_progress: Any = None) -> Any: ...
 
     async def list_user_orgs(self) -> list[str]: ...
+
+    async def report_links(self, scope: Scope, kind: str, day: date | None = None) -> Any: ...
 
 
 # ------------------------------------------------------------------------------------------------------- policy
@@ -538,10 +587,22 @@ def last_held_day(store: Store, scope: Scope) -> date | None:
 class _StoreBacked:
     """What the live and offline sources share: painting from the store."""
 
+    mode: Mode = "offline"
+
     def __init__(self, store: Store, *, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
         self._clock: Callable[[], datetime] = clock or (lambda: _utc_now())
         self._recent: dict[Any, Snapshot] = {}
+
+    async def newest_day(self, scope: Scope) -> date | None:
+        newest = await asyncio.to_thread(last_held_day, self.store, scope)
+        return None if newest is None else min(newest, latest_day(self._clock()))
+
+    async def seats(self, scope: Scope) -> SeatReport:
+        raise SeatsUnavailableError("Seats come from GitHub's seats API, which offline mode does not reach.")
+
+    async def aclose(self) -> None:
+        await asyncio.to_thread(self.store.close)
 
     async def held_range(self, scope: Scope) -> tuple[date, date] | None:
         """The first and last day with data in the store: the periods the app can offer without fetching."""
@@ -620,6 +681,8 @@ class LiveSource(_StoreBacked):
     is held whole in memory until it is stored.
     """
 
+    mode: Mode = "live"
+
     def __init__(
         self,
         client: ReportClient,
@@ -644,6 +707,23 @@ class LiveSource(_StoreBacked):
         self._generating: dict[tuple[Scope, date, str], datetime] = {}
         """Reports GitHub was still generating (502/503) when asked, and when: not asked again before
         ``recheck_after``."""
+
+    async def newest_day(self, scope: Scope) -> date | None:
+        """The last day of GitHub's latest 28-day users report (one small request, no download): GitHub's newest
+        days come late, and a period ending on a day it has not written yet would hold nothing."""
+        newest = latest_day(self._clock())
+        window = await self.client.report_links(scope, "users-28-day")
+        end = getattr(window, "report_end_day", None)
+        return min(end, newest) if end is not None else newest
+
+    async def seats(self, scope: Scope) -> SeatReport:
+        return await live_seats(self.client, scope)
+
+    async def aclose(self) -> None:
+        close = getattr(self.client, "aclose", None)
+        if close is not None:
+            await close()
+        await super().aclose()
 
     async def scopes(self) -> list[Scope]:
         """The organizations the token can see, plus every scope already in the store (enterprises included)."""
@@ -868,6 +948,8 @@ class _WaitRelay:
 class DemoSource:
     """The built-in demo dataset, served through the same parser as real reports: no token, no network."""
 
+    mode: Mode = "demo"
+
     def __init__(self, dataset: Any = None, *, keep_in: Path | None = None) -> None:
         """``keep_in``: a file where the generated report files are kept between runs (``demo_cache``), so the
         next start reads them instead of making them again."""
@@ -897,6 +979,17 @@ class DemoSource:
     async def held_range(self, scope: Scope) -> tuple[date, date] | None:
         self._check(scope)
         return self.dataset.first_day, self.dataset.last_day
+
+    async def newest_day(self, scope: Scope) -> date | None:
+        self._check(scope)
+        return self.dataset.last_day  # type: ignore[no-any-return]
+
+    async def seats(self, scope: Scope) -> SeatReport:
+        self._check(scope)
+        return demo_seats(self.dataset, scope)
+
+    async def aclose(self) -> None:
+        return None
 
     async def cached(self, scope: Scope, *, days: int = 28, until: date | None = None) -> Snapshot | None:
         """The demo holds every day it has; None for a period entirely outside them."""
@@ -1004,3 +1097,32 @@ class DemoSource:
 
 
 Source = DemoSource | LiveSource | OfflineSource
+
+
+def open_source(
+    settings: Any,
+    *,
+    token: str | None = None,
+    client: ReportClient | None = None,
+    clock: Callable[[], datetime] | None = None,
+    concurrency: int | None = None,
+) -> DataSource:
+    """The source the settings ask for (``copilot_tui.settings.Settings``): the demo, the store alone, or GitHub
+    (``client``, or one made for ``token`` and the settings' API URL) through the store of the settings' host."""
+    from copilot_tui import locations
+
+    if settings.mode == "demo":
+        return DemoSource(keep_in=locations.demo_cache_file())
+    store = Store(settings.store_key)
+    clocked: dict[str, Any] = {"clock": clock} if clock is not None else {}
+    if settings.mode == "offline":
+        return OfflineSource(store, **clocked)
+    if client is None:
+        if token is None:
+            raise SourceError("a live source needs a token or a client")
+        from copilot_tui.github.client import GitHubClient
+
+        client = GitHubClient(token, api_url=settings.resolved_api_url)
+    if concurrency is not None:
+        clocked["concurrency"] = concurrency
+    return LiveSource(client, store, **clocked)

@@ -50,24 +50,23 @@ def test_demo_enterprise_seats_span_its_orgs_and_name_them() -> None:
         licenses.demo_seats(dataset, Scope("org", "nope"))
 
 
-async def test_load_seats_picks_by_source() -> None:
-    class Demo:
-        dataset = small()
+async def test_each_source_answers_for_its_seats(tmp_path: Any) -> None:
+    from copilot_tui.source import DemoSource, OfflineSource
+    from copilot_tui.store import Store
 
-    class Offline:
-        pass
-
-    report = await licenses.load_seats(Demo(), Scope("org", "ant"))
-    assert [s.login for s in report.seats] == [s["assignee"]["login"] for s in Demo.dataset.seats(Demo.dataset.orgs[0])]
+    dataset = small()
+    report = await licenses.load_seats(DemoSource(dataset), Scope("org", "ant"))
+    assert [s.login for s in report.seats] == [s["assignee"]["login"] for s in dataset.seats(dataset.orgs[0])]
+    offline = OfflineSource(Store("github.com", tmp_path))
     with pytest.raises(licenses.SeatsUnavailableError, match="offline"):
-        await licenses.load_seats(Offline(), Scope("org", "ant"))
+        await licenses.load_seats(offline, Scope("org", "ant"))
+    await offline.aclose()
 
 
 async def test_live_org_seats_use_the_billing_breakdown(fakehub: FakeGitHub) -> None:
     org = fakehub.dataset.orgs[0]
     async with GitHubClient(OWNER_TOKEN, api_url=fakehub.api_url) as client:
-        source: Any = type("Live", (), {"client": client})()
-        report = await licenses.load_seats(source, Scope("org", org.login))
+        report = await licenses.live_seats(client, Scope("org", org.login))
     dataset: Any = fakehub.dataset
     raw = dataset.seats(org)
     assert not report.counted

@@ -30,15 +30,24 @@ ACTIVITY = (
     "loc_deleted_sum",
 )
 FLAGS = ("used_agent", "used_chat", "used_cli")
+FLAG_SERIES = ("copilot_cli", "code_review", "cloud_agent")
+FEATURE_FIELDS = (
+    "user_initiated_interaction_count",
+    "code_generation_activity_count",
+    "code_acceptance_activity_count",
+    "loc_added_sum",
+)
 
 
-def expected(kind: str, name: str, lines: Iterable[dict[str, Any]], start: date, end: date) -> dict[str, Any]:
-    """The export document computed from raw report lines."""
+def expected(
+    kind: str, name: str, lines: Iterable[dict[str, Any]], start: date, end: date, dataset: Any = None
+) -> dict[str, Any]:
+    """The export document computed from raw report lines (users) and the scope's day records (totals); the
+    figures only the app's code computes (rates, top IDE, ...) are checked against the app by test_export_app."""
     rows = [line for line in lines if start.isoformat() <= line["day"] <= end.isoformat()]
     users: dict[int, dict[str, Any]] = {}
     credits: dict[int, float] = {}
-    features: dict[str, dict[str, Any]] = {}
-    feature_users: dict[str, set[int]] = {}
+    features: dict[tuple[str, str], dict[str, Any]] = {}
     for row in sorted(rows, key=lambda r: r["day"]):
         uid = row["user_id"]
         user = users.setdefault(
@@ -54,12 +63,14 @@ def expected(kind: str, name: str, lines: Iterable[dict[str, Any]], start: date,
             user[field] += row.get(field) or 0
         credits[uid] = credits.get(uid, 0.0) + (row.get("ai_credits_used") or 0.0)
         for entry in row.get("totals_by_feature", []):
-            sums = features.setdefault(entry["feature"], dict.fromkeys(ACTIVITY, 0))
-            for field in ACTIVITY:
+            sums = features.setdefault(
+                (entry["feature"], row["day"]), {"users": set(), **dict.fromkeys(FEATURE_FIELDS, 0)}
+            )
+            sums["users"].add(uid)
+            for field in FEATURE_FIELDS:
                 sums[field] += entry.get(field) or 0
-            feature_users.setdefault(entry["feature"], set()).add(uid)
     user_list = []
-    for uid, user in sorted(users.items(), key=lambda kv: kv[1]["user_login"].lower()):
+    for uid, user in sorted(users.items(), key=lambda kv: (kv[1]["user_login"].lower(), kv[0])):
         days = user.pop("days")
         user_list.append(
             {
@@ -72,30 +83,45 @@ def expected(kind: str, name: str, lines: Iterable[dict[str, Any]], start: date,
                 "ai_credits_used": round(credits[uid], 4),
             }
         )
-    totals = {
-        "active_users": len(users),
-        "days_with_data": len({row["day"] for row in rows}),
-        **{field: sum(row.get(field) or 0 for row in rows) for field in ACTIVITY},
-        "ai_credits_used": round(sum(credits.values()), 4),
-        **{f"users_{flag}": sum(1 for u in user_list if u[flag]) for flag in FLAGS},
-    }
-    feature_list = [
-        {"feature": name, "users": len(feature_users[name]), **sums}
-        for name, sums in sorted(
-            features.items(),
-            key=lambda kv: (
-                -(kv[1]["code_generation_activity_count"] + kv[1]["user_initiated_interaction_count"]),
-                kv[0],
-            ),
-        )
-    ]
-    return {
+    doc: dict[str, Any] = {
         "scope": {"kind": kind, "name": name},
         "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "totals": totals,
         "users": user_list,
-        "features": feature_list,
+        "features": {key: {"users": len(v.pop("users")), **v} for key, v in sorted(features.items())},
     }
+    if dataset is not None:
+        report = "organization-1-day" if kind == "org" else "enterprise-1-day"
+        records = [r for day in each_day(start, end) for r in dataset.report_lines(kind, name, report, day) or []]
+        latest = max(records, key=lambda r: r["day"])
+        doc["totals"] = {
+            "scope": name,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "days_with_data": len({r["day"] for r in records}),
+            "latest_day": latest["day"],
+            **{f: latest[f] for f in ("daily_active_users", "weekly_active_users", "monthly_active_users")},
+            **{field: sum(r.get(field) or 0 for r in records) for field in ACTIVITY},
+        }
+    return doc
+
+
+def each_day(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def assert_export_equals(got: dict[str, Any], want: dict[str, Any]) -> None:
+    """Every figure the oracle computes equals the export's (the export holds more columns)."""
+    assert got["scope"] == want["scope"] and got["period"] == want["period"]
+    assert len(got["users"]) == len(want["users"]) > 0
+    for mine, theirs in zip(got["users"], want["users"], strict=True):
+        assert {k: mine[k] for k in theirs} == theirs
+    # the flag series (CLI, code review, cloud agent) count users by their used_* flags: the app's own rule
+    features = {(f["feature"], f["day"]): f for f in got["features"] if f["feature"] not in FLAG_SERIES}
+    oracle = {k: v for k, v in want["features"].items() if k[0] not in FLAG_SERIES}
+    assert {k: {f: v[f] for f in ("users", *FEATURE_FIELDS)} for k, v in features.items() if v["users"]} == oracle
+    if "totals" in want:
+        (totals,) = got["totals"]
+        assert {k: totals[k] for k in want["totals"]} == want["totals"]
 
 
 def daily_lines(dataset: Any, kind: str, name: str, start: date, end: date) -> list[dict[str, Any]]:
@@ -127,13 +153,15 @@ def test_export_json_equals_the_fake_data_field_for_field(fakehub: FakeGitHub, t
     got = json.loads(result.stdout)
     lines = fakehub.dataset.report_lines("org", org, "users-28-day") or []
     end = fakehub.dataset.last_day
-    want = expected("org", org, lines, end - timedelta(days=27), end)
+    want = expected("org", org, lines, end - timedelta(days=27), end, fakehub.dataset)
     assert want["users"] and want["features"]
-    assert got == want
+    assert_export_equals(got, want)
     downloads = fakehub.requests_to("download")
     assert downloads and all("authorization" not in r.headers for r in downloads)
-    asked = [r.path.rsplit("/reports/", 1)[-1] for r in fakehub.requests_to("api")]
-    assert asked == ["users-28-day/latest"]
+    asked = {r.path.rsplit("/reports/", 1)[-1] for r in fakehub.requests_to("api") if "/reports/" in r.path}
+    # the app's road, day by day; the 28-day report's links only say which day is the newest
+    assert asked == {"users-28-day/latest", "organization-1-day", "users-1-day", "user-teams-1-day"}
+    assert len(downloads) <= 28 * 3 * 2  # at most three 1-day reports a day, each in two files
 
 
 def test_an_older_period_is_fetched_day_by_day(fakehub: FakeGitHub, tmp_path: Path) -> None:
@@ -152,8 +180,9 @@ def test_an_older_period_is_fetched_day_by_day(fakehub: FakeGitHub, tmp_path: Pa
         tmp=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == expected(
-        "org", org, daily_lines(fakehub.dataset, "org", org, start, end), start, end
+    assert_export_equals(
+        json.loads(result.stdout),
+        expected("org", org, daily_lines(fakehub.dataset, "org", org, start, end), start, end, fakehub.dataset),
     )
     days = sorted(r.query["day"][0] for r in fakehub.requests_to("api") if r.path.endswith("/users-1-day"))
     assert days == [(start + timedelta(days=i)).isoformat() for i in range(7)]
@@ -167,7 +196,7 @@ def test_csv_tables_hold_the_json_numbers(fakehub: FakeGitHub, tmp_path: Path) -
         result = export(*base, "--format", "csv", "--what", what, tmp=tmp_path)
         assert result.returncode == 0, result.stderr
         table = list(csv.DictReader(io.StringIO(result.stdout)))
-        rows = [doc["totals"]] if what == "totals" else doc[what]
+        rows = doc[what]
         assert len(table) == len(rows) > 0
         for line, row in zip(table, rows, strict=True):
             for key, value in row.items():
@@ -192,7 +221,10 @@ def test_demo_needs_no_token_and_no_network(tmp_path: Path) -> None:
     org = dataset.orgs[0].login
     end = dataset.last_day
     start = end - timedelta(days=13)
-    assert json.loads(result.stdout) == expected("org", org, daily_lines(dataset, "org", org, start, end), start, end)
+    assert_export_equals(
+        json.loads(result.stdout),
+        expected("org", org, daily_lines(dataset, "org", org, start, end), start, end, dataset),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +242,8 @@ def test_enterprise_export_spans_its_orgs(small_enterprise_hub: FakeGitHub, tmp_
     assert result.returncode == 0, result.stderr
     end = hub.dataset.last_day
     lines = hub.dataset.report_lines("enterprise", "hive", "users-28-day") or []
-    assert json.loads(result.stdout) == expected("enterprise", "hive", lines, end - timedelta(days=27), end)
+    want = expected("enterprise", "hive", lines, end - timedelta(days=27), end, hub.dataset)
+    assert_export_equals(json.loads(result.stdout), want)
 
 
 # ---- errors: stderr, a non-zero exit, the client's sentence -----------------------------------------------------

@@ -139,9 +139,12 @@ class WithoutSeats:
         self._inner = inner
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("dataset", "client"):
-            raise AttributeError(name)
         return getattr(self._inner, name)
+
+    async def seats(self, scope: Scope) -> Any:
+        from copilot_tui.licenses import SeatsUnavailableError
+
+        raise SeatsUnavailableError("Seats come from GitHub's seats API, which offline mode does not reach.")
 
 
 async def test_offline_has_no_seats_and_says_why(dataset: DemoDataset) -> None:

@@ -1,4 +1,5 @@
-"""Pick what to export (users, teams, seats, totals, features) and the format, the current tab's table first."""
+"""Pick what to export (users, totals, daily totals, features, teams, seats) and the format, the current tab's table
+first; and gather what the dashboard shows into the export model's ``ExportData``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, TabbedContent
 from textual.widgets.option_list import Option
 
-from copilot_tui.ui.export import LABELS, WHATS, ExportData, ExportFormat
+from copilot_tui.exports import LABELS, WHATS, ExportData, ExportFormat
 
 Choice = tuple[str, ExportFormat]
 
@@ -78,7 +79,8 @@ def current_table(screen: Any) -> str:
 
 
 def export_data_of(screen: Any) -> ExportData:
-    """What the dashboard ``screen`` shows now: users as filtered, teams and seats in their on-screen order."""
+    """What the dashboard ``screen`` shows now, narrowed to its filters: users as filtered (login, team), teams as
+    filtered, the seat list on screen. The rows' order is the export model's, not the screen's current sort."""
     from copilot_tui.ui.widgets.seats import SeatsPane
     from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane
     from copilot_tui.ui.widgets.users import UsersTable
@@ -87,18 +89,31 @@ def export_data_of(screen: Any) -> ExportData:
     users = screen.query_one(UsersTable)
     chip = screen.query_one(TeamChip)
     seats = screen.query_one(SeatsPane)
-    users_extra: dict[str, Any] = {}
+    teams = screen.query_one(TeamsPane)
+    filters: dict[str, Any] = {}
     if chip.team is not None:
-        users_extra["team"] = chip.team.slug
+        filters["team"] = chip.team.slug
     if users.filter_text:
-        users_extra["login_filter"] = users.filter_text
+        filters["login_filter"] = users.filter_text
+    narrowed = chip.team is not None or bool(users.filter_text)
+    snapshot = screen.snapshot
+    days = [d for d in getattr(snapshot, "day_totals", ()) if d.day in view.period]
     return ExportData(
         scope=view.scope,
         period=view.period,
-        users=[users.row_at(i) for i in users.shown_indices],
-        totals=view.totals,
+        days=days,
+        users=view.users,
         series=view.series,
-        teams=screen.query_one(TeamsPane).rows_for_export(),
-        seats=seats.shown_records(),
-        extra={"users": users_extra, "seats": seats.export_extra()},
+        teams=teams.teams_for_export(),
+        seats=seats.report,
+        seat_list=seats.list,
+        inactive_days=seats.days if seats.list == "inactive" else None,
+        shown_users=[users.row_at(i) for i in users.shown_indices] if narrowed else None,
+        shown_teams={r.team_id for r in teams.shown_rows()} if teams.table.filter_text else None,
+        shown_seats=(
+            {seats.table.row_at(i).login.lower() for i in seats.table.shown_indices}
+            if seats.table.filter_text
+            else None
+        ),
+        filters=filters,
     )

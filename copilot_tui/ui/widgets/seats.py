@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,15 +20,15 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from copilot_tui.exports import SeatList, chosen_seats
 from copilot_tui.licenses import DEFAULT_INACTIVE_DAYS, INACTIVE_DAY_STEPS, SeatReport, seat_records
-from copilot_tui.metrics.seats import SeatCost, idle_order, never_in_reports, seat_cost
+from copilot_tui.metrics.seats import SeatCost, idle_order, seat_cost
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import count
 from copilot_tui.ui.widgets.user_table import Column, UserTable
 
 log = logging.getLogger(__name__)
 
-SeatList = Literal["inactive", "never", "all"]
 LISTS: tuple[SeatList, ...] = ("inactive", "never", "all")
 SeatLoader = Callable[[Scope], Awaitable[SeatReport]]
 
@@ -303,11 +303,7 @@ class SeatsPane(Vertical, can_focus=False):
             self._redraw()
 
     def _chosen(self, report: SeatReport) -> list[Any]:
-        if self.list == "inactive":
-            return report.inactive(self.days)
-        if self.list == "never":
-            return never_in_reports(report.seats, self.reported_ids, self.reported_logins)
-        return sorted(report.seats, key=lambda s: s.login.lower())
+        return chosen_seats(report, self.list, self.days, self.reported_ids, self.reported_logins)
 
     def _redraw(self) -> None:
         report = self.report

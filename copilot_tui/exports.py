@@ -1,0 +1,387 @@
+"""The export model: every table the app's ``e`` writes and ``copilot-tui export`` prints, built by one code.
+
+Both fronts hand over the same objects (the period's ``OrgTotals`` and day records, the users aggregate's
+``UserSummary``s and ``FeatureSeries``, the teams view, the seat report) and get the same bytes back from
+:func:`render`, so a file written from the dashboard and the command's output are identical for the same scope,
+period, table and format. The app narrows what is written to what its filters show (a login filter, a team, a
+seat list); the rows' order is always this module's (users and seats by login, teams most active first, days
+oldest first), never the screen's current sort, so the bytes do not depend on which column was clicked.
+
+Fields keep the API's names where the API has one: active-user counts as ``daily_active_users``, sums as
+``code_generation_activity_count``, code completion's as ``code_completion_<field>``, pull requests as
+``pull_requests_<field>`` and the CLI's as ``totals_by_cli_<field>``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Literal, Protocol
+
+import orjson
+
+from copilot_tui.licenses import SeatReport, seat_records
+from copilot_tui.metrics.derive import (
+    CLI_FIELDS,
+    PULL_REQUEST_COUNT_FIELDS,
+    FeatureSeries,
+    OrgTotals,
+    Period,
+    UserSummary,
+    org_totals,
+    period_users,
+)
+from copilot_tui.metrics.model import ACTIVE_USER_FIELDS, ACTIVITY_FIELDS, DayTotals
+from copilot_tui.metrics.seats import Seat, never_in_reports
+from copilot_tui.metrics.teams import TeamSummary
+from copilot_tui.scope import Scope
+
+ExportFormat = Literal["csv", "json"]
+SeatList = Literal["inactive", "never", "all"]
+WHATS: tuple[str, ...] = ("users", "teams", "seats", "totals", "daily", "features")
+LABELS = {
+    "users": "Users",
+    "totals": "Totals",
+    "daily": "Totals by day",
+    "features": "Features by day",
+    "teams": "Teams",
+    "seats": "Seats",
+}
+USER_FLAGS = ("used_agent", "used_chat", "used_cli")
+
+FIGURE_KEYS: dict[str, str] = {
+    "completion_rate": "code_completion_acceptance_rate",
+    "completion_loc_rate": "code_completion_loc_acceptance_rate",
+    "acceptance_rate": "acceptance_rate",
+    "active_users": "active_users",
+    "average_daily_users": "average_daily_active_users",
+    "period_agent_users": "users_used_agent",
+    "period_chat_users": "users_used_chat",
+    "period_cli_users": "users_used_cli",
+    "period_review_users": "users_used_copilot_code_review_active",
+    "period_cloud_agent_users": "users_used_copilot_cloud_agent",
+    "ai_credits": "ai_credits_used",
+}
+"""The totals field of a catalog metric that is not one API field (a ratio, a count of distinct users over the
+period); the others are the API field, dots as ``_``."""
+
+
+def figure_key(metric_key: str, api_field: str) -> str:
+    """The field of the totals record that holds a catalog metric (the totals pane's figures)."""
+    return FIGURE_KEYS.get(metric_key) or api_field.replace(".", "_")
+
+
+class NoDataError(Exception):
+    """The period holds no data for the scope: nothing to export."""
+
+
+class TeamsData(Protocol):
+    """The teams of a period: ``copilot_tui.views.TeamsView``."""
+
+    @property
+    def teams(self) -> Sequence[TeamSummary]: ...
+
+    @property
+    def days_without_data(self) -> Sequence[date]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ExportData:
+    """What an export is made from: one scope and period, as the dashboard shows it.
+
+    ``teams`` and ``seats`` may be functions (blocking: the teams join reads the users report), called only when
+    that table is written. ``shown_*`` narrow a table to what the app's filters show (None: everything).
+    """
+
+    scope: Scope
+    period: Period
+    days: Sequence[DayTotals]
+    """The scope's day records of the period (the organization or enterprise report)."""
+    users: Sequence[UserSummary]
+    series: Sequence[FeatureSeries] = ()
+    teams: TeamsData | Callable[[], TeamsData] | None = None
+    seats: SeatReport | None = None
+    seat_list: SeatList = "all"
+    inactive_days: int | None = None
+    shown_users: Sequence[UserSummary] | None = None
+    shown_teams: set[int] | None = None
+    shown_seats: set[str] | None = None
+    filters: dict[str, Any] = field(default_factory=dict)
+    """The app's filters in force, said in the JSON document (``team``, ``login_filter``)."""
+
+    @property
+    def totals(self) -> OrgTotals:
+        """As the dashboard builds them (``ui.view.build_view``): the day records summed, and the distinct users
+        of the users report over the period."""
+        return replace(org_totals(self.days, self.period), users=period_users(self.users))
+
+
+def _rate(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# ---- records -----------------------------------------------------------------------------------------------------
+
+
+def user_record(u: UserSummary) -> dict[str, Any]:
+    """Every column of the users table, and every counter summed over the period."""
+    return {
+        "user_login": u.user_login,
+        "user_id": u.user_id,
+        "days_active": u.days_active,
+        "last_active_day": _day(u.last_active_day),
+        **{flag: u.flag(flag) for flag in USER_FLAGS},
+        **{name: u.activity.get(name, 0) for name in ACTIVITY_FIELDS},
+        "ai_credits_used": round(u.ai_credits_used, 4),
+        "acceptance_rate": _rate(u.acceptance_rate),
+        "top_ide": u.top_ide,
+        "top_language": u.top_language,
+        "top_model": u.top_model,
+    }
+
+
+def figures(totals: OrgTotals) -> dict[str, Any]:
+    """Every figure of ``totals`` under its API name: the totals pane's and the rest of what the report holds;
+    the distinct users of the period (the users report's) when ``totals.users`` holds them."""
+    record: dict[str, Any] = {}
+    people = totals.users
+    if people is not None:
+        record["active_users"] = people.active
+        record["users_used_agent"] = people.agent
+        record["users_used_chat"] = people.chat
+        record["users_used_cli"] = people.cli
+        record["users_used_copilot_code_review_active"] = people.code_review
+        record["users_used_copilot_cloud_agent"] = people.cloud_agent
+        record["ai_credits_used"] = round(people.ai_credits, 4)
+    record.update({name: totals.latest.get(name) for name in ACTIVE_USER_FIELDS})
+    average = totals.average_daily_active_users
+    record["average_daily_active_users"] = None if average is None else round(average, 2)
+    record.update({name: totals.activity[name] for name in ACTIVITY_FIELDS})
+    record["acceptance_rate"] = _rate(totals.acceptance_rate)
+    record["loc_acceptance_rate"] = _rate(totals.loc_acceptance_rate)
+    record.update({f"code_completion_{name}": totals.completion[name] for name in ACTIVITY_FIELDS})
+    record["code_completion_acceptance_rate"] = _rate(totals.completion_acceptance_rate)
+    record["code_completion_loc_acceptance_rate"] = _rate(totals.completion_loc_acceptance_rate)
+    record.update({f"pull_requests_{name}": totals.pull_requests.get(name) for name in PULL_REQUEST_COUNT_FIELDS})
+    record.update({f"totals_by_cli_{name}": totals.cli.get(name) for name in CLI_FIELDS})
+    return record
+
+
+def totals_record(scope: Scope, totals: OrgTotals) -> dict[str, Any]:
+    """One row: active users of the latest day (the API's windows end there), then the period's sums and rates."""
+    return {
+        "scope": scope.name,
+        "scope_kind": scope.kind,
+        "start": totals.period.start.isoformat(),
+        "end": totals.period.end.isoformat(),
+        "days_with_data": totals.days_with_data,
+        "latest_day": _day(totals.latest_day),
+        **figures(totals),
+    }
+
+
+def daily_records(days: Iterable[DayTotals], period: Period) -> list[dict[str, Any]]:
+    """One row per day of the period the scope's report has a record for, oldest first, every figure of the day."""
+    by_day = {d.day: d for d in days if d.day in period}
+    return [{"day": day.isoformat(), **figures(org_totals([by_day[day]], Period(day, day)))} for day in sorted(by_day)]
+
+
+def feature_records(series: Sequence[FeatureSeries]) -> list[dict[str, Any]]:
+    """One row per feature and day: the numbers behind each adoption sparkline."""
+    return [
+        {
+            "feature": s.feature,
+            "day": d.isoformat(),
+            "users": s.users[i],
+            "user_initiated_interaction_count": s.interactions[i],
+            "code_generation_activity_count": s.generations[i],
+            "code_acceptance_activity_count": s.acceptances[i],
+            "loc_added_sum": s.loc_added[i],
+        }
+        for s in sorted(series, key=lambda s: s.feature)
+        for i, d in enumerate(s.days)
+    ]
+
+
+def team_record(team: TeamSummary) -> dict[str, Any]:
+    """Every column of the teams tab (the active share included) and every counter, summed over the members' rows
+    (a user in two teams counts in both)."""
+    return {
+        "team_id": team.team_id,
+        "slug": team.slug,
+        "members": len(team.members),
+        "active_users": len(team.active_users),
+        "active_share": _rate(team.active_share),
+        "active_user_days": team.active_user_days,
+        **{name: team.activity[name] for name in ACTIVITY_FIELDS},
+        "acceptance_rate": _rate(team.acceptance_rate),
+        "users_used_agent": len(team.agent_users),
+        "users_used_chat": len(team.chat_users),
+        "users_used_cli": len(team.cli_users),
+        "ai_credits_used": round(team.ai_credits, 4),
+    }
+
+
+def chosen_seats(
+    report: SeatReport, seat_list: SeatList, days: int | None, reported_ids: set[int], reported_logins: set[str]
+) -> list[Seat]:
+    """The seats of a list: unused for ``days`` (idlest first), never in the period's reports, or all (by login)."""
+    if seat_list == "inactive":
+        return report.inactive(days) if days is not None else report.inactive()
+    if seat_list == "never":
+        return never_in_reports(report.seats, reported_ids, reported_logins)
+    return sorted(report.seats, key=lambda s: s.login.lower())
+
+
+# ---- tables and documents -----------------------------------------------------------------------------------------
+
+
+def _sorted_users(users: Iterable[UserSummary]) -> list[UserSummary]:
+    return sorted(users, key=lambda u: (u.user_login.lower(), u.user_id))
+
+
+def _teams(data: ExportData) -> tuple[Sequence[TeamSummary], Sequence[date]]:
+    teams = data.teams() if callable(data.teams) else data.teams
+    return (teams.teams, teams.days_without_data) if teams is not None else ([], [])
+
+
+def table_of(what: str, data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The rows of one table, and what its JSON document says besides them."""
+    if what == "users":
+        shown = data.users if data.shown_users is None else data.shown_users
+        meta = {k: v for k, v in data.filters.items() if k in ("team", "login_filter")}
+        return [user_record(u) for u in _sorted_users(shown)], meta
+    if what == "totals":
+        return [totals_record(data.scope, data.totals)], {}
+    if what == "daily":
+        return daily_records(data.days, data.period), {}
+    if what == "features":
+        return feature_records(data.series), {}
+    if what == "teams":
+        teams, lacking = _teams(data)
+        chosen = [t for t in teams if data.shown_teams is None or t.team_id in data.shown_teams]
+        chosen.sort(key=lambda t: (-len(t.active_users), t.slug, t.team_id))
+        meta = {"days_without_team_data": [d.isoformat() for d in lacking]}
+        return [team_record(t) for t in chosen], meta
+    if what == "seats":
+        return seats_table(data)
+    raise ValueError(f"nothing to export called {what!r}; choose from {', '.join(WHATS)}")
+
+
+def seats_table(data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    report = data.seats
+    if report is None:
+        return [], {"list": data.seat_list}
+    ids = {u.user_id for u in data.users}
+    logins = {u.user_login.lower() for u in data.users}
+    chosen = chosen_seats(report, data.seat_list, data.inactive_days, ids, logins)
+    if data.shown_seats is not None:
+        chosen = [s for s in chosen if s.login.lower() in data.shown_seats]
+    meta: dict[str, Any] = {"list": data.seat_list}
+    if data.seat_list == "inactive":
+        meta["inactive_days"] = data.inactive_days
+    meta |= {"as_of": report.today.isoformat(), "seat_breakdown": report.breakdown}
+    meta["seat_breakdown_counted"] = report.counted
+    return seat_records(report, chosen, ids, logins), meta
+
+
+def document(whats: Sequence[str], data: ExportData) -> dict[str, Any]:
+    """The JSON document of one or more tables: ``scope``, ``period``, what the tables say besides, the tables."""
+    doc: dict[str, Any] = {
+        "scope": {"kind": data.scope.kind, "name": data.scope.name},
+        "period": {"start": data.period.start.isoformat(), "end": data.period.end.isoformat()},
+    }
+    tables = {}
+    for what in whats:
+        rows, meta = table_of(what, data)
+        doc.update(meta)
+        tables[what] = rows
+    doc.update(tables)
+    return doc
+
+
+def _cell(value: Any) -> Any:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else value
+
+
+def csv_bytes(rows: Sequence[Mapping[str, Any]]) -> bytes:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+    return buffer.getvalue().encode("utf-8")
+
+
+def render(whats: str | Sequence[str], fmt: ExportFormat, data: ExportData) -> tuple[bytes, int]:
+    """The bytes of a table (CSV or JSON; JSON may hold several tables), and how many rows were written."""
+    names = [whats] if isinstance(whats, str) else list(whats)
+    if fmt == "csv":
+        if len(names) != 1:
+            raise ValueError("a CSV file holds one table")
+        rows, _ = table_of(names[0], data)
+        return csv_bytes(rows), len(rows)
+    doc = document(names, data)
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n", sum(len(doc[n]) for n in names)
+
+
+def file_name(what: str, fmt: ExportFormat, data: ExportData) -> str:
+    scope, period = data.scope, data.period
+    return f"{scope.kind}-{scope.name}-{what}-{period.start}-{period.end}.{fmt}"
+
+
+# ---- coverage ----------------------------------------------------------------------------------------------------
+
+
+def days_without_data(data: ExportData) -> list[date]:
+    """Days of the period with neither a record in the scope's report nor a user in the users report."""
+    have = {d.day for d in data.days}
+    for series in data.series:
+        have.update(day for day, users in zip(series.days, series.users, strict=False) if users)
+    return [day for day in data.period.each_day() if day not in have]
+
+
+def describe_days(days: Sequence[date]) -> str:
+    """``2026-01-01..2026-01-03, 2026-01-07``: runs of days as ranges."""
+    runs: list[list[date]] = []
+    for day in sorted(days):
+        if runs and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(r[0].isoformat() if len(r) == 1 else f"{r[0]}..{r[-1]}" for r in runs)
+
+
+__all__ = [
+    "LABELS",
+    "WHATS",
+    "ExportData",
+    "ExportFormat",
+    "NoDataError",
+    "TeamsData",
+    "chosen_seats",
+    "daily_records",
+    "days_without_data",
+    "describe_days",
+    "document",
+    "figure_key",
+    "figures",
+    "file_name",
+    "render",
+    "table_of",
+    "team_record",
+    "totals_record",
+    "user_record",
+]
