@@ -354,7 +354,9 @@ class CopilotApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        notes = [(f.help_label, f.meaning) for f in FIGURES] + list(OTHER_NOTES)
+        from copilot_tui.ui.widgets.teams import column_notes
+
+        notes = [(f.help_label, f.meaning) for f in FIGURES] + list(OTHER_NOTES) + column_notes()
         self.push_screen(HelpScreen(self.help_sections(), notes))
 
 

@@ -15,6 +15,10 @@ from datetime import date
 from copilot_tui.metrics.derive import Period, acceptance_rate, add_activity, zero_activity
 from copilot_tui.metrics.model import UserDay, UserTeam
 
+#: The row of the users who were in no team on the days they were active (days with team data only).
+NO_TEAM_ID = 0
+NO_TEAM_SLUG = "(no team)"
+
 
 @dataclass(slots=True)
 class TeamSummary:
@@ -60,7 +64,9 @@ def membership(team_rows: Iterable[UserTeam], period: Period | None = None) -> d
 def summarize_teams(
     team_rows: Iterable[UserTeam], user_rows: Iterable[UserDay], period: Period | None = None
 ) -> list[TeamSummary]:
-    """Join the two reports on (user, day); one :class:`TeamSummary` per team seen, most active users first.
+    """Join the two reports on (user, day); one :class:`TeamSummary` per team seen, most active users first, then
+    the "(no team)" row (``NO_TEAM_ID``): users active on a day with team data but in no team that day (its
+    ``members`` stay empty: nobody is listed in it).
 
     A user-day whose day has no user-teams data is left out of every team (membership is not guessed from
     another day); the UI says which days lack team data.
@@ -90,8 +96,8 @@ def summarize_teams(
         day_members = by_day.get(user_row.day)
         if not day_members:
             continue
-        for team_id in day_members.get(user_row.user_id, ()):
-            team = teams[team_id]
+        for team_id in day_members.get(user_row.user_id) or (NO_TEAM_ID,):
+            team = teams.get(team_id) or teams.setdefault(team_id, TeamSummary(NO_TEAM_ID, NO_TEAM_SLUG))
             team.active_users.add(user_row.user_id)
             team.active_user_days += 1
             add_activity(team.activity, user_row.activity)
@@ -104,7 +110,7 @@ def summarize_teams(
             if user_row.flag("used_cli"):
                 team.cli_users.add(user_row.user_id)
     result = list(teams.values())
-    result.sort(key=lambda t: (-len(t.active_users), t.slug))
+    result.sort(key=lambda t: (t.team_id == NO_TEAM_ID, -len(t.active_users), t.slug))
     return result
 
 
@@ -116,4 +122,16 @@ def days_without_team_data(team_rows: Iterable[UserTeam], user_rows: Iterable[Us
 
 def team_members(team_rows: Iterable[UserTeam], team_id: int, period: Period | None = None) -> set[int]:
     """Everyone listed in the team on any day of the period (for "open a team" in the users table)."""
-    return {r.user_id for r in team_rows if r.team_id == team_id and (period is None or r.day in period)}
+    return set(team_member_logins(team_rows, team_id, period))
+
+
+def team_member_logins(team_rows: Iterable[UserTeam], team_id: int, period: Period | None = None) -> dict[int, str]:
+    """Everyone listed in the team on any day of the period, with their login on the latest of those days: the
+    members with no activity are named too."""
+    latest: dict[int, tuple[date, str]] = {}
+    for r in team_rows:
+        if r.team_id == team_id and (period is None or r.day in period):
+            held = latest.get(r.user_id)
+            if held is None or r.day >= held[0]:
+                latest[r.user_id] = (r.day, r.user_login)
+    return {user_id: login for user_id, (_day, login) in latest.items()}

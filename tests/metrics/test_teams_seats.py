@@ -170,3 +170,41 @@ def test_seat_cost_prices_each_plan_and_counts_the_unpriced() -> None:
     assert (cost.seats, cost.monthly, cost.unpriced) == (3, 58.0, 1)
     today = date(2026, 1, 11)
     assert idle_order(seats[0], today) > idle_order(seats[1], today) == 10
+
+
+def test_users_in_no_team_get_a_row_of_their_own_and_inactive_members_are_named() -> None:
+    from copilot_tui.metrics.teams import NO_TEAM_ID, NO_TEAM_SLUG, team_member_logins
+
+    teams = parse_user_teams_report(
+        [
+            (
+                "t",
+                _nd(
+                    [
+                        {"user_id": 1, "user_login": "ada", "day": "2026-01-05", "team_id": 10, "slug": "web"},
+                        {"user_id": 4, "user_login": "dan", "day": "2026-01-05", "team_id": 10, "slug": "web"},
+                        {"user_id": 4, "user_login": "dan2", "day": "2026-01-06", "team_id": 10, "slug": "web"},
+                    ]
+                ),
+            )
+        ]
+    ).rows
+    users = parse_users_report(
+        [
+            (
+                "u",
+                _nd(
+                    [
+                        {"day": "2026-01-05", "user_id": 1, "user_login": "ada", "code_generation_activity_count": 5},
+                        {"day": "2026-01-05", "user_id": 3, "user_login": "cy", "code_generation_activity_count": 2},
+                        {"day": "2026-01-07", "user_id": 5, "user_login": "eve", "code_generation_activity_count": 9},
+                    ]
+                ),
+            )
+        ]
+    ).rows
+    web, nobody = summarize_teams(teams, users)
+    assert (web.slug, nobody.team_id, nobody.slug) == ("web", NO_TEAM_ID, NO_TEAM_SLUG)
+    assert nobody.active_users == {3} and nobody.members == set()  # eve's day has no team data: left out
+    assert nobody.activity["code_generation_activity_count"] == 2 and nobody.active_share is None
+    assert team_member_logins(teams, 10) == {1: "ada", 4: "dan2"}  # dan never used Copilot, and is named

@@ -535,7 +535,7 @@ async def test_short_labels_are_explained_in_help_and_palette_periods_show_their
     from copilot_tui.ui.widgets.seats import SEAT_COLUMNS
 
     labels = {c.key: c.label for c in SEAT_COLUMNS}
-    assert labels["days_idle"] == "Idle days" and labels["in_reports"] == "In reports"
+    assert labels["idle"] == "Idle days" and labels["in_reports"] == "In reports"
     app = demo_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)

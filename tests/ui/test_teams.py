@@ -107,11 +107,15 @@ async def test_s_sorts_teams_and_enter_filters_users_until_esc(dataset: DemoData
         users = dash.query_one(UsersTable)
         assert users.has_focus
         members = expected(dataset, "org", "cat", 28)[team.team_id]["listed"]
-        shown = {users.row_at(i).user_id for i in users.shown_indices}
-        assert shown and shown <= members
-        assert shown == {u.user_id for u in dash.view.users if u.user_id in members}  # type: ignore[union-attr]
+        rows = [users.row_at(i) for i in users.shown_indices]
+        shown = {u.user_id for u in rows}
+        assert shown == members  # every listed member, active or not
+        active = {u.user_id for u in dash.view.users if u.user_id in members}  # type: ignore[union-attr]
+        inactive = [u for u in rows if u.user_id not in active]
+        assert inactive and all(u.days_active == 0 and u.user_login for u in inactive)
         chip = dash.query_one(TeamChip)
-        assert chip.display and team.slug in str(chip.render())
+        text = str(chip.render())
+        assert chip.display and team.slug in text and f"{len(active)} active of {len(members)} members" in text
         await pilot.press("escape")
         assert not chip.display
         assert users.row_count == everyone
@@ -164,3 +168,18 @@ async def test_the_light_decoding_gives_the_full_parsers_teams(dataset: DemoData
         }
 
     assert len(fast) >= 20 and figures(fast) == figures(full)
+
+
+async def test_help_explains_every_teams_column(dataset: DemoDataset) -> None:
+    from copilot_tui.ui.screens.help import HelpScreen
+    from copilot_tui.ui.widgets.teams import COLUMN_NOTES, TEAM_COLUMNS
+
+    assert set(COLUMN_NOTES) == {c.key for c in TEAM_COLUMNS}
+    app = app_on(dataset, org="cat")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        notes = dict(app.screen.notes)
+        for column in TEAM_COLUMNS:
+            assert notes[f"{column.label} (teams)"] == COLUMN_NOTES[column.key]

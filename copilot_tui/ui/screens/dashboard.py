@@ -540,7 +540,7 @@ class DashboardScreen(Screen[None]):
 
     @on(TeamsPane.Opened)
     def _team_opened(self, event: TeamsPane.Opened) -> None:
-        self.query_one(TeamChip).set_team(event.team, event.members)
+        self.query_one(TeamChip).set_team(event.team, event.members, event.logins)
         if self.view is not None:
             self._show_users(self.view)
         self.action_tab("tab-users")

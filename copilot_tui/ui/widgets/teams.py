@@ -15,8 +15,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from copilot_tui.metrics.derive import Period
-from copilot_tui.metrics.teams import team_members
+from copilot_tui.metrics.derive import Period, UserSummary
+from copilot_tui.metrics.teams import NO_TEAM_ID, team_member_logins
 from copilot_tui.ui.format import compact, rate
 from copilot_tui.ui.widgets.user_table import Column, UserTable
 from copilot_tui.views import TeamRow, TeamsView, build_teams, stream_user_rows
@@ -46,6 +46,29 @@ TEAM_COLUMNS: tuple[Column, ...] = (
     Column("cli_users", "CLI", 5, "right", compact, priority=33, descending_first=True),
     Column("ai_credits", "Credits", 7, "right", compact, priority=55, descending_first=True),
 )
+
+
+COLUMN_NOTES: dict[str, str] = {
+    "slug": "The team's name (slug). (no team): users active on a day with team data but in no team that day.",
+    "members": "Users listed in the team on the period's latest day with team data.",
+    "active_users": "Members with Copilot activity on a day they were in the team.",
+    "active_share": "Active members per member (n/a for the (no team) row, whose members nobody lists).",
+    "active_user_days": "Days with activity, summed over the team's active members.",
+    "interactions": "Prompts and messages the members sent to Copilot on their days in the team.",
+    "generations": "Code suggestions Copilot produced for the members on their days in the team.",
+    "acceptances": "Suggestions the members accepted, inserted or applied on their days in the team.",
+    "acceptance_rate": "Acceptances per generation over every feature.",
+    "loc_added": "Lines of code the members added from accepted Copilot suggestions.",
+    "agent_users": "Members who used agent mode (or agent edits) on a day in the team.",
+    "chat_users": "Members who used Copilot Chat on a day in the team.",
+    "cli_users": "Members who used Copilot CLI on a day in the team.",
+    "ai_credits": "AI credits the members spent on their days in the team (ai_credits_used).",
+}
+"""What each teams column counts, for the help screen: a user in several teams counts in each."""
+
+
+def column_notes() -> list[tuple[str, str]]:
+    return [(f"{c.label} (teams)", COLUMN_NOTES[c.key]) for c in TEAM_COLUMNS]
 
 
 class TeamsTable(UserTable, inherit_bindings=False):
@@ -94,10 +117,12 @@ class TeamsPane(Vertical):
     class Opened(Message):
         """Enter on a team: show its members (everyone listed in it on a day of the period)."""
 
-        def __init__(self, team: TeamRow, members: frozenset[int]) -> None:
+        def __init__(self, team: TeamRow, members: frozenset[int], logins: dict[int, str] | None = None) -> None:
             super().__init__()
             self.team = team
             self.members = members
+            self.logins = logins or {}
+            """The members' logins, for those with no activity in the period (not among the users)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -167,9 +192,16 @@ class TeamsPane(Vertical):
         self.query_one("#teams-note", Static).update(describe(view))
 
     def members_of(self, team_id: int) -> frozenset[int]:
+        return frozenset(self.member_logins(team_id))
+
+    def member_logins(self, team_id: int) -> dict[int, str]:
+        """Everyone listed in the team in the period (the "(no team)" row: its active users), with logins."""
         if self.view is None:
-            return frozenset()
-        return frozenset(team_members(self.view.team_rows, team_id, self.view.period))
+            return {}
+        if team_id == NO_TEAM_ID:
+            team = next((t for t in self.view.teams if t.team_id == NO_TEAM_ID), None)
+            return dict.fromkeys(team.active_users, "") if team is not None else {}
+        return team_member_logins(self.view.team_rows, team_id, self.view.period)
 
     @on(UserTable.StatusChanged)
     def _own_status(self, event: UserTable.StatusChanged) -> None:
@@ -179,7 +211,8 @@ class TeamsPane(Vertical):
     def _opened(self, event: UserTable.Selected) -> None:
         event.stop()
         team: TeamRow = event.row
-        self.post_message(self.Opened(team, self.members_of(team.team_id)))
+        logins = self.member_logins(team.team_id)
+        self.post_message(self.Opened(team, frozenset(logins), logins))
 
 
 class TeamChip(Static):
@@ -194,20 +227,30 @@ class TeamChip(Static):
         super().__init__("", id=id)
         self.team: TeamRow | None = None
         self.members: frozenset[int] = frozenset()
+        self.logins: dict[int, str] = {}
 
     @property
     def active(self) -> bool:
         return self.team is not None
 
-    def set_team(self, team: TeamRow | None, members: frozenset[int] = frozenset()) -> None:
+    def set_team(
+        self, team: TeamRow | None, members: frozenset[int] = frozenset(), logins: dict[int, str] | None = None
+    ) -> None:
         self.team = team
         self.members = members
+        self.logins = logins or {}
         self.set_class(team is not None, "-on")
 
     def only_members(self, users: Sequence[Any]) -> Sequence[Any]:
-        """The users of the team, or everyone when no team is chosen; updates the chip's text."""
+        """The members of the team, or everyone when no team is chosen; updates the chip's text. Members with no
+        activity in the period are listed too, with 0 days active."""
         if self.team is None:
             return users
         shown = [u for u in users if u.user_id in self.members]
-        self.update(f"team: {self.team.slug} · {len(shown):,} of {len(users):,} users · Esc clears")
-        return shown
+        active = {u.user_id for u in shown}
+        idle = [UserSummary(uid, self.logins.get(uid) or f"(user {uid})") for uid in self.members - active]
+        idle.sort(key=lambda u: u.user_login.lower())
+        self.update(
+            f"team: {self.team.slug} · {len(shown):,} active of {len(shown) + len(idle):,} members · Esc clears"
+        )
+        return shown + idle
