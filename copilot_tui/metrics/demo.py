@@ -485,8 +485,18 @@ class DemoDataset:
         rows = [r for org in self.orgs for r in self.user_rows(org, day)]
         record = self._sum_rows(rows, day)
         record["enterprise_id"] = DEMO_ENTERPRISE_ID
-        record.update(self._windows(list(self.orgs), day))
-        self._add_pull_requests(record, DEMO_ENTERPRISE_ID, day)
+        # the orgs' users are distinct, so the enterprise's windows and pull requests are the orgs' sums (medians
+        # are not additive: the middle of the orgs'), as GitHub's are
+        windows = [self._windows([org], day) for org in self.orgs]
+        record.update({name: sum(w[name] for w in windows) for name in ACTIVE_USER_FIELDS})
+        org_prs = []
+        for org, w in zip(self.orgs, windows, strict=True):
+            held: dict[str, Any] = {"daily_active_users": w["daily_active_users"]}
+            self._add_pull_requests(held, org.org_id, day)
+            if "pull_requests" in held:
+                org_prs.append(held["pull_requests"])
+        if org_prs:
+            record["pull_requests"] = _sum_pull_requests(org_prs)
         return _order(record)
 
     def _sum_rows(self, rows: list[dict[str, Any]], day: date) -> dict[str, Any]:
@@ -763,6 +773,32 @@ def _counts(rng: random.Random, feature: str, v: float, accept_rate: float) -> l
     acc = int(gen * rng.uniform(0.2, 0.7))
     per = rng.randint(4, 15)
     return [k, gen, acc, gen * per, 0, acc * per, 0]
+
+
+def _sum_pull_requests(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several orgs' ``pull_requests`` as one: counts summed, per comment type too; a median the orgs' middle one."""
+    total: dict[str, Any] = {}
+    for name, first in parts[0].items():
+        values = [p[name] for p in parts]
+        if name.startswith("total_"):
+            total[name] = sum(values)
+        elif name.startswith("median_"):
+            total[name] = sorted(values)[len(values) // 2]
+        elif name == "copilot_suggestions_by_comment_type":
+            by_type: dict[str, dict[str, int]] = {}
+            for entries in values:
+                for e in entries:
+                    slot = by_type.setdefault(e["comment_type"], dict.fromkeys(e, 0))
+                    for key, value in e.items():
+                        if key != "comment_type":
+                            slot[key] += value
+            total[name] = [
+                {"comment_type": ctype, **{k: v for k, v in slot.items() if k != "comment_type"}}
+                for ctype, slot in by_type.items()
+            ]
+        else:
+            total[name] = first
+    return total
 
 
 def _fields(counts: list[int], with_interactions: bool) -> dict[str, int]:

@@ -120,6 +120,37 @@ def test_enterprise_day_is_the_sum_of_its_orgs() -> None:
         assert ent[f] == sum(o[f] for o in orgs), f
 
 
+@pytest.mark.parametrize("offset", [0, 1, 13])
+def test_every_summed_enterprise_figure_is_the_sum_of_its_orgs(offset: int) -> None:
+    """Demo data obeys real data's arithmetic: an enterprise's counts (activity, active-user windows, CLI, pull
+    requests and their comment types) are its orgs' sums, so never below any one org's; medians lie between."""
+    day = SMALL.last_day - timedelta(days=offset)
+    (ent,) = SMALL.report_lines("enterprise", SMALL.enterprise, "enterprise-1-day", day) or []
+    orgs = [(SMALL.report_lines("org", o.login, "organization-1-day", day) or [])[0] for o in SMALL.orgs]
+    from copilot_tui.metrics.model import ACTIVE_USER_FIELDS
+
+    for f in (*ACTIVITY_FIELDS, *ACTIVE_USER_FIELDS):
+        assert ent[f] == sum(o[f] for o in orgs), f
+    for f in ("session_count", "request_count", "prompt_count"):
+        assert ent["totals_by_cli"][f] == sum(o["totals_by_cli"][f] for o in orgs if "totals_by_cli" in o), f
+    prs = [o["pull_requests"] for o in orgs if "pull_requests" in o]
+    assert prs and set(ent["pull_requests"]) == set(prs[0])
+    for f, value in ent["pull_requests"].items():
+        if f.startswith("total_"):
+            assert value == sum(p[f] for p in prs), f
+            assert all(value >= p[f] for p in prs), f
+        elif f.startswith("median_"):
+            assert min(p[f] for p in prs) <= value <= max(p[f] for p in prs), f
+    by_type: dict[str, int] = {}
+    for p in prs:
+        for e in p["copilot_suggestions_by_comment_type"]:
+            by_type[e["comment_type"]] = by_type.get(e["comment_type"], 0) + e["total_copilot_suggestions"]
+    assert {
+        e["comment_type"]: e["total_copilot_suggestions"]
+        for e in ent["pull_requests"]["copilot_suggestions_by_comment_type"]
+    } == by_type
+
+
 def test_logins_are_unique_and_completion_rates_differ_by_lines() -> None:
     ds = DemoDataset(days=30)
     for org in ds.orgs:
