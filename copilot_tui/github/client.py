@@ -316,6 +316,19 @@ def _unhealable_sentence(kind: str, host: str, what: str, exc: BaseException) ->
     )
 
 
+def _json_body(resp: httpx.Response, ctx: _Context) -> Any:
+    """The API's JSON answer; anything else is a sentence that points at a wrong ``--api-url``."""
+    try:
+        return orjson.loads(resp.content)
+    except orjson.JSONDecodeError:
+        raise ResponseFormatError(
+            f"GitHub answered {ctx.what} with something that is not JSON "
+            f"({resp.headers.get('content-type', 'no content type')}): is --api-url the REST API base URL?",
+            status=resp.status_code,
+            url=_redact(str(resp.url)),
+        ) from None
+
+
 async def gather_or_cancel(coros: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
     """Like ``gather``, but the first failure cancels the rest instead of leaving them running."""
     tasks = [asyncio.ensure_future(c) for c in coros]
@@ -517,15 +530,7 @@ class GitHubClient:
             return NoReport(kind, day, "not ready")
         if not resp.content.strip():
             return NoReport(kind, day, "empty")
-        try:
-            data = orjson.loads(resp.content)
-        except orjson.JSONDecodeError:
-            raise ResponseFormatError(
-                f"GitHub answered {ctx.what} with something that is not JSON "
-                f"({resp.headers.get('content-type', 'no content type')}): is --api-url the REST API base URL?",
-                status=resp.status_code,
-                url=_redact(str(resp.url)),
-            ) from None
+        data = _json_body(resp, ctx)
         if data is None or isinstance(data, str):
             return NoReport(kind, day, "empty", data.strip() or None if isinstance(data, str) else None)
         links = data.get("download_links") if isinstance(data, dict) else None
@@ -753,15 +758,7 @@ class GitHubClient:
             if allow_no_content:
                 return resp, None
             raise ResponseFormatError(f"GitHub answered {ctx.what} with no content.", status=204)
-        try:
-            return resp, orjson.loads(resp.content)
-        except orjson.JSONDecodeError:
-            raise ResponseFormatError(
-                f"GitHub answered {ctx.what} with something that is not JSON "
-                f"({resp.headers.get('content-type', 'no content type')}): is --api-url the REST API base URL?",
-                status=resp.status_code,
-                url=_redact(str(resp.url)),
-            ) from None
+        return resp, _json_body(resp, ctx)
 
     async def _paginate(self, path: str, *, ctx: _Context, item_key: str | None = None) -> list[Any]:
         """Every item of a paginated list, following ``Link: <...>; rel="next"`` on the API origin only."""
