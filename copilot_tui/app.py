@@ -20,7 +20,7 @@ from copilot_tui import locations
 from copilot_tui.config import State, load_state, save_state
 from copilot_tui.github.secret import Secret
 from copilot_tui.scope import Scope
-from copilot_tui.settings import Settings, scope_key
+from copilot_tui.settings import Settings, parse_scope_key, scope_key
 from copilot_tui.ui.commands import CopilotCommands
 from copilot_tui.ui.errors import describe_error
 from copilot_tui.ui.screens.dashboard import DashboardScreen
@@ -177,8 +177,18 @@ class CopilotApp(App[None]):
         dashboard = self._dashboard()
         if dashboard is None:
             return
-        if dashboard.scope is not None and self.mode == "demo" and dashboard.scope not in found:
-            dashboard.open_scope(found[0])
+        if dashboard.scope is not None and self.mode == "demo" and dashboard.scope not in found and found:
+            # the demo knows its own orgs only: say so, and open the one last open (not remembered anew)
+            remembered = parse_scope_key(self.state.demo_scope)
+            instead = remembered if remembered in found else found[0]
+            names = ", ".join(str(s) for s in found)
+            self.notify(
+                f"{dashboard.scope} is not in the demo dataset; it has {names}. Showing {instead}.",
+                title="Unknown organization",
+                severity="error",
+                timeout=15,
+            )
+            dashboard.open_scope(instead)
         elif (open_first or dashboard.scope is None) and session.scopes and dashboard.scope is None:
             dashboard.open_scope(session.scopes[0])
         elif not session.scopes and dashboard.scope is None:

@@ -209,7 +209,6 @@ class DashboardScreen(Screen[None]):
     def open_scope(self, scope: Scope) -> None:
         self._opened = True
         self.scope = scope
-        self.session.remember_scope(scope)
         self._update_status()
         self._load(scope, use_cache=True)
 
@@ -251,6 +250,7 @@ class DashboardScreen(Screen[None]):
         self.query_one(ErrorLine).message = ""
         self._failures = 0
         self._stop_countdown()
+        self.session.remember_scope(scope)  # only a scope that opened: a mistyped --org is not kept
         for notice in getattr(snapshot, "notices", ()) or ():
             self.notify(str(notice), severity="warning", timeout=10)
         self._name_pending(scope, tuple(getattr(snapshot, "pending", ()) or ()))
@@ -375,7 +375,7 @@ class DashboardScreen(Screen[None]):
         same_users = self.view is not None and self.view.scope == view.scope and self.view.users is view.users
         self.view = view
         self.query_one(TotalsPane).show(view.totals, view.previous_totals)
-        compare = f"vs previous {view.period.days} days" if view.previous_totals else "no earlier data to compare"
+        compare = f"vs previous {view.period.days} days" if view.previous_totals else self._no_comparison(view)
         latest = view.totals.latest_day
         if latest is not None:  # the tagged figures are GitHub's windows; the others cover the period
             compare = f"1d/7d/28d to {latest.isoformat()} · {compare}"
@@ -391,6 +391,14 @@ class DashboardScreen(Screen[None]):
             self.query_one("#by-model", BreakdownTable).show(view.by_model)
         self._title_totals()
         self._update_status()
+
+    def _no_comparison(self, view: DashboardView) -> str:
+        """Says how to get the previous period when only a download can bring it (live, no history yet)."""
+        if self.session.mode != "live":
+            return "no earlier data to compare"
+        since = view.period.start - timedelta(days=view.period.days)
+        flag = "--org" if view.scope.kind == "org" else "--enterprise"
+        return f"no earlier data: copilot-tui sync {flag} {view.scope.name} --since {since} brings it"
 
     def _show_users(self, view: DashboardView) -> None:
         """The table gets the view's ready-made computed columns when it shows every user; a team's members are
