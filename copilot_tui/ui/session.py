@@ -28,6 +28,7 @@ class SourceLike(Protocol):
         scope: Scope,
         *,
         days: int = 28,
+        until: date | None = None,
         on_progress: ProgressCallback | None = None,
         on_wait: WaitCallback | None = None,
     ) -> Any: ...

@@ -29,9 +29,6 @@ from copilot_tui.metrics.model import DayTotals, UserDay
 from copilot_tui.scope import Scope
 from copilot_tui.ui.widgets.users import column_values
 
-STANDARD_PERIODS = (7, 14, 28)
-LONGER_PERIODS = (56, 90, 180, 365)
-
 
 class SnapshotLike(Protocol):
     scope: Scope
@@ -39,15 +36,6 @@ class SnapshotLike(Protocol):
     first_day: date | None
     last_day: date | None
     fetched_at: Any
-
-
-def period_choices(covered: int) -> list[int]:
-    """7, 14 and 28 days always; longer ranges only when the loaded data fills them, and "all loaded days"."""
-    choices = list(STANDARD_PERIODS)
-    choices += [d for d in LONGER_PERIODS if d <= covered]
-    if covered > choices[-1]:
-        choices.append(covered)
-    return choices
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,6 +90,26 @@ def logins(rows: list[str]) -> list[str]:
     return [row.split()[0] for row in rows]
 
 
+def test_a_typed_range_shows_its_dates_in_the_header(terminal: Terminal) -> None:
+    terminal.wait_for(lambda s: "demo data" in s and "Login" in s, "the dashboard")
+    terminal.keys("p")
+    terminal.wait_for(lambda s: "October 2026" in s, "the period picker")
+    terminal.keys("/")
+    terminal.keys("-l", "2026-10-03..2026-10-20")
+    terminal.wait_for(lambda s: "│ 2026-10-03..2026-10-20" in s, "the typed range in its field")
+    terminal.keys("Enter")
+    screen = terminal.wait_for(lambda s: "2026-10-03 → 2026-10-20" in s.splitlines()[0], "the typed range")
+    assert "demo data" in screen
+    terminal.keys("p")
+    terminal.wait_for(lambda s: "October 2026" in s, "the period picker again")
+    terminal.keys("/")
+    terminal.keys("-l", "2025-01")
+    terminal.wait_for(lambda s: "│ 2025-01 " in s, "the typed month in its field")
+    terminal.keys("Enter")
+    said = terminal.wait_for(lambda s: "--since 2025-01-01" in s, "what sync would add")
+    assert "copilot-tui sync --org" in said and "octo-garage --since 2025-01-01" in said
+
+
 def test_sort_open_a_user_and_switch_org_in_a_real_terminal(terminal: Terminal) -> None:
     screen = terminal.wait_for(lambda s: "demo data" in s and "Login" in s, "the dashboard")
     assert "octo-garage" in screen.splitlines()[0]

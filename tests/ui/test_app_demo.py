@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from textual.binding import Binding
-from textual.widgets import Input, OptionList, TabbedContent
+from textual.widgets import Input, Label, OptionList, TabbedContent
 
 from copilot_tui.metrics.demo import DemoDataset
 from copilot_tui.metrics.derive import Period, summarize_users
@@ -28,8 +29,8 @@ GARAGE = Scope("org", "octo-garage")
 LABS = Scope("org", "octo-labs")
 
 
-async def expected_logins(scope: Scope, days: int) -> list[str]:
-    snap = await DemoSource().load(scope, days=days)
+async def expected_logins(scope: Scope, days: int, until: date | None = None) -> list[str]:
+    snap = await DemoSource().load(scope, days=days, until=until)
     return sorted(u.user_login for u in summarize_users(snap.user_rows, Period(snap.first_day, snap.last_day)))
 
 
@@ -198,14 +199,56 @@ async def test_period_picker_offers_longer_ranges_the_data_holds() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("p")
-        assert isinstance(app.screen, PeriodPickerScreen)
+        screen = app.screen
+        assert isinstance(screen, PeriodPickerScreen)
         held = DemoDataset().days
-        assert app.screen.choices[:3] == [7, 14, 28]
-        assert max(app.screen.choices) == held
-        assert all(d <= held for d in app.screen.choices)
-        await pilot.press("end", "enter")
+        presets = [c.days for c in screen.choices if c.until is None]
+        assert presets[:3] == [7, 14, 28]
+        assert max(presets) == held
+        assert all(d <= held for d in presets)
+        screen.query_one(OptionList).highlighted = len(presets) - 1
+        await pilot.press("enter")
         await settle(pilot)
         assert dashboard(app).view.period.days == held  # type: ignore[union-attr]
+
+
+async def test_period_picker_shows_a_calendar_month_with_its_dates_in_the_header() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        screen = app.screen
+        assert isinstance(screen, PeriodPickerScreen)
+        october = next(i for i, c in enumerate(screen.choices) if c.label == "October 2026")
+        screen.query_one(OptionList).highlighted = october
+        await pilot.press("enter")
+        await settle(pilot)
+        view = dashboard(app).view
+        assert view is not None and (view.period.start, view.period.end) == (date(2026, 10, 1), date(2026, 10, 31))
+        assert sorted(u.user_login for u in view.users) == await expected_logins(GARAGE, 31, date(2026, 10, 31))
+        assert "October 2026 · 2026-10-01 → 2026-10-31" in dashboard(app).query_one(StatusBar).what
+
+
+async def test_a_typed_range_is_shown_and_one_before_the_data_says_what_sync_adds() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "slash")
+        screen = app.screen
+        assert isinstance(screen, PeriodPickerScreen)
+        await pilot.press(*"2025-01-01..2025-01-31", "enter")
+        error = str(screen.query_one("#period-error", Label).render())
+        assert "copilot-tui sync --org octo-garage --since 2025-01-01" in error
+        assert app.screen is screen  # nothing changed, the text is still there to correct
+        screen.query_one(Input).value = ""
+        await pilot.press(*"2026-10-03..2026-10-20", "enter")
+        await settle(pilot)
+        view = dashboard(app).view
+        assert view is not None and (view.period.start, view.period.end) == (date(2026, 10, 3), date(2026, 10, 20))
+        assert dashboard(app).query_one(StatusBar).what.endswith("2026-10-03 → 2026-10-20")
+        await pilot.press("3")  # the presets still follow the newest day
+        await settle(pilot)
+        assert dashboard(app).view.period.end == DemoDataset().last_day  # type: ignore[union-attr]
 
 
 async def test_previous_period_comparison_appears_only_when_the_data_covers_it() -> None:

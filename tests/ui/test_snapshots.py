@@ -77,6 +77,12 @@ def test_org_picker(snap_compare: Any, size: tuple[int, int]) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_period_picker(snap_compare: Any, size: tuple[int, int]) -> None:
+    """Presets with their dates, quarters and months the demo holds, the field for a typed range."""
+    assert snap_compare(demo(), terminal_size=size, run_before=after("p"))
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_help(snap_compare: Any, size: tuple[int, int]) -> None:
     assert snap_compare(demo(), terminal_size=size, run_before=after("question_mark"))
 

@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -30,10 +30,11 @@ from copilot_tui.scope import Scope
 from copilot_tui.settings import Settings
 from copilot_tui.ui.errors import describe_error
 from copilot_tui.ui.format import day
+from copilot_tui.ui.periods import PeriodChoice, period_choices
 from copilot_tui.ui.screens.org_picker import OrgPickerScreen
 from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
 from copilot_tui.ui.session import Session
-from copilot_tui.ui.view import DashboardView, build_view, period_choices
+from copilot_tui.ui.view import DashboardView, build_view
 from copilot_tui.ui.widgets.adoption import AdoptionPane
 from copilot_tui.ui.widgets.breakdown import BreakdownTable
 from copilot_tui.ui.widgets.seats import SeatsPane
@@ -83,7 +84,7 @@ class DashboardScreen(Screen[None]):
             show=False,
             tooltip="Open the previous organization",
         ),
-        Binding("p", "pick_period", "Period", tooltip="Pick the period, including longer ones the data holds"),
+        Binding("p", "pick_period", "Period", tooltip="Pick the period: presets, months, quarters, or typed dates"),
         Binding("1", "period(7)", "7 days", show=False, tooltip="Show the last 7 days"),
         Binding("2", "period(14)", "14 days", show=False, tooltip="Show the last 14 days"),
         Binding("3", "period(28)", "28 days", show=False, tooltip="Show the last 28 days"),
@@ -118,12 +119,13 @@ class DashboardScreen(Screen[None]):
         self.session = session
         self.scope = scope
         """The scope being opened or shown; ``view.scope`` is the one whose numbers are on screen."""
-        self.period_days = period_days
+        self.period = PeriodChoice.last(period_days)
+        """The period asked for; ``view.period`` holds the dates shown."""
+        self.held: tuple[date, date] | None = None
+        """The first and last day of data the source holds for the scope: the periods offered without a fetch."""
         self.snapshot: Any = None
         self.view: DashboardView | None = None
-        self.held_days = 0
         self._filter_burst = False
-        """Days of data the source holds for the scope: the longest period offered without a long fetch."""
         self.activity = ""
         self._wait_until = 0.0
         self._wait_reason = ""
@@ -215,16 +217,17 @@ class DashboardScreen(Screen[None]):
     @work(exclusive=True, group="load", exit_on_error=False)
     async def _load(self, scope: Scope, use_cache: bool = False) -> None:
         source = self.session.source
-        days = self.period_days
+        days, until = self.period.days, self.period.until
         try:
             if use_cache and self.session.mode != "demo":
-                cached = await source.cached(scope, days=days)
+                cached = await source.cached(scope, days=days, until=until)
                 if cached is not None and self.scope == scope:
                     await self._show_snapshot(cached)
             self._set_activity(f"Loading {scope}…", busy=True)
             snapshot = await source.load(
                 scope,
                 days=days,
+                until=until,
                 on_progress=self._threadsafe(self._on_progress),
                 on_wait=self._threadsafe(self._on_wait),
             )
@@ -341,8 +344,7 @@ class DashboardScreen(Screen[None]):
         self.call_after_refresh(painted.set)
         await painted.wait()
         try:
-            held = await source.held_range(snapshot.scope)
-            self.held_days = (held[1] - held[0]).days + 1 if held else snapshot.days
+            self.held = await source.held_range(snapshot.scope) or (snapshot.first_day, snapshot.last_day)
             previous = await source.cached(
                 snapshot.scope, days=snapshot.days, until=snapshot.first_day - timedelta(days=1)
             )
@@ -432,10 +434,11 @@ class DashboardScreen(Screen[None]):
             status.what = "copilot-tui"
             return
         if self.view is None:
-            status.what = f"{shown} · last {self.period_days} days"
+            status.what = f"{shown} · {self.period.label or f'{self.period.days} days'}"
             return
         p = self.view.period
-        status.what = f"{shown} · last {p.days} days · {day(p.start)} → {day(p.end)}"
+        label = f"{self.period.label} · " if self.period.label else ""
+        status.what = f"{shown} · {label}{day(p.start)} → {day(p.end)}"
 
     # ------------------------------------------------------------------------------------------------ actions
 
@@ -468,20 +471,26 @@ class DashboardScreen(Screen[None]):
         self._step_org(-1)
 
     def action_period(self, days: int) -> None:
-        if days == self.period_days:
+        self.show_period(PeriodChoice.last(days))
+
+    def show_period(self, period: PeriodChoice) -> None:
+        if period == self.period:
             return
-        self.period_days = days
+        self.period = period
         self._update_status()
         if self.scope is not None:
             self._load(self.scope)
 
     def action_pick_period(self) -> None:
-        def picked(days: int | None) -> None:
-            if days:
-                self.action_period(days)
+        def picked(period: PeriodChoice | None) -> None:
+            if period is not None:
+                self.show_period(period)
 
-        choices = period_choices(self.held_days)
-        self.app.push_screen(PeriodPickerScreen(choices, self.period_days, self.held_days), picked)
+        screen = PeriodPickerScreen(period_choices(self.held), self.period, self.held, self.view_scope())
+        self.app.push_screen(screen, picked)
+
+    def view_scope(self) -> Scope | None:
+        return self.view.scope if self.view is not None else self.scope
 
     def _filter_field(self) -> Input:
         """The login filter "/" goes to: the seats tab has its own; from any other tab, the users'."""

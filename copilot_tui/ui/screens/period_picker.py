@@ -1,36 +1,63 @@
-"""Pick how many days the dashboard covers, from the ranges the loaded data can fill."""
+"""Pick the dashboard's period: a preset, a calendar quarter or month the data holds, or one typed in."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from copilot_tui.scope import Scope
+from copilot_tui.ui.periods import EXAMPLES, PeriodChoice, PeriodError, parse_period
 
-class PeriodPickerScreen(ModalScreen[int | None]):
+
+class PeriodPickerScreen(ModalScreen[PeriodChoice | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", tooltip="Close the picker, keep the period"),
         Binding("q", "app.quit", "Quit", show=False),
+        Binding("slash", "type_period", "Type a period", tooltip=f"Type a period: {EXAMPLES}"),
     ]
 
-    def __init__(self, choices: list[int], current: int, covered: int) -> None:
+    def __init__(
+        self, choices: list[PeriodChoice], current: PeriodChoice, held: tuple[date, date] | None, scope: Scope | None
+    ) -> None:
         super().__init__()
         self.choices = choices
         self.current = current
-        self.covered = covered
+        self.held = held
+        self.scope = scope
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Label("Period", classes="picker-title")
+            yield Input(placeholder="/ type e.g. 45, Oct 2026, 2026-Q3, 2026-10-01..2026-10-20", id="period-input")
+            yield Label("", id="period-error", classes="picker-error")
+            yield Label(self._hint(), classes="picker-hint")
             yield OptionList(
-                *[Option(f"{'● ' if d == self.current else '  '}last {d} days", id=str(d)) for d in self.choices],
+                *[
+                    Option(f"{'● ' if c == self.current else '  '}{self._describe(c)}", id=str(i))
+                    for i, c in enumerate(self.choices)
+                ],
                 id="picker-list",
             )
-            yield Label(f"{self.covered} days loaded · Enter pick · Esc cancel", classes="picker-hint")
+
+    def _describe(self, choice: PeriodChoice) -> str:
+        if self.held is None or not choice.label.startswith(("last ", "all ")):
+            return choice.label
+        start, end = choice.bounds(self.held[1])
+        return f"{choice.label}  {start.isoformat()} → {end.isoformat()}"
+
+    def _hint(self) -> str:
+        keys = "Enter pick · / type · Esc cancel"
+        if self.held is None:
+            return keys
+        first, last = self.held
+        return f"Data held {first.isoformat()} → {last.isoformat()}; copilot-tui sync adds older days · {keys}"
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -38,6 +65,21 @@ class PeriodPickerScreen(ModalScreen[int | None]):
             options.highlighted = self.choices.index(self.current)
         options.focus()
 
+    def action_type_period(self) -> None:
+        # at once, not after a refresh as ``focus()`` does: the keys typed right after "/" are the period
+        self.set_focus(self.query_one(Input))
+
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id or 0) or None)
+        self.dismiss(self.choices[int(event.option.id or 0)])
+
+    @on(Input.Submitted)
+    def _typed(self, event: Input.Submitted) -> None:
+        try:
+            choice = parse_period(event.value, self.held, self.scope)
+        except PeriodError as exc:
+            error = self.query_one("#period-error", Label)
+            error.update(str(exc))
+            error.add_class("-shown")
+            return
+        self.dismiss(choice)
