@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 from copilot_tui.metrics.linerule import USER_ID, plain_part
 from copilot_tui.scope import Scope, ScopeKind
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Forward migrations, by the version they lead to. A file at version N runs N+1.. in order, in one transaction.
 MIGRATIONS: dict[int, str] = {
@@ -95,6 +95,15 @@ MIGRATIONS[4] = """
 # blob is still one ordinary zlib stream, and a block can also be inflated on its own from its offset. ``blocks``
 # holds the compressed offsets (int64 array), ``user_ids`` the sorted user ids and ``user_blocks`` the block of
 # each (a user whose lines span blocks appears once per block).
+
+MIGRATIONS[5] = """
+    ALTER TABLE parts ADD COLUMN checksum INTEGER;
+    ALTER TABLE part_index ADD COLUMN block_checksums BLOB;
+    ALTER TABLE computed ADD COLUMN checksum INTEGER;
+"""
+# v5: a CRC-32 of every stored blob (of each block of an indexed part too, as a uint32 array), checked whenever it is
+# read: damage inside a blob that still inflates (or a block, inflated without the stream's own check) is caught,
+# never read as numbers. Rows stored before carry NULL and are checked by inflating (zlib's own check) only.
 
 #: Computed rows kept per scope (periods looked at recently); older ones are dropped when a new one is saved.
 COMPUTED_KEEP = 8
@@ -229,7 +238,7 @@ class _ScopeDb:
         except OSError as exc:
             self.close()
             raise StoreError(f"Cannot create the local store {self.path}: {exc.strerror or exc}.") from exc
-        except sqlite3.DatabaseError as exc:
+        except _SQLITE_ERRORS as exc:
             if not _is_corruption(exc):
                 self.close()
                 raise self._unusable(exc) from exc
@@ -293,8 +302,10 @@ class _ScopeDb:
             side = self.path.with_name(self.path.name + suffix)
             if side.exists():
                 os.replace(side, target.with_name(target.name + suffix))
+        reason = "its schema is damaged" if isinstance(exc, UnicodeDecodeError) else str(exc)
+        reason = reason if len(reason) <= 120 else reason[:117] + "..."
         return (
-            f"The local store for {self.scope} was damaged ({exc}); it was moved to {target} and a fresh one "
+            f"The local store for {self.scope} was damaged ({reason}); it was moved to {target} and a fresh one "
             f"started. Its data will be downloaded again; delete the moved file once you no longer need it."
         )
 
@@ -307,7 +318,7 @@ class _ScopeDb:
             assert self._conn is not None
             try:
                 yield self._conn
-            except sqlite3.DatabaseError as exc:
+            except _SQLITE_ERRORS as exc:
                 if not _is_corruption(exc):
                     raise self._unusable(exc) from exc
                 self._damaged(exc)
@@ -341,7 +352,7 @@ class _ScopeDb:
 
     def put(self, kind: str, day: date, parts: Sequence[tuple[str, bytes]] | None, fetched_at: datetime) -> None:
         indexed = kind.startswith("users-")
-        compressed = []
+        compressed: list[tuple[str, bytes, int]] = []
         indexes = []
         for seq, (name, data) in enumerate(parts or ()):
             with suppress(ValueError):  # a damaged gzip part is kept as it came; its reader names it
@@ -359,11 +370,12 @@ class _ScopeDb:
                 conn.execute("DELETE FROM parts WHERE kind = ? AND day = ?", key)
                 conn.execute("DELETE FROM part_index WHERE kind = ? AND day = ?", key)
                 conn.executemany(
-                    "INSERT INTO parts (kind, day, seq, name, codec, data) VALUES (?, ?, ?, ?, 'zlib', ?)",
-                    [(*key, seq, name, blob) for seq, (name, blob, _raw) in enumerate(compressed)],
+                    "INSERT INTO parts (kind, day, seq, name, codec, data, checksum) VALUES (?, ?, ?, ?, 'zlib', ?, ?)",
+                    [(*key, seq, name, blob, zlib.crc32(blob)) for seq, (name, blob, _raw) in enumerate(compressed)],
                 )
                 conn.executemany(
-                    "INSERT INTO part_index (kind, day, seq, blocks, user_ids, user_blocks) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO part_index (kind, day, seq, blocks, user_ids, user_blocks, block_checksums)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [(*key, *index) for index in indexes],
                 )
                 conn.execute(
@@ -389,8 +401,8 @@ class _ScopeDb:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.execute(
-                    "INSERT OR REPLACE INTO computed (key, version, created_at, data) VALUES (?, ?, ?, ?)",
-                    (key, version, _iso(_utc_now()), data),
+                    "INSERT OR REPLACE INTO computed (key, version, created_at, data, checksum) VALUES (?, ?, ?, ?, ?)",
+                    (key, version, _iso(_utc_now()), data, zlib.crc32(data)),
                 )
                 conn.execute(
                     "DELETE FROM computed WHERE key NOT IN"
@@ -407,10 +419,13 @@ class _ScopeDb:
 
     def get_computed(self, key: str, version: str) -> bytes | None:
         with self._guard() as conn:
-            row = conn.execute("SELECT version, data FROM computed WHERE key = ?", (key,)).fetchone()
+            row = conn.execute("SELECT version, data, checksum FROM computed WHERE key = ?", (key,)).fetchone()
         if row is None or row[0] != version:
             return None
-        return bytes(row[1])
+        data = bytes(row[1])
+        if row[2] is not None and zlib.crc32(data) != row[2]:
+            self._damaged(_Mismatch(f"a saved computation ({key}) does not match its checksum"))
+        return data
 
     def held(self, kind: str | None, start: date | None, end: date | None) -> list[HeldReport]:
         sql = "SELECT kind, day, has_data, fetched_at, part_count, raw_bytes, stored_bytes FROM reports WHERE 1=1"
@@ -426,10 +441,13 @@ class _ScopeDb:
             args.append(end.isoformat())
         with self._guard() as conn:
             rows = conn.execute(sql + " ORDER BY kind, day", args).fetchall()
-        return [
-            HeldReport(k, date.fromisoformat(d), bool(h), datetime.fromisoformat(f), p, r, s)
-            for k, d, h, f, p, r, s in rows
-        ]
+        try:
+            return [
+                HeldReport(k, date.fromisoformat(d), bool(h), datetime.fromisoformat(f), int(p), int(r), int(s))
+                for k, d, h, f, p, r, s in rows
+            ]
+        except (TypeError, ValueError) as exc:  # a row SQLite reads but whose values are garbage
+            self._damaged(_Mismatch(f"a report row cannot be read: {exc}"))
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -439,12 +457,12 @@ class _ScopeDb:
             if self._conn is None:
                 self._open()
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        damage: sqlite3.DatabaseError | None = None
+        damage: Exception | None = None
         try:
             conn.execute("BEGIN")
             yield conn
             conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
+        except _SQLITE_ERRORS as exc:
             if not _is_corruption(exc):
                 raise self._unusable(exc) from exc
             damage = exc
@@ -463,17 +481,17 @@ class _ScopeDb:
         if not wanted:
             return
         with self._reading() as conn:
-            rows: list[tuple[int, str, int, str, str]] = []
+            rows: list[tuple[int, str, int, str, str, int | None]] = []
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i : i + 500]
                 marks = ",".join("?" * len(chunk))
                 rows += conn.execute(
-                    f"SELECT rowid, day, seq, name, codec FROM parts WHERE kind = ? AND day IN ({marks})",
+                    f"SELECT rowid, day, seq, name, codec, checksum FROM parts WHERE kind = ? AND day IN ({marks})",
                     [kind, *chunk],
                 ).fetchall()
             rows.sort(key=lambda r: (r[1], r[2]))
-            for rowid, _day, _seq, name, codec in rows:
-                yield name, self._guarded_chunks(conn, rowid, codec)
+            for rowid, _day, _seq, name, codec, checksum in rows:
+                yield name, self._guarded_chunks(conn, rowid, codec, checksum)
 
     def read_user_blocks(self, kind: str, days: Iterable[date], user_id: int) -> Iterator[tuple[str, list[bytes]]]:
         """Like :meth:`read_parts`, but of each indexed part only the blocks holding ``user_id``'s lines (inflated);
@@ -486,39 +504,68 @@ class _ScopeDb:
                 chunk = wanted[i : i + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(
-                    "SELECT p.rowid, p.name, p.codec, x.blocks, x.user_ids, x.user_blocks FROM parts p"
+                    "SELECT p.rowid, p.name, p.codec, p.checksum, x.blocks, x.user_ids, x.user_blocks,"
+                    " x.block_checksums FROM parts p"
                     " LEFT JOIN part_index x ON x.kind = p.kind AND x.day = p.day AND x.seq = p.seq"
                     f" WHERE p.kind = ? AND p.day IN ({marks}) ORDER BY p.day, p.seq",
                     [kind, *chunk],
                 ).fetchall()
-                for rowid, name, codec, blocks, user_ids, user_blocks in rows:
+                for rowid, name, codec, checksum, blocks, user_ids, user_blocks, block_sums in rows:
                     if blocks is None or codec != "zlib":
-                        yield name, list(self._guarded_chunks(conn, rowid, codec))
+                        yield name, list(self._guarded_chunks(conn, rowid, codec, checksum))
                         continue
                     picked = _blocks_of(user_id, user_ids, user_blocks)
                     if picked:
-                        yield name, [self._guarded_block(conn, rowid, blocks, b) for b in picked]
+                        yield name, [self._guarded_block(conn, rowid, blocks, b, block_sums) for b in picked]
 
-    def _guarded_block(self, conn: sqlite3.Connection, rowid: int, blocks: bytes, block: int) -> bytes:
+    def _guarded_block(
+        self, conn: sqlite3.Connection, rowid: int, blocks: bytes, block: int, block_sums: bytes | None
+    ) -> bytes:
         offsets = array("q")
         offsets.frombytes(blocks)
         try:
             with conn.blobopen("parts", "data", rowid, readonly=True) as blob:
                 blob.seek(offsets[block])
                 data = blob.read(offsets[block + 1] - offsets[block])
+            if block_sums is not None:
+                sums = array("I")
+                sums.frombytes(block_sums)
+                if zlib.crc32(data) != sums[block]:
+                    raise _Mismatch(f"block {block} of a stored report does not match its checksum")
             return zlib.decompressobj(-15).decompress(data)
-        except zlib.error as exc:
-            conn.close()
-            self._damaged(exc)
-
-    def _guarded_chunks(self, conn: sqlite3.Connection, rowid: int, codec: str) -> Iterator[bytes]:
-        try:
-            yield from _blob_chunks(conn, rowid, codec)
-        except (sqlite3.DatabaseError, zlib.error) as exc:
+        except (*_SQLITE_ERRORS, zlib.error, _Mismatch, IndexError, ValueError) as exc:
             if isinstance(exc, sqlite3.DatabaseError) and not _is_corruption(exc):
                 raise self._unusable(exc) from exc
             conn.close()
             self._damaged(exc)
+
+    def _guarded_chunks(
+        self, conn: sqlite3.Connection, rowid: int, codec: str, checksum: int | None = None
+    ) -> Iterator[bytes]:
+        try:
+            yield from _blob_chunks(conn, rowid, codec, checksum)
+        except (*_SQLITE_ERRORS, zlib.error, _Mismatch) as exc:
+            if isinstance(exc, sqlite3.DatabaseError) and not _is_corruption(exc):
+                raise self._unusable(exc) from exc
+            conn.close()
+            self._damaged(exc)
+
+    def verify(self, start: date | None, end: date | None) -> None:
+        """Check the file's structure and every blob held for ``start..end`` against its checksum (a blob stored
+        before checksums is inflated instead); damage moves the file aside (``StoreDamagedError``)."""
+        with self._reading() as conn:
+            found = conn.execute("PRAGMA quick_check").fetchall()
+            if found != [("ok",)]:
+                problem = "; ".join(str(row[0]) for row in found[:3])
+                conn.close()
+                self._damaged(_Mismatch(f"the file's structure is damaged: {problem}"))
+            rows = conn.execute(
+                "SELECT rowid, codec, checksum FROM parts WHERE day >= ? AND day <= ?",
+                ((start or date.min).isoformat(), (end or date.max).isoformat()),
+            ).fetchall()
+            for rowid, codec, checksum in rows:
+                for _ in self._guarded_chunks(conn, rowid, "raw" if checksum is not None else codec, checksum):
+                    pass
 
     def info(self) -> ScopeInfo:
         with self._guard() as conn:
@@ -545,26 +592,39 @@ class _ScopeDb:
         )
 
 
-def _blob_chunks(conn: sqlite3.Connection, rowid: int, codec: str) -> Iterator[bytes]:
+class _Mismatch(Exception):
+    """Stored bytes that do not match their checksum, or a stored value that cannot be what was written."""
+
+
+def _blob_chunks(conn: sqlite3.Connection, rowid: int, codec: str, checksum: int | None = None) -> Iterator[bytes]:
+    """A stored blob's content in chunks; a ``_Mismatch`` at its end when it does not match ``checksum``, a
+    ``zlib.error`` when it does not inflate (or ends early). The chunks already handed out are the caller's to
+    drop: it learns of the damage before it is done."""
     decompress = zlib.decompressobj() if codec == "zlib" else None
+    crc = 0
     with conn.blobopen("parts", "data", rowid, readonly=True) as blob:
         while True:
             chunk = blob.read(_READ_CHUNK)
             if not chunk:
                 break
+            crc = zlib.crc32(chunk, crc)
             if decompress is None:
                 yield chunk
                 continue
             out = decompress.decompress(chunk)
             if out:
                 yield out
+    if checksum is not None and crc != checksum:
+        raise _Mismatch("a stored report does not match its checksum")
     if decompress is not None:
         tail = decompress.flush()
+        if not decompress.eof:
+            raise zlib.error("a stored report ends early")
         if tail:
             yield tail
 
 
-def _compress_indexed(data: bytes) -> tuple[bytes, tuple[bytes, bytes, bytes]]:
+def _compress_indexed(data: bytes) -> tuple[bytes, tuple[bytes, bytes, bytes, bytes]]:
     """``data`` as one zlib stream made of independently inflatable blocks of whole lines, and its user index."""
     c = zlib.compressobj(_COMPRESS_LEVEL)
     out = [c.compress(b"")]
@@ -589,10 +649,13 @@ def _compress_indexed(data: bytes) -> tuple[bytes, tuple[bytes, bytes, bytes]]:
     offsets.append(size)
     out.append(c.flush())
     ordered = sorted(pairs)
-    return b"".join(out), (
+    blob = b"".join(out)
+    sums = array("I", (zlib.crc32(blob[a:b]) for a, b in zip(offsets, offsets[1:], strict=False)))
+    return blob, (
         offsets.tobytes(),
         array("q", [u for u, _ in ordered]).tobytes(),
         array("q", [b for _, b in ordered]).tobytes(),
+        sums.tobytes(),
     )
 
 
@@ -615,12 +678,21 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return (code & 0xFF) in _CORRUPTION_CODES
+#: What reading a damaged file may raise: SQLite's errors, and Python's sqlite3 failing to decode an error message
+#: that quotes damaged schema text.
+_SQLITE_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
+#: Messages that mean the file changed under the store: its schema, its tables and its text are the store's own.
+_DAMAGE_TEXTS = ("could not decode", "malformed", "no such column", "no such table", "not a database")
+
+
+def _is_corruption(exc: Exception) -> bool:
+    if isinstance(exc, UnicodeDecodeError):
+        return True
     text = str(exc).lower()
-    return "not a database" in text or "malformed" in text
+    if any(t in text for t in _DAMAGE_TEXTS):
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in _CORRUPTION_CODES
 
 
 def _create_private(path: Path) -> None:
@@ -753,6 +825,13 @@ class Store:
         if not self.has(scope):
             return iter(())
         return self._db(scope).read_user_blocks(kind, days, user_id)
+
+    def verify(self, scope: Scope, start: date | None = None, end: date | None = None) -> None:
+        """Read what is held for ``scope`` from ``start`` to ``end`` (default: all) and check it: the file's
+        structure, every blob against its checksum. Raises ``StoreDamagedError`` (the file moved aside, a notice
+        saying so) on damage; the next fetch fills the fresh file."""
+        if self.has(scope):
+            self._db(scope).verify(start, end)
 
     def info(self, scope: Scope) -> ScopeInfo:
         return self._db(scope).info()

@@ -138,6 +138,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
     from copilot_tui.metrics.derive import Period
     from copilot_tui.metrics.linerule import skipped_lines_text
     from copilot_tui.source import describe_pending, earliest_day, open_source
+    from copilot_tui.store import StoreDamagedError
     from copilot_tui.views import build_teams
 
     def waiting(seconds: float, reason: str) -> None:
@@ -160,7 +161,14 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
                 )
         snap = await source.load(scope, days=days, until=until, on_wait=waiting)
         period = Period(snap.first_day, snap.last_day)
-        aggregate = await asyncio.to_thread(snap.users_aggregate)
+        try:
+            aggregate = await asyncio.to_thread(snap.users_aggregate)
+        except StoreDamagedError as exc:
+            if settings.offline:
+                raise _damage_refusal([str(exc)]) from exc
+            raise
+        if settings.offline and snap.notices:
+            raise _damage_refusal(snap.notices)
         seats = await source.seats(scope) if args.what == "seats" else None
         data = ExportData(
             scope=scope,
@@ -188,6 +196,16 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
         return output, warnings
     finally:
         await source.aclose()
+
+
+def _damage_refusal(notices: Any) -> ExportError:
+    """Offline, a store found damaged has been moved aside: what is left would print as zeros, so nothing is
+    exported."""
+    return ExportError(
+        f"{' '.join(dict.fromkeys(notices))} Nothing was exported: run without --offline (or 'copilot-tui sync') "
+        "to download the data again.",
+        1,
+    )
 
 
 def _token(settings: Settings) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 import time
@@ -118,11 +119,15 @@ async def _sync(
     from copilot_tui.github.client import GitHubClient
     from copilot_tui.metrics.linerule import skipped_lines_text
     from copilot_tui.source import LiveSource
-    from copilot_tui.store import Store
+    from copilot_tui.store import Store, StoreDamagedError
 
     store = Store(settings.store_key)
     try:
         async with GitHubClient(token, api_url=settings.resolved_api_url) as client:
+            # the store is checked, not trusted: a damaged file is moved aside (its notice is printed below) and
+            # its days are fetched again into a fresh one
+            with contextlib.suppress(StoreDamagedError):
+                await asyncio.to_thread(store.verify, scope, args.since, args.until)
             source = LiveSource(client, store, concurrency=min(4, max(1, args.jobs)), check_lines=True)
             try:
                 result = await source.backfill(
