@@ -208,6 +208,8 @@ class Snapshot:
             if data is None:
                 return None
             agg = decode_aggregate(data)
+        except StoreDamagedError:
+            raise  # the file was moved aside: what is left to compute from is not the period's data
         except (StoreError, ValueError, KeyError, TypeError) as exc:
             log.warning("saved aggregate of %s unusable, computing it again: %s", self.scope, exc)
             return None

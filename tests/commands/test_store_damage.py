@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,17 +43,17 @@ def test_damage_in_the_middle_is_found_never_exported_and_fetched_again(
     until_text = until.isoformat()
     assert cli.main(["sync", "--org", ORG, "--since", since, "--until", until_text]) == 0
     capsys.readouterr()
-    code, baseline, _ = export_offline(capsys, since, until_text)
-    assert code == 0 and '"users"' in baseline
     path = store_file(private_data_dir)
     assert not path.with_name(path.name + "-wal").exists() or path.with_name(path.name + "-wal").stat().st_size == 0
-    pristine = tmp_path / "pristine"
+    pristine = tmp_path / "pristine"  # before any export saves its computation: each export below reads the parts
     shutil.copytree(private_data_dir, pristine)
+    code, baseline, _ = export_offline(capsys, since, until_text)
+    assert code == 0 and '"users"' in baseline
 
     rng = random.Random(16)
     size = path.stat().st_size
     found = 0
-    for where in (0.3, 0.4, 0.5, 0.6, 0.7):
+    for where in [i / 20 for i in range(4, 20)]:
         shutil.rmtree(private_data_dir)
         shutil.copytree(pristine, private_data_dir)
         with path.open("r+b") as f:
@@ -73,7 +74,7 @@ def test_damage_in_the_middle_is_found_never_exported_and_fetched_again(
         sync_out, sync_err = capsys.readouterr()
         assert "already up to date" not in sync_out and "fetched 18 reports" in sync_out, sync_out
         assert export_offline(capsys, since, until_text)[:2] == (0, baseline)
-    assert found >= 3
+    assert found >= 5
 
 
 def test_sync_finds_damage_the_app_has_not_read_yet(
@@ -93,3 +94,25 @@ def test_sync_finds_damage_the_app_has_not_read_yet(
     out, err = capsys.readouterr()
     assert "damaged" in err and "already up to date" not in out
     assert "fetched 12 reports" in out
+
+
+def test_a_damaged_saved_computation_is_never_exported(
+    fakehub_env: FakeGitHub, private_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The users aggregate an export saved is checked too: damaged, the file is moved aside and the export fails
+    (it printed the empty fresh store's zeros)."""
+    until = (fakehub_env.today - timedelta(days=1)).isoformat()
+    since = (fakehub_env.today - timedelta(days=3)).isoformat()
+    assert cli.main(["sync", "--org", ORG, "--since", since, "--until", until]) == 0
+    assert export_offline(capsys, since, until)[0] == 0  # computes the aggregate and saves it
+    path = store_file(private_data_dir)
+    with sqlite3.connect(path) as conn:
+        (rowid, data), *_ = conn.execute("SELECT rowid, data FROM computed").fetchall()
+        damaged = bytearray(data)
+        damaged[len(damaged) // 2] ^= 0xFF
+        conn.execute("UPDATE computed SET data = ? WHERE rowid = ?", (bytes(damaged), rowid))
+    conn.close()
+    code, out, err = export_offline(capsys, since, until)
+    assert (code, out) == (1, "")
+    assert "saved computation" in err and "Nothing was exported" in err, err
+    assert list(path.parent.glob(f"{path.name}.damaged-*"))
