@@ -73,12 +73,59 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SHARED_FLAGS = {
+    "org": "--org",
+    "enterprise": "--enterprise",
+    "hostname": "--hostname",
+    "api_url": "--api-url",
+    "demo": "--demo",
+    "offline": "--offline",
+}
+"""The options the top level takes for the app; one given before a subcommand must be one that subcommand takes."""
+
+
+def unused_flags(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[str, list[str]] | None:
+    """The subcommand run (``auth status``) and the shared flags given for it that it does not take, or None.
+
+    The top level accepts the app's options before any subcommand; without this, ``copilot-tui --demo auth status``
+    would quietly ignore ``--demo``."""
+    if not args.command:
+        return None
+    words: list[str] = []
+    leaf: argparse.ArgumentParser | None = parser
+    while leaf is not None:
+        chosen = None
+        for action in leaf._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                word = getattr(args, action.dest or "", None)
+                if word in action.choices:
+                    words.append(word)
+                    chosen = action.choices[word]
+        if chosen is None:
+            break
+        leaf = chosen
+    assert leaf is not None
+    takes = {action.dest for action in leaf._actions}
+    given = [flag for dest, flag in SHARED_FLAGS.items() if getattr(args, dest, None) not in (None, False)]
+    refused = [flag for dest, flag in SHARED_FLAGS.items() if flag in given and dest not in takes]
+    return (" ".join(words), refused) if refused else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from copilot_tui.settings import SettingsError, resolve_settings
 
     parser = build_parser()
     args = parser.parse_args(argv)
     name = args.command or "launch"
+    refused = unused_flags(parser, args)
+    if refused:
+        command, flags = refused
+        print(
+            f"copilot-tui {command} cannot run with {' '.join(flags)}: not one of its options "
+            f"(see 'copilot-tui {command} --help').",
+            file=sys.stderr,
+        )
+        return 2
     try:
         settings = resolve_settings(args)
     except SettingsError as exc:

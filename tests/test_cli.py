@@ -68,3 +68,39 @@ def test_org_and_enterprise_on_both_sides_of_the_subcommand_are_refused(capsys: 
 
     assert cli.main(["--org", "a", "export", "--enterprise", "b"]) == 2
     assert "--org and --enterprise" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--demo", "auth", "status"], "copilot-tui auth status cannot run with --demo"),
+        (["--offline", "cache", "info"], "copilot-tui cache info cannot run with --offline"),
+        (["--org", "x", "auth", "logout"], "copilot-tui auth logout cannot run with --org"),
+        (["--demo", "sync", "--org", "x"], "copilot-tui sync cannot run with --demo"),
+    ],
+)
+def test_a_shared_flag_the_subcommand_does_not_take_is_refused(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Given before the subcommand, the top level parses it; quietly ignoring it would open something else."""
+    from copilot_tui import cli
+
+    assert cli.main(argv) == 2
+    assert said in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--org", "x", "cache", "info"],
+        ["--hostname", "acme.ghe.com", "auth", "status"],
+        ["--demo", "export"],
+        ["--offline", "config"],
+        ["--org", "x"],
+    ],
+)
+def test_a_shared_flag_the_subcommand_takes_is_kept(argv: list[str]) -> None:
+    from copilot_tui.cli import unused_flags
+
+    parser = build_parser()
+    assert unused_flags(parser, parser.parse_args(argv)) is None
