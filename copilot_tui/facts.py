@@ -124,7 +124,11 @@ def connect(threads: int | None = None, memory_limit: str = "400MB") -> Any:
     """An in-memory DuckDB connection (imported here: the app's start never pays for it)."""
     import duckdb
 
-    con = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "preserve_insertion_order": False})
+    con = duckdb.connect(
+        ":memory:",
+        config={"memory_limit": memory_limit, "preserve_insertion_order": False},
+    )
+    con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
@@ -357,6 +361,26 @@ def _files_sql(files: Sequence[str]) -> str:
     return "[" + ", ".join(_sql_string(f) for f in files) + "]"
 
 
+_CLI_NAMES = ("session_count", "request_count", "prompt_count", "output_tokens_sum", "prompt_tokens_sum")
+_CLI_COLUMNS = ("cli_sessions", "cli_requests", "cli_prompts", "cli_output_tokens", "cli_prompt_tokens")
+#: The breakdown kinds: the facts column, the UserSummary Counter, the weight summed into it.
+_KINDS = (
+    ("features", "features", "e.ui + e.gen"),
+    ("ides", "ides", "e.ui + e.gen"),
+    ("languages", "languages", "e.gen"),
+    ("models", "models", "e.ui + e.gen"),
+)
+_new_summary = UserSummary.__new__
+_new_counter = Counter.__new__
+
+
+def _counter(names: list[str] | None, values: list[int] | None) -> Counter[str]:
+    c: Counter[str] = _new_counter(Counter)
+    if names:
+        dict.update(c, zip(names, values or (), strict=True))
+    return c
+
+
 def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[LineProblem, ...]) -> UsersAggregate:
     day_list = tuple(period.each_day())
     if not files:
@@ -366,81 +390,86 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
         f"CREATE OR REPLACE TEMP VIEW u AS SELECT * FROM read_parquet({_files_sql(files)})"
         f" WHERE day BETWEEN DATE '{start}' AND DATE '{end}'"
     )
-    flag_sql = ", ".join(f"bool_or({f})" for f in _FLAGS)
-    sums = ", ".join(f"sum({s})::BIGINT" for s in _SHORT)
-    cli_sums = ", ".join(
-        f"sum({c})::BIGINT"
-        for c in ("cli_sessions", "cli_requests", "cli_prompts", "cli_output_tokens", "cli_prompt_tokens")
+    # per user, kind and name: the Counter's weight and, for the breakdowns, the seven sums
+    sums = ", ".join(f"sum(e.{s})::BIGINT AS {s}" for s in _SHORT)
+    selects = []
+    for k, (column, _attr, weight) in enumerate(_KINDS):
+        figures = "NULL, NULL, NULL, NULL, NULL, NULL, NULL" if column == "features" else sums
+        version = (
+            "arg_max(e.version, (e.sampled, day)) FILTER (WHERE e.version IS NOT NULL),"
+            " arg_max(e.sampled, (e.sampled, day)) FILTER (WHERE e.version IS NOT NULL)"
+            if column == "ides"
+            else "NULL, NULL"
+        )
+        selects.append(
+            f"SELECT user_id, {k} AS kind, e.name AS name, sum({weight})::BIGINT AS w, {figures}, {version}"
+            f" FROM (SELECT user_id, day, unnest({column}) AS e FROM u) GROUP BY user_id, e.name"
+        )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE pu (user_id BIGINT, kind INTEGER, name VARCHAR, w BIGINT, "
+        + ", ".join(f"{s} BIGINT" for s in _SHORT)
+        + ", version VARCHAR, sampled VARCHAR)"
     )
-    users_rows = con.execute(
-        f"SELECT user_id, arg_max(user_login, day), count(*), max(day), {sums}, coalesce(sum(credits), 0.0),"
+    for select in selects:
+        con.execute(f"INSERT INTO pu {select}")
+    breakdowns: list[list[BreakdownRow]] = [[], [], [], []]
+    for kind, name, user_count, *figures in con.execute(
+        f"SELECT kind, name, count(*), {', '.join(f'sum({s})::BIGINT' for s in _SHORT)} FROM pu WHERE kind > 0"
+        " GROUP BY kind, name"
+    ).fetchall():
+        breakdowns[kind].append(BreakdownRow(name, user_count, dict(zip(_ACT, figures, strict=True))))
+    for rows in breakdowns:
+        rows.sort(key=lambda r: (-(r.activity[_ACT[1]] + r.activity[_ACT[0]]), r.name))
+    lists = ", ".join(
+        f"list(name) FILTER (WHERE kind = {k}), list(w) FILTER (WHERE kind = {k})" for k in range(len(_KINDS))
+    )
+    flag_sql = ", ".join(f"bool_or({f})" for f in _FLAGS)
+    cli_sums = ", ".join(f"sum({c})::BIGINT" for c in _CLI_COLUMNS)
+    rows = con.execute(
+        "WITH per_user AS (SELECT user_id, arg_max(user_login, day) AS login, count(*) AS active, max(day) AS last,"
+        f" {', '.join(f'sum({s})::BIGINT AS {s}' for s in _SHORT)}, coalesce(sum(credits), 0.0) AS credits,"
         f" {flag_sql}, {cli_sums},"
-        " arg_max(cli_version, (cli_sampled, day)) FILTER (WHERE cli_version IS NOT NULL),"
-        " arg_max(cli_sampled, (cli_sampled, day)) FILTER (WHERE cli_version IS NOT NULL)"
-        " FROM u GROUP BY user_id"
+        " arg_max(cli_version, (cli_sampled, day)) FILTER (WHERE cli_version IS NOT NULL) AS cli_version,"
+        " arg_max(cli_sampled, (cli_sampled, day)) FILTER (WHERE cli_version IS NOT NULL) AS cli_sampled"
+        " FROM u GROUP BY user_id),"
+        f" names AS (SELECT user_id, {lists},"
+        " list(name) FILTER (WHERE kind = 1 AND version IS NOT NULL),"
+        " list(version) FILTER (WHERE kind = 1 AND version IS NOT NULL),"
+        " list(sampled) FILTER (WHERE kind = 1 AND version IS NOT NULL)"
+        " FROM pu GROUP BY user_id)"
+        " SELECT per_user.*, names.* EXCLUDE (user_id) FROM per_user LEFT JOIN names USING (user_id)"
+        " ORDER BY lower(login), user_id"
     ).fetchall()
-    summaries: dict[int, UserSummary] = {}
-    cli_names = ("session_count", "request_count", "prompt_count", "output_tokens_sum", "prompt_tokens_sum")
+    # columns: 0 user_id, 1 login, 2 active, 3 last, 4-10 sums, 11 credits, 12-18 flags, 19-23 cli, 24-25 cli
+    # version, 26-33 names and weights of the four kinds, 34-36 IDE versions
+    users: list[UserSummary] = []
     lines = 0
-    for row in users_rows:
-        uid, login, active, last = row[0], row[1], row[2], row[3]
-        s = UserSummary(uid, login)
-        s.days_active = active
-        lines += active
-        s.last_active_day = last
+    new = _new_summary
+    for row in rows:
+        s = new(UserSummary)
+        s.user_id = row[0]
+        s.user_login = row[1]
+        s.days_active = row[2]
+        lines += row[2]
+        s.last_active_day = row[3]
         s.activity = dict(zip(_ACT, row[4:11], strict=True))
         s.ai_credits_used = row[11]
         s.flags = {name: value for name, value in zip(_FLAGS, row[12:19], strict=True) if value is not None}
-        s.cli = {name: value for name, value in zip(cli_names, row[19:24], strict=True) if value is not None}
-        if row[24] is not None:
-            s.cli_version = VersionSample(row[24], row[25] or None)
-        summaries[uid] = s
-    # per user and name: the Counter value; per name: the breakdown row
-    breakdowns: dict[str, list[BreakdownRow]] = {}
-    kinds = (
-        ("features", "features", "ui + gen"),
-        ("ides", "ides", "ui + gen"),
-        ("languages", "languages", "gen"),
-        ("models", "models", "ui + gen"),
-    )
-    for column, attr, weight in kinds:
-        counters: dict[int, Counter[str]] = {}
-        cols = ", ".join(
-            f"sum(e.{s})::BIGINT" for s in (_SHORT if column != "features" else ("ui", "gen", "acc", "add"))
+        s.cli = {name: value for name, value in zip(_CLI_NAMES, row[19:24], strict=True) if value is not None}
+        s.cli_version = None if row[24] is None else VersionSample(row[24], row[25] or None)
+        s.features = _counter(row[26], row[27])
+        s.ides = _counter(row[28], row[29])
+        s.languages = _counter(row[30], row[31])
+        s.models = _counter(row[32], row[33])
+        ides, versions, sampled = row[34], row[35], row[36]
+        s.ide_versions = (
+            {ide: VersionSample(v, at or None) for ide, v, at in zip(ides, versions, sampled, strict=True)}
+            if ides
+            else {}
         )
-        rows = con.execute(
-            f"SELECT user_id, e.name, sum(e.{weight.replace(' + ', ' + e.')})::BIGINT, {cols}"
-            f" FROM (SELECT user_id, unnest({column}) AS e FROM u) GROUP BY user_id, e.name"
-        ).fetchall()
-        totals: dict[str, list[int]] = {}
-        users_of: dict[str, int] = {}
-        for uid, name, value, *figures in rows:
-            counter = counters.get(uid)
-            if counter is None:
-                counter = counters[uid] = Counter()
-            counter[name] = value
-            held = totals.get(name)
-            totals[name] = figures if held is None else [a + b for a, b in zip(held, figures, strict=True)]
-            users_of[name] = users_of.get(name, 0) + 1
-        for uid, counter in counters.items():
-            setattr(summaries[uid], attr, counter)
-        if column != "features":
-            result = [
-                BreakdownRow(name, users_of[name], dict(zip(_ACT, sums_, strict=True)))
-                for name, sums_ in totals.items()
-            ]
-            result.sort(key=lambda r: (-(r.activity[_ACT[1]] + r.activity[_ACT[0]]), r.name))
-            breakdowns[column] = result
-    for uid, ide, version, sampled in con.execute(
-        "SELECT user_id, e.name, arg_max(e.version, (e.sampled, day)), arg_max(e.sampled, (e.sampled, day))"
-        " FROM (SELECT user_id, day, unnest(ides) AS e FROM u) WHERE e.version IS NOT NULL GROUP BY user_id, e.name"
-    ).fetchall():
-        summaries[uid].ide_versions[ide] = VersionSample(version, sampled or None)
+        users.append(s)
     series = _series(con, day_list)
-    users = sorted(summaries.values(), key=lambda s: (s.user_login.lower(), s.user_id))
-    return UsersAggregate(
-        period, users, series, breakdowns["ides"], breakdowns["languages"], breakdowns["models"], lines, problems
-    )
+    return UsersAggregate(period, users, series, breakdowns[1], breakdowns[2], breakdowns[3], lines, problems)
 
 
 def _series(con: Any, days: tuple[date, ...]) -> list[FeatureSeries]:
