@@ -3,7 +3,7 @@
     python -m benchmarks [--check] [--sizes 10000,50000,200000] [--launch-users 50000] [--only SECTION,...]
                          [--rounds 2]
 
-Sections (``--only``): ``throughput``, ``launch``, ``table``, ``downloads``. Each measure runs in a fresh child
+Sections (``--only``): ``throughput``, ``launch``, ``table``, ``downloads``, ``facts``. Each measure runs in a fresh child
 process, so its peak RSS is its own and nothing is warm that a real start would not have warm.
 
 - throughput: a users report of N users x 28 days (every user active every day, about 3 KB a line) is written once
@@ -24,6 +24,9 @@ process, so its peak RSS is its own and nothing is warm that a real start would 
   the store costs a little less here than it would with real data.)
 - table: ``benchmarks/table.py`` (the users table's own benchmark) on the app's ``UserSummary`` rows, the computed
   columns given ready-made as the dashboard does: load, sort and filter at each size.
+- facts: :mod:`benchmarks.facts`: at each of ``--facts-users`` sizes, the last 28, 90 and 365 days answered from
+  per-day facts by a fresh process (time and peak RSS); ingest of three daily users reports against the decode-only
+  floor (in turns); a refresh of 1 and of 3 days; and the fold it replaces for 28 days, side by side.
 - downloads: 8 users reports of 4 parts each from the fake GitHub (in this process, its downloads answering after
   50 ms like a remote host), one part at a time vs the client's defaults with three reports at once (as a load).
 
@@ -53,6 +56,9 @@ TARGET_LAUNCH_S = 1.0
 TARGET_DEMO_LAUNCH_S = 0.5
 TARGET_SORT_FILTER_MS = 100.0
 TARGET_RSS_MB = 1024.0
+TARGET_QUERY_S = 1.0
+TARGET_INGEST_VS_FLOOR = 1.5
+TARGET_FACTS_RSS_MB = 500.0
 
 
 @dataclass(slots=True)
@@ -179,6 +185,77 @@ def throughput(sizes: Sequence[int], typed_sizes: set[int], rounds: int = 2) -> 
                     None,
                 )
             )
+    return rows
+
+
+def facts(users_list: Sequence[int], rounds: int = 2) -> list[Row]:
+    """The facts road: a period as a query (at each size, periods up to a year), ingest against the decode-only
+    floor (in turns, best of ``rounds``), a refresh of 1 and 3 days, and the fold it replaces side by side."""
+    rows = []
+    for users in users_list:
+        note(f"facts: {users:,} users x 365 days of facts (made once) ...")
+        made = child_json(["-m", "benchmarks.facts", "prepare", str(users), "--days", "365"])
+        for period in (28, 90, 365):
+            got = min(
+                (
+                    child_json(["-m", "benchmarks.facts", "query", str(users), "--period", str(period)])
+                    for _ in range(rounds)
+                ),
+                key=lambda r: r["seconds"],
+            )
+            rows.append(
+                Row(
+                    "facts",
+                    f"{users // 1000}k users x {period} d: period queried (fresh process; best of {rounds})",
+                    f"{got['seconds']:.2f} s, {got['peak_rss_mb']:.0f} MB",
+                    f"facts of a year {made['bytes'] / 1e6:.0f} MB",
+                    f"< {TARGET_QUERY_S:.0f} s, < {TARGET_FACTS_RSS_MB:.0f} MB",
+                    got["seconds"] < TARGET_QUERY_S and got["peak_rss_mb"] < TARGET_FACTS_RSS_MB,
+                )
+            )
+    users = min(users_list)
+    note(f"facts: ingest of {users:,}-user reports against the floor, the fold before ...")
+    runs: dict[str, list[dict[str, float]]] = {"floor": [], "ingest": [], "ingest1": []}
+    for _ in range(rounds):
+        runs["floor"].append(child_json(["-m", "benchmarks.facts", "floor", str(users), "--count", "3"]))
+        runs["ingest"].append(child_json(["-m", "benchmarks.facts", "ingest", str(users), "--count", "3"]))
+        runs["ingest1"].append(child_json(["-m", "benchmarks.facts", "ingest", str(users), "--count", "1"]))
+    best = {name: min(r, key=lambda x: x["seconds"]) for name, r in runs.items()}
+    mb = best["floor"]["bytes"] / 1e6
+    ratio = best["ingest"]["seconds"] / best["floor"]["seconds"]
+    rows.append(
+        Row(
+            "facts",
+            f"{users // 1000}k users: ingest of 3 daily reports ({mb:.0f} MB; best of {rounds})",
+            f"{mb / best['ingest']['seconds']:.0f} MB/s ({ratio:.2f}x), {best['ingest']['peak_rss_mb']:.0f} MB",
+            f"decode only (orjson) {mb / best['floor']['seconds']:.0f} MB/s",
+            f"<= {TARGET_INGEST_VS_FLOOR}x floor",
+            ratio <= TARGET_INGEST_VS_FLOOR,
+        )
+    )
+    one, three = best["ingest1"]["seconds"], best["ingest"]["seconds"]
+    rows.append(
+        Row(
+            "facts",
+            f"{users // 1000}k users: refresh of 1 day / 3 days (ingest; the period is then a query)",
+            f"{one:.2f} s / {three:.2f} s",
+            "",
+            "3 days <= 4x 1 day",
+            three <= 4 * one,
+        )
+    )
+    old = child_json(["-m", "benchmarks.facts", "fold", str(users), "--period", "28"])
+    query28 = child_json(["-m", "benchmarks.facts", "query", str(users), "--period", "28"])
+    rows.append(
+        Row(
+            "facts",
+            f"{users // 1000}k users x 28 d: the fold before (one process) vs the query",
+            f"query {query28['seconds']:.2f} s, {query28['peak_rss_mb']:.0f} MB",
+            f"fold {old['seconds']:.2f} s, {old['peak_rss_mb']:.0f} MB",
+            "",
+            None,
+        )
+    )
     return rows
 
 
@@ -368,14 +445,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="users (and table rows), comma-separated")
     parser.add_argument("--launch-users", type=int, default=50_000, help="users in the launch benchmark's store")
     parser.add_argument("--typed-sizes", default="10000", help="sizes at which to run the typed road too ('' none)")
-    parser.add_argument("--only", default="", help="sections to run: throughput,launch,table,downloads")
+    parser.add_argument("--only", default="", help="sections to run: throughput,launch,table,downloads,facts")
+    parser.add_argument("--facts-users", default="50000,200000", help="facts: users, comma-separated")
     parser.add_argument(
         "--rounds", type=int, default=2, help="throughput: passes of the floors and of the app's road (best kept)"
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     typed = {int(s) for s in args.typed_sizes.split(",") if s.strip()}
-    only = {s.strip() for s in args.only.split(",") if s.strip()} or {"throughput", "launch", "table", "downloads"}
+    only = {s.strip() for s in args.only.split(",") if s.strip()} or {
+        "throughput",
+        "launch",
+        "table",
+        "downloads",
+        "facts",
+    }
     started = time.time()
     before = load_average()
     rows: list[Row] = []
@@ -387,6 +471,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += table(sizes)
     if "downloads" in only:
         rows += downloads()
+    if "facts" in only:
+        rows += facts([int(s) for s in args.facts_users.split(",") if s.strip()], max(1, args.rounds))
     print(f"copilot-tui benchmarks, {os.cpu_count()} CPUs; {before} at start, {load_average()} at the end")
     print(f"(took {time.time() - started:.0f} s; the machine may be shared: see the load averages)\n")
     print(render(rows))

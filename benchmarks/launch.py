@@ -9,7 +9,7 @@ to the moment the child has the dashboard's numbers applied and the screen paint
 ``App.run_test``); the child then quits. ``store`` builds the store once under ``/tmp/copilot-tui-bench`` (users
 reports stamped from demo lines, see :mod:`benchmarks.data`, plus the demo's organization report for the same
 days), as ``copilot-tui sync`` would leave it. ``--fresh`` drops the saved aggregate first, so the child computes it
-from the reports (the first start after new data); without it the child paints from the saved one (every other
+from the reports' facts (the first start after new data; a sync decodes each report into facts as it stores it); without it the child paints from the saved one (every other
 start). For ``demo``, ``--fresh`` drops the report files an earlier demo start kept (the first demo start).
 ``hello`` is the floor of any Textual app: one line of text and a footer, timed the same way. Children run with
 Python's bytecode cache on (:func:`python_env`), as an installed app does. Each prints one JSON line.
@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -69,12 +70,13 @@ def env_for(users: int | None) -> dict[str, str]:
 def build_store(users: int, days: int = 28) -> Path:
     """The store a sync of a ``users``-seat org would leave: one users report and one org report per day."""
     from benchmarks.data import file_chunks, write_users_report
+    from copilot_tui.facts import ingest_stored
     from copilot_tui.metrics.demo import DemoDataset
     from copilot_tui.scope import Scope
     from copilot_tui.store import Store
 
     data_dir = Path(env_for(users)["COPILOT_TUI_DATA_DIR"])
-    done = data_dir / f"built-{users}x{days}"
+    done = data_dir / f"built-{users}x{days}-facts"
     if done.exists():
         return data_dir
     files = write_users_report(WORK / "reports", users, days, END_DAY)
@@ -85,7 +87,9 @@ def build_store(users: int, days: int = 28) -> Path:
         for day, path in zip(files.days, files.paths, strict=True):
             org_lines = b"".join(demo.iter_ndjson("org", "octo-corp", "organization-1-day", day))
             store.put_report(scope, "organization-1-day", day, [("org.ndjson", org_lines)], fetched)
-            store.put_report(scope, "users-1-day", day, [(path.name, b"".join(file_chunks(path)))], fetched)
+            parts = [(path.name, b"".join(file_chunks(path)))]
+            store.put_report(scope, "users-1-day", day, parts, fetched)
+            ingest_stored(store, scope, day, parts)  # as a sync does
             store.put_no_data(scope, "user-teams-1-day", day, fetched)
     done.write_text("ok")
     return data_dir
@@ -185,7 +189,9 @@ def run(mode: str, users: int | None = None, fresh: bool = False) -> dict[str, f
         prepare = [sys.executable, "-m", "benchmarks.launch", "--prepare", *(["--fresh"] if fresh else []), "store"]
         subprocess.run([*prepare, str(users)], check=True, cwd=root, env=env_for(users))
     if mode == "demo" and fresh:  # the first demo start: no report files kept from an earlier one
-        (Path(env_for(None)["COPILOT_TUI_DATA_DIR"]) / "demo-reports.bin").unlink(missing_ok=True)
+        kept = Path(env_for(None)["COPILOT_TUI_DATA_DIR"]) / "demo-reports.bin"
+        kept.unlink(missing_ok=True)
+        shutil.rmtree(kept.with_name(kept.name + ".facts"), ignore_errors=True)
     command = [sys.executable, "-m", "benchmarks.launch", "--child", mode] + ([str(users)] if users else [])
     started = time.time()
     done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=root, env=env_for(users))

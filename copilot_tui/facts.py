@@ -25,6 +25,7 @@ The raw reports stay in the store (:mod:`copilot_tui.store`): facts are rebuilt 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import tempfile
@@ -45,6 +46,13 @@ from copilot_tui.metrics.linerule import LineError, repeat_reason
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
 from copilot_tui.metrics.parse import ReportPart, iter_lines
 from copilot_tui.metrics.userline import decode_line, decode_strict
+from copilot_tui.scope import Scope
+from copilot_tui.store import HeldReport, Store
+
+log = logging.getLogger(__name__)
+
+#: The report kind whose lines become facts.
+USERS_KIND = "users-1-day"
 
 #: Bumped whenever what a facts file holds changes: files of another version are ignored and made again.
 FACTS_VERSION = 1
@@ -427,7 +435,10 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
     cli_sums = ", ".join(f"sum({c})::BIGINT" for c in _CLI_COLUMNS)
     rows = con.execute(
         "WITH per_user AS (SELECT user_id, arg_max(user_login, day) AS login, count(*) AS active, max(day) AS last,"
-        f" {', '.join(f'sum({s})::BIGINT AS {s}' for s in _SHORT)}, coalesce(sum(credits), 0.0) AS credits,"
+        f" {', '.join(f'sum({s})::BIGINT AS {s}' for s in _SHORT)}, "
+        # summed day by day as the fold adds them (floating point: another order can differ in the last digit)
+        " coalesce(list_reduce(list(credits ORDER BY day) FILTER (WHERE credits <> 0), lambda a, b: a + b), 0.0)"
+        " AS credits,"
         f" {flag_sql}, {cli_sums},"
         " arg_max(cli_version, (cli_sampled, day)) FILTER (WHERE cli_version IS NOT NULL) AS cli_version,"
         " arg_max(cli_sampled, (cli_sampled, day)) FILTER (WHERE cli_version IS NOT NULL) AS cli_sampled"
@@ -518,3 +529,53 @@ def report_token(*values: object) -> str:
 
     digest = hashlib.sha1(f"{FACTS_VERSION}|{'|'.join(map(str, values))}".encode(), usedforsecurity=False)
     return digest.hexdigest()[:16]
+
+
+# ------------------------------------------------------------------------------------------------------- the store
+
+
+def facts_for(store: Store, scope: Scope) -> Facts:
+    """The facts of ``scope``'s users reports held in ``store``: a directory beside its SQLite file."""
+    path = store.path_for(scope)
+    return Facts(path.with_name(path.name.rsplit(".", 1)[0] + ".facts"))
+
+
+def token_of(held: HeldReport) -> str:
+    """The token of a stored copy of a report: a new download of the day gets a new one."""
+    return report_token(held.fetched_at.isoformat(), held.part_count, held.raw_bytes)
+
+
+def ingest_stored(store: Store, scope: Scope, day: date, parts: Sequence[tuple[str, bytes]]) -> None:
+    """Decode a users report just stored (``parts`` as stored) into its facts; a failure is logged, never raised:
+    the report is safe in the store and its facts are made again when a period needs them."""
+    try:
+        (held,) = store.held(scope, USERS_KIND, day, day)
+        if held.has_data:
+            facts_for(store, scope).ingest(day, token_of(held), parts)
+    except Exception as exc:
+        log.warning("facts of %s %s not made now (made when needed): %s", scope, day, exc)
+
+
+def stored_aggregate(store: Store, scope: Scope, period: Period, held: Iterable[HeldReport]) -> UsersAggregate:
+    """The users aggregate of ``period`` from the facts of the reports ``held`` (the store's list for the period):
+    the days whose facts are missing or of another copy are decoded from the store first."""
+    wanted = {h.day: token_of(h) for h in held if h.kind == USERS_KIND and h.has_data and h.day in period}
+    facts = facts_for(store, scope)
+    con = connect()
+    try:
+        for day in facts.missing(wanted):
+            facts.ingest(day, wanted[day], store.read_parts(scope, USERS_KIND, [day]), con)
+        for attempt in range(3):
+            try:
+                return facts.aggregate(period, wanted, con)
+            except OSError:
+                raise
+            except Exception as exc:  # a file replaced by another process between listing and reading
+                if attempt == 2 or not facts.missing(wanted):
+                    raise
+                log.info("facts of %s changed while read, reading again: %s", scope, exc)
+                for day in facts.missing(wanted):
+                    facts.ingest(day, wanted[day], store.read_parts(scope, USERS_KIND, [day]), con)
+        raise AssertionError("unreachable")
+    finally:
+        con.close()

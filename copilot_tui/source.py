@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from copilot_tui.facts import USERS_KIND, ingest_stored, stored_aggregate
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
 from copilot_tui.licenses import SeatReport, SeatsUnavailableError, demo_seats, live_seats
 from copilot_tui.metrics import linerule
@@ -72,7 +73,6 @@ LARGE_REPORT_BYTES = 64 * 1024 * 1024
 KEEP_ROWS_BYTES = 32 * 1024 * 1024
 #: Reports are kept this far back by GitHub.
 HISTORY_DAYS = 365
-USERS_KIND = "users-1-day"
 TEAMS_KIND = "user-teams-1-day"
 
 
@@ -133,6 +133,8 @@ class Snapshot:
     data_version: str | None = None
     """Identifies the users data of the period (None: not known, so never taken from or saved to the cache)."""
     aggregate_cache: AggregateCache | None = None
+    users_from: Callable[[], UsersAggregate] | None = None
+    """Computes the users aggregate of the period from the reports' facts (:mod:`copilot_tui.facts`)."""
     _memo: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -192,7 +194,10 @@ class Snapshot:
             if agg is None:
                 agg = self._cached_aggregate()
                 if agg is None:
-                    agg = aggregate_users(self.users_parts(), self.period)
+                    if self.users_from is not None:
+                        agg = self.users_from()
+                    else:
+                        agg = aggregate_users(self.users_parts(), self.period)
                     self._save_aggregate(agg)
                 self._memo["users"] = agg
             return agg
@@ -470,9 +475,11 @@ def snapshot_from_parts(
     data_version: str | None = None,
     aggregate_cache: AggregateCache | None = None,
     user_parts: Callable[[int], Iterable[ReportPart]] | None = None,
+    users_from: Callable[[], UsersAggregate] | None = None,
 ) -> Snapshot:
     """A Snapshot of a period: the totals report parsed now (one small line a day), the users and user-teams
-    reports read through ``parts_of(kind)`` when asked (each call must give the parts afresh)."""
+    reports read through ``parts_of(kind)`` when asked (each call must give the parts afresh); the users
+    aggregate from ``users_from`` when given (the facts), else folded from the users report's lines."""
     org = parse_org_report(parts_of(f"{scope.totals_kind}-1-day"))
     return Snapshot(
         scope=scope,
@@ -489,6 +496,7 @@ def snapshot_from_parts(
         data_version=data_version,
         aggregate_cache=aggregate_cache,
         user_parts=user_parts,
+        users_from=users_from,
     )
 
 
@@ -556,6 +564,7 @@ def snapshot_from_store(
             user_parts=lambda user_id: store.read_user_blocks(
                 scope, USERS_KIND, with_data.get(USERS_KIND, []), user_id
             ),
+            users_from=lambda: stored_aggregate(store, scope, Period(first_day, last_day), held),
         )
         snap.keep_rows(_held_bytes(held, USERS_KIND), _held_bytes(held, TEAMS_KIND))
         if recent is not None:
@@ -909,6 +918,8 @@ class LiveSource(_StoreBacked):
             with self._wait_lock:
                 self.line_problems += problems
         await asyncio.to_thread(self.store.put_report, scope, kind, day, parts, fetched_at)
+        if kind == USERS_KIND:  # decoded once, now: every period showing this day is then a query
+            await asyncio.to_thread(ingest_stored, self.store, scope, day, parts)
         return sum(len(data) for _, data in parts)
 
     def _waits_to(self, on_wait: WaitCallback | None) -> _WaitRelay:
@@ -970,6 +981,8 @@ class DemoSource:
         self._kept_read = False
         self._made = 0
         """Files generated since the kept ones were read or written."""
+        self._facts_dir: Path | None = None
+        self._facts_temp: Any = None
 
     def _scope_list(self) -> list[Scope]:
         orgs = [Scope("org", org.login) for org in self.dataset.orgs]
@@ -1071,13 +1084,40 @@ class DemoSource:
                 yield f"{kind} {day.isoformat()} (demo)", iter((self._file(scope, kind, day),))
 
         missing = [d for d in _days(start, end) if d not in set(days)]
-        snap = snapshot_from_parts(scope, start, end, parts_of, missing_days=missing)
+        snap = snapshot_from_parts(
+            scope, start, end, parts_of, missing_days=missing, users_from=lambda: self._users(scope, start, end, days)
+        )
         snap.users_aggregate()
         for day in days:  # made now (a few ms), so they are kept with the rest and their sizes are known
             if (scope, TEAMS_KIND, day) not in self._files:
                 self._file(scope, TEAMS_KIND, day)
         snap.keep_rows(*(sum(self._sizes.get((scope, kind, d), 0) for d in days) for kind in (USERS_KIND, TEAMS_KIND)))
         return snap
+
+    def _users(self, scope: Scope, start: date, end: date, days: list[date]) -> UsersAggregate:
+        """The users aggregate from the demo's facts, the days without any decoded from their report first (kept
+        beside the kept report files, so a later start, or a period seen before, is a query)."""
+        from copilot_tui.facts import Facts, connect
+
+        if self._facts_dir is None:
+            if self._keep_in is not None:
+                self._facts_dir = self._keep_in.with_name(self._keep_in.name + ".facts")
+            else:
+                import tempfile
+
+                self._facts_temp = tempfile.TemporaryDirectory(prefix="copilot-tui-demo-facts-")
+                self._facts_dir = Path(self._facts_temp.name)
+        facts = Facts(self._facts_dir / f"{scope.kind}--{scope.name.lower()}")
+        token = (self._kept_stamp or "demo")[:16]
+        wanted = dict.fromkeys(days, token)
+        con = connect()
+        try:
+            for day in facts.missing(wanted):
+                part = (f"{USERS_KIND} {day.isoformat()} (demo)", self._file(scope, USERS_KIND, day))
+                facts.ingest(day, token, [part], con)
+            return facts.aggregate(Period(start, end), wanted, con)
+        finally:
+            con.close()
 
     def _file(self, scope: Scope, kind: str, day: date) -> bytes:
         """One demo report file, generated once and kept compressed (octo-corp's 28 days: 140 MB raw, 8 MB kept)."""

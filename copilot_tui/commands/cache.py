@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import shutil
 import sys
+from pathlib import Path
 from typing import Any
 
 from copilot_tui.scope import Scope
@@ -127,6 +129,7 @@ def _same(a: Scope, b: Scope) -> bool:
 
 
 def _clear(args: argparse.Namespace, settings: Settings) -> int:
+    from copilot_tui.facts import facts_for
     from copilot_tui.store import Store, damaged_files, hosts, human_size, store_root
 
     if settings.scope is None and not getattr(args, "all", False):
@@ -148,6 +151,9 @@ def _clear(args: argparse.Namespace, settings: Settings) -> int:
             for scope in scopes:
                 files = [p for p in _store_files(store, scope) if p.exists()]
                 size = sum(p.stat().st_size for p in files)
+                facts = facts_for(store, scope).root  # decoded from the reports: goes with them
+                size += _tree_size(facts)
+                shutil.rmtree(facts, ignore_errors=True)
                 if store.clear(scope):
                     freed += size
                     removed += 1
@@ -167,6 +173,10 @@ def _clear(args: argparse.Namespace, settings: Settings) -> int:
         from copilot_tui import locations
 
         demo = locations.demo_cache_file()
+        demo_facts = demo.with_name(demo.name + ".facts")
+        if demo_facts.exists():
+            freed += _tree_size(demo_facts)
+            shutil.rmtree(demo_facts, ignore_errors=True)
         with contextlib.suppress(FileNotFoundError):
             size = demo.stat().st_size
             demo.unlink()
@@ -178,6 +188,10 @@ def _clear(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"Freed {human_size(freed)}.")
     return 0
+
+
+def _tree_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else 0
 
 
 def _store_files(store: Any, scope: Scope) -> list[Any]:

@@ -44,13 +44,13 @@ def filled(store: Store, dataset: DemoDataset) -> tuple[Store, Period]:
 
 def counting_aggregate(monkeypatch: pytest.MonkeyPatch) -> list[Period]:
     calls: list[Period] = []
-    real = source_module.aggregate_users
+    real = source_module.stored_aggregate
 
-    def counted(parts: Any, period: Period) -> Any:
+    def counted(store: Any, scope: Any, period: Period, held: Any) -> Any:
         calls.append(period)
-        return real(parts, period)
+        return real(store, scope, period, held)
 
-    monkeypatch.setattr(source_module, "aggregate_users", counted)
+    monkeypatch.setattr(source_module, "stored_aggregate", counted)
     return calls
 
 

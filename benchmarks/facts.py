@@ -1,0 +1,158 @@
+"""The facts road (``copilot_tui.facts``): ingest against the decode-only floor, and a period as a query.
+
+    python -m benchmarks.facts MEASURE USERS [--days 28] [--period 28] [--count 1]
+
+MEASUREs, each printing one JSON line (seconds, peak RSS):
+
+- ``prepare``: facts of ``--days`` days for USERS users under /tmp/copilot-tui-bench/facts-USERS: the first two days
+  ingested from stamped demo lines (:mod:`benchmarks.data`, every user active every day), the other days copies of
+  those two with the day rewritten (a year at 50k users would be 55 GB of NDJSON to ingest: the query reads the
+  same rows either way);
+- ``query``: a fresh process answers the last ``--period`` days with ``Facts.aggregate`` (DuckDB imported
+  included), as the app does after its first paint;
+- ``ingest``: the first ``--count`` day files of the throughput benchmark's report (the same stamped lines) ingested
+  into a scratch directory; ``floor``: the same files split and decoded with orjson (the decode-only floor);
+- ``fold``: the road before, ``metrics.aggregate`` folding the throughput benchmark's raw files for the last
+  ``--period`` days in one process (what a period whose saved aggregate is not current cost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from benchmarks.data import day_lines, file_chunks, line_pool, write_users_report
+from benchmarks.throughput import END_DAY, WORK, peak_rss_mb
+
+
+def facts_dir(users: int) -> Path:
+    return WORK / f"facts-{users}"
+
+
+def prepare(users: int, days: int) -> dict[str, float]:
+    from copilot_tui.facts import Facts, connect
+
+    facts = Facts(facts_dir(users))
+    held = facts.held()
+    wanted = [END_DAY - timedelta(days=days - 1 - i) for i in range(days)]
+    con = connect()
+    pool = None
+    seeds: list[Path] = []
+    for i in range(2):
+        day = END_DAY - timedelta(days=i)
+        if day not in held:
+            pool = pool or line_pool()
+            facts.ingest(day, "bench", [("bench", b"".join(day_lines(pool, users, day, i)))], con)
+        seeds.append(facts.path(day, "bench"))
+    for i, day in enumerate(reversed(wanted)):
+        if day in held or i < 2:
+            continue
+        out = facts.path(day, "bench")
+        tmp = out.with_name(f".{out.name}.tmp")
+        con.execute(
+            f"COPY (SELECT * REPLACE (DATE '{day.isoformat()}' AS day) FROM read_parquet('{seeds[i % 2]}'))"
+            f" TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
+        )
+        os.replace(tmp, out)
+    size = sum(p.stat().st_size for p in facts.dir.iterdir())
+    return {"seconds": 0.0, "bytes": size, "peak_rss_mb": peak_rss_mb()}
+
+
+def query(users: int, period_days: int) -> dict[str, float]:
+    started = time.perf_counter()
+    from copilot_tui.facts import Facts
+    from copilot_tui.metrics.derive import Period
+
+    facts = Facts(facts_dir(users))
+    period = Period.last(period_days, END_DAY)
+    days = {d: t for d, t in facts.held().items() if d in period}
+    if len(days) != period_days:
+        raise SystemExit(f"facts of {users} users hold {len(days)} of the {period_days} days: prepare first")
+    agg = facts.aggregate(period, days)
+    seconds = time.perf_counter() - started
+    assert len(agg.users) == users and agg.lines == users * period_days
+    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "lines": agg.lines}
+
+
+def report_files(users: int, count: int) -> list[Path]:
+    files = write_users_report(WORK / "reports", users, 28, END_DAY)
+    return list(files.paths[-count:])
+
+
+def ingest(users: int, count: int) -> dict[str, float]:
+    from copilot_tui.facts import Facts, connect
+
+    paths = report_files(users, count)
+    datas = [p.read_bytes() for p in paths]  # in memory, as a download is when it is stored
+    scratch = Path(tempfile.mkdtemp(prefix="facts-ingest-", dir=WORK))
+    try:
+        facts = Facts(scratch)
+        con = connect()
+        started = time.perf_counter()
+        for i, data in enumerate(datas):
+            result = facts.ingest(date(2026, 1, 1) + timedelta(days=i), "bench", [("bench", data)], con)
+            assert result.fast and result.rows == users
+        seconds = time.perf_counter() - started
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {"seconds": seconds, "bytes": sum(map(len, datas)), "peak_rss_mb": peak_rss_mb()}
+
+
+def floor(users: int, count: int) -> dict[str, float]:
+    import orjson
+
+    from copilot_tui.metrics.parse import iter_lines
+
+    paths = report_files(users, count)
+    datas = [p.read_bytes() for p in paths]
+    loads = orjson.loads
+    started = time.perf_counter()
+    for data in datas:
+        for line in iter_lines(data):
+            loads(line)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "bytes": sum(map(len, datas)), "peak_rss_mb": peak_rss_mb()}
+
+
+def fold(users: int, period_days: int) -> dict[str, float]:
+    from copilot_tui.metrics.aggregate import aggregate_users
+    from copilot_tui.metrics.derive import Period
+
+    paths = report_files(users, period_days)
+    period = Period.last(period_days, END_DAY)
+    started = time.perf_counter()
+    agg = aggregate_users(((str(p), file_chunks(p)) for p in paths), period, workers=0)
+    seconds = time.perf_counter() - started
+    assert len(agg.users) == users
+    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.facts")
+    parser.add_argument("measure", choices=("prepare", "query", "ingest", "floor", "fold"))
+    parser.add_argument("users", type=int)
+    parser.add_argument("--days", type=int, default=28)
+    parser.add_argument("--period", type=int, default=28)
+    parser.add_argument("--count", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.measure == "prepare":
+        result = prepare(args.users, args.days)
+    elif args.measure == "query":
+        result = query(args.users, args.period)
+    elif args.measure in ("ingest", "floor"):
+        result = (ingest if args.measure == "ingest" else floor)(args.users, args.count)
+    else:
+        result = fold(args.users, args.period)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
