@@ -42,7 +42,7 @@ import orjson
 
 from copilot_tui.metrics.aggregate import UsersAggregate
 from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
-from copilot_tui.metrics.linerule import LineError, repeat_reason
+from copilot_tui.metrics.linerule import RENAMED_FLAGS, LineError, plain_chunks, plain_part, repeat_reason
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
 from copilot_tui.metrics.parse import ReportPart, iter_lines
 from copilot_tui.metrics.userline import decode_line, decode_strict
@@ -85,6 +85,15 @@ _COLUMNS: dict[str, str] = {
 }
 
 
+def _flag(name: str) -> str:
+    """A flag as the line rule reads it: a renamed flag's old spelling stands in for the new one unless that is
+    true (``userline.UserLine.__post_init__``)."""
+    for old, new in RENAMED_FLAGS:
+        if name == new:
+            return f"CASE WHEN {old} IS NOT NULL AND {new} IS NOT TRUE THEN {old} ELSE {new} END AS {new}"
+    return name
+
+
 def _counters(var: str) -> str:
     return ", ".join(f"{short}: coalesce({var}.{a}, 0)" for short, a in zip(_SHORT, _ACT, strict=True))
 
@@ -96,7 +105,7 @@ _PROJECTION = ", ".join(
         "user_id",
         "user_login",
         *(f"coalesce({a}, 0) AS {s}" for a, s in zip(_ACT, _SHORT, strict=True)),
-        *_FLAGS,
+        *(_flag(f) for f in _FLAGS),
         "ai_credits_used AS credits",
         "totals_by_cli.session_count AS cli_sessions",
         "totals_by_cli.request_count AS cli_requests",
@@ -129,17 +138,52 @@ def _columns_sql() -> str:
 
 
 def connect(threads: int | None = None, memory_limit: str = "400MB") -> Any:
-    """An in-memory DuckDB connection (imported here: the app's start never pays for it)."""
+    """An in-memory DuckDB connection (imported here: importing the app never pays for it); the one
+    :func:`warm_up` made, when it is ready."""
+    global _spare
+    if threads is None:
+        with _spare_lock:
+            spare, _spare = _spare, None
+        if spare is not None:
+            return spare
     import duckdb
 
-    con = duckdb.connect(
-        ":memory:",
-        config={"memory_limit": memory_limit, "preserve_insertion_order": False},
-    )
+    con = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "preserve_insertion_order": False})
     con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
+
+
+_spare: Any = None
+_spare_lock = threading.Lock()
+_warming: threading.Thread | None = None
+
+
+def warm_up() -> None:
+    """Import DuckDB and open a connection in a background thread, once: a source calls this when it is made,
+    so the first period's query (often before the first paint) does not wait for them (about 0.1-0.3 s)."""
+    global _warming
+    with _spare_lock:
+        if _warming is not None:
+            return
+        _warming = threading.Thread(target=_warm, name="facts-warm-up", daemon=True)
+    _warming.start()
+
+
+def _warm() -> None:
+    global _spare
+    try:
+        con = connect(threads=0)
+        con.execute("SELECT 1").fetchall()
+    except Exception as exc:  # the first query makes its own connection and says what is wrong
+        log.debug("warming DuckDB up failed: %s", exc)
+        return
+    with _spare_lock:
+        if _spare is None:
+            _spare = con
+            return
+    con.close()
 
 
 # ------------------------------------------------------------------------------------------------------- files
@@ -281,12 +325,13 @@ class Facts:
 
 
 def _chunks(data: bytes | str | Iterable[bytes]) -> Iterator[bytes]:
+    """A part as plain NDJSON chunks: inflated when gzip, without a leading byte order mark (the line rule's)."""
     if isinstance(data, str):
-        yield data.encode()
-    elif isinstance(data, bytes | bytearray | memoryview):
-        yield bytes(data)
+        data = data.encode()
+    if isinstance(data, bytes | bytearray | memoryview):
+        yield plain_part(bytes(data))
     else:
-        yield from data
+        yield from plain_chunks(data)
 
 
 def _all_strict(chunks: Sequence[bytes]) -> bool:
@@ -399,7 +444,7 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
         f" WHERE day BETWEEN DATE '{start}' AND DATE '{end}'"
     )
     # per user, kind and name: the Counter's weight and, for the breakdowns, the seven sums
-    sums = ", ".join(f"sum(e.{s})::BIGINT AS {s}" for s in _SHORT)
+    sums = ", ".join(f"sum_no_overflow(e.{s}) AS {s}" for s in _SHORT)
     selects = []
     for k, (column, _attr, weight) in enumerate(_KINDS):
         figures = "NULL, NULL, NULL, NULL, NULL, NULL, NULL" if column == "features" else sums
@@ -410,7 +455,7 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
             else "NULL, NULL"
         )
         selects.append(
-            f"SELECT user_id, {k} AS kind, e.name AS name, sum({weight})::BIGINT AS w, {figures}, {version}"
+            f"SELECT user_id, {k} AS kind, e.name AS name, sum_no_overflow({weight}) AS w, {figures}, {version}"
             f" FROM (SELECT user_id, day, unnest({column}) AS e FROM u) GROUP BY user_id, e.name"
         )
     con.execute(
@@ -422,7 +467,7 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
         con.execute(f"INSERT INTO pu {select}")
     breakdowns: list[list[BreakdownRow]] = [[], [], [], []]
     for kind, name, user_count, *figures in con.execute(
-        f"SELECT kind, name, count(*), {', '.join(f'sum({s})::BIGINT' for s in _SHORT)} FROM pu WHERE kind > 0"
+        f"SELECT kind, name, count(*), {', '.join(f'sum_no_overflow({s})' for s in _SHORT)} FROM pu WHERE kind > 0"
         " GROUP BY kind, name"
     ).fetchall():
         breakdowns[kind].append(BreakdownRow(name, user_count, dict(zip(_ACT, figures, strict=True))))
@@ -432,10 +477,10 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
         f"list(name) FILTER (WHERE kind = {k}), list(w) FILTER (WHERE kind = {k})" for k in range(len(_KINDS))
     )
     flag_sql = ", ".join(f"bool_or({f})" for f in _FLAGS)
-    cli_sums = ", ".join(f"sum({c})::BIGINT" for c in _CLI_COLUMNS)
+    cli_sums = ", ".join(f"sum_no_overflow({c})" for c in _CLI_COLUMNS)
     rows = con.execute(
         "WITH per_user AS (SELECT user_id, arg_max(user_login, day) AS login, count(*) AS active, max(day) AS last,"
-        f" {', '.join(f'sum({s})::BIGINT AS {s}' for s in _SHORT)}, "
+        f" {', '.join(f'sum_no_overflow({s}) AS {s}' for s in _SHORT)}, "
         # summed day by day as the fold adds them (floating point: another order can differ in the last digit)
         " coalesce(list_reduce(list(credits ORDER BY day) FILTER (WHERE credits <> 0), lambda a, b: a + b), 0.0)"
         " AS credits,"
@@ -488,7 +533,7 @@ def _series(con: Any, days: tuple[date, ...]) -> list[FeatureSeries]:
     n = len(days)
     by_feature: dict[str, list[list[int]]] = {}
     for day, name, ui, gen, acc, add, users in con.execute(
-        "SELECT day, e.name, sum(e.ui)::BIGINT, sum(e.gen)::BIGINT, sum(e.acc)::BIGINT, sum(e.add)::BIGINT, count(*)"
+        "SELECT day, e.name, sum_no_overflow(e.ui), sum_no_overflow(e.gen), sum_no_overflow(e.acc), sum_no_overflow(e.add), count(*)"
         " FROM (SELECT day, unnest(features) AS e FROM u) GROUP BY day, e.name"
     ).fetchall():
         columns = by_feature.get(name)
@@ -500,7 +545,7 @@ def _series(con: Any, days: tuple[date, ...]) -> list[FeatureSeries]:
     series = [FeatureSeries(name, days, *(tuple(c) for c in columns)) for name, columns in by_feature.items()]  # type: ignore[arg-type]
     flag_cols = ", ".join(f"count(*) FILTER (WHERE {flag}), count({flag})" for _name, flag in FLAG_SERIES)
     per_day = con.execute(
-        f"SELECT day, {flag_cols}, coalesce(sum(cli_requests) FILTER (WHERE used_cli), 0)::BIGINT FROM u GROUP BY day"
+        f"SELECT day, {flag_cols}, coalesce(sum_no_overflow(cli_requests) FILTER (WHERE used_cli), 0) FROM u GROUP BY day"
     ).fetchall()
     zeros = (0,) * n
     for k, (name, flag) in enumerate(FLAG_SERIES):

@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from copilot_tui.facts import USERS_KIND, ingest_stored, stored_aggregate
+from copilot_tui.facts import USERS_KIND, ingest_stored, stored_aggregate, warm_up
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
 from copilot_tui.licenses import SeatReport, SeatsUnavailableError, demo_seats, live_seats
 from copilot_tui.metrics import linerule
@@ -604,6 +604,7 @@ class _StoreBacked:
         self.store = store
         self._clock: Callable[[], datetime] = clock or (lambda: _utc_now())
         self._recent: dict[Any, Snapshot] = {}
+        warm_up()
 
     async def newest_day(self, scope: Scope) -> date | None:
         newest = await asyncio.to_thread(last_held_day, self.store, scope)
@@ -983,6 +984,7 @@ class DemoSource:
         """Files generated since the kept ones were read or written."""
         self._facts_dir: Path | None = None
         self._facts_temp: Any = None
+        warm_up()
 
     def _scope_list(self) -> list[Scope]:
         orgs = [Scope("org", org.login) for org in self.dataset.orgs]

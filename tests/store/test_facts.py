@@ -175,3 +175,34 @@ def test_cache_clear_removes_the_facts_with_the_reports(tmp_path: Path, monkeypa
     assert root.is_dir()
     assert cli.main(["cache", "clear", "--org", "octo-garage"]) == 0
     assert not root.exists()
+
+
+def test_the_hostile_lines_get_the_line_rules_verdict(tmp_path: Path, hostile_report: Any) -> None:
+    """tests/data/users-report-lines.jsonl as one report (a BOM, a gzip part, a repeated line): the facts keep what
+    the fold keeps and name what it skips, with the same part, line and reason."""
+    facts = Facts(tmp_path / "facts")
+    day = hostile_report.day
+    result = facts.ingest(day, "t", hostile_report.parts)
+    period = Period(day, day)
+    expected = aggregate_users(hostile_report.parts, period, workers=0)
+    assert len(expected.problems) == len(hostile_report.skipped) and result.problems == expected.problems
+    assert_same(facts.aggregate(period, {day: "t"}), expected)
+
+
+def test_a_renamed_flag_reads_the_same_on_the_fast_road(tmp_path: Path) -> None:
+    facts = Facts(tmp_path / "facts")
+    day = date(2026, 1, 5)
+    data = b"\n".join(
+        [
+            line("2026-01-05", 1, used_copilot_coding_agent=True),
+            line("2026-01-05", 2, used_copilot_coding_agent=True, used_copilot_cloud_agent=False),
+            line("2026-01-05", 3, used_copilot_coding_agent=False, used_copilot_cloud_agent=True),
+            line("2026-01-05", 4, used_copilot_cloud_agent=False),
+        ]
+    )
+    result = facts.ingest(day, "t", [("p", data)])
+    assert result.fast
+    period = Period(day, day)
+    got = facts.aggregate(period, {day: "t"})
+    assert_same(got, aggregate_users([("p", data)], period, workers=0))
+    assert [u.flags.get("used_copilot_cloud_agent") for u in got.users] == [True, True, True, False]
