@@ -24,6 +24,7 @@ The raw reports stay in the store (:mod:`copilot_tui.store`): facts are rebuilt 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -169,6 +170,14 @@ def warm_up() -> None:
             return
         _warming = threading.Thread(target=_warm, name="facts-warm-up", daemon=True)
     _warming.start()
+    atexit.register(_join_warm_up)
+
+
+def _join_warm_up() -> None:
+    """Wait for the warm-up at exit: a daemon thread stopped inside DuckDB aborts the process ("exception not
+    rethrown") after a command that finished before the warm-up did."""
+    if _warming is not None:
+        _warming.join(timeout=30)
 
 
 def _warm() -> None:
