@@ -41,6 +41,7 @@ from typing import Any
 import msgspec
 import orjson
 
+from copilot_tui.files import private_dir, write_private
 from copilot_tui.metrics.aggregate import UsersAggregate
 from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
 from copilot_tui.metrics.linerule import RENAMED_FLAGS, LineError, plain_chunks, plain_part, repeat_reason
@@ -195,15 +196,6 @@ def _warm() -> None:
     con.close()
 
 
-# ------------------------------------------------------------------------------------------------------- files
-
-
-def _private_dir(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.stat().st_mode & 0o077:
-        os.chmod(path, 0o700)
-
-
 @dataclass(frozen=True, slots=True)
 class IngestResult:
     """What ingesting one report found: user-day rows kept, and the lines skipped (with where and why)."""
@@ -249,7 +241,7 @@ class Facts:
 
     def ingest(self, day: date, token: str, parts: Iterable[ReportPart], con: Any = None) -> IngestResult:
         """Decode a users report of ``day`` (all its parts) into its facts file, replacing any older one."""
-        _private_dir(self.dir)
+        private_dir(self.dir)
         fd, raw_name = tempfile.mkstemp(prefix=f".{day.isoformat()}.", suffix=".ndjson", dir=self.dir)
         raw = Path(raw_name)
         out = raw.with_suffix(".parquet.tmp")
@@ -290,7 +282,7 @@ class Facts:
             with self._lock:
                 side = self.dir / f"{day.isoformat()}.{token}.problems.json"
                 if problems:
-                    _write_private(side, orjson.dumps([[p.source, p.line_no, p.message] for p in problems]))
+                    write_private(side, orjson.dumps([[p.source, p.line_no, p.message] for p in problems]))
                 os.replace(out, self.path(day, token))
                 self._drop_others(day, token)
             return IngestResult(rows, problems, fast)
@@ -372,14 +364,6 @@ def _unique_user_days(con: Any, out: Path) -> bool:
         f"SELECT count(*), count(DISTINCT (user_id, day)) FROM read_parquet({_sql_string(str(out))})"
     ).fetchone()
     return bool(total == distinct)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 def _normalize(raw: Path, names: Sequence[tuple[str, int]]) -> tuple[LineProblem, ...]:
