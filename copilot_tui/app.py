@@ -347,7 +347,14 @@ class CopilotApp(App[None]):
             ("User detail", UserDetailScreen.BINDINGS),
             ("Org picker", [Binding("enter", "open", "Open the highlighted org"), *OrgPickerScreen.BINDINGS]),
             ("Period picker", [Binding("enter", "pick", "Use the highlighted period"), *PeriodPickerScreen.BINDINGS]),
-            ("Export picker", [Binding("enter", "write", "Write the highlighted table"), *ExportPickerScreen.BINDINGS]),
+            (
+                "Export picker",
+                [
+                    Binding("enter", "write", "Write the highlighted table to the path shown"),
+                    Binding("tab", "edit", "Edit the path: a file, or a folder for the proposed name"),
+                    *ExportPickerScreen.BINDINGS,
+                ],
+            ),
         ]
 
     def action_quit_or_copy(self) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import OptionList
+from textual.widgets import Input, Label, OptionList
 
 from copilot_tui.exports import WHATS, figure_key, team_record
 from copilot_tui.ui.export import export_table
@@ -169,6 +169,95 @@ async def test_the_apps_export_is_private_and_never_overwrites(app_dirs: dict[st
     for path in (first, second):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(first.parent.stat().st_mode) == 0o700
+
+
+async def open_picker(pilot: Any) -> ExportPickerScreen:
+    await pilot.press("e")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ExportPickerScreen), "the export picker")
+    picker = pilot.app.screen
+    assert isinstance(picker, ExportPickerScreen)
+    return picker
+
+
+async def write_to(pilot: Any, picker: ExportPickerScreen, value: str) -> None:
+    """Tab to the path, put ``value`` there, Enter."""
+    await pilot.press("tab")
+    field = picker.query_one("#export-path", Input)
+    assert field.has_focus
+    field.value = value
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_the_picker_proposes_a_free_path_that_follows_the_table(app_dirs: dict[str, Path]) -> None:
+    app = demo_app(org="octo-labs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = dashboard(app).view
+        assert view is not None
+        name = f"org-octo-labs-users-{view.period.start}-{view.period.end}"
+        exports = app_dirs["data"] / "exports"
+        exports.mkdir(parents=True)
+        (exports / f"{name}.csv").write_text("kept")
+        picker = await open_picker(pilot)
+        field = picker.query_one("#export-path", Input)
+        assert field.value == str(exports / f"{name}-2.csv")  # the name no file has
+        await pilot.press("down")
+        assert field.value == str(exports / f"{name}.json")
+        await pilot.press("escape")
+
+
+async def test_the_picker_writes_where_it_is_told(app_dirs: dict[str, Path], tmp_path: Path) -> None:
+    app = demo_app(org="octo-labs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        picker = await open_picker(pilot)
+        await write_to(pilot, picker, str(tmp_path / "mine" / "users.csv"))
+        await settle(pilot)
+        assert (tmp_path / "mine" / "users.csv").read_text().startswith("user_login")
+        assert any(f"to {tmp_path / 'mine' / 'users.csv'}" in n for n in notifications(app))
+        picker = await open_picker(pilot)  # a folder: the proposed name inside it
+        await pilot.press("down")
+        await write_to(pilot, picker, f"{tmp_path}/")
+        await settle(pilot)
+        (written_json,) = tmp_path.glob("*.json")
+        assert written_json.name.startswith("org-octo-labs-users-")
+    assert not list((app_dirs["data"] / "exports").glob("*"))
+
+
+async def test_an_existing_file_is_replaced_only_after_a_second_enter(
+    app_dirs: dict[str, Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "users.csv"
+    target.write_text("old")
+    app = demo_app(org="octo-labs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        picker = await open_picker(pilot)
+        await write_to(pilot, picker, str(target))
+        assert app.screen is picker  # asked, not written
+        assert "users.csv exists: Enter again replaces it" in str(picker.query_one("#export-error", Label).render())
+        assert target.read_text() == "old"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert target.read_text().startswith("user_login")
+        assert any("(the file there was replaced)" in n for n in notifications(app))
+
+
+async def test_a_file_that_appears_meanwhile_is_kept_and_said(app_dirs: dict[str, Path], tmp_path: Path) -> None:
+    target = tmp_path / "users.csv"
+    app = demo_app(org="octo-labs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        picker = await open_picker(pilot)
+        await pilot.press("tab")
+        picker.query_one("#export-path", Input).value = str(target)
+        target.write_text("someone else's")  # after the picker looked, before the write
+        screen = dashboard(app)
+        data = export_data_of(screen)
+        path, _ = await asyncio.to_thread(export_table, "users", "csv", data, target)
+        assert path == tmp_path / "users-2.csv" and target.read_text() == "someone else's"
+        await pilot.press("escape")
 
 
 # ---- the app's file and `copilot-tui export` are one ---------------------------------------------------------------

@@ -3,10 +3,12 @@ and 160x48 (pytest-textual-snapshot). Update the baselines with ``--snapshot-upd
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from copilot_tui import locations
 from tests.ui.test_snapshots import SIZES, after, demo
 
 
@@ -31,5 +33,7 @@ def test_seats_never_in_reports(snap_compare: Any, size: tuple[int, int]) -> Non
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_export_picker(snap_compare: Any, size: tuple[int, int]) -> None:
+def test_export_picker(snap_compare: Any, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The path it proposes names a folder of the picture's own, not the test's temporary one."""
+    monkeypatch.setattr(locations, "export_dir", lambda: Path("/home/octo/.local/share/copilot-tui/exports"))
     assert snap_compare(demo(), terminal_size=size, run_before=after("t", "e"))

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -528,24 +529,37 @@ class DashboardScreen(Screen[None]):
         if self.view is None:
             self.notify("Nothing to export yet.", severity="warning")
             return
-        from copilot_tui.ui.screens.export_picker import ExportPickerScreen, current_table, export_data_of
+        from copilot_tui.ui.export import default_path
+        from copilot_tui.ui.screens.export_picker import ExportChoice, ExportPickerScreen, current_table, export_data_of
 
-        def picked(choice: tuple[str, Any] | None) -> None:
+        named = export_data_of(self)  # the file name says the scope and period on screen now
+
+        def picked(choice: ExportChoice | None) -> None:
             if choice is not None and self.view is not None:
-                self._export(export_data_of(self), *choice)
+                self._export(export_data_of(self), choice)
 
-        self.app.push_screen(ExportPickerScreen(current_table(self)), picked)
+        def propose(what: str, fmt: Any, folder: Path | None) -> Path:
+            return default_path(what, fmt, named, folder)
+
+        self.app.push_screen(ExportPickerScreen(propose, current_table(self)), picked)
 
     @work(group="export", exit_on_error=False)
-    async def _export(self, data: Any, what: str, fmt: Any) -> None:
+    async def _export(self, data: Any, choice: Any) -> None:
         from copilot_tui.ui.export import export_table
 
         try:
-            path, rows = await asyncio.to_thread(export_table, what, fmt, data)
+            path, rows = await asyncio.to_thread(
+                export_table, choice.what, choice.fmt, data, choice.path, overwrite=choice.overwrite
+            )
         except OSError as exc:
             self.notify(f"Export failed: {exc}", severity="error")
             return
-        self.notify(f"Wrote {rows:,} {what} rows to {path}", title="Export", timeout=15)
+        said = f"Wrote {rows:,} {choice.what} rows to {path}"
+        if choice.overwrite:
+            said += " (the file there was replaced)"
+        elif path != choice.path:
+            said += f" ({choice.path.name} appeared meanwhile and was kept)"
+        self.notify(said, title="Export", timeout=15)
 
     def action_clear_team(self) -> None:
         chip = self.query_one(TeamChip)

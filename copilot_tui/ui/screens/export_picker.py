@@ -3,6 +3,10 @@ first; and gather what the dashboard shows into the export model's ``ExportData`
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from textual import on
@@ -10,20 +14,38 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, TabbedContent
+from textual.widgets import Input, Label, OptionList, TabbedContent
 from textual.widgets.option_list import Option
 
 from copilot_tui.exports import LABELS, WHATS, ExportData, ExportFormat
 
-Choice = tuple[str, ExportFormat]
+
+@dataclass(frozen=True, slots=True)
+class ExportChoice:
+    """What to write, in which format, where; ``overwrite`` only when the user confirmed replacing that file."""
+
+    what: str
+    fmt: ExportFormat
+    path: Path
+    overwrite: bool = False
+
+
+Propose = Callable[[str, ExportFormat, Path | None], Path]
+"""A free path for a table and format, in the given folder (the export directory when None)."""
 
 
 def option_id(what: str, fmt: ExportFormat) -> str:
     return f"{what}:{fmt}"
 
 
-class ExportPickerScreen(ModalScreen[Choice | None]):
-    """Enter writes the highlighted table in the highlighted format; Escape writes nothing."""
+def _parse_option(option_id: str) -> tuple[str, ExportFormat]:
+    what, fmt = option_id.split(":")
+    return what, "json" if fmt == "json" else "csv"
+
+
+class ExportPickerScreen(ModalScreen[ExportChoice | None]):
+    """Which table in which format, and where: the path is proposed (a free name in the export directory) and can
+    be edited; Enter writes, Escape writes nothing. A file is replaced only after a second Enter on its path."""
 
     DEFAULT_CSS = """
     ExportPickerScreen { align: center middle; background: $background 60%; }
@@ -35,10 +57,12 @@ class ExportPickerScreen(ModalScreen[Choice | None]):
         Binding("q", "app.quit", "Quit", show=False),
     ]
 
-    def __init__(self, current: str = "users", available: tuple[str, ...] = WHATS) -> None:
+    def __init__(self, propose: Propose, current: str = "users", available: tuple[str, ...] = WHATS) -> None:
         super().__init__()
         self.current = current if current in available else available[0]
         self.available = available
+        self.propose = propose
+        self._confirm: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -51,17 +75,73 @@ class ExportPickerScreen(ModalScreen[Choice | None]):
                 ],
                 id="picker-list",
             )
-            yield Label("↑↓ move · Enter write · Esc cancel", classes="picker-hint")
+            yield Label("Write to (Tab to edit):", classes="picker-hint")
+            yield Input(id="export-path", placeholder="a file or a folder")
+            yield Label("", id="export-error", classes="picker-error")
+            yield Label("↑↓ table · Tab path · Enter write · Esc cancel", classes="picker-hint")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         options.highlighted = options.get_option_index(option_id(self.current, "csv"))
         options.focus()
 
+    def chosen(self) -> tuple[str, ExportFormat]:
+        options = self.query_one(OptionList)
+        option = options.get_option_at_index(options.highlighted or 0)
+        return _parse_option(str(option.id))
+
+    @on(OptionList.OptionHighlighted, "#picker-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """The proposed name follows the table; a folder the user typed is kept."""
+        field = self.query_one("#export-path", Input)
+        folder = self._folder_of(field.value) if field.value.strip() else None
+        field.value = str(self.propose(*_parse_option(str(event.option.id)), folder))
+        field.cursor_position = len(field.value)
+        # the file name, not the folder, is what changed: show the end (the cursor alone scrolls only when moved)
+        field.call_after_refresh(lambda: field.scroll_to(x=field.max_scroll_x, animate=False, force=True))
+        self._say("")
+
     @on(OptionList.OptionSelected, "#picker-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        what, fmt = str(event.option.id).split(":")
-        self.dismiss((what, "json" if fmt == "json" else "csv"))
+        self._write(*_parse_option(str(event.option.id)))
+
+    @on(Input.Submitted, "#export-path")
+    def _path_submitted(self, event: Input.Submitted) -> None:
+        self._write(*self.chosen())
+
+    @staticmethod
+    def _typed_path(value: str) -> Path:
+        path = Path(value.strip()).expanduser()
+        return path if path.is_absolute() else Path.cwd() / path
+
+    @classmethod
+    def _is_folder(cls, value: str) -> bool:
+        return value.rstrip().endswith(("/", os.sep)) or cls._typed_path(value).is_dir()
+
+    @classmethod
+    def _folder_of(cls, value: str) -> Path:
+        path = cls._typed_path(value)
+        return path if cls._is_folder(value) else path.parent
+
+    def _write(self, what: str, fmt: ExportFormat) -> None:
+        value = self.query_one("#export-path", Input).value
+        if not value.strip():
+            self._say("Give a file (or a folder) to write to.")
+            return
+        path = self.propose(what, fmt, self._typed_path(value)) if self._is_folder(value) else self._typed_path(value)
+        overwrite = path.exists()
+        if overwrite and self._confirm != path:
+            self._confirm = path
+            self._say(f"{path.name} exists: Enter again replaces it; change the name to keep it.")
+            return
+        self.dismiss(ExportChoice(what, fmt, path, overwrite))
+
+    def _say(self, message: str) -> None:
+        error = self.query_one("#export-error", Label)
+        error.update(message)
+        error.set_class(bool(message), "-shown")
+        if not message:
+            self._confirm = None
 
 
 TAB_TABLES = {
