@@ -300,6 +300,12 @@ class Facts:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self.dir / name)
 
+    def forget(self, days: Mapping[date, str]) -> None:
+        """Remove the facts files of ``days`` (day -> token), so that they are made again."""
+        with self._lock:
+            for day, token in days.items():
+                self.path(day, token).unlink(missing_ok=True)
+
     def problems(self, days: Mapping[date, str]) -> list[LineProblem]:
         found: list[LineProblem] = []
         for day in sorted(days):
@@ -603,17 +609,15 @@ def stored_aggregate(store: Store, scope: Scope, period: Period, held: Iterable[
     try:
         for day in facts.missing(wanted):
             facts.ingest(day, wanted[day], store.read_parts(scope, USERS_KIND, [day]), con)
-        for attempt in range(3):
-            try:
-                return facts.aggregate(period, wanted, con)
-            except OSError:
-                raise
-            except Exception as exc:  # a file replaced by another process between listing and reading
-                if attempt == 2 or not facts.missing(wanted):
-                    raise
-                log.info("facts of %s changed while read, reading again: %s", scope, exc)
-                for day in facts.missing(wanted):
-                    facts.ingest(day, wanted[day], store.read_parts(scope, USERS_KIND, [day]), con)
-        raise AssertionError("unreachable")
+        try:
+            return facts.aggregate(period, wanted, con)
+        except OSError:
+            raise
+        except Exception as exc:  # a file replaced by another process while read, or a damaged one
+            log.warning("facts of %s could not be read, made again from the stored reports: %s", scope, exc)
+            facts.forget(wanted)
+            for day in sorted(wanted):
+                facts.ingest(day, wanted[day], store.read_parts(scope, USERS_KIND, [day]), con)
+            return facts.aggregate(period, wanted, con)
     finally:
         con.close()
