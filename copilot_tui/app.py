@@ -20,7 +20,7 @@ from copilot_tui import locations
 from copilot_tui.config import State, load_state, save_state
 from copilot_tui.github.secret import Secret
 from copilot_tui.scope import Scope
-from copilot_tui.settings import Settings, parse_scope_key, scope_key
+from copilot_tui.settings import Mode, Settings, parse_scope_key, scope_key
 from copilot_tui.ui.commands import CopilotCommands
 from copilot_tui.ui.errors import describe_error
 from copilot_tui.ui.screens.dashboard import DashboardScreen
@@ -28,7 +28,7 @@ from copilot_tui.ui.screens.help import HelpScreen, HelpSection
 from copilot_tui.ui.screens.org_picker import OrgPickerScreen
 from copilot_tui.ui.screens.sign_in import SignedIn, SignInScreen
 from copilot_tui.ui.screens.user_detail import UserDetailScreen
-from copilot_tui.ui.session import Mode, Session
+from copilot_tui.ui.session import Session
 from copilot_tui.ui.widgets.totals import FIGURES
 from copilot_tui.ui.widgets.users import UsersTable
 

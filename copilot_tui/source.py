@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from copilot_tui.facts import USERS_KIND, ingest_stored, stored_aggregate, warm_up
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
@@ -51,11 +51,11 @@ from copilot_tui.metrics.saved import decode_aggregate, encode_aggregate
 from copilot_tui.metrics.userline import check_users_report
 from copilot_tui.scope import Scope
 from copilot_tui.scope_lock import ScopeLock
+from copilot_tui.settings import Mode
 from copilot_tui.store import HeldReport, Store, StoreDamagedError, StoreError
 
 log = logging.getLogger(__name__)
 
-Mode = Literal["demo", "live", "offline"]
 ProgressCallback = Callable[[int, int, str], None]
 WaitCallback = Callable[[float, str], Any]
 

@@ -4,39 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING
 
 from copilot_tui.scope import Scope
 
-Mode = Literal["demo", "live", "offline"]
-ProgressCallback = Callable[[int, int, str], None]
-WaitCallback = Callable[[float, str], None]
-
-
-class SourceLike(Protocol):
-    """The contract of ``copilot_tui.source`` (DemoSource, LiveSource, OfflineSource) as the UI uses it."""
-
-    async def scopes(self) -> list[Scope]: ...
-
-    async def held_range(self, scope: Scope) -> tuple[date, date] | None: ...
-
-    async def cached(self, scope: Scope, *, days: int = 28, until: date | None = None) -> Any: ...
-
-    async def load(
-        self,
-        scope: Scope,
-        *,
-        days: int = 28,
-        until: date | None = None,
-        on_progress: ProgressCallback | None = None,
-        on_wait: WaitCallback | None = None,
-    ) -> Any: ...
+if TYPE_CHECKING:
+    from copilot_tui.settings import Mode
+    from copilot_tui.source import DataSource
 
 
 @dataclass(slots=True)
 class Session:
-    source: SourceLike
+    source: DataSource
     mode: Mode
     scopes: list[Scope] = field(default_factory=list)
     remember_scope: Callable[[Scope], None] = lambda scope: None

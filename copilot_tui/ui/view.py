@@ -31,11 +31,16 @@ from copilot_tui.ui.widgets.users import column_values
 
 
 class SnapshotLike(Protocol):
-    scope: Scope
-    day_totals: Sequence[DayTotals]
-    first_day: date | None
-    last_day: date | None
-    fetched_at: Any
+    @property
+    def scope(self) -> Scope: ...
+    @property
+    def day_totals(self) -> Sequence[DayTotals]: ...
+    @property
+    def first_day(self) -> date | None: ...
+    @property
+    def last_day(self) -> date | None: ...
+    @property
+    def fetched_at(self) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
