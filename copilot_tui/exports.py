@@ -35,13 +35,13 @@ from copilot_tui.metrics.derive import (
     period_users,
 )
 from copilot_tui.metrics.model import ACTIVE_USER_FIELDS, ACTIVITY_FIELDS, DayTotals
-from copilot_tui.metrics.seats import Seat, never_in_reports
+from copilot_tui.metrics.seats import Seat, never_in_reports, seat_cost
 from copilot_tui.metrics.teams import TeamSummary
 from copilot_tui.scope import Scope
 
 ExportFormat = Literal["csv", "json"]
 SeatList = Literal["inactive", "never", "all"]
-WHATS: tuple[str, ...] = ("users", "teams", "seats", "totals", "daily", "features")
+WHATS: tuple[str, ...] = ("users", "teams", "seats", "reclaim", "totals", "daily", "features")
 LABELS = {
     "users": "Users",
     "totals": "Totals",
@@ -49,7 +49,10 @@ LABELS = {
     "features": "Features by day",
     "teams": "Teams",
     "seats": "Seats",
+    "reclaim": "Seats to reclaim",
 }
+RECLAIM_DAYS = 30
+"""Days without use after which a seat is on the reclaim list unless another number is given."""
 USER_FLAGS = ("used_agent", "used_chat", "used_cli")
 
 FIGURE_KEYS: dict[str, str] = {
@@ -106,6 +109,8 @@ class ExportData:
     seats: SeatReport | None = None
     seat_list: SeatList = "all"
     inactive_days: int | None = None
+    seat_prices: Mapping[str, float] = field(default_factory=dict)
+    """A seat's monthly price by plan type (the settings' ``seat_prices``): what the reclaim list saves."""
     shown_users: Sequence[UserSummary] | None = None
     shown_teams: set[int] | None = None
     shown_seats: set[str] | None = None
@@ -272,6 +277,8 @@ def table_of(what: str, data: ExportData) -> tuple[list[dict[str, Any]], dict[st
         return [team_record(t) for t in chosen], meta
     if what == "seats":
         return seats_table(data)
+    if what == "reclaim":
+        return reclaim_table(data)
     raise ValueError(f"nothing to export called {what!r}; choose from {', '.join(WHATS)}")
 
 
@@ -290,6 +297,34 @@ def seats_table(data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]
     meta |= {"as_of": report.today.isoformat(), "seat_breakdown": report.breakdown}
     meta["seat_breakdown_counted"] = report.counted
     return seat_records(report, chosen, ids, logins), meta
+
+
+def reclaim_table(data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Seats unused for ``inactive_days`` days or more (never-used first, then the idlest), each with its monthly
+    price, and what they cost together: the list to take seats back from, whatever list the seats tab shows."""
+    days = data.inactive_days if data.inactive_days is not None else RECLAIM_DAYS
+    meta: dict[str, Any] = {"inactive_days": days}
+    report = data.seats
+    if report is None:
+        return [], meta
+    ids = {u.user_id for u in data.users}
+    logins = {u.user_login.lower() for u in data.users}
+    chosen = report.inactive(days)
+    if data.shown_seats is not None:
+        chosen = [s for s in chosen if s.login.lower() in data.shown_seats]
+    prices = {k.lower(): v for k, v in data.seat_prices.items()}
+    cost = seat_cost(chosen, prices)
+    meta |= {
+        "as_of": report.today.isoformat(),
+        "seat_prices": dict(sorted(prices.items())),
+        "monthly_cost": round(cost.monthly, 2),
+        "seats_without_price": cost.unpriced,
+    }
+    rows = [
+        {**record, "monthly_price": prices.get((seat.plan_type or "").lower())}
+        for seat, record in zip(chosen, seat_records(report, chosen, ids, logins), strict=True)
+    ]
+    return rows, meta
 
 
 def document(whats: Sequence[str], data: ExportData) -> dict[str, Any]:
@@ -379,6 +414,7 @@ __all__ = [
     "figure_key",
     "figures",
     "file_name",
+    "reclaim_table",
     "render",
     "table_of",
     "team_record",

@@ -20,6 +20,8 @@ from copilot_tui.settings import Settings
 
 MAX_DAYS = 366
 JSON_DEFAULT = ("totals", "users", "features")
+SEAT_TABLES = ("seats", "reclaim")
+"""The tables made from the seats API (not stored: offline has none)."""
 
 
 class ExportError(Exception):
@@ -66,7 +68,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "  copilot-tui export --enterprise octo-ent --since 2026-01-01 --until 2026-01-31\n"
             "  copilot-tui export --demo --what features\n"
             "  copilot-tui export --enterprise octo-ent --what teams --format csv\n"
-            "  copilot-tui export --org octo --what seats --inactive 30"
+            "  copilot-tui export --org octo --what seats --inactive 30\n"
+            "  copilot-tui export --org octo --what reclaim --inactive 60 --format csv"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -83,15 +86,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help=(
             "which table: users, totals (every figure of the totals pane), daily (the totals day by day), features "
-            "(each feature day by day), teams (the user-teams report joined with the users report) or seats (the "
-            "Copilot seats API); json default: totals, users and features; csv default: users"
+            "(each feature day by day), teams (the user-teams report joined with the users report), seats (the "
+            "Copilot seats API) or reclaim (the seats unused for --inactive days, 30 by default, with what each "
+            "costs a month at the seat prices); json default: totals, users and features; csv default: users"
         ),
     )
     out.add_argument(
         "--inactive",
         type=_days,
         metavar="N",
-        help="with --what seats: only the seats unused for N days or more (never-used seats included)",
+        help=(
+            "with --what seats: only the seats unused for N days or more (never-used seats included); with --what "
+            "reclaim: the days without use that put a seat on the list (default 30)"
+        ),
     )
     return p
 
@@ -147,7 +154,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
     source = open_source(settings, token=token)
     try:
         scope = await _scope(source, settings)
-        if args.what == "seats" and settings.mode == "offline":
+        if args.what in SEAT_TABLES and settings.mode == "offline":
             raise ExportError("seats come from GitHub's seats API and are not stored; --offline cannot export them.")
         newest = await source.newest_day(scope) if not args.until else None
         days, until = _period(args, newest)
@@ -169,7 +176,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             raise
         if settings.offline and snap.notices:
             raise _damage_refusal(snap.notices)
-        seats = await source.seats(scope) if args.what == "seats" else None
+        seats = await source.seats(scope) if args.what in SEAT_TABLES else None
         data = ExportData(
             scope=scope,
             period=period,
@@ -180,6 +187,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             seats=seats,
             seat_list="all" if args.inactive is None else "inactive",
             inactive_days=args.inactive,
+            seat_prices=settings.seat_prices,
         )
         warnings = [*snap.notices, *(f"{s} The export leaves it out." for s in describe_pending(snap.pending))]
         problems = snap.problems
@@ -227,8 +235,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from copilot_tui.store import StoreError
 
     try:
-        if args.inactive is not None and args.what != "seats":
-            raise ExportError("--inactive N goes with --what seats.")
+        if args.inactive is not None and args.what not in SEAT_TABLES:
+            raise ExportError("--inactive N goes with --what seats or --what reclaim.")
         if args.last is not None and (args.since or args.until):
             raise ExportError("give either --last N or --since/--until, not both.")
         if args.since and args.until and args.since > args.until:

@@ -129,8 +129,13 @@ def daily_lines(dataset: Any, kind: str, name: str, start: date, end: date) -> l
     return [line for day in days for line in dataset.report_lines(kind, name, "users-1-day", day) or []]
 
 
-def export(*args: str, token: str | None = OWNER_TOKEN, tmp: Path) -> subprocess.CompletedProcess[str]:
+def export(
+    *args: str, token: str | None = OWNER_TOKEN, tmp: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``copilot-tui export`` in a process of its own, with the test's directories; ``env``: variables to add."""
+    extra = env or {}
     env = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN") and k != "COPILOT_TUI_API_URL"}
+    env.update(extra)
     env.update(
         {
             "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",

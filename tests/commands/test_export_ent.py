@@ -137,6 +137,38 @@ def test_inactive_seats_match_the_seats_last_activity(hive: FakeGitHub, tmp_path
     assert doc["seat_breakdown_counted"] is (scope[0] == "--enterprise")
 
 
+@pytest.mark.parametrize("days", [None, 5])
+def test_reclaim_list_is_the_idle_seats_never_used_first_with_their_cost(
+    hive: FakeGitHub, tmp_path: Path, days: int | None
+) -> None:
+    extra = () if days is None else ("--inactive", str(days))
+    base = ("--api-url", hive.api_url, "--enterprise", ENTERPRISE, "--what", "reclaim", *extra)
+    env = {"COPILOT_TUI_SEAT_PRICE_BUSINESS": "20", "COPILOT_TUI_SEAT_PRICE_ENTERPRISE": "40.5"}
+    result = export(*base, env=env, tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    as_of = date.fromisoformat(doc["as_of"])
+    cutoff = as_of - timedelta(days=days or 30)
+    seats = raw_seats(hive.dataset, list(hive.dataset.orgs))
+    idle = [s for s in seats if last_day_of(s) is None or last_day_of(s) <= cutoff]  # type: ignore[operator]
+    never = sorted(s["assignee"]["login"].lower() for s in idle if last_day_of(s) is None)
+    assert never and (days is None or len(idle) > len(never))
+    rows = doc["reclaim"]
+    assert [r["login"].lower() for r in rows[: len(never)]] == never
+    idle_days = [r["days_idle"] for r in rows[len(never) :]]
+    assert idle_days == sorted(idle_days, reverse=True)  # type: ignore[type-var]
+    assert sorted(r["user_id"] for r in rows) == sorted(s["assignee"]["id"] for s in idle)
+    prices = {"business": 20.0, "enterprise": 40.5}
+    by_id = {s["assignee"]["id"]: s for s in seats}
+    for row in rows:
+        assert row["monthly_price"] == prices[by_id[row["user_id"]]["plan_type"]]
+        assert row["organization"] == by_id[row["user_id"]]["org"]
+    assert doc["monthly_cost"] == round(sum(prices[s["plan_type"]] for s in idle), 2)
+    assert doc["inactive_days"] == (days or 30) and doc["seats_without_price"] == 0
+    table = list(csv.DictReader(io.StringIO(export(*base, "--format", "csv", env=env, tmp=tmp_path).stdout)))
+    assert [line["login"] for line in table] == [r["login"] for r in rows]
+
+
 def test_all_seats_say_who_is_in_the_reports(hive: FakeGitHub, tmp_path: Path) -> None:
     result = export("--api-url", hive.api_url, "--org", "ant", "--what", "seats", "--last", "28", tmp=tmp_path)
     doc = json.loads(result.stdout)
@@ -174,7 +206,7 @@ def test_seats_refused_for_a_member_is_one_sentence(hive: FakeGitHub, tmp_path: 
 def test_inactive_goes_with_seats_only(hive: FakeGitHub, tmp_path: Path) -> None:
     result = export("--api-url", hive.api_url, "--org", "ant", "--inactive", "30", tmp=tmp_path)
     assert result.returncode == 2
-    assert "--what seats" in result.stderr
+    assert "--what seats or --what reclaim" in result.stderr
 
 
 def test_demo_teams_and_seats_need_no_network(tmp_path: Path) -> None:

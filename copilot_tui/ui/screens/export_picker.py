@@ -187,7 +187,8 @@ def export_data_of(screen: Any) -> ExportData:
         teams=teams.teams_for_export(),
         seats=seats.report,
         seat_list=seats.list,
-        inactive_days=seats.days if seats.list == "inactive" else None,
+        inactive_days=seats.days,
+        seat_prices=seats.prices,
         shown_users=[users.row_at(i) for i in users.shown_indices] if narrowed else None,
         shown_teams={r.team_id for r in teams.shown_rows()} if teams.table.filter_text else None,
         shown_seats=(
