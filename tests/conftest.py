@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +41,7 @@ from typing import Any
 
 import pytest
 
-from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
+from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub, TokenSpec
 
 REFERENCE = Path(__file__).parent / "data" / "reference"
 """GitHub's documented examples and the line shapes of the live API: a copy of ``shared/reference`` kept here so the
@@ -82,6 +83,15 @@ def fakehub(_fakehub_session: FakeGitHub) -> Iterator[FakeGitHub]:
         yield _fakehub_session
     finally:
         _fakehub_session.reset()
+
+
+@pytest.fixture
+def own_token(fakehub: FakeGitHub) -> Iterator[str]:
+    """A token of the fake's owner account that no other test uses, so finding it anywhere means it leaked here."""
+    token = "ghp_" + uuid.uuid4().hex + uuid.uuid4().hex[:4]
+    fakehub.tokens[token] = TokenSpec()
+    yield token
+    fakehub.tokens.pop(token, None)
 
 
 @pytest.fixture

@@ -29,3 +29,7 @@ def crash_text(exc: BaseException) -> str:
     )
     plain = "".join(traceback.TracebackException.from_exception(exc, capture_locals=True).format())
     return rendered(screen) + "\n" + plain
+
+
+class ForcedCrash(RuntimeError):
+    """The bug a crash test plants."""

@@ -23,15 +23,6 @@ from copilot_tui.fakehub import FINE_GRAINED_TOKEN, NO_SCOPE_TOKEN, FakeGitHub, 
 from copilot_tui.github.hosts import token_host
 
 
-@pytest.fixture
-def owner_token(fakehub: FakeGitHub) -> Iterator[str]:
-    """A token of the fake's owner account that no other test uses, so finding it anywhere means it leaked here."""
-    token = fake_token()
-    fakehub.tokens[token] = TokenSpec()
-    yield token
-    fakehub.tokens.pop(token, None)
-
-
 def login_in_process(
     args: list[str], token: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str, str]:
@@ -44,7 +35,7 @@ def login_in_process(
 def test_login_checks_stores_and_never_logs_the_token(
     home: Path,
     fakehub: FakeGitHub,
-    owner_token: str,
+    own_token: str,
     memory_keyring: MemoryKeyring,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -54,27 +45,27 @@ def test_login_checks_stores_and_never_logs_the_token(
     github_com = fake_token()
     auth.store_token("github.com", github_com)
     code, out, err = login_in_process(
-        ["--api-url", fakehub.api_url, "auth", "login", "--with-token"], owner_token, monkeypatch, capsys
+        ["--api-url", fakehub.api_url, "auth", "login", "--with-token"], own_token, monkeypatch, capsys
     )
     assert code == 0, err
     # kept under the host the API URL names, port included; github.com's own token is left as it was
     assert memory_keyring.entries == {
         ("copilot-tui", "github.com"): github_com,
-        ("copilot-tui", token_host(fakehub.api_url)): owner_token,
+        ("copilot-tui", token_host(fakehub.api_url)): own_token,
     }
     assert token_host(fakehub.api_url) == fakehub.api_url.removeprefix("http://")
     assert "Logged in as: octocat" in out
     assert "Token scopes: manage_billing:copilot, read:org, read:enterprise" in out
     assert "Missing scopes: none" in out
     assert "Copilot metrics: readable for" in out
-    assert f"Token {auth.mask_token(owner_token)} stored in the OS keyring" in out
+    assert f"Token {auth.mask_token(own_token)} stored in the OS keyring" in out
     assert caplog.records, "nothing was logged: the check below would prove nothing"
     assert any(r.name == "copilot_tui.auth" for r in caplog.records)
-    assert owner_token not in caplog.text
-    assert owner_token not in out + err
+    assert own_token not in caplog.text
+    assert own_token not in out + err
     authorized = [r for r in fakehub.requests_to("api") if r.headers.get("authorization")]
-    assert authorized and all(r.headers["authorization"].endswith(owner_token) for r in authorized)
-    assert files_containing(home, owner_token) == []
+    assert authorized and all(r.headers["authorization"].endswith(own_token) for r in authorized)
+    assert files_containing(home, own_token) == []
 
 
 def test_a_refused_token_is_not_stored_and_the_reason_is_shown(
@@ -118,7 +109,7 @@ def test_a_token_without_the_scope_is_stored_with_a_warning(
 def test_login_notes_an_environment_token_that_would_win(
     home: Path,
     fakehub: FakeGitHub,
-    owner_token: str,
+    own_token: str,
     memory_keyring: MemoryKeyring,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -126,7 +117,7 @@ def test_login_notes_an_environment_token_that_would_win(
     monkeypatch.setenv("GITHUB_TOKEN", FINE_GRAINED_TOKEN)  # github.com's: not in the way of the fake's
     monkeypatch.setenv("GITHUB_ENTERPRISE_TOKEN", FINE_GRAINED_TOKEN)
     code, out, _ = login_in_process(
-        ["--api-url", fakehub.api_url, "auth", "login", "--with-token"], owner_token, monkeypatch, capsys
+        ["--api-url", fakehub.api_url, "auth", "login", "--with-token"], own_token, monkeypatch, capsys
     )
     assert code == 0
     assert "GITHUB_ENTERPRISE_TOKEN is set in this environment and is used before the stored token" in out
@@ -148,7 +139,7 @@ def read_pty(fd: int, until: str, deadline: float) -> str:
     return seen.decode(errors="replace")
 
 
-def test_the_prompt_hides_what_is_typed(tmp_path: Path, fakehub: FakeGitHub, owner_token: str) -> None:
+def test_the_prompt_hides_what_is_typed(tmp_path: Path, fakehub: FakeGitHub, own_token: str) -> None:
     """In a real terminal (a pty that is the process's controlling terminal, as in an SSH session)."""
     env = isolated_env(tmp_path / "home")
     env["PYTHON_KEYRING_BACKEND"] = "auth_test_backends.MemoryKeyring"
@@ -161,15 +152,15 @@ def test_the_prompt_hides_what_is_typed(tmp_path: Path, fakehub: FakeGitHub, own
     try:
         prompt = read_pty(fd, "input is hidden", deadline)
         assert f"Paste the token for {token_host(fakehub.api_url)}" in prompt
-        os.write(fd, owner_token.encode() + b"\r")
+        os.write(fd, own_token.encode() + b"\r")
         rest = read_pty(fd, "stored in the OS keyring", deadline)
     finally:
         _, status = os.waitpid(pid, 0)
         os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0, prompt + rest
     assert "Logged in as: octocat" in rest
-    assert owner_token not in prompt + rest
-    assert auth.mask_token(owner_token) in rest
+    assert own_token not in prompt + rest
+    assert auth.mask_token(own_token) in rest
 
 
 # --- with the real Secret Service -------------------------------------------------------------------------------
@@ -210,7 +201,7 @@ def real_hosts(fakehub: FakeGitHub, second_hub: FakeGitHub) -> Iterator[list[str
 @needs_real_keyring
 @pytest.mark.keyring
 def test_full_session_login_status_logout_in_real_processes(
-    tmp_path: Path, fakehub: FakeGitHub, second_hub: FakeGitHub, owner_token: str, real_hosts: list[str]
+    tmp_path: Path, fakehub: FakeGitHub, second_hub: FakeGitHub, own_token: str, real_hosts: list[str]
 ) -> None:
     env = isolated_env(tmp_path / "home")
     first, second = real_hosts
@@ -223,20 +214,20 @@ def test_full_session_login_status_logout_in_real_processes(
         return ["auth", *args, "--api-url", urls[host]]
 
     try:
-        done = run_cli(on(first, "login", "--with-token"), env, stdin=owner_token + "\n")
+        done = run_cli(on(first, "login", "--with-token"), env, stdin=own_token + "\n")
         assert done.returncode == 0, done.stderr
-        assert lookup(first) == owner_token
+        assert lookup(first) == own_token
 
         done = run_cli(on(second, "login", "--with-token"), env, stdin=other + "\n")
         assert done.returncode == 0, done.stderr
         assert lookup(second) == other
-        assert lookup(first) == owner_token
+        assert lookup(first) == own_token
 
         status = run_cli(on(first, "status"), env)
         assert status.returncode == 0, status.stderr
         assert status.stdout.startswith(first)
         assert "Token source: OS keyring" in status.stdout
-        assert f"Token: {auth.mask_token(owner_token)}" in status.stdout
+        assert f"Token: {auth.mask_token(own_token)}" in status.stdout
         assert "Logged in as: octocat" in status.stdout
         assert "Token scopes: manage_billing:copilot, read:org, read:enterprise" in status.stdout
 
@@ -247,7 +238,7 @@ def test_full_session_login_status_logout_in_real_processes(
         shadowed = run_cli(on(first, "status"), dict(env, GH_ENTERPRISE_TOKEN=other))
         assert "Token source: environment (GH_ENTERPRISE_TOKEN)" in shadowed.stdout
         assert "Logged in as: hubot" in shadowed.stdout
-        assert f"also holds a token ({auth.mask_token(owner_token)})" in shadowed.stdout
+        assert f"also holds a token ({auth.mask_token(own_token)})" in shadowed.stdout
 
         done = run_cli(on(first, "logout"), env)
         assert done.returncode == 0, done.stderr
@@ -259,8 +250,8 @@ def test_full_session_login_status_logout_in_real_processes(
         assert f"auth login --api-url {fakehub.api_url}" in gone.stderr
 
         outputs = [done.stdout, done.stderr, status.stdout, status.stderr, shadowed.stdout, gone.stderr]
-        assert not any(owner_token in text or other in text for text in outputs)
-        assert files_containing(tmp_path, owner_token) == []
+        assert not any(own_token in text or other in text for text in outputs)
+        assert files_containing(tmp_path, own_token) == []
         assert files_containing(tmp_path, other) == []
     finally:
         fakehub.tokens.pop(other, None)

@@ -7,31 +7,18 @@ from __future__ import annotations
 import io
 import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from auth_helpers import fake_token, files_containing
+from auth_helpers import files_containing
 from auth_test_backends import MemoryKeyring
 
 from copilot_tui import auth, cli
-from copilot_tui.fakehub import FakeGitHub, TokenSpec
+from copilot_tui.fakehub import FakeGitHub
 from copilot_tui.github.hosts import token_host
 from copilot_tui.store import Store
-from tests.crash_view import crash_text
-
-
-class ForcedCrash(RuntimeError):
-    """The bug this test plants."""
-
-
-@pytest.fixture
-def secret(fakehub: FakeGitHub) -> Iterator[str]:
-    token = fake_token()
-    fakehub.tokens[token] = TokenSpec()
-    yield token
-    fakehub.tokens.pop(token, None)
+from tests.crash_view import ForcedCrash, crash_text
 
 
 def crash_in_the_transport(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -67,7 +54,7 @@ def test_a_crash_deep_inside_shows_no_token(
     command: list[str],
     where: object,
     from_keyring: bool,
-    secret: str,
+    own_token: str,
     home: Path,
     fakehub: FakeGitHub,
     memory_keyring: MemoryKeyring,
@@ -77,11 +64,11 @@ def test_a_crash_deep_inside_shows_no_token(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     if command[:2] == ["auth", "login"]:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(secret + "\n"))
+        monkeypatch.setattr(sys, "stdin", io.StringIO(own_token + "\n"))
     elif from_keyring:
-        auth.store_token(token_host(fakehub.api_url), secret)
+        auth.store_token(token_host(fakehub.api_url), own_token)
     else:
-        monkeypatch.setenv("GH_ENTERPRISE_TOKEN", secret)
+        monkeypatch.setenv("GH_ENTERPRISE_TOKEN", own_token)
     where(monkeypatch)  # type: ignore[operator]
     day = fakehub.today.replace(day=1).isoformat()
     with pytest.raises(ForcedCrash) as crashed:
@@ -89,9 +76,9 @@ def test_a_crash_deep_inside_shows_no_token(
     shown = crash_text(crashed.value)
     assert "planted" in shown and "GitHubClient" in shown, "the crash did not come from inside the client"
     out, err = capsys.readouterr()
-    assert secret not in shown
-    assert secret not in out + err
-    assert secret not in caplog.text
-    assert files_containing(home, secret) == []
+    assert own_token not in shown
+    assert own_token not in out + err
+    assert own_token not in caplog.text
+    assert files_containing(home, own_token) == []
     if where is crash_in_the_store:
-        assert f"Bearer {secret}" in {r.headers.get("authorization") for r in fakehub.requests_to("api")}
+        assert f"Bearer {own_token}" in {r.headers.get("authorization") for r in fakehub.requests_to("api")}

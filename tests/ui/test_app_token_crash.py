@@ -15,24 +15,12 @@ import pytest
 
 from copilot_tui import auth
 from copilot_tui.app import setup_logging
-from copilot_tui.fakehub import FakeGitHub, TokenSpec
+from copilot_tui.fakehub import FakeGitHub
 from copilot_tui.github.hosts import token_host
 from copilot_tui.ui.screens.sign_in import SignInScreen
-from tests.auth.auth_helpers import fake_token, files_containing
-from tests.crash_view import rendered
+from tests.auth.auth_helpers import files_containing
+from tests.crash_view import ForcedCrash, rendered
 from tests.ui.conftest import MemoryKeyring, live_app, notifications, settle
-
-
-class ForcedCrash(RuntimeError):
-    """The bug this test plants."""
-
-
-@pytest.fixture
-def secret(fakehub: FakeGitHub) -> Iterator[str]:
-    token = fake_token()
-    fakehub.tokens[token] = TokenSpec()
-    yield token
-    fakehub.tokens.pop(token, None)
 
 
 @pytest.fixture
@@ -58,7 +46,7 @@ def nowhere(secret: str, app_dirs: dict[str, Path], *texts: str) -> None:
 
 
 async def test_a_crash_as_the_live_source_opens_shows_no_token(
-    secret: str,
+    own_token: str,
     fakehub: FakeGitHub,
     memory_keyring: MemoryKeyring,
     app_dirs: dict[str, Path],
@@ -66,7 +54,7 @@ async def test_a_crash_as_the_live_source_opens_shows_no_token(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The crash screen lists the locals of ``_open_live``, the token among them: a masked ``Secret``, never its text."""
-    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", secret)
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", own_token)
 
     def crash(*args: object, **kwargs: object) -> None:
         raise ForcedCrash("planted as the live source opens")
@@ -78,11 +66,11 @@ async def test_a_crash_as_the_live_source_opens_shows_no_token(
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
     assert len(crash_screen) == 1 and "_open_live" in crash_screen[0] and "token = Secret(" in crash_screen[0]
-    nowhere(secret, app_dirs, *crash_screen, log_file.read_text())
+    nowhere(own_token, app_dirs, *crash_screen, log_file.read_text())
 
 
 async def test_a_failure_deep_inside_a_request_shows_no_token(
-    secret: str,
+    own_token: str,
     fakehub: FakeGitHub,
     memory_keyring: MemoryKeyring,
     app_dirs: dict[str, Path],
@@ -91,10 +79,10 @@ async def test_a_failure_deep_inside_a_request_shows_no_token(
 ) -> None:
     """A bug under the client (the transport raising as the request goes, its header on) is caught at the edge:
     a sentence on screen, the traceback in the log, the token in neither."""
-    memory_keyring.set_password(auth.SERVICE, token_host(fakehub.api_url), secret)
+    memory_keyring.set_password(auth.SERVICE, token_host(fakehub.api_url), own_token)
 
     async def crash(self: object, request: httpx.Request) -> httpx.Response:
-        assert request.headers["authorization"] == f"Bearer {secret}"
+        assert request.headers["authorization"] == f"Bearer {own_token}"
         raise ForcedCrash(f"planted while sending {request.url.path}")
 
     monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", crash)
@@ -105,11 +93,11 @@ async def test_a_failure_deep_inside_a_request_shows_no_token(
         said = notifications(app)
     log = log_file.read_text()
     assert "ForcedCrash" in log and "planted" in log
-    nowhere(secret, app_dirs, screen, *said, log)
+    nowhere(own_token, app_dirs, screen, *said, log)
 
 
 async def test_a_crash_after_a_pasted_token_was_checked_shows_no_token(
-    secret: str,
+    own_token: str,
     fakehub: FakeGitHub,
     memory_keyring: MemoryKeyring,
     app_dirs: dict[str, Path],
@@ -126,9 +114,9 @@ async def test_a_crash_after_a_pasted_token_was_checked_shows_no_token(
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot, view=False)
             assert isinstance(app.screen, SignInScreen)
-            await pilot.press(*secret, "enter")
+            await pilot.press(*own_token, "enter")
             await settle(pilot, view=False)
             screen = app.export_screenshot()
     assert len(crash_screen) == 1 and "_signed_in" in crash_screen[0]
-    assert f"Bearer {secret}" in {r.headers.get("authorization") for r in fakehub.requests_to("api")}
-    nowhere(secret, app_dirs, *crash_screen, screen, log_file.read_text())
+    assert f"Bearer {own_token}" in {r.headers.get("authorization") for r in fakehub.requests_to("api")}
+    nowhere(own_token, app_dirs, *crash_screen, screen, log_file.read_text())
