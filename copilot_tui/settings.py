@@ -19,7 +19,7 @@ from typing import Any, Literal
 from copilot_tui.config import ConfigError, ConfigFile, State, read_config_file
 from copilot_tui.scope import Scope
 
-Mode = Literal["demo", "live", "offline"]
+Mode = Literal["demo", "live", "offline", "files"]
 ENV_PREFIX = "COPILOT_TUI_"
 
 
@@ -55,6 +55,9 @@ class Settings:
     """Use the built-in demo dataset: no token, no network (command line only)."""
     offline: bool = field(default=False, metadata=_spec(flag="--offline"))
     """Use the local store only: no network at all (command line only)."""
+    files: tuple[Path, ...] = field(default=(), metadata=_spec(flag="--from"))
+    """Report files (or directories of them) to open instead of GitHub: no token, no network (``open``,
+    ``export --from``; command line only)."""
     config_path: Path | None = field(default=None, compare=False)
     """The config file read (or looked for)."""
     config_error: ConfigError | None = field(default=None, compare=False)
@@ -71,6 +74,8 @@ class Settings:
     def mode(self) -> Mode:
         if self.demo:
             return "demo"
+        if self.files:
+            return "files"
         return "offline" if self.offline else "live"
 
     @property
@@ -108,6 +113,8 @@ class Settings:
         config's ``default_org`` (never for the demo, whose orgs are its own)."""
         if self.scope is not None:
             return self.scope
+        if self.files:
+            return None  # the files' own scopes: the first of them
         if self.demo:
             return parse_scope_key(state.demo_scope)
         return parse_scope_key(state.last_scope) or parse_scope_key(self.default_org)
@@ -195,7 +202,9 @@ def resolve_settings(
             values[name] = _from_env(name, environ[env_name(name)])
             origins[name] = f"environment {env_name(name)}"
         flag_value = given.get(name)
-        if spec["flag"] and flag_value not in (None, False):
+        if spec["flag"] and flag_value not in (None, False, [], ()):
+            if isinstance(flag_value, list):
+                flag_value = tuple(flag_value)
             values[name] = flag_value.strip() if isinstance(flag_value, str) else flag_value
             origins[name] = f"command line {spec['flag']}"
     if values.get("hostname") is None:
@@ -216,6 +225,9 @@ def check(settings: Settings) -> None:
         raise SettingsError("--org and --enterprise name two things to open: give one of them.")
     if settings.demo and settings.offline:
         raise SettingsError("--demo and --offline are two data sources: give one of them.")
+    if settings.files and (settings.demo or settings.offline):
+        flag = "--demo" if settings.demo else "--offline"
+        raise SettingsError(f"report files and {flag} are two data sources: give one of them.")
     _check_api_url(settings)
 
 
@@ -243,7 +255,7 @@ def describe(settings: Settings) -> list[tuple[str, str, str]]:
     for name in FIELDS:
         value = getattr(settings, name)
         if isinstance(value, tuple):
-            shown = ", ".join(value) if value else "(none)"
+            shown = ", ".join(map(str, value)) if value else "(none)"
         elif value is None:
             shown = "(not set)"
         elif isinstance(value, bool):

@@ -1,4 +1,5 @@
-"""Where the app's data comes from: the live API through the local store, the store alone, or the demo dataset.
+"""Where the app's data comes from: the live API through the local store, the store alone, report files opened
+from disk, or the demo dataset.
 
 Every source answers the same three questions, so the UI never knows which one it has:
 ``await scopes()`` (what can be opened), ``await cached(scope)`` (what is at hand right now, no network) and
@@ -959,20 +960,71 @@ class _WaitRelay:
                 self.client.on_wait = self.saved
 
 
-class DemoSource:
+class _AtHand:
+    """What the demo and report files share: every day they hold is at hand, and each period's snapshot is built
+    once (the last few are kept)."""
+
+    _serves = "data"
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[Scope, date, date], Snapshot] = {}
+
+    async def held_range(self, scope: Scope) -> tuple[date, date] | None:
+        raise NotImplementedError
+
+    def _build(self, scope: Scope, start: date, end: date) -> Snapshot:
+        raise NotImplementedError
+
+    async def cached(self, scope: Scope, *, days: int = 28, until: date | None = None) -> Snapshot | None:
+        """Every day held is at hand: the period, or None for one entirely outside them."""
+        held = await self.held_range(scope)
+        if held is None:
+            return None
+        start, end = _period(days, until or held[1])
+        if end < held[0] or start > held[1]:
+            return None
+        return await self.load(scope, days=days, until=until)
+
+    async def load(
+        self,
+        scope: Scope,
+        *,
+        days: int = 28,
+        until: date | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_wait: WaitCallback | None = None,
+    ) -> Snapshot:
+        held = await self.held_range(scope)
+        if held is None:
+            raise SourceError(f"no day of {scope} is held.")
+        start, end = _period(days, until or held[1])
+        key = (scope, start, end)
+        snap = self._cache.get(key)
+        if snap is None:
+            snap = await asyncio.to_thread(self._build, scope, start, end)
+            if len(self._cache) >= 4:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = snap
+        if on_progress is not None:
+            on_progress(1, 1, f"{self._serves} of {scope}")
+        return snap
+
+
+class DemoSource(_AtHand):
     """The built-in demo dataset, served through the same parser as real reports: no token, no network."""
 
     mode: Mode = "demo"
+    _serves = "demo data"
 
     def __init__(self, dataset: Any = None, *, keep_in: Path | None = None) -> None:
         """``keep_in``: a file where the generated report files are kept between runs (``demo_cache``), so the
         next start reads them instead of making them again."""
+        super().__init__()
         if dataset is None:
             from copilot_tui.metrics.demo import DemoDataset
 
             dataset = DemoDataset()
         self.dataset = dataset
-        self._cache: dict[tuple[Scope, date, date], Snapshot] = {}
         self._files: dict[tuple[Scope, str, date], bytes] = {}
         self._sizes: dict[tuple[Scope, str, date], int] = {}
         self._files_lock = threading.Lock()
@@ -1007,36 +1059,6 @@ class DemoSource:
 
     async def aclose(self) -> None:
         return None
-
-    async def cached(self, scope: Scope, *, days: int = 28, until: date | None = None) -> Snapshot | None:
-        """The demo holds every day it has; None for a period entirely outside them."""
-        start, end = _period(days, until or self.dataset.last_day)
-        if end < self.dataset.first_day or start > self.dataset.last_day:
-            self._check(scope)
-            return None
-        return await self.load(scope, days=days, until=until)
-
-    async def load(
-        self,
-        scope: Scope,
-        *,
-        days: int = 28,
-        until: date | None = None,
-        on_progress: ProgressCallback | None = None,
-        on_wait: WaitCallback | None = None,
-    ) -> Snapshot:
-        self._check(scope)
-        start, end = _period(days, until or self.dataset.last_day)
-        key = (scope, start, end)
-        snap = self._cache.get(key)
-        if snap is None:
-            snap = await asyncio.to_thread(self._build, scope, start, end)
-            if len(self._cache) >= 4:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = snap
-        if on_progress is not None:
-            on_progress(1, 1, f"demo data for {scope}")
-        return snap
 
     def _check(self, scope: Scope) -> None:
         if scope not in self._scope_list():
@@ -1140,7 +1162,152 @@ class DemoSource:
         return data
 
 
-Source = DemoSource | LiveSource | OfflineSource
+class FileSource(_AtHand):
+    """Report files as GitHub serves them, opened from disk (``copilot-tui open``, ``export --from``): no token, no
+    network, the demo's road from there on. What each file holds is read from its content
+    (:mod:`copilot_tui.report_files`); the users lines are decoded into facts kept in a private temporary
+    directory, apart from the synced store, and removed when the source is closed.
+
+    The files name a scope by its id only: that is its name here, unless ``name`` (``--org``/``--enterprise``)
+    names it, the files' only scope of that kind or the one with that id."""
+
+    mode: Mode = "files"
+    _serves = "report files"
+
+    def __init__(self, paths: Sequence[Path], *, name: Scope | None = None) -> None:
+        import tempfile
+
+        super().__init__()
+        self.paths = tuple(paths)
+        self.name = name
+        self._opened: Any = None
+        self._names: dict[Scope, Any] = {}
+        self._open_lock = threading.Lock()
+        self._facts_lock = threading.Lock()
+        self._facts_temp: Any = tempfile.TemporaryDirectory(prefix="copilot-tui-files-")
+        warm_up()
+
+    def _files(self) -> Any:
+        """The files read (once, blocking): ``SourceError`` when none holds a report or a name fits none."""
+        from copilot_tui import report_files
+
+        with self._open_lock:
+            if self._opened is None:
+                try:
+                    opened = report_files.open_report_files(self.paths)
+                except report_files.ReportFilesError as exc:
+                    raise SourceError(str(exc)) from None
+                self._names = self._name_scopes(opened.refs())
+                self._opened = opened
+            return self._opened
+
+    def _name_scopes(self, refs: list[Any]) -> dict[Scope, Any]:
+        names = {Scope(ref.kind, ref.id): ref for ref in refs}
+        if self.name is None:
+            return names
+        same_kind = [ref for ref in refs if ref.kind == self.name.kind]
+        if any(ref.id == self.name.name for ref in same_kind):
+            return names
+        if len(same_kind) == 1:
+            del names[Scope(same_kind[0].kind, same_kind[0].id)]
+            return {self.name: same_kind[0], **names}
+        what = "organization" if self.name.kind == "org" else "enterprise"
+        held = ", ".join(str(ref) for ref in refs)
+        raise SourceError(
+            f"the files hold no {what} to call {self.name.name!r}: they hold {held}. With one {what} in the files, "
+            f"--{'org' if self.name.kind == 'org' else 'enterprise'} NAME names it; with several, give its id."
+        )
+
+    def _ref(self, scope: Scope) -> Any:
+        self._files()
+        ref = self._names.get(scope)
+        if ref is None:
+            held = ", ".join(str(s) for s in self._names) or "nothing"
+            raise SourceError(f"the report files hold no data of {scope}; they hold {held}.")
+        return ref
+
+    async def scopes(self) -> list[Scope]:
+        await asyncio.to_thread(self._files)
+        return list(self._names)
+
+    async def held_range(self, scope: Scope) -> tuple[date, date] | None:
+        days = await asyncio.to_thread(lambda: self._files().days(self._ref(scope)))
+        return (days[0], days[-1]) if days else None
+
+    async def newest_day(self, scope: Scope) -> date | None:
+        held = await self.held_range(scope)
+        return held[1] if held else None
+
+    async def seats(self, scope: Scope) -> SeatReport:
+        raise SeatsUnavailableError("Seats come from GitHub's seats API: report files do not hold them.")
+
+    async def aclose(self) -> None:
+        temp, self._facts_temp = self._facts_temp, None
+        if temp is not None:
+            await asyncio.to_thread(temp.cleanup)
+
+    def _build(self, scope: Scope, start: date, end: date) -> Snapshot:
+        return self._snapshot(scope, self._ref(scope), start, end)
+
+    def _snapshot(self, scope: Scope, ref: Any, start: date, end: date) -> Snapshot:
+        from copilot_tui.report_files import TEAMS, TOTALS, USERS
+
+        opened = self._files()
+        period = Period(start, end)
+        in_period = [d for d in _days(start, end)]
+        totals = opened.chosen(ref, TOTALS)
+        day_totals = [f[0].totals[(ref, d)] for d, f in totals.items() if d in period]
+        users_days = [d for d in opened.chosen(ref, USERS) if d in period]
+        teams_days = [d for d in opened.chosen(ref, TEAMS) if d in period]
+        notices = [
+            *(f"{n} It is left out." for n in opened.not_reports),
+            *opened.left_out(ref),
+        ]
+        problems = [*opened.problems(ref)]
+        for f in {id(f): f for fs in totals.values() for f in fs}.values():
+            problems += f.totals_problems
+        problems = list(dict.fromkeys(problems))
+        snap = Snapshot(
+            scope=scope,
+            day_totals=day_totals,
+            first_day=start,
+            last_day=end,
+            fetched_at=None,
+            users_parts=lambda: opened.parts(ref, USERS, users_days),
+            teams_parts=lambda: opened.parts(ref, TEAMS, teams_days),
+            totals_problems=problems,
+            missing_days=tuple(d for d in in_period if d not in set(users_days)),
+            notices=tuple(notices),
+            users_from=lambda: self._users(ref, period, users_days),
+        )
+        snap.users_aggregate()
+        size = sum(f.stamp[0] for fs in opened.chosen(ref, USERS).values() for f in fs)
+        snap.keep_rows(size, sum(f.stamp[0] for fs in opened.chosen(ref, TEAMS).values() for f in fs))
+        return snap
+
+    def _users(self, ref: Any, period: Period, days: list[date]) -> UsersAggregate:
+        """The users aggregate of the period from the files' facts, the days without any decoded first."""
+        from copilot_tui.facts import Facts, connect, report_token
+        from copilot_tui.report_files import USERS
+
+        if self._facts_temp is None:
+            raise SourceError("the report files were closed.")
+        opened = self._files()
+        chosen = opened.chosen(ref, USERS)
+        wanted = {d: report_token(d, *(f.name for f in chosen[d])) for d in days}
+        facts = Facts(Path(self._facts_temp.name) / f"{ref.kind}--{ref.id}")
+        con = connect()
+        try:
+            with self._facts_lock:
+                missing = facts.missing(wanted)
+                for day, parts in opened.day_parts(ref, USERS, missing):
+                    facts.ingest(day, wanted[day], parts, con)
+            return facts.aggregate(period, wanted, con)
+        finally:
+            con.close()
+
+
+Source = DemoSource | LiveSource | OfflineSource | FileSource
 
 
 def open_source(
@@ -1151,12 +1318,14 @@ def open_source(
     clock: Callable[[], datetime] | None = None,
     concurrency: int | None = None,
 ) -> DataSource:
-    """The source the settings ask for (``copilot_tui.settings.Settings``): the demo, the store alone, or GitHub
+    """The source the settings ask for (``copilot_tui.settings.Settings``): the demo, report files, the store alone, or GitHub
     (``client``, or one made for ``token`` and the settings' API URL) through the store of the settings' host."""
     from copilot_tui import locations
 
     if settings.mode == "demo":
         return DemoSource(keep_in=locations.demo_cache_file())
+    if settings.mode == "files":
+        return FileSource(settings.files, name=settings.scope)
     store = Store(settings.store_key)
     clocked: dict[str, Any] = {"clock": clock} if clock is not None else {}
     if settings.mode == "offline":

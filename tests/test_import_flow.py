@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "copilot_tui.scope_lock",
             "copilot_tui.facts",
             "copilot_tui.demo_cache",
+            "copilot_tui.report_files",
             "copilot_tui.auth",
         ),
     ),

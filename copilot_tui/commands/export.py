@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import sys
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from copilot_tui.exports import WHATS
@@ -69,11 +70,26 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "  copilot-tui export --demo --what features\n"
             "  copilot-tui export --enterprise octo-ent --what teams --format csv\n"
             "  copilot-tui export --org octo --what seats --inactive 30\n"
-            "  copilot-tui export --org octo --what reclaim --inactive 60 --format csv"
+            "  copilot-tui export --org octo --what reclaim --inactive 60 --format csv\n"
+            "  copilot-tui export --from ~/Downloads/copilot-reports --org octo --format csv"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_source_options(p)
+    add_source_options(p).add_argument(
+        "--from",
+        dest="files",
+        metavar="FILE|DIR",
+        type=Path,
+        nargs="+",
+        action="extend",
+        default=argparse.SUPPRESS,
+        help=(
+            "read report files downloaded from GitHub instead (users, organization/enterprise or user-teams reports; "
+            "1-day or 28-day; NDJSON, plain or gzip; a directory: the files in it): no token, no network. --org or "
+            "--enterprise names the files' organization or enterprise (they carry its id only); see "
+            "'copilot-tui open --help'"
+        ),
+    )
     period = p.add_argument_group("period (default: the latest 28 days)")
     period.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="first day of the period")
     period.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="last day (default: the latest day reported)")
@@ -124,15 +140,20 @@ def _period(args: argparse.Namespace, newest: date | None) -> tuple[int, date | 
     return days, until
 
 
-async def _scope(source: Any, settings: Settings) -> Scope:
+async def _scope(source: Any, settings: Settings, warnings: list[str]) -> Scope:
     """--org / --enterprise, else the last scope opened (the demo's own for --demo), else the config's
-    ``default_org``; for the demo, its first org."""
+    ``default_org``; for the demo, its first org; for report files, the first scope they hold (the others named in
+    ``warnings``)."""
     from copilot_tui import locations
     from copilot_tui.config import load_state
 
     scope = settings.initial_scope(load_state(locations.state_file()))
-    if scope is None and settings.mode == "demo":
-        scope = (await source.scopes())[0]
+    if scope is None and settings.mode in ("demo", "files"):
+        found = await source.scopes()
+        scope = found[0]
+        if settings.mode == "files" and len(found) > 1:
+            others = ", ".join(str(s) for s in found[1:])
+            warnings.append(f"the files hold {len(found)} scopes; exporting {scope} (also there: {others}).")
     if scope is None:
         raise ExportError("name what to export with --org ORG or --enterprise ENT (no org was opened before).")
     return scope
@@ -153,7 +174,8 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
 
     source = open_source(settings, token=token)
     try:
-        scope = await _scope(source, settings)
+        chosen: list[str] = []
+        scope = await _scope(source, settings, chosen)
         if args.what in SEAT_TABLES and settings.mode == "offline":
             raise ExportError("seats come from GitHub's seats API and are not stored; --offline cannot export them.")
         newest = await source.newest_day(scope) if not args.until else None
@@ -189,13 +211,20 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             inactive_days=args.inactive,
             seat_prices=settings.seat_prices,
         )
-        warnings = [*snap.notices, *(f"{s} The export leaves it out." for s in describe_pending(snap.pending))]
+        warnings = [
+            *chosen,
+            *snap.notices,
+            *(f"{s} The export leaves it out." for s in describe_pending(snap.pending)),
+        ]
         problems = snap.problems
         if problems:
             warnings.append(skipped_lines_text(problems))
         lacking = days_without_data(data)
         if len(lacking) == period.days:
             hint = " Run 'copilot-tui sync' (or without --offline) to download it." if settings.offline else ""
+            if settings.mode == "files":
+                held = await source.held_range(scope)
+                hint = f" The files hold {held[0]} to {held[1]}." if held else ""
             raise ExportError(f"no data for {scope} from {period.start} to {period.end}.{hint}", 1)
         if lacking:
             warnings.append(f"no data for {len(lacking)} of the {period.days} days: {describe_days(lacking)}.")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 
 
-def add_source_options(parser: argparse.ArgumentParser, *, top_level: bool = False, modes: bool = True) -> None:
+def add_source_options(
+    parser: argparse.ArgumentParser, *, top_level: bool = False, modes: bool = True
+) -> argparse._ArgumentGroup:
     """Options shared by the app and the headless commands: where the data comes from.
 
     They may stand before or after the subcommand (``copilot-tui --org x export`` and ``copilot-tui export --org x``).
     Only the top-level parser sets defaults: a subparser's default would overwrite a value given before it.
-    ``modes``: offer ``--demo`` and ``--offline`` (``sync`` downloads, so it takes neither).
+    ``modes``: offer ``--demo`` and ``--offline`` (``sync`` downloads, so it takes neither). Returns the group, for
+    a command's own source options.
     """
 
     def default(value: object) -> object:
@@ -38,7 +41,7 @@ def add_source_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
         help="REST API base URL, overriding --hostname (env COPILOT_TUI_API_URL, config api_url)",
     )
     if not modes:
-        return
+        return src
     mode = src.add_mutually_exclusive_group()
     mode.add_argument(
         "--demo",
@@ -49,3 +52,4 @@ def add_source_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
     mode.add_argument(
         "--offline", action="store_true", default=default(False), help="use only the local store: no network at all"
     )
+    return src

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -711,6 +712,30 @@ class FakeGitHub:
         expires = int(time.time() - 60) if expired else int(time.time() + self.link_ttl)
         suffix = "json" if "json-names" in drifts else "ndjson"
         return [self._signed(f"/reports/{blob}/{i + 1}.{suffix}", expires) for i in range(len(parts))]
+
+    def write_report(
+        self, into: Path, scope: str, entity: str, kind: str, day: date | None = None, *, gzip_files: bool = False
+    ) -> list[Path]:
+        """Write a report's files into ``into`` as its download links serve them (the same parts, content drift,
+        gzip and ``.json``/``.ndjson`` names), the way someone with access downloads them for another to open; none
+        when the report has no data. ``gzip_files`` compresses every file (a ``.gz`` name)."""
+        lines = self.dataset.report_lines(scope, entity, kind, day)
+        if not lines:
+            return []
+        written = []
+        for link in self._publish(lines, kind):
+            path = urlsplit(link).path
+            m = re.fullmatch(r"/reports/([0-9a-f]+)/(\d+)\.((?:nd)?json)", path)
+            assert m is not None
+            with self._lock:
+                data = self._blobs[m.group(1)][int(m.group(2)) - 1]
+            name = f"{entity}-{kind}-{day.isoformat() if day else 'latest'}-{m.group(2)}.{m.group(3)}"
+            if gzip_files:
+                data, name = gzip.compress(data, mtime=0), name + ".gz"
+            into.mkdir(parents=True, exist_ok=True)
+            (into / name).write_bytes(data)
+            written.append(into / name)
+        return written
 
     def _signature(self, path: str, expires: int) -> str:
         return hmac.new(self._secret, f"{path}:{expires}".encode(), hashlib.sha256).hexdigest()
