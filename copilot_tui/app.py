@@ -334,6 +334,7 @@ class CopilotApp(App[None]):
     def help_sections(self) -> list[HelpSection]:
         from copilot_tui.ui.screens.export_picker import ExportPickerScreen
         from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
+        from copilot_tui.ui.screens.problems import ProblemsScreen
         from copilot_tui.ui.widgets.seats import SeatsPane, SeatsTable
         from copilot_tui.ui.widgets.teams import TeamsTable
 
@@ -345,6 +346,7 @@ class CopilotApp(App[None]):
             ("Teams tab", TeamsTable.BINDINGS),
             ("Seats tab", [*SeatsPane.BINDINGS, *SeatsTable.BINDINGS]),
             ("User detail", UserDetailScreen.BINDINGS),
+            ("Problems view", ProblemsScreen.BINDINGS),
             ("Org picker", [Binding("enter", "open", "Open the highlighted org"), *OrgPickerScreen.BINDINGS]),
             ("Period picker", [Binding("enter", "pick", "Use the highlighted period"), *PeriodPickerScreen.BINDINGS]),
             (

@@ -39,7 +39,7 @@ from copilot_tui.ui.view import DashboardView, build_view
 from copilot_tui.ui.widgets.adoption import AdoptionPane
 from copilot_tui.ui.widgets.breakdown import BreakdownTable
 from copilot_tui.ui.widgets.seats import SeatsPane
-from copilot_tui.ui.widgets.status import ErrorLine, FitFooter, StatusBar
+from copilot_tui.ui.widgets.status import ErrorLine, FitFooter, ProblemsLine, StatusBar
 from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane
 from copilot_tui.ui.widgets.totals import TotalsPane
 from copilot_tui.ui.widgets.users import UsersTable
@@ -113,6 +113,13 @@ class DashboardScreen(Screen[None]):
             tooltip="Sparklines: daily users or daily activity",
         ),
         Binding("e", "export", "Export", tooltip="Write a table of this view to a CSV or JSON file"),
+        Binding(
+            "w",
+            "problems",
+            "Problems",
+            show=False,
+            tooltip="Report lines skipped and days GitHub has not delivered yet, for the period shown",
+        ),
     ]
 
     def __init__(self, session: Session, scope: Scope | None, period_days: int = 28) -> None:
@@ -138,6 +145,8 @@ class DashboardScreen(Screen[None]):
         """The scope and reports last named as pending: each set is named once, not at every refresh."""
         self._opened = False
         """A load has been asked for (possibly before this screen was mounted)."""
+        self.problems: list[Any] = []
+        """The report lines skipped in the snapshot on screen (``LineProblem``s), for the problems view."""
 
     # ------------------------------------------------------------------------------------------------ layout
 
@@ -145,6 +154,7 @@ class DashboardScreen(Screen[None]):
         yield Static(id="too-small")
         yield StatusBar(id="status")
         yield ErrorLine(id="error-line")
+        yield ProblemsLine(id="problems-line")
         with Container(id="totals-box"):
             yield TotalsPane(id="totals")
         with TabbedContent(id="tabs", initial="tab-users"):
@@ -258,7 +268,7 @@ class DashboardScreen(Screen[None]):
         for notice in getattr(snapshot, "notices", ()) or ():
             self.notify(str(notice), severity="warning", timeout=10)
         self._name_pending(scope, tuple(getattr(snapshot, "pending", ()) or ()))
-        problems = list(getattr(snapshot, "problems", ()) or ())
+        problems = self.problems if self.snapshot is snapshot else list(getattr(snapshot, "problems", ()) or ())
         if problems:
             self.notify(
                 f"{len(problems)} report lines could not be read and were skipped; first: {problems[0]}",
@@ -336,10 +346,12 @@ class DashboardScreen(Screen[None]):
             # e.g. the store's copy was painted and the load found nothing new: keep the screen (and its
             # comparison) as it is instead of building and applying every row again
             self.snapshot = snapshot
+            await self._note_problems(snapshot)
             return
         view = await asyncio.to_thread(build_view, snapshot, None)
         self.snapshot = snapshot
         self._apply(view)
+        await self._note_problems(snapshot)
         # the comparison reads and folds the previous period: let the numbers reach the screen first
         painted = asyncio.Event()
         self.call_after_refresh(painted.set)
@@ -357,6 +369,17 @@ class DashboardScreen(Screen[None]):
             compared = await asyncio.to_thread(partial(build_view, snapshot, previous, same_as=shown))
             if self.snapshot is snapshot:
                 self._apply(compared)
+
+    async def _note_problems(self, snapshot: Any) -> None:
+        """Count what the snapshot's numbers leave out for the line under the status bar (w shows the list)."""
+        from copilot_tui.ui.screens.problems import problems_summary
+
+        problems = list(await asyncio.to_thread(lambda: getattr(snapshot, "problems", ()) or ()))
+        if self.snapshot is not snapshot or not self.is_attached:
+            return
+        self.problems = problems
+        days = {on for on, _ in getattr(snapshot, "pending", ()) or ()}
+        self.query_one(ProblemsLine).message = problems_summary(len(problems), len(days))
 
     def _seat_prices(self) -> dict[str, float]:
         settings = getattr(self.app, "settings", None)
@@ -560,6 +583,15 @@ class DashboardScreen(Screen[None]):
         elif path != choice.path:
             said += f" ({choice.path.name} appeared meanwhile and was kept)"
         self.notify(said, title="Export", timeout=15)
+
+    def action_problems(self) -> None:
+        if self.view is None or self.snapshot is None:
+            self.notify("Nothing loaded yet.", severity="warning")
+            return
+        from copilot_tui.ui.screens.problems import ProblemsScreen
+
+        pending = getattr(self.snapshot, "pending", ()) or ()
+        self.app.push_screen(ProblemsScreen(self.view.scope, self.view.period, self.problems, pending))
 
     def action_clear_team(self) -> None:
         chip = self.query_one(TeamChip)

@@ -47,6 +47,27 @@ class ErrorLine(Widget):
         return Text(self.message)
 
 
+class ProblemsLine(Widget):
+    """What the numbers leave out, in one line ("3 lines skipped, 1 day pending — w to see"); hidden when nothing
+    is. A click opens the problems view as w does."""
+
+    DEFAULT_CSS = """
+    ProblemsLine { height: 1; padding: 0 1; color: $text-warning; background: $warning 10%; display: none; }
+    ProblemsLine.-shown { display: block; }
+    """
+
+    message: reactive[str] = reactive("")
+
+    def watch_message(self, message: str) -> None:
+        self.set_class(bool(message), "-shown")  # a class, not ``display``: a too-small screen still hides it
+
+    def render(self) -> Text:
+        return Text(self.message, no_wrap=True, overflow="ellipsis")
+
+    async def on_click(self) -> None:
+        await self.run_action("screen.problems")
+
+
 FOOTER_RANK = (
     "help",
     "quit",
