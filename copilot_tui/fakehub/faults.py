@@ -78,6 +78,23 @@ class NoReportRule:
 
 
 @dataclass(slots=True)
+class HostileRule:
+    """End the reports of ``kind`` that match with ``lines`` (raw, as given) in their last part, and with
+    ``repeat_first`` also an exact repeat of the report's first line; ``reports`` None: every matching report."""
+
+    kind: str
+    lines: list[bytes]
+    reports: int | None = 1
+    days: frozenset[date] | None = None
+    repeat_first: bool = False
+
+    def matches(self, kind: str, day: date | None) -> bool:
+        return (
+            self.kind == kind and (self.reports is None or self.reports > 0) and (self.days is None or day in self.days)
+        )
+
+
+@dataclass(slots=True)
 class Fault:
     kind: FaultKind
     target: Target
@@ -103,7 +120,7 @@ class Faults:
         self._faults: list[Fault] = []
         self._expired_links = 0
         self._malformed: list[int] = []
-        self._hostile: list[tuple[str, list[bytes]]] = []
+        self._hostile: list[HostileRule] = []
         self._no_report: list[NoReportRule] = []
         self.drifts: set[DriftKind] = set()
 
@@ -244,18 +261,35 @@ class Faults:
         with self._lock:
             self._malformed.extend([count] * reports)
 
-    def hostile_lines(self, lines: Iterable[bytes], *, kind: str = "users-1-day", reports: int = 1) -> None:
-        """The next ``reports`` reports of ``kind`` served end with ``lines`` (raw, as given) in their last part."""
+    def hostile_lines(
+        self,
+        lines: Iterable[bytes],
+        *,
+        kind: str = "users-1-day",
+        reports: int | None = 1,
+        days: Iterable[date] | None = None,
+        repeat_first: bool = False,
+    ) -> HostileRule:
+        """The next ``reports`` reports of ``kind`` served (every one when None; of ``days`` only, when given) end
+        with ``lines`` (raw, as given) in their last part, and with ``repeat_first`` an exact repeat of their first
+        line too."""
+        rule = HostileRule(kind, list(lines), reports, frozenset(days) if days is not None else None, repeat_first)
         with self._lock:
-            self._hostile.extend([(kind, list(lines))] * reports)
+            self._hostile.append(rule)
+        return rule
 
-    def take_hostile(self, kind: str) -> list[bytes]:
+    def clear_hostile(self) -> None:
         with self._lock:
-            for i, (wanted, lines) in enumerate(self._hostile):
-                if wanted == kind:
-                    del self._hostile[i]
-                    return lines
-        return []
+            self._hostile.clear()
+
+    def take_hostile(self, kind: str, day: date | None = None) -> HostileRule | None:
+        with self._lock:
+            for rule in self._hostile:
+                if rule.matches(kind, day):
+                    if rule.reports is not None:
+                        rule.reports -= 1
+                    return rule
+        return None
 
     def take(self, target: str, path: str) -> Fault | None:
         with self._lock:

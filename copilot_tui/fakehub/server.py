@@ -308,6 +308,7 @@ class FakeGitHub:
 
     def _apply_preset(self) -> None:
         self.faults.clear_no_report()
+        self.faults.clear_hostile()
         if self.preset == "realistic":
             self._realistic()
 
@@ -329,6 +330,15 @@ class FakeGitHub:
         for n, how in enumerate(shapes):
             faults.no_report(how, scope="org", days=[d for d in before if d.toordinal() % len(shapes) == n])
         faults.drift()
+        # One settled day's users report ends with lines the line rule skips, and a repeat of its first line.
+        hostile = self.hostile_day
+        faults.hostile_lines(hostile_user_lines(hostile), days=[hostile], reports=None, repeat_first=True)
+
+    @property
+    def hostile_day(self) -> date:
+        """The day whose users report ends with hostile lines under the realistic preset: a week before the data
+        ends, inside the default 28 days and settled."""
+        return self.dataset.last_day - timedelta(days=6)
 
     # ---- what tests look at -----------------------------------------------------------------------------------
 
@@ -635,7 +645,7 @@ class FakeGitHub:
         lines = self.dataset.report_lines(scope, canonical, kind, day)
         if not lines:
             return 204, None, accepted
-        return 200, {"download_links": self._publish(lines, kind), "report_day": day.isoformat()}, accepted
+        return 200, {"download_links": self._publish(lines, kind, day), "report_day": day.isoformat()}, accepted
 
     def _no_report(
         self, how: NoReportHow, scope: str, entity: str, day: date, headers: dict[str, str]
@@ -678,7 +688,14 @@ class FakeGitHub:
             )
         return day
 
-    def _publish(self, lines: list[dict[str, Any]], kind: str = "") -> list[str]:
+    def served_lines(self, scope: str, entity: str, kind: str, day: date | None = None) -> list[dict[str, Any]]:
+        """A report's lines as its files hold them (content drift applied), without the hostile lines a fault or
+        the preset adds: what a correct reader of the report counts."""
+        lines = self.dataset.report_lines(scope, entity, kind, day) or []
+        drifts: set[str] = set(self.faults.drifts)
+        return [_drifted(line, kind, i, drifts) for i, line in enumerate(lines)] if drifts else list(lines)
+
+    def _publish(self, lines: list[dict[str, Any]], kind: str = "", day: date | None = None) -> list[str]:
         """Render a report to NDJSON parts, store them under a fresh id and hand out signed links to them."""
         drifts: set[str] = set(self.faults.drifts)
         if drifts:
@@ -688,10 +705,11 @@ class FakeGitHub:
         n_parts = max(1, min(self.parts_per_report, len(encoded)))
         size = math.ceil(len(encoded) / n_parts)
         chunks = [encoded[i : i + size] for i in range(0, len(encoded), size)]
-        hostile = self.faults.take_hostile(kind)
-        if hostile:
+        hostile = self.faults.take_hostile(kind, day)
+        if hostile is not None:
             chunks = chunks or [[]]
-            chunks[-1] += hostile
+            repeat = [chunks[0][0]] if hostile.repeat_first and chunks[0] else []
+            chunks[-1] = [*chunks[-1], *repeat, *hostile.lines]
         if broken:
             step = max(1, len(encoded) // broken)
             targets = {min(len(encoded) - 1, step // 2 + k * step) for k in range(broken)}
@@ -723,7 +741,7 @@ class FakeGitHub:
         if not lines:
             return []
         written = []
-        for link in self._publish(lines, kind):
+        for link in self._publish(lines, kind, day):
             path = urlsplit(link).path
             m = re.fullmatch(r"/reports/([0-9a-f]+)/(\d+)\.((?:nd)?json)", path)
             assert m is not None
@@ -902,10 +920,48 @@ PRESETS = {
         "yesterday's users and user-teams reports answer 204 (the org totals are there); days before the data "
         'begins answer 200 with "", null, a sentence, no body or no links (organizations) and 404 \'No report '
         "available' (the enterprise); one day's users report answers 502 once; content drifts (ids as numbers or "
-        "strings, used_copilot_coding_agent beside used_copilot_cloud_agent, null credits, a gzip part, .json names)"
+        "strings, used_copilot_coding_agent beside used_copilot_cloud_agent, null credits, a gzip part, .json names); "
+        "the users report of the day a week before the data ends holds lines the line rule skips (see "
+        "hostile_user_lines) and an exact repeat of its first line"
     ),
 }
 """The presets ``FakeGitHub(preset=...)`` and ``python -m copilot_tui.fakehub --preset`` know, with what they do."""
+
+
+HOSTILE_USER_ID = 9_000_000_000
+"""The user ids of the preset's hostile lines start here, beyond the demo dataset's (its org id times 100,000 and
+up): a line let through shows."""
+
+
+def hostile_user_lines(day: date) -> list[bytes]:
+    """Users-report lines of ``day`` that the line rule skips, one of each kind real files have held: not an
+    object, not JSON (NaN, Infinity, a BOM mid-file), nested beyond a report line, an integer beyond 64 bits, a
+    negative count, a number as a string."""
+
+    def line(n: int, **fields: Any) -> dict[str, Any]:
+        return {
+            "day": day.isoformat(),
+            "user_id": HOSTILE_USER_ID + n,
+            "user_login": f"hostile-{n}",
+            "user_initiated_interaction_count": 3,
+            "code_generation_activity_count": 5,
+            "code_acceptance_activity_count": 2,
+            **fields,
+        }
+
+    def text(n: int, raw_field: str) -> bytes:
+        return orjson.dumps(line(n))[:-1] + b"," + raw_field.encode() + b"}"
+
+    return [
+        b'["not", "an", "object"]',
+        text(1, '"ai_credits_used": NaN'),
+        text(2, '"loc_added_sum": Infinity'),
+        b"\xef\xbb\xbf" + orjson.dumps(line(3)),
+        text(4, '"deep": ' + "[" * 1100 + "]" * 1100),
+        text(5, '"loc_added_sum": 36893488147419103232'),
+        orjson.dumps(line(6, user_initiated_interaction_count=-1_000_000)),
+        orjson.dumps(line(7, code_generation_activity_count="10")),
+    ]
 
 
 def _bearer(value: str | None) -> str | None:
@@ -947,6 +1003,7 @@ def _window_of(lines: list[dict[str, Any]], last_day: date) -> tuple[str, str]:
 
 __all__ = [
     "DEFAULT_TOKENS",
+    "HOSTILE_USER_ID",
     "FINE_GRAINED_TOKEN",
     "MEMBER_TOKEN",
     "NO_PERMISSION_TOKEN",
@@ -955,4 +1012,5 @@ __all__ = [
     "FakeGitHub",
     "RecordedRequest",
     "TokenSpec",
+    "hostile_user_lines",
 ]

@@ -17,12 +17,15 @@ import pytest
 
 from copilot_tui import cli, source
 from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
+from copilot_tui.fakehub.server import HOSTILE_USER_ID, hostile_user_lines
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.scope import Scope
 from copilot_tui.store import Store, host_key, store_root
 
 ACME = Scope("org", "acme")
 KINDS = ("organization-1-day", "users-1-day", "user-teams-1-day")
+HOSTILE_SKIPPED = len(hostile_user_lines(date(2026, 1, 1))) + 1
+"""The preset's hostile lines and the repeat of the report's first line: each skipped."""
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +91,8 @@ def test_a_year_of_sync_fills_every_day_with_data_and_the_next_day_asks_only_for
     assert f"GitHub has no users or user-teams reports yet for {yesterday.isoformat()}." in err
     assert "2 reports of 1 day still pending" in out
     assert "Traceback" not in err
+    assert f"skipped {HOSTILE_SKIPPED} report line(s)" in err
+    assert f"acme/users-1-day/{hub.hostile_day}/part-2-of-2.ndjson" in err
 
     # the next day: yesterday's users arrive; the days GitHub may still revise are asked again, nothing else
     hub.requests.clear()
@@ -107,22 +112,35 @@ def test_a_year_of_sync_fills_every_day_with_data_and_the_next_day_asks_only_for
     assert "already up to date" in capsys.readouterr().out
 
 
-def test_export_live_and_offline_give_the_same_figures_and_name_a_day_being_generated(
+def test_export_live_and_offline_give_the_figures_of_the_fakes_lines_without_the_hostile_ones(
     hub: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.commands.test_export import export
+    from tests.commands.test_export import assert_export_equals, each_day, expected, export
 
     last = hub.dataset.last_day
     since, until = last - timedelta(days=13), last - timedelta(days=1)
+    assert since <= hub.hostile_day <= until
     assert cli.main(["sync", "--org", ACME.name, "--since", since.isoformat(), "--until", last.isoformat()]) == 0
     capsys.readouterr()
     period = ["--org", ACME.name, "--since", since.isoformat(), "--until", until.isoformat(), "--format", "json"]
     offline = export("--api-url", hub.api_url, "--offline", *period, tmp=tmp_path)
     assert offline.returncode == 0, offline.stderr
-    live = export("--api-url", hub.api_url, *period, tmp=tmp_path)
+    live = export("--api-url", hub.api_url, *period, tmp=tmp_path / "live")  # a store of its own: fetched anew
     assert live.returncode == 0, live.stderr
     assert json.loads(live.stdout) == json.loads(offline.stdout)
-    assert json.loads(live.stdout)["users"]
+    lines = [line for d in each_day(since, until) for line in hub.served_lines("org", ACME.name, "users-1-day", d)]
+    assert_export_equals(json.loads(live.stdout), expected("org", ACME.name, lines, since, until, hub.dataset))
+    let_through = [u for u in json.loads(live.stdout)["users"] if u["user_login"].startswith("hostile-")]
+    assert not let_through and all(u["user_id"] < HOSTILE_USER_ID for u in json.loads(live.stdout)["users"])
+    for road in (offline, live):
+        assert f"skipped {HOSTILE_SKIPPED} report line(s)" in road.stderr
+        assert f"users-1-day/{hub.hostile_day}/" in road.stderr
+
+
+def test_export_names_a_day_being_generated(hub: FakeGitHub, tmp_path: Path) -> None:
+    from tests.commands.test_export import export
+
+    last = hub.dataset.last_day
 
     # a period before the latest 28-day report is fetched day by day: a day still being generated is named
     since, until = last - timedelta(days=35), last - timedelta(days=30)

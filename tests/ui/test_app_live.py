@@ -12,10 +12,11 @@ from typing import Any
 import keyring.backends.fail
 import keyring.core
 import pytest
-from textual.widgets import Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from copilot_tui import auth
 from copilot_tui.fakehub import MEMBER_TOKEN, OWNER_TOKEN, FakeGitHub
+from copilot_tui.fakehub.server import hostile_user_lines
 from copilot_tui.github.client import GitHubClient
 from copilot_tui.github.errors import GitHubError
 from copilot_tui.github.hosts import token_host
@@ -23,8 +24,9 @@ from copilot_tui.metrics.derive import Period, summarize_users
 from copilot_tui.scope import Scope
 from copilot_tui.source import DemoSource, report_kinds
 from copilot_tui.ui.screens.dashboard import DashboardScreen
+from copilot_tui.ui.screens.problems import ProblemsScreen
 from copilot_tui.ui.screens.sign_in import SignInScreen
-from copilot_tui.ui.widgets.status import ErrorLine, StatusBar
+from copilot_tui.ui.widgets.status import ErrorLine, ProblemsLine, StatusBar
 from copilot_tui.ui.widgets.users import UsersTable
 from tests.ui.conftest import MemoryKeyring, dashboard, live_app, notifications, settle, until
 
@@ -294,6 +296,20 @@ async def test_against_the_realistic_preset_the_app_shows_numbers_and_names_the_
                 in named
             )
             assert len(named) == len(set(named)) <= 3
+
+            # what the numbers leave out: the preset's hostile lines and the pending days, listed on w
+            line = dashboard(app).query_one(ProblemsLine)
+            await until(pilot, lambda: line.message, "the problems line")
+            skipped = len(hostile_user_lines(hub.hostile_day)) + 1  # and the repeat of the report's first line
+            assert line.message.startswith(f"{skipped} lines skipped, ") and line.message.endswith("w to see")
+            await pilot.press("w")
+            await until(pilot, lambda: isinstance(app.screen, ProblemsScreen), "the problems view")
+            await pilot.pause()
+            lines = app.screen.query_one("#problem-lines", DataTable)
+            assert lines.row_count == skipped
+            assert {tuple(lines.get_row_at(i)[:2]) for i in range(skipped)} == {("users", str(hub.hostile_day))}
+            days = app.screen.query_one("#pending-days", DataTable)
+            assert days.get_row_at(0) == [str(dataset.last_day), "users, user-teams"]
 
 
 async def test_a_load_error_stays_on_screen_in_words_and_r_shows_a_new_attempt(
