@@ -36,6 +36,7 @@ from copilot_tui.metrics.derive import (
 )
 from copilot_tui.metrics.model import ACTIVE_USER_FIELDS, ACTIVITY_FIELDS, DayTotals
 from copilot_tui.metrics.seats import Seat, never_in_reports, seat_cost
+from copilot_tui.metrics.segments import user_segments
 from copilot_tui.metrics.teams import TeamSummary
 from copilot_tui.scope import Scope
 
@@ -66,6 +67,9 @@ FIGURE_KEYS: dict[str, str] = {
     "period_cli_users": "users_used_cli",
     "period_review_users": "users_used_copilot_code_review_active",
     "period_cloud_agent_users": "users_used_copilot_cloud_agent",
+    "completion_only_users": "users_completion_only",
+    "cli_prompt_tokens": "totals_by_cli_prompt_tokens_sum",
+    "cli_output_tokens": "totals_by_cli_output_tokens_sum",
     "ai_credits": "ai_credits_used",
 }
 """The totals field of a catalog metric that is not one API field (a ratio, a count of distinct users over the
@@ -115,7 +119,7 @@ class ExportData:
     shown_teams: set[int] | None = None
     shown_seats: set[str] | None = None
     filters: dict[str, Any] = field(default_factory=dict)
-    """The app's filters in force, said in the JSON document (``team``, ``login_filter``)."""
+    """The app's filters in force, said in the JSON document (``team``, ``segment``, ``login_filter``)."""
 
     @property
     def totals(self) -> OrgTotals:
@@ -136,7 +140,8 @@ def _day(value: date | None) -> str | None:
 
 
 def user_record(u: UserSummary) -> dict[str, Any]:
-    """Every column of the users table, and every counter summed over the period."""
+    """Every column of the users table, every counter summed over the period, the user's usage segments
+    (``metrics.segments`` keys joined by ``;``) and their CLI sums (empty when the reports say nothing of CLI)."""
     return {
         "user_login": u.user_login,
         "user_id": u.user_id,
@@ -149,6 +154,8 @@ def user_record(u: UserSummary) -> dict[str, Any]:
         "top_ide": u.top_ide,
         "top_language": u.top_language,
         "top_model": u.top_model,
+        "segments": ";".join(user_segments(u)),
+        **{f"totals_by_cli_{name}": u.cli.get(name) for name in CLI_FIELDS},
     }
 
 
@@ -164,6 +171,7 @@ def figures(totals: OrgTotals) -> dict[str, Any]:
         record["users_used_cli"] = people.cli
         record["users_used_copilot_code_review_active"] = people.code_review
         record["users_used_copilot_cloud_agent"] = people.cloud_agent
+        record["users_completion_only"] = people.completion_only
         record["ai_credits_used"] = round(people.ai_credits, 4)
     record.update({name: totals.latest.get(name) for name in ACTIVE_USER_FIELDS})
     average = totals.average_daily_active_users
@@ -261,7 +269,7 @@ def table_of(what: str, data: ExportData) -> tuple[list[dict[str, Any]], dict[st
     """The rows of one table, and what its JSON document says besides them."""
     if what == "users":
         shown = data.users if data.shown_users is None else data.shown_users
-        meta = {k: v for k, v in data.filters.items() if k in ("team", "login_filter")}
+        meta = {k: v for k, v in data.filters.items() if k in ("team", "segment", "login_filter")}
         return [user_record(u) for u in _sorted_users(shown)], meta
     if what == "totals":
         return [totals_record(data.scope, data.totals)], {}

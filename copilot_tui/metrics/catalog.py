@@ -74,6 +74,13 @@ METRICS: tuple[Metric, ...] = (
         f"Distinct users who had the Copilot cloud agent work for them {_PERIOD_USERS}.",
     ),
     Metric(
+        "completion_only_users",
+        "Completion-only users",
+        "users report: code_completion, no used_chat/used_agent/used_cli",
+        "count",
+        f"Distinct users who used code completion and none of chat, agent mode or Copilot CLI {_PERIOD_USERS}.",
+    ),
+    Metric(
         "ai_credits",
         "AI credits",
         "ai_credits_used",
@@ -199,6 +206,34 @@ METRICS: tuple[Metric, ...] = (
         "totals_by_cli.request_count",
         "count",
         "Requests Copilot CLI made to the model over the period.",
+    ),
+    Metric(
+        "cli_sessions",
+        "CLI sessions",
+        "totals_by_cli.session_count",
+        "count",
+        "Copilot CLI sessions started over the period.",
+    ),
+    Metric(
+        "cli_prompts",
+        "CLI prompts",
+        "totals_by_cli.prompt_count",
+        "count",
+        "Prompts users gave Copilot CLI over the period.",
+    ),
+    Metric(
+        "cli_prompt_tokens",
+        "CLI prompt tokens",
+        "totals_by_cli.token_usage.prompt_tokens_sum",
+        "count",
+        "Tokens Copilot CLI sent to the model (prompts and context) over the period.",
+    ),
+    Metric(
+        "cli_output_tokens",
+        "CLI output tokens",
+        "totals_by_cli.token_usage.output_tokens_sum",
+        "count",
+        "Tokens the model answered Copilot CLI with over the period.",
     ),
     Metric(
         "prs_created",

@@ -266,6 +266,13 @@ class UserSummary:
         return self.flag("used_cli")
 
     @property
+    def completion_only(self) -> bool:
+        """Used code completion and none of chat, agent mode or the CLI over the period."""
+        flags = self.flags
+        used_more = flags.get("used_chat") or flags.get("used_agent") or flags.get("used_cli")
+        return not used_more and CODE_COMPLETION in self.features
+
+    @property
     def interactions(self) -> int:
         return self.activity["user_initiated_interaction_count"]
 
@@ -393,21 +400,24 @@ class PeriodUsers:
     cloud_agent: int
     ai_credits: float = 0.0
     """AI credits the users spent over the period (``ai_credits_used`` summed)."""
+    completion_only: int = 0
+    """Users of code completion and none of chat, agent mode or the CLI (:attr:`UserSummary.completion_only`)."""
 
 
 def period_users(users: Sequence[UserSummary]) -> PeriodUsers:
     """The :class:`PeriodUsers` of a period's summaries (a users aggregate's, or :func:`summarize_users`')."""
-    agent = chat = cli = review = cloud = 0
+    agent = chat = cli = review = cloud = only = 0
     credits = 0.0
     for u in users:
         credits += u.ai_credits_used
+        only += u.completion_only
         flags = u.flags
         agent += flags.get("used_agent", False)
         chat += flags.get("used_chat", False)
         cli += flags.get("used_cli", False)
         review += flags.get(CODE_REVIEW_FLAG, False)
         cloud += any(flags.get(name, False) for name in CLOUD_AGENT_FLAGS)
-    return PeriodUsers(len(users), agent, chat, cli, review, cloud, credits)
+    return PeriodUsers(len(users), agent, chat, cli, review, cloud, credits, only)
 
 
 def user_days(rows: Iterable[UserDay], user_id: int, period: Period | None = None) -> list[UserDay]:

@@ -39,6 +39,7 @@ from copilot_tui.ui.view import DashboardView, build_view
 from copilot_tui.ui.widgets.adoption import AdoptionPane
 from copilot_tui.ui.widgets.breakdown import BreakdownTable
 from copilot_tui.ui.widgets.seats import SeatsPane
+from copilot_tui.ui.widgets.segment_filter import SEGMENT_KEY_HELP, SegmentChip
 from copilot_tui.ui.widgets.status import ErrorLine, FitFooter, ProblemsLine, StatusBar
 from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane
 from copilot_tui.ui.widgets.totals import TotalsPane
@@ -105,6 +106,7 @@ class DashboardScreen(Screen[None]):
             "l", "tab('tab-seats')", "Seats tab", show=False, tooltip="Show Copilot seats (licenses) and idle ones"
         ),
         Binding("x", "clear_team", "Clear team", show=False, tooltip="Show every user again after opening a team"),
+        Binding("f", "next_segment", "Segment", show=False, tooltip=SEGMENT_KEY_HELP),
         Binding(
             "m",
             "adoption_metric",
@@ -161,6 +163,7 @@ class DashboardScreen(Screen[None]):
             with TabPane(tab_label("Users", "u"), id="tab-users"):
                 yield Input(placeholder="/ filter by login", id="filter", compact=True)
                 yield TeamChip(id="team-chip")
+                yield SegmentChip(id="segment-chip")
                 yield UsersTable(id="users")
             with TabPane(tab_label("Adoption", "a"), id="tab-adoption"), VerticalScroll(id="adoption-scroll"):
                 yield AdoptionPane(id="adoption")
@@ -429,7 +432,7 @@ class DashboardScreen(Screen[None]):
     def _show_users(self, view: DashboardView) -> None:
         """The table gets the view's ready-made computed columns when it shows every user; a team's members are
         few, and read their own."""
-        users = self.query_one(TeamChip).only_members(view.users)
+        users = self.query_one(SegmentChip).only_segment(self.query_one(TeamChip).only_members(view.users))
         values = view.user_values if users is view.users else None
         self.query_one(UsersTable).set_rows(users, values)
 
@@ -601,6 +604,19 @@ class DashboardScreen(Screen[None]):
         if self.view is not None:
             self._show_users(self.view)
 
+    def action_next_segment(self) -> None:
+        """Narrow the users table to the next usage segment (after the last: everyone again)."""
+        self.query_one(SegmentChip).step()
+        if self.view is not None:
+            self._show_users(self.view)
+        if self.query_one(TabbedContent).active != "tab-users":
+            self.action_tab("tab-users")
+
+    def _clear_segment(self) -> None:
+        self.query_one(SegmentChip).set_segment(None)
+        if self.view is not None:
+            self._show_users(self.view)
+
     @on(TeamsPane.Opened)
     def _team_opened(self, event: TeamsPane.Opened) -> None:
         self.query_one(TeamChip).set_team(event.team, event.members, event.logins)
@@ -662,6 +678,9 @@ class DashboardScreen(Screen[None]):
         elif event.key == "escape" and field.value and self.query_one(UsersTable).has_focus:
             event.stop()
             field.value = ""
+        elif event.key == "escape" and self.query_one(SegmentChip).active and self.query_one(UsersTable).has_focus:
+            event.stop()
+            self._clear_segment()
         elif event.key == "escape" and self.query_one(TeamChip).active and self.query_one(UsersTable).has_focus:
             event.stop()
             self.action_clear_team()

@@ -162,12 +162,14 @@ def export_data_of(screen: Any) -> ExportData:
     """What the dashboard ``screen`` shows now, narrowed to its filters: users as filtered (login, team), teams as
     filtered, the seat list on screen. The rows' order is the export model's, not the screen's current sort."""
     from copilot_tui.ui.widgets.seats import SeatsPane
+    from copilot_tui.ui.widgets.segment_filter import SegmentChip
     from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane
     from copilot_tui.ui.widgets.users import UsersTable
 
     view = screen.view
     users = screen.query_one(UsersTable)
     chip = screen.query_one(TeamChip)
+    segment = screen.query_one(SegmentChip).segment
     seats = screen.query_one(SeatsPane)
     teams = screen.query_one(TeamsPane)
     filters: dict[str, Any] = {}
@@ -175,7 +177,9 @@ def export_data_of(screen: Any) -> ExportData:
         filters["team"] = chip.team.slug
     if users.filter_text:
         filters["login_filter"] = users.filter_text
-    narrowed = chip.team is not None or bool(users.filter_text)
+    if segment is not None:
+        filters["segment"] = segment
+    narrowed = chip.team is not None or segment is not None or bool(users.filter_text)
     snapshot = screen.snapshot
     days = [d for d in getattr(snapshot, "day_totals", ()) if d.day in view.period]
     return ExportData(
