@@ -127,3 +127,31 @@ async def test_each_cause_has_its_own_sentence(make_client: MakeClient, hub: Fak
         hub.faults.forbidden(cause)
         sentences.add(str(await refusal(make_client, hub)).split("(403", 1)[-1])
     assert len(sentences) == len(FORBIDDEN_CAUSES)
+
+
+async def test_every_403_and_401_variant_has_a_sentence_of_its_own(make_client: MakeClient, hub: FakeGitHub) -> None:
+    """The six causes above, a missing User-Agent, both rate limits and a bad token: ten different sentences."""
+    from copilot_tui.github.errors import GitHubError
+
+    day = hub.dataset.last_day
+
+    async def said(**kw: object) -> str:
+        with pytest.raises(GitHubError) as err:
+            await make_client(**kw).fetch_report(ACME, "users-1-day", day)
+        return str(err.value)
+
+    sentences: dict[str, str] = {}
+    for cause in FORBIDDEN_CAUSES:
+        hub.faults.forbidden(cause)
+        sentences[cause] = await said()
+    client = make_client()
+    del client._api.headers["User-Agent"]
+    with pytest.raises(ForbiddenError) as refused:
+        await client.fetch_report(ACME, "users-1-day", day)
+    sentences["user-agent"] = str(refused.value)
+    hub.faults.primary_rate_limit(1, reset_in=3600)
+    sentences["primary rate limit"] = await said(max_rate_limit_wait=60)
+    hub.faults.secondary_rate_limit(1, retry_after=3600)
+    sentences["secondary rate limit"] = await said(max_rate_limit_wait=60)
+    sentences["401"] = await said(token="ghs_expired_installation_token")
+    assert len(set(sentences.values())) == len(sentences) == len(FORBIDDEN_CAUSES) + 4, sentences
