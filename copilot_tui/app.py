@@ -1,7 +1,8 @@
 """The Textual app: picks the data source the command line asked for and wires it to the screens.
 
-Three modes: ``--demo`` (built-in dataset, no token, no network), ``--offline`` (the local store only) and live
-(GitHub through the local store, with a token from the environment or the keyring, or the sign-in screen).
+Four modes: ``--demo`` (built-in dataset, no token, no network), ``--offline`` (the local store only), report files
+(``copilot-tui open FILE|DIR``: files downloaded from GitHub, no token, no network) and live (GitHub through the
+local store, with a token from the environment or the keyring, or the sign-in screen).
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ class CopilotApp(App[None]):
 
         if self._given_source is not None:
             self._open(self._given_source)
-        elif self.mode in ("demo", "offline"):
+        elif self.mode in ("demo", "offline", "files"):
             self._open(open_source(self.settings, clock=self._clock))
         else:
             await self._start_live()
@@ -165,11 +166,12 @@ class CopilotApp(App[None]):
             found = await session.source.scopes()
         except Exception as exc:
             log.error("listing organizations failed", exc_info=exc)
-            self.notify(describe_error(exc), title="Could not list your organizations", severity="error", timeout=12)
+            title = "Could not open the report files" if self.mode == "files" else "Could not list your organizations"
+            self.notify(describe_error(exc), title=title, severity="error", timeout=30)
             found = []
         configured = self.settings.configured_scopes()
-        if self.mode == "demo":
-            # the demo knows only its own orgs: a remembered or configured real org would only fail to open
+        if self.mode in ("demo", "files"):
+            # the demo and report files hold only their own scopes: a remembered or configured org would not open
             session.scopes = list(found)
         else:
             # the user's own order first, then the source's, then anything asked for that neither lists (--org)
@@ -208,6 +210,8 @@ class CopilotApp(App[None]):
 
     def _remember_scope(self, scope: Scope) -> None:
         key = scope_key(scope)
+        if self.mode == "files":
+            return  # the files' scopes are named by their ids: not an org to open next time
         if self.mode == "demo":
             self.state = self.state.with_changes(demo_scope=key)
         else:

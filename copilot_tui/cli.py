@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from copilot_tui import __version__
 from copilot_tui.commands.options import add_source_options
 
-SUBCOMMANDS = ("auth", "export", "sync", "cache", "config")
+SUBCOMMANDS = ("open", "auth", "export", "sync", "cache", "config")
 
 DESCRIPTION = """\
 copilot-tui shows how GitHub Copilot is used in an organization or enterprise: active users, feature adoption
 (completions, chat modes, agent, CLI, code review), languages, IDEs and models, per user and over time.
 
 Run it with no subcommand to open the dashboard. Keys are listed in the footer and under '?'.
-Try it without a token:  copilot-tui --demo
+Try it without a token:  copilot-tui --demo      Report files handed to you:  copilot-tui open DIR
 """
 
 EPILOG = """\
@@ -44,6 +44,7 @@ environment (flags win over these, these over the config file; 'copilot-tui conf
   COPILOT_TUI_KEYRING_TIMEOUT  seconds to wait for the OS keyring before giving up (default 10)
 
 commands:
+  open     open report files downloaded from GitHub in the dashboard: no token, no network
   auth     sign in (token into the OS keyring), status, sign out
   export   print users, totals, features, teams or seats of a period as JSON or CSV, no TUI
   sync     fetch history day by day into the local store (resumable)

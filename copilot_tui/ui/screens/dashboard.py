@@ -233,7 +233,7 @@ class DashboardScreen(Screen[None]):
         source = self.session.source
         days, until = self.period.days, self.period.until
         try:
-            if use_cache and self.session.mode != "demo":
+            if use_cache and self.session.mode not in ("demo", "files"):
                 cached = await source.cached(scope, days=days, until=until)
                 if cached is not None and self.scope == scope:
                     await self._show_snapshot(cached)
@@ -441,6 +441,8 @@ class DashboardScreen(Screen[None]):
     def _idle_text(self) -> str:
         if self.session.mode == "demo":
             return "demo data"
+        if self.session.mode == "files":
+            return "report files"
         fetched = getattr(self.snapshot, "fetched_at", None)
         if isinstance(fetched, datetime):
             stamp = fetched.astimezone().strftime("%Y-%m-%d %H:%M")
