@@ -274,7 +274,8 @@ class DashboardScreen(Screen[None]):
         problems = self.problems if self.snapshot is snapshot else list(getattr(snapshot, "problems", ()) or ())
         if problems:
             self.notify(
-                f"{len(problems)} report lines could not be read and were skipped; first: {problems[0]}",
+                f"{len(problems):,} report line{'s' if len(problems) != 1 else ''} could not be read and "
+                "were left out of the numbers: w lists them.",
                 severity="warning",
                 timeout=10,
             )
