@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -67,9 +67,9 @@ class ReportFilesError(Exception):
     """The files cannot be opened as reports; the message says which and why."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class ScopeRef:
-    """A scope as report files name it: by its id (the files never carry an organization's login)."""
+class ScopeRef(NamedTuple):
+    """A scope as report files name it: by its id (the files never carry an organization's login). A named tuple:
+    every line's place holds one, and it is hashed often."""
 
     kind: ScopeKind
     id: str
@@ -112,6 +112,7 @@ class ReportFile:
     """Organization/enterprise files: the day records, by scope and day (the first of a day counts)."""
     home: ScopeRef | None = None
     """The scope most of the file's lines name: lines that name none belong to it."""
+    _held: set[Key] | None = field(default=None, repr=False)
 
     @property
     def problems(self) -> tuple[LineProblem, ...]:
@@ -119,9 +120,10 @@ class ReportFile:
 
     @property
     def held(self) -> set[Key]:
-        if self.kind == TOTALS:
-            return set(self.totals)
-        return {k for k in self.keys if k is not None}
+        """The scopes and days the file holds lines of."""
+        if self._held is None:
+            self._held = set(self.totals) if self.kind == TOTALS else {k for k in self.keys if k is not None}
+        return self._held
 
     def describe(self) -> str:
         span = "28-day" if self.window is not None else "1-day"
@@ -370,7 +372,7 @@ def _read_totals(f: ReportFile, lines: list[bytes], fallback: ScopeRef | None = 
     report = parse_org_report([(f.name, b"\n".join(lines) + b"\n")])
     refs: Counter[ScopeRef] = Counter(r for d in report.days if (r := _ref_of_totals(d)) is not None)
     f.home = refs.most_common(1)[0][0] if refs else fallback
-    f.totals = {}
+    f.totals, f._held = {}, None
     f.totals_problems = report.problems
     for d in report.days:
         ref = _ref_of_totals(d) or f.home
@@ -414,7 +416,7 @@ def _place_lines(f: ReportFile, lines: list[bytes], fallback: ScopeRef | None = 
     for item in raw:
         day = home_day if item is _HOME else item
         keys.append(None if item is None or f.home is None or day is None else (f.home, day))
-    f.keys = keys
+    f.keys, f._held = keys, None
 
 
 def _file_scope(orgs: Counter[str], enterprises: Counter[str]) -> ScopeRef | None:

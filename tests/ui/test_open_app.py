@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from copilot_tui import cli
 from copilot_tui.app import CopilotApp, LaunchOptions
 from copilot_tui.fakehub import FakeGitHub
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.scope import Scope
+from copilot_tui.ui.screens.problems import ProblemsScreen
 from copilot_tui.ui.widgets.breakdown import BreakdownTable
 from copilot_tui.ui.widgets.seats import SeatsPane
 from copilot_tui.ui.widgets.status import StatusBar
@@ -24,6 +25,7 @@ from copilot_tui.ui.widgets.teams import TeamsPane
 from tests.commands.test_export import ACTIVITY
 from tests.commands.test_export import expected as expected_export
 from tests.ui.conftest import dashboard, notifications, rendered, settle, until
+from tests.ui.test_snapshots import SIZES, after
 from tests.ui.test_teams import FIELDS
 from tests.ui.test_teams import expected as expected_teams
 
@@ -48,6 +50,18 @@ def files(dataset: DemoDataset, tmp_path_factory: pytest.TempPathFactory) -> Ite
                 hub.write_report(into, "org", "wasp", kind, day)
     (into / "README.txt").write_text("the reports Sam sent\n")
     yield into
+
+
+@pytest.fixture(scope="module")
+def clean_files(dataset: DemoDataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The org's 1-day reports of the last 28 days and nothing else: a picture names no temporary path."""
+    into = tmp_path_factory.mktemp("clean")
+    with FakeGitHub(dataset) as hub:
+        for i in range(DAYS):
+            day = dataset.last_day - timedelta(days=i)
+            for kind in ("organization-1-day", "users-1-day", "user-teams-1-day"):
+                hub.write_report(into, "org", "wasp", kind, day)
+    return into
 
 
 def files_app(files: Path, **options: Any) -> CopilotApp:
@@ -124,12 +138,23 @@ async def test_skipped_lines_are_said_on_screen(dataset: DemoDataset, tmp_path: 
         hub.write_report(tmp_path, "org", "wasp", "users-1-day", day)
         broken = list(hub.corrupted)
     app = files_app(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        name = tmp_path / f"wasp-users-1-day-{day}-1.ndjson"
-        first = f"{name}:{broken[0][1]}: not valid JSON"
         await until(pilot, lambda: any("2 report lines could not be read" in n for n in notifications(app)), "it")
-        assert any(first in n for n in notifications(app)), notifications(app)
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen), "the problems view")
+        await pilot.pause()
+        table = app.screen.query_one("#problem-lines", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        name = str(tmp_path / f"wasp-users-1-day-{day}-1.ndjson")
+        assert [(r[0], r[3]) for r in rows] == [(name, line) for _part, line in broken]
+        assert all("not valid JSON" in r[4] for r in rows)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("keys", [(), ("l",)], ids=["dashboard", "seats"])
+def test_pictures(snap_compare: Any, clean_files: Path, size: tuple[int, int], keys: tuple[str, ...]) -> None:
+    assert snap_compare(files_app(clean_files, org="wasp"), terminal_size=size, run_before=after(*keys))
 
 
 # ---- the command line ----------------------------------------------------------------------------------------------
