@@ -272,3 +272,43 @@ def test_seats_are_not_in_report_files(hub: FakeGitHub, tmp_path: Path, capsys: 
     write_daily(hub, reports, "org", "ant", days=1)
     code, out, err = run(capsys, "--from", str(reports), "--what", "seats")
     assert code == 1 and out == "" and "report files do not hold them" in err
+
+
+async def test_facts_of_the_files_stay_in_a_private_temporary_directory_apart_from_the_store(
+    hub: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stat
+    import tempfile
+
+    from copilot_tui.scope import Scope
+    from copilot_tui.source import FileSource
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    write_daily(hub, tmp_path / "reports", "org", "ant", days=3)
+    source = FileSource([tmp_path / "reports"], name=Scope("org", "ant"))
+    snap = await source.load(Scope("org", "ant"), days=3)
+    assert snap.users_aggregate().users
+    (private,) = (tmp_path / "tmp").iterdir()
+    assert private.name.startswith("copilot-tui-files-") and stat.S_IMODE(private.stat().st_mode) == 0o700
+    assert len(list(private.rglob("*.parquet"))) == 3 - len(snap.missing_days) > 0
+    assert not (tmp_path / "data" / "store").exists()
+    await source.aclose()
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_githubs_own_examples_open_two_enterprises_from_one_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """GitHub's documented example files: one 28-day file holding two enterprises' windows, one users line."""
+    from tests.conftest import REFERENCE
+
+    code, out, err = run(capsys, "--from", str(REFERENCE), "--enterprise", "1", "--since", "2025-10-01")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["scope"] == {"kind": "enterprise", "name": "1"}
+    assert [(u["user_login"], u["code_generation_activity_count"]) for u in doc["users"]] == [("login1", 1)]
+    (totals,) = doc["totals"]
+    assert totals["daily_active_users"] == 2 and totals["days_with_data"] == 1
+    assert f"{REFERENCE / 'report-line-shapes.json'} holds one JSON document spread over several lines" in err
+    code, out, err = run(capsys, "--from", str(REFERENCE), "--enterprise", "2", "--since", "2025-10-01")
+    assert code == 0, err
+    assert json.loads(out)["users"] == [] and json.loads(out)["totals"][0]["days_with_data"] == 1

@@ -18,6 +18,7 @@ from copilot_tui.fakehub import FakeGitHub
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.scope import Scope
 from copilot_tui.ui.screens.problems import ProblemsScreen
+from copilot_tui.ui.screens.user_detail import UserDetailScreen
 from copilot_tui.ui.widgets.breakdown import BreakdownTable
 from copilot_tui.ui.widgets.seats import SeatsPane
 from copilot_tui.ui.widgets.status import StatusBar
@@ -101,6 +102,17 @@ async def test_open_shows_every_view_the_files_allow_with_their_numbers(
         ]
         assert view.totals.days_with_data == DAYS and view.totals.latest_day == end
         assert {f: view.totals.activity[f] for f in ACTIVITY} == {f: sum(r[f] for r in records) for f in ACTIVITY}
+        # a user's days, the adoption series
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, UserDetailScreen), "the user's detail")
+        detail = app.screen
+        assert isinstance(detail, UserDetailScreen)
+        assert len(detail.rows) == detail.user.days_active == got[detail.user.user_id].days_active > 0
+        assert {r.day for r in detail.rows} <= {start + timedelta(days=i) for i in range(DAYS)}
+        await pilot.press("escape")
+        await pilot.press("a")
+        await settle(pilot)
+        assert view.series and sum(sum(s.users) for s in view.series) > 0
         # breakdowns and teams
         await pilot.press("b")
         await settle(pilot)
