@@ -62,7 +62,8 @@ def _line_of_key(text: str, key: str) -> int | None:
 
 def parse_config(text: str, path: Path, defaults: Mapping[str, Any]) -> ConfigFile:
     """Check ``text`` against the known keys (``defaults``: each key's default, whose type says what it takes:
-    a tuple takes a list of names, a float a number, anything else one string)."""
+    a tuple takes a list of names, a float a number, an int a whole number of 1 or more, anything else one
+    string)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -88,6 +89,10 @@ def parse_config(text: str, path: Path, defaults: Mapping[str, Any]) -> ConfigFi
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise fail(key, f"{key} must be a number of 0 or more, without quotes, e.g. {key} = 19")
             values[key] = float(value)
+        elif isinstance(defaults[key], int) and not isinstance(defaults[key], bool):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise fail(key, f"{key} must be a whole number of 1 or more, without quotes, e.g. {key} = 4")
+            values[key] = value
         elif isinstance(defaults[key], tuple):
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise fail(key, f'{key} must be a list of names, e.g. {key} = ["first", "second"]')

@@ -24,6 +24,7 @@ from typing import Any, Literal, Protocol
 import orjson
 
 from copilot_tui.licenses import SeatReport, seat_records
+from copilot_tui.metrics.adoption import UserHistory, adoption_rows
 from copilot_tui.metrics.derive import (
     CLI_FIELDS,
     PULL_REQUEST_COUNT_FIELDS,
@@ -42,7 +43,7 @@ from copilot_tui.scope import Scope
 
 ExportFormat = Literal["csv", "json"]
 SeatList = Literal["inactive", "never", "all"]
-WHATS: tuple[str, ...] = ("users", "teams", "seats", "reclaim", "totals", "daily", "features")
+WHATS: tuple[str, ...] = ("users", "teams", "seats", "reclaim", "totals", "daily", "features", "adoption")
 LABELS = {
     "users": "Users",
     "totals": "Totals",
@@ -51,6 +52,7 @@ LABELS = {
     "teams": "Teams",
     "seats": "Seats",
     "reclaim": "Seats to reclaim",
+    "adoption": "Adoption",
 }
 RECLAIM_DAYS = 30
 """Days without use after which a seat is on the reclaim list unless another number is given."""
@@ -99,8 +101,8 @@ class TeamsData(Protocol):
 class ExportData:
     """What an export is made from: one scope and period, as the dashboard shows it.
 
-    ``teams`` and ``seats`` may be functions (blocking: the teams join reads the users report), called only when
-    that table is written. ``shown_*`` narrow a table to what the app's filters show (None: everything).
+    ``teams`` and ``history`` may be functions (blocking: the teams join reads the users report, the history every
+    day held), called only when that table is written. ``shown_*`` narrow a table to what the app's filters show (None: everything).
     """
 
     scope: Scope
@@ -115,6 +117,8 @@ class ExportData:
     inactive_days: int | None = None
     seat_prices: Mapping[str, float] = field(default_factory=dict)
     """A seat's monthly price by plan type (the settings' ``seat_prices``): what the reclaim list saves."""
+    history: UserHistory | Callable[[], UserHistory | None] | None = None
+    """The period's users against the days held before it (``Snapshot.user_history``), for the adoption table."""
     shown_users: Sequence[UserSummary] | None = None
     shown_teams: set[int] | None = None
     shown_seats: set[str] | None = None
@@ -287,7 +291,30 @@ def table_of(what: str, data: ExportData) -> tuple[list[dict[str, Any]], dict[st
         return seats_table(data)
     if what == "reclaim":
         return reclaim_table(data)
+    if what == "adoption":
+        return adoption_table(data)
     raise ValueError(f"nothing to export called {what!r}; choose from {', '.join(WHATS)}")
+
+
+def adoption_table(data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Adoption over time, the funnel and the usage segments: one row a figure (``metrics.adoption``)."""
+    history = data.history() if callable(data.history) else data.history
+    seats = None if data.seats is None else data.seats.breakdown.get("total", len(data.seats.seats))
+    rows = [
+        {"group": r.group, "figure": r.figure, "users": r.users, "share_of": r.share_of, "share": _rate(r.share)}
+        for r in adoption_rows(history, seats, period_users(data.users))
+    ]
+    meta: dict[str, Any] = {}
+    if history is not None:
+        meta = {
+            "engaged_days": history.engaged_days,
+            "history_first_day": _day(history.first_day),
+            "days_held_before": history.days_before,
+            "previous_period": {"start": history.period.previous().start.isoformat(),
+                                "end": history.period.previous().end.isoformat()},
+            "previous_days_held": history.previous_days,
+        }  # fmt: skip
+    return rows, meta
 
 
 def seats_table(data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:

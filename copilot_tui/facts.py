@@ -42,6 +42,7 @@ import msgspec
 import orjson
 
 from copilot_tui.files import private_dir, write_private
+from copilot_tui.metrics.adoption import UserHistory
 from copilot_tui.metrics.aggregate import UsersAggregate
 from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
 from copilot_tui.metrics.linerule import RENAMED_FLAGS, LineError, plain_chunks, plain_part, repeat_reason
@@ -330,6 +331,17 @@ class Facts:
             if own:
                 con.close()
 
+    def history(self, period: Period, days: Mapping[date, str], engaged_days: int, con: Any = None) -> UserHistory:
+        """``period``'s users against every day of ``days`` (day -> token; every one held) before it."""
+        files = [str(self.path(d, t)) for d, t in sorted(days.items()) if d <= period.end]
+        own = con is None
+        con = con or connect()
+        try:
+            return _history(con, files, period, sorted(d for d in days if d <= period.end), engaged_days)
+        finally:
+            if own:
+                con.close()
+
 
 def _chunks(data: bytes | str | Iterable[bytes]) -> Iterator[bytes]:
     """A part as plain NDJSON chunks: inflated when gzip, without a leading byte order mark (the line rule's)."""
@@ -569,6 +581,41 @@ def _series(con: Any, days: tuple[date, ...]) -> list[FeatureSeries]:
     return series
 
 
+def _history(con: Any, files: Sequence[str], period: Period, held: Sequence[date], engaged_days: int) -> UserHistory:
+    previous = period.previous()
+    counts = (0,) * 7
+    if files:
+        start, before = f"DATE '{period.start.isoformat()}'", f"DATE '{previous.start.isoformat()}'"
+        counts = con.execute(
+            "WITH per AS (SELECT user_id,"
+            f" count(*) FILTER (WHERE day >= {start}) AS now,"
+            f" coalesce(bool_or(used_agent) FILTER (WHERE day >= {start}), false) AS agent,"
+            f" count(*) FILTER (WHERE day >= {before} AND day < {start}) > 0 AS prev,"
+            f" count(*) FILTER (WHERE day < {before}) > 0 AS earlier"
+            f" FROM read_parquet({_files_sql(files)}) WHERE day <= DATE '{period.end.isoformat()}' GROUP BY user_id)"
+            " SELECT count(*) FILTER (WHERE now > 0), count(*) FILTER (WHERE now > 0 AND NOT prev AND NOT earlier),"
+            " count(*) FILTER (WHERE now > 0 AND NOT prev AND earlier), count(*) FILTER (WHERE now > 0 AND prev),"
+            " count(*) FILTER (WHERE now = 0 AND prev),"
+            f" count(*) FILTER (WHERE now >= {int(engaged_days)}),"
+            f" count(*) FILTER (WHERE now >= {int(engaged_days)} AND agent) FROM per"
+        ).fetchone()
+    active, new, returning, retained, lapsed, engaged, engaged_agent = counts
+    return UserHistory(
+        period=period,
+        engaged_days=engaged_days,
+        first_day=held[0] if held else None,
+        days_before=sum(1 for d in held if d < period.start),
+        previous_days=sum(1 for d in held if d in previous),
+        active=active,
+        new=new,
+        returning=returning,
+        retained=retained,
+        lapsed=lapsed,
+        engaged=engaged,
+        engaged_agent=engaged_agent,
+    )
+
+
 def report_token(*values: object) -> str:
     """A file-name-safe token naming one stored copy of a report (from what identifies it in the store)."""
     import hashlib
@@ -600,6 +647,20 @@ def ingest_stored(store: Store, scope: Scope, day: date, parts: Sequence[tuple[s
             facts_for(store, scope).ingest(day, token_of(held), parts)
     except Exception as exc:
         log.warning("facts of %s %s not made now (made when needed): %s", scope, day, exc)
+
+
+def stored_history(store: Store, scope: Scope, period: Period, engaged_days: int) -> UserHistory:
+    """``period``'s users against every day the store holds before it (their facts made first where missing)."""
+    held = store.held(scope, USERS_KIND, end=period.end)
+    wanted = {h.day: token_of(h) for h in held if h.has_data}
+    facts = facts_for(store, scope)
+    con = connect()
+    try:
+        for day in facts.missing(wanted):
+            facts.ingest(day, wanted[day], store.read_parts(scope, USERS_KIND, [day]), con)
+        return facts.history(period, wanted, engaged_days, con)
+    finally:
+        con.close()
 
 
 def stored_aggregate(store: Store, scope: Scope, period: Period, held: Iterable[HeldReport]) -> UsersAggregate:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from copilot_tui.config import ConfigError, ConfigFile, State, read_config_file
+from copilot_tui.metrics.adoption import DEFAULT_ENGAGED_DAYS
 from copilot_tui.scope import Scope
 
 Mode = Literal["demo", "live", "offline", "files"]
@@ -47,6 +48,8 @@ class Settings:
     """Monthly price of a Copilot Business seat, for the cost of idle seats (default: GitHub's list price in USD)."""
     seat_price_enterprise: float = field(default=39.0, metadata=_spec(env=True, file=True))
     """Monthly price of a Copilot Enterprise seat, for the cost of idle seats (default: GitHub's list price in USD)."""
+    engaged_days: int = field(default=DEFAULT_ENGAGED_DAYS, metadata=_spec(env=True, file=True))
+    """Days of the period a user must be active on to count as engaged (the adoption funnel)."""
     org: str | None = field(default=None, metadata=_spec(flag="--org"))
     """The organization to open now (command line only)."""
     enterprise: str | None = field(default=None, metadata=_spec(flag="--enterprise"))
@@ -161,6 +164,14 @@ def _from_env(name: str, value: str) -> Any:
         if not number >= 0:
             raise SettingsError(f"{env_name(name)} must be a number of 0 or more (it is {value!r}).")
         return number
+    if isinstance(default, int) and not isinstance(default, bool):
+        try:
+            whole = int(value)
+        except ValueError:
+            whole = 0
+        if whole < 1:
+            raise SettingsError(f"{env_name(name)} must be a whole number of 1 or more (it is {value!r}).")
+        return whole
     if isinstance(default, tuple):
         return tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
     return value.strip() or None

@@ -33,10 +33,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from copilot_tui.facts import USERS_KIND, ingest_stored, stored_aggregate, warm_up
+from copilot_tui.facts import USERS_KIND, ingest_stored, stored_aggregate, stored_history, warm_up
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
 from copilot_tui.licenses import SeatReport, SeatsUnavailableError, demo_seats, live_seats
 from copilot_tui.metrics import linerule
+from copilot_tui.metrics.adoption import UserHistory
 from copilot_tui.metrics.aggregate import AGGREGATE_FORMAT, UsersAggregate, aggregate_users
 from copilot_tui.metrics.derive import Period
 from copilot_tui.metrics.linerule import LineError
@@ -136,6 +137,8 @@ class Snapshot:
     aggregate_cache: AggregateCache | None = None
     users_from: Callable[[], UsersAggregate] | None = None
     """Computes the users aggregate of the period from the reports' facts (:mod:`copilot_tui.facts`)."""
+    history_from: Callable[[int], UserHistory] | None = None
+    """Computes the period's users against the days held before it, for a number of engaged days (the facts')."""
     _memo: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -202,6 +205,20 @@ class Snapshot:
                     self._save_aggregate(agg)
                 self._memo["users"] = agg
             return agg
+
+    def user_history(self, engaged_days: int) -> UserHistory | None:
+        """The period's users against every day held before it (None when the source keeps no facts): blocking,
+        computed once per ``engaged_days``."""
+        if self.history_from is None:
+            return None
+        key = f"history:{engaged_days}"
+        with self._lock:
+            found: UserHistory | None = self._memo.get(key)
+        if found is None:
+            found = self.history_from(engaged_days)
+            with self._lock:
+                self._memo[key] = found
+        return found
 
     def _cache_key(self) -> str:
         return f"users-aggregate:{self.first_day.isoformat()}:{self.last_day.isoformat()}"
@@ -477,6 +494,7 @@ def snapshot_from_parts(
     aggregate_cache: AggregateCache | None = None,
     user_parts: Callable[[int], Iterable[ReportPart]] | None = None,
     users_from: Callable[[], UsersAggregate] | None = None,
+    history_from: Callable[[int], UserHistory] | None = None,
 ) -> Snapshot:
     """A Snapshot of a period: the totals report parsed now (one small line a day), the users and user-teams
     reports read through ``parts_of(kind)`` when asked (each call must give the parts afresh); the users
@@ -498,6 +516,7 @@ def snapshot_from_parts(
         aggregate_cache=aggregate_cache,
         user_parts=user_parts,
         users_from=users_from,
+        history_from=history_from,
     )
 
 
@@ -566,6 +585,7 @@ def snapshot_from_store(
                 scope, USERS_KIND, with_data.get(USERS_KIND, []), user_id
             ),
             users_from=lambda: stored_aggregate(store, scope, Period(first_day, last_day), held),
+            history_from=lambda n: stored_history(store, scope, Period(first_day, last_day), n),
         )
         snap.keep_rows(_held_bytes(held, USERS_KIND), _held_bytes(held, TEAMS_KIND))
         if recent is not None:
@@ -1109,7 +1129,13 @@ class DemoSource(_AtHand):
 
         missing = [d for d in _days(start, end) if d not in set(days)]
         snap = snapshot_from_parts(
-            scope, start, end, parts_of, missing_days=missing, users_from=lambda: self._users(scope, start, end, days)
+            scope,
+            start,
+            end,
+            parts_of,
+            missing_days=missing,
+            users_from=lambda: self._users(scope, start, end, days),
+            history_from=lambda n: self._history(scope, start, end, n),
         )
         snap.users_aggregate()
         for day in days:  # made now (a few ms), so they are kept with the rest and their sizes are known
@@ -1121,7 +1147,31 @@ class DemoSource(_AtHand):
     def _users(self, scope: Scope, start: date, end: date, days: list[date]) -> UsersAggregate:
         """The users aggregate from the demo's facts, the days without any decoded from their report first (kept
         beside the kept report files, so a later start, or a period seen before, is a query)."""
-        from copilot_tui.facts import Facts, connect
+        from copilot_tui.facts import connect
+
+        facts, wanted = self._facts(scope, days)
+        con = connect()
+        try:
+            self._ingest_missing(facts, scope, wanted, con)
+            return facts.aggregate(Period(start, end), wanted, con)
+        finally:
+            con.close()
+
+    def _history(self, scope: Scope, start: date, end: date, engaged_days: int) -> UserHistory:
+        """The period's users against every demo day before it, from the facts as :meth:`_users` reads them."""
+        from copilot_tui.facts import connect
+
+        facts, wanted = self._facts(scope, _days(self.dataset.first_day, min(end, self.dataset.last_day)))
+        con = connect()
+        try:
+            self._ingest_missing(facts, scope, wanted, con)
+            return facts.history(Period(start, end), wanted, engaged_days, con)
+        finally:
+            con.close()
+
+    def _facts(self, scope: Scope, days: Iterable[date]) -> tuple[Any, dict[date, str]]:
+        """The facts of ``scope`` and the wanted ``days`` (day -> the kept files' token)."""
+        from copilot_tui.facts import Facts
 
         if self._facts_dir is None:
             if self._keep_in is not None:
@@ -1132,16 +1182,12 @@ class DemoSource(_AtHand):
                 self._facts_temp = tempfile.TemporaryDirectory(prefix="copilot-tui-demo-facts-")
                 self._facts_dir = Path(self._facts_temp.name)
         facts = Facts(self._facts_dir / f"{scope.kind}--{scope.name.lower()}")
-        token = (self._kept_stamp or "demo")[:16]
-        wanted = dict.fromkeys(days, token)
-        con = connect()
-        try:
-            for day in facts.missing(wanted):
-                part = (f"{USERS_KIND} {day.isoformat()} (demo)", self._file(scope, USERS_KIND, day))
-                facts.ingest(day, token, [part], con)
-            return facts.aggregate(Period(start, end), wanted, con)
-        finally:
-            con.close()
+        return facts, dict.fromkeys(days, (self._kept_stamp or "demo")[:16])
+
+    def _ingest_missing(self, facts: Any, scope: Scope, wanted: dict[date, str], con: Any) -> None:
+        for day in facts.missing(wanted):
+            part = (f"{USERS_KIND} {day.isoformat()} (demo)", self._file(scope, USERS_KIND, day))
+            facts.ingest(day, wanted[day], [part], con)
 
     def _file(self, scope: Scope, kind: str, day: date) -> bytes:
         """One demo report file, generated once and kept compressed (octo-corp's 28 days: 140 MB raw, 8 MB kept)."""

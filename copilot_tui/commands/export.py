@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import sys
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +200,10 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
         if settings.offline and snap.notices:
             raise _damage_refusal(snap.notices)
         seats = await source.seats(scope) if args.what in SEAT_TABLES else None
+        whats = [args.what] if args.what else (["users"] if args.format == "csv" else list(JSON_DEFAULT))
+        unseated: list[str] = []
+        if "adoption" in whats and settings.mode in ("demo", "live"):
+            seats = await _funnel_seats(source, scope, unseated)
         data = ExportData(
             scope=scope,
             period=period,
@@ -210,9 +215,11 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             seat_list="all" if args.inactive is None else "inactive",
             inactive_days=args.inactive,
             seat_prices=settings.seat_prices,
+            history=partial(snap.user_history, settings.engaged_days),
         )
         warnings = [
             *chosen,
+            *unseated,
             *snap.notices,
             *(f"{s} The export leaves it out." for s in describe_pending(snap.pending)),
         ]
@@ -228,11 +235,23 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             raise ExportError(f"no data for {scope} from {period.start} to {period.end}.{hint}", 1)
         if lacking:
             warnings.append(f"no data for {len(lacking)} of the {period.days} days: {describe_days(lacking)}.")
-        whats = [args.what] if args.what else (["users"] if args.format == "csv" else list(JSON_DEFAULT))
         output, _ = await asyncio.to_thread(render, whats, args.format, data)
         return output, warnings
     finally:
         await source.aclose()
+
+
+async def _funnel_seats(source: Any, scope: Scope, warnings: list[str]) -> Any:
+    """The seats the adoption funnel starts from; when GitHub refuses them, the funnel starts at active users and
+    a warning says why."""
+    from copilot_tui.github.errors import GitHubError
+    from copilot_tui.licenses import SeatsUnavailableError
+
+    try:
+        return await source.seats(scope)
+    except (SeatsUnavailableError, GitHubError) as exc:
+        warnings.append(f"the adoption funnel has no seats: {exc}")
+        return None
 
 
 def _damage_refusal(notices: Any) -> ExportError:

@@ -81,6 +81,57 @@ METRICS: tuple[Metric, ...] = (
         f"Distinct users who used code completion and none of chat, agent mode or Copilot CLI {_PERIOD_USERS}.",
     ),
     Metric(
+        "new_users",
+        "New users",
+        "users report: first day held",
+        "count",
+        "Active users of the selected period with no activity on any day held before it (first seen in the period).",
+    ),
+    Metric(
+        "returning_users",
+        "Returning users",
+        "users report: day",
+        "count",
+        "Active users of the selected period who were active before the previous period but not in it.",
+    ),
+    Metric(
+        "retained_users",
+        "Retained users",
+        "users report: day",
+        "count",
+        "Active users of the selected period who were also active in the previous period of equal length.",
+    ),
+    Metric(
+        "lapsed_users",
+        "Lapsed users",
+        "users report: day",
+        "count",
+        "Users active in the previous period of equal length and not in the selected one (share: of the previous "
+        "period's active users).",
+    ),
+    Metric(
+        "seats",
+        "Seats",
+        "seats API: seat_breakdown.total",
+        "count",
+        "Copilot seats assigned in the scope now (the seats API's count), where the adoption funnel starts.",
+    ),
+    Metric(
+        "engaged_users",
+        "Engaged users",
+        "users report: days active >= engaged_days",
+        "count",
+        "Active users of the selected period who were active on engaged_days (a setting, 4 by default) or more of "
+        "its days.",
+    ),
+    Metric(
+        "engaged_agent_users",
+        "Engaged agent users",
+        "users report: engaged and used_agent",
+        "count",
+        "Engaged users who used agent mode (or agent edits) in the selected period: the last step of the funnel.",
+    ),
+    Metric(
         "ai_credits",
         "AI credits",
         "ai_credits_used",

@@ -104,7 +104,10 @@ async def test_seats_export_is_the_list_on_screen(app_dirs: dict[str, Path]) -> 
         assert doc["seat_breakdown"]["total"] == len(pane.report.seats)  # type: ignore[union-attr]
 
 
-async def test_breakdowns_tab_exports_totals_and_adoption_exports_features(app_dirs: dict[str, Path]) -> None:
+async def test_breakdowns_tab_exports_totals_and_adoption_exports_adoption(app_dirs: dict[str, Path]) -> None:
+    from copilot_tui.metrics.adoption import adoption_rows
+    from copilot_tui.ui.widgets.adoption_summary import AdoptionSummary
+
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -119,12 +122,17 @@ async def test_breakdowns_tab_exports_totals_and_adoption_exports_features(app_d
         assert totals["end"] == view.period.end.isoformat()
         written(app_dirs, ".csv").unlink()
         await pilot.press("a")
+        summary = dashboard(app).query_one(AdoptionSummary)
+        await until(pilot, lambda: summary.history is not None and summary.seats is not None, "the adoption history")
         await export(pilot)
         with written(app_dirs, ".csv").open() as fh:
-            features = list(csv.DictReader(fh))
-        assert len(features) == sum(len(s.days) for s in view.series)
-        first = view.series[0]
-        assert [int(r["users"]) for r in features if r["feature"] == first.feature] == list(first.users)
+            rows = list(csv.DictReader(fh))
+        assert view.totals.users is not None
+        shown = adoption_rows(summary.history, summary.seats, view.totals.users)
+        assert [(r["group"], r["figure"], r["users"]) for r in rows] == [
+            (r.group, r.figure, str(r.users)) for r in shown
+        ]
+        assert {r["group"] for r in rows} == {"over_time", "funnel", "segments"}
 
 
 async def test_escape_in_the_picker_writes_nothing(app_dirs: dict[str, Path]) -> None:

@@ -37,6 +37,7 @@ from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
 from copilot_tui.ui.session import Session
 from copilot_tui.ui.view import DashboardView, build_view
 from copilot_tui.ui.widgets.adoption import AdoptionPane
+from copilot_tui.ui.widgets.adoption_summary import AdoptionSummary
 from copilot_tui.ui.widgets.breakdown import BreakdownTable
 from copilot_tui.ui.widgets.seats import SeatsPane
 from copilot_tui.ui.widgets.segment_filter import SEGMENT_KEY_HELP, SegmentChip
@@ -166,6 +167,7 @@ class DashboardScreen(Screen[None]):
                 yield SegmentChip(id="segment-chip")
                 yield UsersTable(id="users")
             with TabPane(tab_label("Adoption", "a"), id="tab-adoption"), VerticalScroll(id="adoption-scroll"):
+                yield AdoptionSummary(id="adoption-summary")
                 yield AdoptionPane(id="adoption")
             with TabPane(tab_label("Breakdowns", "b"), id="tab-breakdowns"), VerticalScroll(id="breakdowns"):
                 yield BreakdownTable("IDE", id="by-ide")
@@ -419,6 +421,12 @@ class DashboardScreen(Screen[None]):
             self.query_one("#by-ide", BreakdownTable).show(view.by_ide)
             self.query_one("#by-language", BreakdownTable).show(view.by_language)
             self.query_one("#by-model", BreakdownTable).show(view.by_model)
+        summary = self.query_one(AdoptionSummary)
+        summary.show(view.period, view.totals.users, view.previous_totals.users if view.previous_totals else None)
+        if not same_users:
+            summary.set_history(None)
+            if self.query_one(TabbedContent).active == "tab-adoption":
+                self._load_history()
         self._title_totals()
         self._update_status()
 
@@ -657,6 +665,44 @@ class DashboardScreen(Screen[None]):
     def _seats_known(self, event: SeatsPane.BreakdownKnown) -> None:
         if self.view is not None and event.scope == self.view.scope:
             self._title_totals()
+            self._count_seats()
+
+    def _count_seats(self) -> None:
+        report = self.query_one(SeatsPane).report
+        seats = None if report is None else report.breakdown.get("total", len(report.seats))
+        self.query_one(AdoptionSummary).set_seats(seats)
+
+    @on(TabbedContent.TabActivated, pane="#tab-adoption")
+    def _adoption_shown(self) -> None:
+        self.query_one(SeatsPane).ensure_loaded()
+        self._count_seats()
+        summary = self.query_one(AdoptionSummary)
+        if summary.history is None and self.snapshot is not None:
+            self._load_history()
+
+    def engaged_days(self) -> int:
+        settings = getattr(self.app, "settings", None)
+        return settings.engaged_days if settings is not None else Settings().engaged_days
+
+    @work(exclusive=True, group="history", exit_on_error=False)
+    async def _load_history(self) -> None:
+        """Adoption over time reads every day held before the period: computed when the adoption tab is shown."""
+        snapshot = self.snapshot
+        summary = self.query_one(AdoptionSummary)
+        if not hasattr(snapshot, "user_history"):
+            summary.set_history(None, "This source keeps no history to compare the period with.")
+            return
+        summary.set_history(None, "Computing adoption over time from every day held…")
+        try:
+            history = await asyncio.to_thread(snapshot.user_history, self.engaged_days())
+        except Exception as exc:
+            log.warning("adoption over time of %s unavailable: %s", snapshot.scope, exc)
+            if self.snapshot is snapshot:
+                summary.set_history(None, f"Adoption over time could not be computed: {describe_error(exc)}")
+            return
+        if self.snapshot is snapshot:
+            note = "" if history is not None else "This source keeps no history to compare the period with."
+            summary.set_history(history, note)
 
     def _title_totals(self) -> None:
         """The seat breakdown joins the totals' title once the seats of the scope on screen are known."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +149,7 @@ TAB_TABLES = {
     "tab-users": "users",
     "tab-teams": "teams",
     "tab-seats": "seats",
-    "tab-adoption": "features",
+    "tab-adoption": "adoption",
     "tab-breakdowns": "totals",
 }
 
@@ -193,6 +194,7 @@ def export_data_of(screen: Any) -> ExportData:
         seat_list=seats.list,
         inactive_days=seats.days,
         seat_prices=seats.prices,
+        history=partial(snapshot.user_history, screen.engaged_days()) if hasattr(snapshot, "user_history") else None,
         shown_users=[users.row_at(i) for i in users.shown_indices] if narrowed else None,
         shown_teams={r.team_id for r in teams.shown_rows()} if teams.table.filter_text else None,
         shown_seats=(
