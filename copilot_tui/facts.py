@@ -1,9 +1,10 @@
 """The users reports decoded once, when stored, into typed per-day facts; a period is a query over them.
 
-Each stored users report (one day) is decoded into one Parquet file of user-day rows: the activity counters, the
-flags, AI credits, the CLI sums and last-known versions, and the breakdowns by feature, IDE, language and model as
-lists of typed entries. A period, a comparison period or a user's days are then queries (DuckDB, in memory, one
-connection per query) over the files of its days: no JSON is decoded again.
+Each stored users report (one day) is decoded into one Parquet file of flat rows: one a user-day (the activity
+counters, the flags, AI credits, the CLI sums and last-known versions) and one per entry of its breakdowns by
+feature, IDE, language and model (``kind`` and ``name`` beside the same counters). A period, a comparison period or
+a user's days are then queries (DuckDB, in memory, one connection per query) over the files of its days: no JSON
+is decoded again, and no list is unnested.
 
 Layout: ``<root>/v<FACTS_VERSION>/<day>.<token>.parquet``, ``token`` naming the stored copy of the report it was
 made from (so a day fetched again gets a new file and the old one is removed). A file is written under a temporary
@@ -45,7 +46,7 @@ from copilot_tui.files import private_dir, write_private
 from copilot_tui.metrics.adoption import UserHistory
 from copilot_tui.metrics.aggregate import UsersAggregate
 from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
-from copilot_tui.metrics.linerule import RENAMED_FLAGS, LineError, plain_chunks, plain_part, repeat_reason
+from copilot_tui.metrics.linerule import CREDIT_UNITS, RENAMED_FLAGS, LineError, plain_chunks, plain_part, repeat_reason
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
 from copilot_tui.metrics.parse import ReportPart, iter_lines
 from copilot_tui.metrics.userline import decode_line, decode_strict
@@ -58,11 +59,15 @@ log = logging.getLogger(__name__)
 USERS_KIND = "users-1-day"
 
 #: Bumped whenever what a facts file holds changes: files of another version are ignored and made again.
-FACTS_VERSION = 1
+FACTS_VERSION = 2
 
 _ACT = ACTIVITY_FIELDS
 _FLAGS = USER_FLAG_FIELDS
 _SHORT = ("ui", "gen", "acc", "sadd", "sdel", "add", "del")  # the activity counters' column names, in order
+#: The breakdown kinds (a facts row's ``kind`` is the index): the list a line's entries are read into, and the
+#: weight a user's Counter of that kind sums (a language counts its generations, the others generations and
+#: interactions).
+_KINDS = (("features", "ui + gen"), ("ides", "ui + gen"), ("languages", "gen"), ("models", "ui + gen"))
 _FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.([0-9A-Za-z_-]+)\.parquet$")
 
 
@@ -278,7 +283,9 @@ class Facts:
                 _copy_into(con, raw, out, copied)
                 if copied[0] is not None:
                     raise copied[0]
-            rows = con.execute(f"SELECT count(*) FROM read_parquet({_sql_string(str(out))})").fetchone()[0]
+            rows = con.execute(
+                f"SELECT count(*) FROM read_parquet({_sql_string(str(out))}) WHERE kind IS NULL"
+            ).fetchone()[0]
             os.chmod(out, 0o600)
             with self._lock:
                 side = self.dir / f"{day.isoformat()}.{token}.problems.json"
@@ -366,12 +373,37 @@ def _all_strict(chunks: Sequence[bytes]) -> bool:
     return True
 
 
+#: A facts file's rows: one row a user-day (``kind`` NULL: the user's own figures) and one row per entry of its
+#: breakdowns (``kind`` the index in ``_KINDS``, ``name`` the feature, IDE, language or model, the entry's
+#: figures in the same activity columns). Flat columns, so a period's query never unnests a list.
+_FLAT = (
+    "day, user_id, NULL::UTINYINT AS kind, NULL::VARCHAR AS name, "
+    + ", ".join(_SHORT)
+    + ", NULL::VARCHAR AS version, NULL::VARCHAR AS sampled, user_login, "
+    + ", ".join(_FLAGS)
+    + ", credits, cli_sessions, cli_requests, cli_prompts, cli_output_tokens, cli_prompt_tokens, cli_version,"
+    " cli_sampled FROM r"
+)
+
+
+def _entries_sql(k: int, column: str) -> str:
+    figures = ", ".join(f"e.{c}" if column != "features" or c in ("ui", "gen", "acc", "add") else "0" for c in _SHORT)
+    version = "e.version, e.sampled" if column == "ides" else "NULL, NULL"
+    rest = ", ".join(["NULL"] * (1 + len(_FLAGS) + 8))
+    return (
+        f"SELECT day, user_id, {k}::UTINYINT, e.name, {figures}, {version}, {rest}"
+        f" FROM (SELECT day, user_id, unnest({column}) AS e FROM r)"
+    )
+
+
 def _copy_into(con: Any, raw: Path, out: Path, result: list[BaseException | None]) -> None:
     """Read ``raw``'s lines with the declared schema into the Parquet file ``out``; ``result`` gets the error."""
     try:
+        entries = " UNION ALL ".join(_entries_sql(k, column) for k, (column, _w) in enumerate(_KINDS))
         con.execute(
-            f"COPY (SELECT * FROM (SELECT {_PROJECTION} FROM read_json({_sql_string(str(raw))},"
-            f" format = 'newline_delimited', columns = {_columns_sql()})) WHERE day IS NOT NULL AND user_id IS NOT NULL)"
+            f"COPY (WITH r AS MATERIALIZED (SELECT * FROM (SELECT {_PROJECTION} FROM read_json("
+            f"{_sql_string(str(raw))}, format = 'newline_delimited', columns = {_columns_sql()}))"
+            f" WHERE day IS NOT NULL AND user_id IS NOT NULL) SELECT {_FLAT} UNION ALL {entries})"
             f" TO {_sql_string(str(out))} (FORMAT parquet, COMPRESSION zstd)"
         )
         result.append(None)
@@ -381,7 +413,7 @@ def _copy_into(con: Any, raw: Path, out: Path, result: list[BaseException | None
 
 def _unique_user_days(con: Any, out: Path) -> bool:
     total, distinct = con.execute(
-        f"SELECT count(*), count(DISTINCT (user_id, day)) FROM read_parquet({_sql_string(str(out))})"
+        f"SELECT count(*), count(DISTINCT (user_id, day)) FROM read_parquet({_sql_string(str(out))}) WHERE kind IS NULL"
     ).fetchone()
     return bool(total == distinct)
 
@@ -429,22 +461,19 @@ def _files_sql(files: Sequence[str]) -> str:
 
 _CLI_NAMES = ("session_count", "request_count", "prompt_count", "output_tokens_sum", "prompt_tokens_sum")
 _CLI_COLUMNS = ("cli_sessions", "cli_requests", "cli_prompts", "cli_output_tokens", "cli_prompt_tokens")
-#: The breakdown kinds: the facts column, the UserSummary Counter, the weight summed into it.
-_KINDS = (
-    ("features", "features", "e.ui + e.gen"),
-    ("ides", "ides", "e.ui + e.gen"),
-    ("languages", "languages", "e.gen"),
-    ("models", "models", "e.ui + e.gen"),
-)
 _new_summary = UserSummary.__new__
 _new_counter = Counter.__new__
 
 
-def _counter(names: list[str] | None, values: list[int] | None) -> Counter[str]:
-    c: Counter[str] = _new_counter(Counter)
-    if names:
-        dict.update(c, zip(names, values or (), strict=True))
-    return c
+def _columns(con: Any, sql: str) -> dict[str, list[Any]]:
+    """A query's result as Python lists by column (through NumPy: far cheaper than a tuple per row)."""
+    return {name: values.tolist() for name, values in con.execute(sql).fetchnumpy().items()}
+
+
+def _credits_sql(column: str) -> str:
+    """A sum of AI credits as the line rule adds them (:func:`copilot_tui.metrics.linerule.add_credits`): in
+    millionths, exactly, whatever the order."""
+    return f"coalesce(sum(floor({column} * {CREDIT_UNITS} + 0.5)::HUGEINT)::DOUBLE / {CREDIT_UNITS}, 0.0)"
 
 
 def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[LineProblem, ...]) -> UsersAggregate:
@@ -453,112 +482,104 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
         return UsersAggregate(period, [], [], [], [], [], 0, problems)
     start, end = period.start.isoformat(), period.end.isoformat()
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW u AS SELECT * FROM read_parquet({_files_sql(files)})"
+        f"CREATE OR REPLACE TEMP VIEW f AS SELECT * FROM read_parquet({_files_sql(files)})"
         f" WHERE day BETWEEN DATE '{start}' AND DATE '{end}'"
     )
-    # per user, kind and name: the Counter's weight and, for the breakdowns, the seven sums
-    sums = ", ".join(f"sum_no_overflow(e.{s}) AS {s}" for s in _SHORT)
-    selects = []
-    for k, (column, _attr, weight) in enumerate(_KINDS):
-        figures = "NULL, NULL, NULL, NULL, NULL, NULL, NULL" if column == "features" else sums
-        version = (
-            "arg_max(e.version, (e.sampled, day)) FILTER (WHERE e.version IS NOT NULL),"
-            " arg_max(e.sampled, (e.sampled, day)) FILTER (WHERE e.version IS NOT NULL)"
-            if column == "ides"
-            else "NULL, NULL"
-        )
-        selects.append(
-            f"SELECT user_id, {k} AS kind, e.name AS name, sum_no_overflow({weight}) AS w, {figures}, {version}"
-            f" FROM (SELECT user_id, day, unnest({column}) AS e FROM u) GROUP BY user_id, e.name"
-        )
+    first = f"DATE '{start}'"
+    # per user, kind and name: the Counter's weight; per kind and name: the breakdowns' users and seven sums
+    weight = " ".join(f"WHEN {k} THEN {w}" for k, (_c, w) in enumerate(_KINDS))
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE pu (user_id BIGINT, kind INTEGER, name VARCHAR, w BIGINT, "
-        + ", ".join(f"{s} BIGINT" for s in _SHORT)
-        + ", version VARCHAR, sampled VARCHAR)"
+        "CREATE OR REPLACE TEMP TABLE pu AS SELECT user_id, kind, name,"
+        f" sum_no_overflow(CASE kind {weight} END) AS w FROM f WHERE kind IS NOT NULL GROUP BY user_id, kind, name"
     )
-    for select in selects:
-        con.execute(f"INSERT INTO pu {select}")
     breakdowns: list[list[BreakdownRow]] = [[], [], [], []]
     for kind, name, user_count, *figures in con.execute(
-        f"SELECT kind, name, count(*), {', '.join(f'sum_no_overflow({s})' for s in _SHORT)} FROM pu WHERE kind > 0"
-        " GROUP BY kind, name"
+        "SELECT kind, name, n, "
+        + ", ".join(_SHORT)
+        + " FROM (SELECT kind, name, count(*) AS n FROM pu WHERE kind > 0 GROUP BY kind, name)"
+        " JOIN (SELECT kind, name, "
+        + ", ".join(f"sum_no_overflow({c}) AS {c}" for c in _SHORT)
+        + " FROM f WHERE kind > 0 GROUP BY kind, name) USING (kind, name)"
     ).fetchall():
         breakdowns[kind].append(BreakdownRow(name, user_count, dict(zip(_ACT, figures, strict=True))))
     for rows in breakdowns:
         rows.sort(key=lambda r: (-(r.activity[_ACT[1]] + r.activity[_ACT[0]]), r.name))
-    lists = ", ".join(
-        f"list(name) FILTER (WHERE kind = {k}), list(w) FILTER (WHERE kind = {k})" for k in range(len(_KINDS))
-    )
-    flag_sql = ", ".join(f"bool_or({f})" for f in _FLAGS)
-    cli_sums = ", ".join(f"sum_no_overflow({c})" for c in _CLI_COLUMNS)
-    rows = con.execute(
-        "WITH per_user AS (SELECT user_id, arg_max(user_login, day) AS login, count(*) AS active, max(day) AS last,"
-        f" {', '.join(f'sum_no_overflow({s}) AS {s}' for s in _SHORT)}, "
-        # summed day by day as the fold adds them (floating point: another order can differ in the last digit)
-        " coalesce(list_reduce(list(credits ORDER BY day) FILTER (WHERE credits <> 0), lambda a, b: a + b), 0.0)"
-        " AS credits,"
-        f" {flag_sql}, {cli_sums},"
+    cli_sums = ", ".join(f"sum_no_overflow({c}) AS {c}" for c in _CLI_COLUMNS)
+    u = _columns(
+        con,
+        "SELECT user_id, arg_max(user_login, day) AS login, count(*) AS active,"
+        f" date_diff('day', {first}, max(day)) AS last, "
+        + ", ".join(f"sum_no_overflow({c}) AS {c}" for c in _SHORT)
+        + f", {_credits_sql('credits')} AS credits, "
+        + ", ".join(f"bool_or({f}) AS {f}" for f in _FLAGS)
+        + f", {cli_sums},"
         " arg_max(cli_version, (cli_sampled, day)) FILTER (WHERE cli_version IS NOT NULL) AS cli_version,"
         " arg_max(cli_sampled, (cli_sampled, day)) FILTER (WHERE cli_version IS NOT NULL) AS cli_sampled"
-        " FROM u GROUP BY user_id),"
-        f" names AS (SELECT user_id, {lists},"
-        " list(name) FILTER (WHERE kind = 1 AND version IS NOT NULL),"
-        " list(version) FILTER (WHERE kind = 1 AND version IS NOT NULL),"
-        " list(sampled) FILTER (WHERE kind = 1 AND version IS NOT NULL)"
-        " FROM pu GROUP BY user_id)"
-        " SELECT per_user.*, names.* EXCLUDE (user_id) FROM per_user LEFT JOIN names USING (user_id)"
-        " ORDER BY lower(login), user_id"
-    ).fetchall()
-    # columns: 0 user_id, 1 login, 2 active, 3 last, 4-10 sums, 11 credits, 12-18 flags, 19-23 cli, 24-25 cli
-    # version, 26-33 names and weights of the four kinds, 34-36 IDE versions
+        " FROM f WHERE kind IS NULL GROUP BY user_id ORDER BY lower(login), user_id",
+    )
     users: list[UserSummary] = []
-    lines = 0
+    by_id: dict[int, UserSummary] = {}
     new = _new_summary
-    for row in rows:
-        s = new(UserSummary)
-        s.user_id = row[0]
-        s.user_login = row[1]
-        s.days_active = row[2]
-        lines += row[2]
-        s.last_active_day = row[3]
-        s.activity = dict(zip(_ACT, row[4:11], strict=True))
-        s.ai_credits_used = row[11]
-        s.flags = {name: value for name, value in zip(_FLAGS, row[12:19], strict=True) if value is not None}
-        s.cli = {name: value for name, value in zip(_CLI_NAMES, row[19:24], strict=True) if value is not None}
-        s.cli_version = None if row[24] is None else VersionSample(row[24], row[25] or None)
-        s.features = _counter(row[26], row[27])
-        s.ides = _counter(row[28], row[29])
-        s.languages = _counter(row[30], row[31])
-        s.models = _counter(row[32], row[33])
-        ides, versions, sampled = row[34], row[35], row[36]
-        s.ide_versions = (
-            {ide: VersionSample(v, at or None) for ide, v, at in zip(ides, versions, sampled, strict=True)}
-            if ides
-            else {}
+    flags = [u[f] for f in _FLAGS]
+    cli = [u[c] for c in _CLI_COLUMNS]
+    sums = [u[c] for c in _SHORT]
+    for i, (user_id, login, active, last, credits, cli_version, cli_sampled) in enumerate(
+        zip(
+            u["user_id"],
+            u["login"],
+            u["active"],
+            u["last"],
+            u["credits"],
+            u["cli_version"],
+            u["cli_sampled"],
+            strict=True,
         )
+    ):
+        s = new(UserSummary)
+        s.user_id = user_id
+        s.user_login = login
+        s.days_active = active
+        s.last_active_day = day_list[last]
+        s.activity = {name: column[i] for name, column in zip(_ACT, sums, strict=True)}
+        s.ai_credits_used = credits
+        s.flags = {name: column[i] for name, column in zip(_FLAGS, flags, strict=True) if column[i] is not None}
+        s.cli = {name: column[i] for name, column in zip(_CLI_NAMES, cli, strict=True) if column[i] is not None}
+        s.cli_version = None if cli_version is None else VersionSample(cli_version, cli_sampled or None)
+        s.features, s.ides, s.languages, s.models = (_new_counter(Counter) for _ in range(4))
+        s.ide_versions = {}
         users.append(s)
-    series = _series(con, day_list)
+        by_id[user_id] = s
+    e = _columns(con, "SELECT user_id, kind, name, w FROM pu")
+    attrs = ("features", "ides", "languages", "models")
+    for user_id, kind, name, w in zip(e["user_id"], e["kind"], e["name"], e["w"], strict=True):
+        getattr(by_id[user_id], attrs[kind])[name] = w
+    for user_id, name, version, sampled in con.execute(
+        "SELECT user_id, name, arg_max(version, (sampled, day)), arg_max(sampled, (sampled, day)) FROM f"
+        " WHERE kind = 1 AND version IS NOT NULL GROUP BY user_id, name"
+    ).fetchall():
+        by_id[user_id].ide_versions[name] = VersionSample(version, sampled or None)
+    lines = sum(u["active"])
+    series = _series(con, day_list, first)
     return UsersAggregate(period, users, series, breakdowns[1], breakdowns[2], breakdowns[3], lines, problems)
 
 
-def _series(con: Any, days: tuple[date, ...]) -> list[FeatureSeries]:
-    index = {d: i for i, d in enumerate(days)}
+def _series(con: Any, days: tuple[date, ...], first: str) -> list[FeatureSeries]:
     n = len(days)
     by_feature: dict[str, list[list[int]]] = {}
-    for day, name, ui, gen, acc, add, users in con.execute(
-        "SELECT day, e.name, sum_no_overflow(e.ui), sum_no_overflow(e.gen), sum_no_overflow(e.acc), sum_no_overflow(e.add), count(*)"
-        " FROM (SELECT day, unnest(features) AS e FROM u) GROUP BY day, e.name"
+    for i, name, ui, gen, acc, add, users in con.execute(
+        f"SELECT date_diff('day', {first}, day), name, sum_no_overflow(ui), sum_no_overflow(gen), sum_no_overflow(acc),"
+        " sum_no_overflow(add), count(*) FROM f WHERE kind = 0 GROUP BY day, name"
     ).fetchall():
         columns = by_feature.get(name)
         if columns is None:
             columns = by_feature[name] = [[0] * n for _ in range(5)]
-        i = index[day]
         for column, value in zip(columns, (ui, gen, acc, add, users), strict=True):
             column[i] = value
     series = [FeatureSeries(name, days, *(tuple(c) for c in columns)) for name, columns in by_feature.items()]  # type: ignore[arg-type]
     flag_cols = ", ".join(f"count(*) FILTER (WHERE {flag}), count({flag})" for _name, flag in FLAG_SERIES)
     per_day = con.execute(
-        f"SELECT day, {flag_cols}, coalesce(sum_no_overflow(cli_requests) FILTER (WHERE used_cli), 0) FROM u GROUP BY day"
+        f"SELECT date_diff('day', {first}, day), {flag_cols},"
+        " coalesce(sum_no_overflow(cli_requests) FILTER (WHERE used_cli), 0) FROM f WHERE kind IS NULL GROUP BY day"
     ).fetchall()
     zeros = (0,) * n
     for k, (name, flag) in enumerate(FLAG_SERIES):
@@ -566,7 +587,7 @@ def _series(con: Any, days: tuple[date, ...]) -> list[FeatureSeries]:
         carried = False
         requests = [0] * n
         for row in per_day:
-            i = index[row[0]]
+            i = row[0]
             users[i] = row[1 + 2 * k]
             if row[2 + 2 * k]:
                 carried = True

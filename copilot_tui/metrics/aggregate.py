@@ -27,7 +27,7 @@ from msgspec.structs import astuple
 
 from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
 from copilot_tui.metrics.gcpause import gc_paused
-from copilot_tui.metrics.linerule import LineError, repeat_reason
+from copilot_tui.metrics.linerule import LineError, add_credits, repeat_reason
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
 from copilot_tui.metrics.parallel import PARALLEL_BYTES, LineRouter, default_workers
 from copilot_tui.metrics.parse import ReportPart, iter_lines
@@ -170,7 +170,7 @@ class UsersAggregator:
         self._combo_days[key] = self._combo_days.get(key, 0) + 1
         credits, cli, feature_entries, ide_entries, language_entries, model_entries = t[FOLDED]
         if credits:
-            s.ai_credits_used += credits
+            s.ai_credits_used = add_credits(s.ai_credits_used, credits)
         if cli is not None:
             self._add_cli(s, versions, cli, i, flags[_CLI_FLAG])
         # The period-wide sums by feature, IDE, language and model are taken later, a bucket at a time, in C
@@ -461,7 +461,7 @@ def _merge_user(held: list[Any], other: list[Any]) -> None:
     held[_MASK] = mask | other_mask
     if other_mask.bit_length() > mask.bit_length():
         s.user_login = o.user_login
-    s.ai_credits_used += o.ai_credits_used
+    s.ai_credits_used = add_credits(s.ai_credits_used, o.ai_credits_used)
     for name, value in o.cli.items():
         s.cli[name] = s.cli.get(name, 0) + value
     s.features.update(o.features)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
+from copilot_tui.metrics.linerule import add_credits
 from copilot_tui.metrics.model import (
     ACTIVE_USER_FIELDS,
     ACTIVITY_FIELDS,
@@ -328,7 +329,7 @@ def add_user_day(summary: UserSummary, row: UserDay) -> None:
         summary.user_login = row.user_login
     add_activity(summary.activity, row.activity)
     if row.ai_credits_used:
-        summary.ai_credits_used += row.ai_credits_used
+        summary.ai_credits_used = add_credits(summary.ai_credits_used, row.ai_credits_used)
     for name, value in row.flags.items():
         if value:
             summary.flags[name] = True

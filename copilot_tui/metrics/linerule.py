@@ -31,6 +31,9 @@ import orjson
 MAX_COUNT = 2**53 - 1
 #: The largest amount (``ai_credits_used``, averages, medians) accepted.
 MAX_AMOUNT = 1e15
+#: AI credits are added in millionths of a credit, as whole numbers: a sum is exact, whatever the order of its terms
+#: (the facts' query adds them in SQL, in no set order), and rounded to a float once.
+CREDIT_UNITS = 1_000_000
 #: The largest id accepted (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
 #: Unknown fields nested deeper than this are not kept (a users-report line nests four deep).
@@ -180,6 +183,12 @@ def count(value: Any, name: str) -> int | None:
     if value < 0:
         raise LineError(f"{name} is negative ({_show(value)})")
     raise LineError(f"{name} is out of range ({_show(value)})")
+
+
+def add_credits(total: float, more: float) -> float:
+    """``total + more`` for AI credits, in whole millionths (``CREDIT_UNITS``): the one rule for summing them."""
+    units = math.floor(total * CREDIT_UNITS + 0.5) + math.floor(more * CREDIT_UNITS + 0.5)
+    return float(units) / CREDIT_UNITS
 
 
 def amount(value: Any, name: str) -> float | None:
