@@ -10,10 +10,10 @@ MEASUREs, each printing one JSON line (seconds, peak RSS):
   same rows either way);
 - ``query``: a fresh process answers the last ``--period`` days with ``Facts.aggregate`` (DuckDB imported
   included), as the app does after its first paint;
-- ``ingest``: the first ``--count`` day files of the throughput benchmark's report (the same stamped lines) ingested
+- ``ingest``: the last ``--count`` days of a users report of USERS users (stamped lines, one file a day) ingested
   into a scratch directory; ``floor``: the same files split and decoded with orjson (the decode-only floor);
-- ``fold``: the road before, ``metrics.aggregate`` folding the throughput benchmark's raw files for the last
-  ``--period`` days in one process (what a period whose saved aggregate is not current cost).
+- ``fold``: the road before, ``metrics.aggregate`` folding the raw files of the last ``--period`` days in one
+  process (what a period whose saved aggregate was not current cost).
 """
 
 from __future__ import annotations
@@ -29,7 +29,16 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from benchmarks.data import day_lines, file_chunks, line_pool, write_users_report
-from benchmarks.throughput import END_DAY, WORK, peak_rss_mb
+from benchmarks.launch import END_DAY, WORK, peak_rss_mb
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process so far, every thread (DuckDB's too): on a shared machine a fairer figure than
+    the wall clock."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
 
 
 def facts_dir(users: int) -> Path:
@@ -78,12 +87,12 @@ def query(users: int, period_days: int) -> dict[str, float]:
     agg = facts.aggregate(period, days)
     seconds = time.perf_counter() - started
     assert len(agg.users) == users and agg.lines == users * period_days
-    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "lines": agg.lines}
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds(), "peak_rss_mb": peak_rss_mb(), "lines": agg.lines}
 
 
 def report_files(users: int, count: int) -> list[Path]:
-    files = write_users_report(WORK / "reports", users, 28, END_DAY)
-    return list(files.paths[-count:])
+    files = write_users_report(WORK / "reports", users, count, END_DAY)
+    return list(files.paths)
 
 
 def ingest(users: int, count: int) -> dict[str, float]:
@@ -128,10 +137,11 @@ def fold(users: int, period_days: int) -> dict[str, float]:
     paths = report_files(users, period_days)
     period = Period.last(period_days, END_DAY)
     started = time.perf_counter()
-    agg = aggregate_users(((str(p), file_chunks(p)) for p in paths), period, workers=0)
+    before = cpu_seconds()
+    agg = aggregate_users(((str(p), file_chunks(p)) for p in paths), period)
     seconds = time.perf_counter() - started
     assert len(agg.users) == users
-    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb()}
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds() - before, "peak_rss_mb": peak_rss_mb()}
 
 
 def main(argv: list[str] | None = None) -> int:
