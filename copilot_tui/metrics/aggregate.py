@@ -6,19 +6,14 @@ feature counters for one period, and keeps nothing else. The numbers are the one
 defines (a test checks the two roads agree on the demo data); only the way of getting there differs.
 
 Lines are read by the line rule (:mod:`copilot_tui.metrics.linerule`): a line it skips is named in ``problems``, and
-a user-day seen twice is counted once (the first line wins; the repeat is named too).
-
-A large report is folded on every core: this process keeps some users' lines and deals the others' to worker
-processes, and the folds are merged (:mod:`copilot_tui.metrics.parallel`).
-"""
+a user-day seen twice is counted once (the first line wins; the repeat is named too)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice
 from operator import add, attrgetter
 from typing import Any
 
@@ -29,7 +24,6 @@ from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries,
 from copilot_tui.metrics.gcpause import gc_paused
 from copilot_tui.metrics.linerule import LineError, add_credits, repeat_reason
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
-from copilot_tui.metrics.parallel import PARALLEL_BYTES, LineRouter, default_workers
 from copilot_tui.metrics.parse import ReportPart, iter_lines
 from copilot_tui.metrics.userline import (
     ACTIVITY,
@@ -107,14 +101,11 @@ class UsersAggregator:
         self.lines = 0
         self.problems: list[LineProblem] = []
 
-    def add_parts(self, parts: Iterable[ReportPart], router: LineRouter | None = None) -> None:
-        """Fold every line of ``parts``; with a ``router``, only the lines it leaves to this process."""
+    def add_parts(self, parts: Iterable[ReportPart]) -> None:
+        """Fold every line of ``parts``."""
         with gc_paused():
             for source, data in parts:
-                numbered: Iterable[tuple[int, bytes]] = enumerate(iter_lines(data), start=1)
-                if router is not None:
-                    numbered = router.keep_mine(source, numbered)
-                self.add_numbered(source, numbered)
+                self.add_numbered(source, enumerate(iter_lines(data), start=1))
 
     def add_numbered(self, source: str, numbered: Iterable[tuple[int, bytes | memoryview]]) -> None:
         """Fold raw lines of one part, each with its line number (for the problems)."""
@@ -273,72 +264,6 @@ class UsersAggregator:
             stamps.clear()
         return stamps.setdefault(sampled, sampled)
 
-    def export(self, users_per_piece: int = 5000) -> Iterator[tuple[str, Any]]:
-        """What :meth:`merge` takes: this fold's state in pieces (to be pickled one at a time by a worker process,
-        so that neither side holds the pickle of every user at once): first the totals, then the users."""
-        self._flush()
-        yield (
-            "totals",
-            (
-                list(self._combos),
-                self._combo_days,
-                self._cli_requests,
-                self._features,
-                self._by_ide,
-                self._by_language,
-                self._by_model,
-                self.problems,
-            ),
-        )
-        users = iter(self._state.items())
-        while piece := list(islice(users, users_per_piece)):
-            yield "users", piece
-
-    def merge(self, pieces: Iterable[tuple[str, Any]]) -> None:
-        """Add another fold of the same period (see :meth:`export`), as if its lines had been folded here.
-
-        The workers get disjoint sets of users, so a user is normally in one fold only; one in both is merged
-        field by field (a day both folds counted then counts twice: only a malformed line can route a user twice).
-        """
-        remap: list[int] = []
-        for kind, payload in pieces:
-            if kind == "totals":
-                remap = self._merge_totals(payload)
-            else:
-                self._merge_users(payload, remap)
-
-    def _merge_totals(self, totals: tuple[Any, ...]) -> list[int]:
-        combos, combo_days, cli_requests, features, by_ide, by_language, by_model, problems = totals
-        remap = [self._combos[flags] if flags in self._combos else self._new_combo(flags) for flags in combos]
-        n = self._n
-        for key, count in combo_days.items():
-            mine = remap[key // n] * n + key % n
-            self._combo_days[mine] = self._combo_days.get(mine, 0) + count
-        self._cli_requests[:] = map(add, self._cli_requests, cli_requests)
-        for day_features, theirs in zip(self._features, features, strict=True):
-            _add_sums(day_features, theirs)
-        _add_sums(self._by_ide, by_ide)
-        _add_sums(self._by_language, by_language)
-        _add_sums(self._by_model, by_model)
-        self.problems += problems
-        return remap
-
-    def _merge_users(self, users: list[tuple[int, list[Any]]], remap: list[int]) -> None:
-        mine_state = self._state
-        for user_id, entry in users:
-            bits = entry[_BITS]
-            mapped = 0
-            while bits:
-                low = bits & -bits
-                mapped |= 1 << remap[low.bit_length() - 1]
-                bits ^= low
-            entry[_BITS] = mapped
-            held = mine_state.get(user_id)
-            if held is None:
-                mine_state[user_id] = entry
-            else:
-                _merge_user(held, entry)
-
     def result(self) -> UsersAggregate:
         with gc_paused():
             return self._result()
@@ -447,50 +372,10 @@ def _new_summary(user_id: int, login: str) -> UserSummary:
     return s
 
 
-def _add_sums(sums: dict[str, list[int]], more: dict[str, list[int]]) -> None:
-    for name, taken in more.items():
-        slots = sums.get(name)
-        sums[name] = taken if slots is None else list(map(add, slots, taken))
-
-
-def _merge_user(held: list[Any], other: list[Any]) -> None:
-    s, sums, _, versions, mask = held
-    o, other_sums, other_bits, other_versions, other_mask = other
-    sums[:] = map(add, sums, other_sums)
-    held[_BITS] |= other_bits
-    held[_MASK] = mask | other_mask
-    if other_mask.bit_length() > mask.bit_length():
-        s.user_login = o.user_login
-    s.ai_credits_used = add_credits(s.ai_credits_used, o.ai_credits_used)
-    for name, value in o.cli.items():
-        s.cli[name] = s.cli.get(name, 0) + value
-    s.features.update(o.features)
-    s.ides.update(o.ides)
-    s.languages.update(o.languages)
-    s.models.update(o.models)
-    for ide, (version, sampled) in other_versions.items():
-        mine = versions.get(ide)
-        if mine is None or sampled >= mine[1]:
-            versions[ide] = (version, sampled)
-
-
-def aggregate_users(
-    parts: Iterable[ReportPart], period: Period, *, workers: int | None = None, parallel_bytes: int = PARALLEL_BYTES
-) -> UsersAggregate:
-    """Fold a users report (all parts) into per-user summaries and feature series for ``period``.
-
-    A report larger than ``parallel_bytes`` is folded by this process and ``workers`` others (default: one per
-    further CPU core), each holding its own share of the users (see :mod:`copilot_tui.metrics.parallel`).
-    """
-    if workers is None:
-        workers = default_workers()
+def aggregate_users(parts: Iterable[ReportPart], period: Period) -> UsersAggregate:
+    """Fold a users report (all parts) into per-user summaries and feature series for ``period``."""
     agg = UsersAggregator(period)
-    if workers < 1:
-        agg.add_parts(parts)
-        return agg.result()
-    with LineRouter(period, workers, parallel_bytes, fold=UsersAggregator) as router:
-        agg.add_parts(parts, router)
-        router.finish(agg)
+    agg.add_parts(parts)
     return agg.result()
 
 

@@ -1,4 +1,4 @@
-"""A pause of the cycle collector that folds share (in one process, or in each worker of a parallel fold)."""
+"""A pause of the cycle collector while a fold or a decode of many lines runs (it makes no cycles worth collecting)."""
 
 from __future__ import annotations
 

@@ -47,8 +47,8 @@ RENAMED_FLAGS: tuple[tuple[str, str], ...] = (("used_copilot_coding_agent", "use
 BOM = b"\xef\xbb\xbf"
 _GZIP = b"\x1f\x8b"
 
-#: A line's ``user_id``, found in the raw bytes (a number or a string of digits): the one pattern the store's index,
-#: the parallel fold's routing and the user detail use. A match only proposes; the decoded line decides.
+#: A line's ``user_id``, found in the raw bytes (a number or a string of digits): the one pattern the store's index
+#: and the user detail use. A match only proposes; the decoded line decides.
 USER_ID = re.compile(rb'"user_id"\s*:\s*"?(\d+)')
 
 

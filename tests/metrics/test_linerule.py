@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 
 from copilot_tui.metrics import linerule
-from copilot_tui.metrics.aggregate import UsersAggregator, aggregate_users
+from copilot_tui.metrics.aggregate import aggregate_users
 from copilot_tui.metrics.derive import Period
 from copilot_tui.metrics.model import ACTIVITY_FIELDS
-from copilot_tui.metrics.parallel import LineRouter
 from copilot_tui.metrics.parse import iter_lines, parse_users_report
 from tests.conftest import HostileReport
 
@@ -138,18 +137,9 @@ def check_summaries(users: Any, hostile: HostileReport) -> None:
         assert s.ai_credits_used == (expect["ai_credits_used"] or 0)
 
 
-@pytest.mark.parametrize("workers", [0, 1])
-def test_the_fold_gives_every_line_its_verdict(hostile_report: HostileReport, workers: int) -> None:
+def test_the_fold_gives_every_line_its_verdict(hostile_report: HostileReport) -> None:
     period = Period(hostile_report.day, hostile_report.day)
-    if workers:
-        fold = UsersAggregator(period)
-        with LineRouter(period, workers, parallel_bytes=1, fold=UsersAggregator) as router:
-            fold.add_parts(hostile_report.parts, router)
-            router.finish(fold)
-        assert router.started == workers
-        agg = fold.result()
-    else:
-        agg = aggregate_users(hostile_report.parts, period, workers=0)
+    agg = aggregate_users(hostile_report.parts, period)
     check_problems(agg.problems, hostile_report)
     check_summaries(agg.users, hostile_report)
     assert agg.lines == len(hostile_report.accepted)

@@ -28,7 +28,7 @@ def agg() -> UsersAggregate:
     parts = [
         (d.isoformat(), b"".join(ds.iter_ndjson("org", ds.orgs[1].login, "users-1-day", d))) for d in period.each_day()
     ]
-    result = aggregate_users([*parts, ("bad", b"{oops\n")], period, workers=0)
+    result = aggregate_users([*parts, ("bad", b"{oops\n")], period)
     assert len(result.users) > 100 and result.problems
     return result
 

@@ -58,7 +58,7 @@ def test_every_number_equals_the_fold_on_demo_data(tmp_path: Path, demo: DemoDat
     for period in (Period.last(14, demo.last_day), Period.last(7, demo.last_day - timedelta(days=5))):
         wanted = {d: "a1" for d in period.each_day()}
         got = facts.aggregate(period, wanted)
-        expected = aggregate_users([(f"users {d}", parts[d]) for d in days], period, workers=0)
+        expected = aggregate_users([(f"users {d}", parts[d]) for d in days], period)
         assert len(got.users) > 100 and len(got.by_ide) > 1 and len(got.series) > 3
         assert_same(got, expected)
 
@@ -95,7 +95,7 @@ def test_a_report_with_hostile_lines_gives_the_folds_verdict(tmp_path: Path) -> 
     assert not result.fast
     period = Period.last(7, date(2026, 1, 6))
     got = facts.aggregate(period, {day: "t"})
-    expected = aggregate_users(parts, period, workers=0)
+    expected = aggregate_users(parts, period)
     assert expected.problems and result.problems == expected.problems
     assert_same(got, expected)
     (one,) = [u for u in got.users if u.user_id == 1]
@@ -114,7 +114,7 @@ def test_a_day_stored_again_replaces_its_facts_and_files_are_private(tmp_path: P
     assert stat.S_IMODE(facts.dir.stat().st_mode) == 0o700
     assert stat.S_IMODE(facts.path(day, "second").stat().st_mode) == 0o600
     got = facts.aggregate(Period(day, day), {day: "second"})
-    assert_same(got, aggregate_users([("p", data)], Period(day, day), workers=0))
+    assert_same(got, aggregate_users([("p", data)], Period(day, day)))
 
 
 def test_a_period_with_no_facts_is_empty(tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_the_store_road_decodes_missing_days_once_and_a_day_stored_again_anew(
         assert facts.held() == {}
         got = stored_aggregate(store, scope, period, store.held(scope, start=period.start, end=period.end))
         assert sorted(facts.held()) == days  # decoded when first needed, kept
-        assert_same(got, aggregate_users([(f"users {d}", parts[d]) for d in days], period, workers=0))
+        assert_same(got, aggregate_users([(f"users {d}", parts[d]) for d in days], period))
         before = facts.held()
         revised = parts[days[-1]].replace(
             b'"code_generation_activity_count":', b'"code_generation_activity_count":1', 1
@@ -154,7 +154,7 @@ def test_the_store_road_decodes_missing_days_once_and_a_day_stored_again_anew(
         again = stored_aggregate(store, scope, period, store.held(scope, start=period.start, end=period.end))
         after = facts.held()
         assert [d for d in days if after[d] != before[d]] == [days[-1]]  # only the day stored again
-        expected = aggregate_users([*((f"users {d}", parts[d]) for d in days[:-1]), ("x", revised)], period, workers=0)
+        expected = aggregate_users([*((f"users {d}", parts[d]) for d in days[:-1]), ("x", revised)], period)
         assert_same(again, expected)
         assert again.users != got.users
 
@@ -184,7 +184,7 @@ def test_the_hostile_lines_get_the_line_rules_verdict(tmp_path: Path, hostile_re
     day = hostile_report.day
     result = facts.ingest(day, "t", hostile_report.parts)
     period = Period(day, day)
-    expected = aggregate_users(hostile_report.parts, period, workers=0)
+    expected = aggregate_users(hostile_report.parts, period)
     assert len(expected.problems) == len(hostile_report.skipped) and result.problems == expected.problems
     assert_same(facts.aggregate(period, {day: "t"}), expected)
 
@@ -204,5 +204,5 @@ def test_a_renamed_flag_reads_the_same_on_the_fast_road(tmp_path: Path) -> None:
     assert result.fast
     period = Period(day, day)
     got = facts.aggregate(period, {day: "t"})
-    assert_same(got, aggregate_users([("p", data)], period, workers=0))
+    assert_same(got, aggregate_users([("p", data)], period))
     assert [u.flags.get("used_copilot_cloud_agent") for u in got.users] == [True, True, True, False]
