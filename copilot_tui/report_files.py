@@ -195,13 +195,16 @@ class OpenedFiles:
     def day_parts(self, ref: ScopeRef, kind: str, days: Sequence[date]) -> Iterator[tuple[date, list[ReportPart]]]:
         """The parts of each of ``days`` (see :meth:`parts`), each file read once for them all."""
         chosen = self.chosen(ref, kind)
+        last_use = {id(f): i for i, day in enumerate(days) for f in chosen.get(day, ())}
         lines: dict[int, list[bytes]] = {}
-        for day in days:
+        for i, day in enumerate(days):
             parts: list[ReportPart] = []
             for f in chosen.get(day, ()):
                 if id(f) not in lines:
                     lines[id(f)] = read_lines(f)
                 parts.append((f.name, _select(f, lines[id(f)], {(ref, day)})))
+                if last_use[id(f)] == i:  # a 28-day report's parts hold days in a row: one part in memory at a time
+                    del lines[id(f)]
             yield day, parts
 
     def problems(self, ref: ScopeRef) -> list[LineProblem]:
@@ -356,15 +359,21 @@ _HOME = object()
 def read_file(path: Path, name: str, kind: str, window: tuple[date, date] | None) -> ReportFile:
     """Read a report file whose kind is known: where each line belongs (users, user-teams) or its day records."""
     f = ReportFile(path, name, kind, window, _stamp(path))
-    lines: list[bytes] = []
-    try:
-        lines.extend(iter_lines(_chunks(path)))
-    except LineError as exc:  # as the parser says it: the lines read before the damage stand
-        f.damage = (LineProblem(name, len(lines) + 1, str(exc)),)
+    read = 0
+
+    def lines() -> Iterator[bytes]:  # streamed: a users report is not held whole to be placed
+        nonlocal read
+        try:
+            for line in iter_lines(_chunks(path)):
+                read += 1
+                yield line
+        except LineError as exc:  # as the parser says it: the lines read before the damage stand
+            f.damage = (LineProblem(name, read + 1, str(exc)),)
+
     if kind == TOTALS:
-        _read_totals(f, lines)
+        _read_totals(f, list(lines()))
     else:
-        _place_lines(f, lines)
+        _place_lines(f, lines())
     return f
 
 
@@ -380,7 +389,7 @@ def _read_totals(f: ReportFile, lines: list[bytes], fallback: ScopeRef | None = 
             f.totals.setdefault((ref, d.day), d)
 
 
-def _place_lines(f: ReportFile, lines: list[bytes], fallback: ScopeRef | None = None) -> None:
+def _place_lines(f: ReportFile, lines: Iterable[bytes], fallback: ScopeRef | None = None) -> None:
     """A users or user-teams file belongs to one scope (a report is of one organization or enterprise) and each of
     its lines to its own day."""
     raw: list[Any] = []

@@ -312,3 +312,24 @@ def test_githubs_own_examples_open_two_enterprises_from_one_file(capsys: pytest.
     code, out, err = run(capsys, "--from", str(REFERENCE), "--enterprise", "2", "--since", "2025-10-01")
     assert code == 0, err
     assert json.loads(out)["users"] == [] and json.loads(out)["totals"][0]["days_with_data"] == 1
+
+
+def test_a_damaged_gzip_file_keeps_the_lines_before_the_damage_and_says_where(
+    hub: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copilot_tui import report_files
+
+    monkeypatch.setattr(report_files, "_BLOCK", 256)  # read in small blocks, as a file of many MB is
+    day = hub.dataset.last_day
+    whole, _ = hub.write_report(tmp_path / "reports", "org", "bee", "users-1-day", day, gzip_files=True)
+    first = gzip.decompress(whole.read_bytes()).count(b"\n")
+    whole.write_bytes(whole.read_bytes()[:-8] + bytes(8))  # the checksum at its end: found after its lines
+    code, out, err = run(capsys, "--from", str(tmp_path / "reports"), "--org", "bee", "--last", "1")
+    assert code == 0, err
+    said = skipped(err)
+    assert len(said) == 1 and said[0][0] == str(whole) and said[0][2].startswith("the gzip part is damaged")
+    assert 1 < said[0][1] <= first + 1  # after the lines read before the damage
+    assert json.loads(out)["users"]
+    (whole.parent / "head.json.gz").write_bytes(whole.read_bytes()[:40] + bytes(64))  # damaged before a line
+    code, out, err = run(capsys, "--from", str(tmp_path / "reports"), "--org", "bee", "--last", "1")
+    assert code == 0 and f"{whole.parent / 'head.json.gz'} is a damaged gzip file" in err
