@@ -613,7 +613,7 @@ def _history(con: Any, files: Sequence[str], period: Period, held: Sequence[date
             f" coalesce(bool_or(used_agent) FILTER (WHERE day >= {start}), false) AS agent,"
             f" count(*) FILTER (WHERE day >= {before} AND day < {start}) > 0 AS prev,"
             f" count(*) FILTER (WHERE day < {before}) > 0 AS earlier"
-            f" FROM read_parquet({_files_sql(files)}) WHERE day <= DATE '{period.end.isoformat()}' GROUP BY user_id)"
+            f" FROM read_parquet({_files_sql(files)}) WHERE kind IS NULL AND day <= DATE '{period.end.isoformat()}' GROUP BY user_id)"
             " SELECT count(*) FILTER (WHERE now > 0), count(*) FILTER (WHERE now > 0 AND NOT prev AND NOT earlier),"
             " count(*) FILTER (WHERE now > 0 AND NOT prev AND earlier), count(*) FILTER (WHERE now > 0 AND prev),"
             " count(*) FILTER (WHERE now = 0 AND prev),"
