@@ -172,6 +172,7 @@ class Snapshot:
             return kept
         report = parse_user_teams_report(self.teams_parts())
         rows = [t for t in report.rows if self.first_day <= t.day <= self.last_day]
+        self._memo["teams_problems"] = list(report.problems)
         if "team_rows" in self._memo.get("keep", ()):
             self._memo["team_rows"] = rows
         return rows
@@ -188,8 +189,10 @@ class Snapshot:
 
     @property
     def problems(self) -> list[LineProblem]:
-        """Lines of the totals and users reports that could not be read (computes the users aggregate if needed)."""
-        return [*self.totals_problems, *self.users_aggregate().problems]
+        """Lines of the totals and users reports that could not be read (computes the users aggregate if needed),
+        and of the user-teams report once ``team_rows`` has read it (a reader that never needs teams does not
+        parse them just to count)."""
+        return [*self.totals_problems, *self.users_aggregate().problems, *self._memo.get("teams_problems", ())]
 
     def users_aggregate(self) -> UsersAggregate:
         """Per-user summaries, feature series and breakdowns of the period: computed once, blocking."""
@@ -263,6 +266,11 @@ class Snapshot:
             if row.user_id == user_id and row.day in period:
                 picked.setdefault(row.day, row)  # the first line of a day counts, as everywhere
         return [picked[d] for d in sorted(picked)]
+
+
+def check_user_teams_report(parts: Iterable[ReportPart]) -> list[LineProblem]:
+    """The lines of a user-teams report the line rule skips (the report is small: parsed whole)."""
+    return list(parse_user_teams_report(parts).problems)
 
 
 def lines_of_user(parts: Iterable[ReportPart], user_id: int) -> Iterator[bytes]:
@@ -935,8 +943,9 @@ class LiveSource(_StoreBacked):
         self._generating.pop((scope, day, kind), None)
         parts = [(str(name), bytes(data)) for name, data in download.parts]
         del download
-        if self.check_lines and kind == USERS_KIND:
-            problems = await asyncio.to_thread(check_users_report, parts)
+        if self.check_lines and kind in (USERS_KIND, TEAMS_KIND):
+            check = check_users_report if kind == USERS_KIND else check_user_teams_report
+            problems = await asyncio.to_thread(check, parts)
             with self._wait_lock:
                 self.line_problems += problems
         await asyncio.to_thread(self.store.put_report, scope, kind, day, parts, fetched_at)

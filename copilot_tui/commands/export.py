@@ -223,9 +223,6 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             *snap.notices,
             *(f"{s} The export leaves it out." for s in describe_pending(snap.pending)),
         ]
-        problems = snap.problems
-        if problems:
-            warnings.append(skipped_lines_text(problems))
         lacking = days_without_data(data)
         if len(lacking) == period.days:
             hint = " Run 'copilot-tui sync' (or without --offline) to download it." if settings.offline else ""
@@ -236,6 +233,9 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
         if lacking:
             warnings.append(f"no data for {len(lacking)} of the {period.days} days: {describe_days(lacking)}.")
         output, _ = await asyncio.to_thread(render, whats, args.format, data)
+        problems = snap.problems  # after rendering: the user-teams lines count once a table has read them
+        if problems:
+            warnings.append(skipped_lines_text(problems))
         return output, warnings
     finally:
         await source.aclose()

@@ -71,3 +71,29 @@ def test_live_export_names_every_skipped_line(
     out, err = capsys.readouterr()
     check_stderr(err, hostile_report)
     accepted_users(out, hostile_report)
+
+
+def hostile_team_lines(day: str) -> list[bytes]:
+    """User-teams lines the rule skips: not an object, a team id of letters, no slug."""
+    return [
+        b'["not", "an", "object"]',
+        b'{"day": "%s", "user_id": 7, "user_login": "x", "team_id": "abc", "slug": "t"}' % day.encode(),
+        b'{"day": "%s", "user_id": 7, "user_login": "x", "team_id": 9}' % day.encode(),
+    ]
+
+
+def test_skipped_user_teams_lines_are_named_by_sync_and_by_an_export_that_reads_teams(
+    fakehub_env: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    day = (fakehub_env.today - timedelta(days=1)).isoformat()
+    fakehub_env.faults.hostile_lines(hostile_team_lines(day), kind="user-teams-1-day")
+    assert cli.main(["sync", "--org", ORG, "--since", day, "--until", day]) == 0
+    err = capsys.readouterr().err
+    assert "skipped 3 report line(s)" in err and f"{ORG}/user-teams-1-day/{day}/" in err
+    period = ["--org", ORG, "--since", day, "--until", day]
+    assert cli.main(["export", "--offline", *period, "--what", "teams"]) == 0
+    err = capsys.readouterr().err
+    assert "skipped 3 report line(s)" in err
+    assert "team_id should be a whole number" in err and "'slug' is missing" in err
+    assert cli.main(["export", "--offline", *period, "--what", "users"]) == 0
+    assert "skipped" not in capsys.readouterr().err  # the users table does not read the teams

@@ -13,7 +13,7 @@ from copilot_tui.metrics.model import LineProblem
 from copilot_tui.ui.screens.dashboard import DashboardScreen
 from copilot_tui.ui.screens.problems import ProblemsScreen, pending_days, problems_summary, skipped_line
 from copilot_tui.ui.widgets.status import ProblemsLine
-from tests.commands.test_skipped_lines import serve_hostile_lines
+from tests.commands.test_skipped_lines import hostile_team_lines, serve_hostile_lines
 from tests.conftest import HostileReport
 from tests.ui.conftest import MemoryKeyring, dashboard, demo_app, live_app, rendered, settle, until
 
@@ -89,6 +89,25 @@ async def test_w_lists_every_skipped_line_and_pending_day_and_esc_goes_back(
 
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, DashboardScreen), "the dashboard again")
+
+
+@pytest.mark.usefixtures("owner_env")
+async def test_skipped_user_teams_lines_are_counted_and_listed_too(fakehub: FakeGitHub) -> None:
+    day = fakehub.dataset.last_day - timedelta(days=5)
+    fakehub.faults.hostile_lines(hostile_team_lines(day.isoformat()), kind="user-teams-1-day", days=[day])
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        line = dashboard(app).query_one(ProblemsLine)
+        assert "skipped" not in line.message  # the user-teams report is read when the teams are first shown
+        await pilot.press("t")
+        await until(pilot, lambda: "skipped" in line.message, "the problems line")
+        assert line.message.startswith("3 lines skipped")
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen), "the problems view")
+        await pilot.pause()
+        lines = app.screen.query_one("#problem-lines", DataTable)
+        assert [tuple(lines.get_row_at(i)[:2]) for i in range(lines.row_count)] == [("user-teams", str(day))] * 3
 
 
 async def test_with_nothing_left_out_there_is_no_line_and_w_says_so() -> None:

@@ -635,6 +635,12 @@ class DashboardScreen(Screen[None]):
             self._show_users(self.view)
         self.action_tab("tab-users")
 
+    @on(TeamsPane.Built)
+    async def _teams_built(self, event: TeamsPane.Built) -> None:
+        """The user-teams report has been read: its skipped lines join the count."""
+        if event.snapshot is self.snapshot:
+            await self._note_problems(event.snapshot)
+
     @on(SeatsPane.Opened)
     def _seat_opened(self, event: SeatsPane.Opened) -> None:
         """Enter on a seat: its holder's detail, or why there is none."""

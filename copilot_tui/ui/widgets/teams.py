@@ -124,6 +124,14 @@ class TeamsPane(Vertical):
             self.logins = logins or {}
             """The members' logins, for those with no activity in the period (not among the users)."""
 
+    class Built(Message):
+        """The teams of ``snapshot`` were computed: its user-teams report has been read (and its skipped lines
+        counted)."""
+
+        def __init__(self, snapshot: Any) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.view: TeamsView | None = None
@@ -190,6 +198,7 @@ class TeamsPane(Vertical):
         self.view = view
         self.table.set_rows(view.rows)
         self.query_one("#teams-note", Static).update(describe(view))
+        self.post_message(self.Built(snapshot))
 
     def members_of(self, team_id: int) -> frozenset[int]:
         return frozenset(self.member_logins(team_id))
