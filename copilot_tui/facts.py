@@ -64,6 +64,9 @@ FACTS_VERSION = 2
 _ACT = ACTIVITY_FIELDS
 _FLAGS = USER_FLAG_FIELDS
 _SHORT = ("ui", "gen", "acc", "sadd", "sdel", "add", "del")  # the activity counters' column names, in order
+#: Facts of a period smaller than this (Parquet bytes) are read into memory once for its queries.
+READ_ONCE_BYTES = 48 << 20
+
 #: The breakdown kinds (a facts row's ``kind`` is the index): the list a line's entries are read into, and the
 #: weight a user's Counter of that kind sums (a language counts its generations, the others generations and
 #: interactions).
@@ -481,8 +484,14 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
     if not files:
         return UsersAggregate(period, [], [], [], [], [], 0, problems)
     start, end = period.start.isoformat(), period.end.isoformat()
+    # the period's rows read once into memory when they are few (each query then skips opening every file again),
+    # else a view the queries stream through
+    small = sum(os.stat(f).st_size for f in files) < READ_ONCE_BYTES
+    existing = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'f'").fetchall()
+    if existing:
+        con.execute(f"DROP {'VIEW' if existing[0][0] == 'VIEW' else 'TABLE'} f")
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW f AS SELECT * FROM read_parquet({_files_sql(files)})"
+        f"CREATE TEMP {'TABLE' if small else 'VIEW'} f AS SELECT * FROM read_parquet({_files_sql(files)})"
         f" WHERE day BETWEEN DATE '{start}' AND DATE '{end}'"
     )
     first = f"DATE '{start}'"

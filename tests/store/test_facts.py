@@ -47,8 +47,16 @@ def demo_parts(ds: DemoDataset, kind: str, name: str, days: list[date]) -> dict[
     return {d: b"".join(ds.iter_ndjson(kind, name, "users-1-day", d)) for d in days}
 
 
-@pytest.mark.parametrize(("kind", "name"), [("org", "octo-labs"), ("enterprise", "octo-enterprise")])
-def test_every_number_equals_the_fold_on_demo_data(tmp_path: Path, demo: DemoDataset, kind: str, name: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "name", "read_once"), [("org", "octo-labs", True), ("enterprise", "octo-enterprise", False)]
+)
+def test_every_number_equals_the_fold_on_demo_data(
+    tmp_path: Path, demo: DemoDataset, kind: str, name: str, read_once: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``read_once``: the period's facts read into memory for its queries (small) or streamed from the files."""
+    from copilot_tui import facts as facts_module
+
+    monkeypatch.setattr(facts_module, "READ_ONCE_BYTES", 1 << 40 if read_once else 0)
     days = Period.last(20, demo.last_day).each_day()
     parts = demo_parts(demo, kind, name, days)
     facts = Facts(tmp_path / "facts")
