@@ -200,17 +200,14 @@ def demo(rounds: int) -> list[Row]:
     got = must(child_json(["-m", "benchmarks.demo", "periods", "--rounds", str(rounds)]))
     rows = []
     for key, figures in got["periods"].items():
-        first = key.endswith(" first")
         rows.append(
             Row(
                 "demo",
-                f"{key.removesuffix(' first')} d: "
-                + ("first visit" if first else "after the first visit")
-                + f" (best of {rounds})",
-                f"{figures['facts']:.2f} s",
-                "" if first else f"fold before {figures['fold']:.2f} s",
-                "" if first else f"< {TARGET_DEMO_PERIOD_S} s",
-                None if first else figures["facts"] < TARGET_DEMO_PERIOD_S,
+                f"{key} d: after the first visit (first {figures['first']:.2f} s; best of {rounds})",
+                f"{figures['again']:.2f} s",
+                f"fold before {figures['fold']:.2f} s",
+                f"< {TARGET_DEMO_PERIOD_S} s",
+                figures["again"] < TARGET_DEMO_PERIOD_S,
             )
         )
     note("demo: export of the enterprise's 120 days ...")
@@ -220,8 +217,8 @@ def demo(rounds: int) -> list[Row]:
         Row(
             "demo",
             "--demo export --enterprise octo-enterprise --last 120 (fresh process, best of 3)",
-            f"{again['seconds']:.2f} s, {again['peak_rss_mb']:.0f} MB",
-            f"first run (files and facts made) {first_run['seconds']:.2f} s, {first_run['peak_rss_mb']:.0f} MB",
+            timed(again, 0),
+            f"first run (files and facts made) {timed(first_run, 0)}",
             f"< {TARGET_DEMO_EXPORT_S:.0f} s",
             again["seconds"] < TARGET_DEMO_EXPORT_S,
         )

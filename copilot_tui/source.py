@@ -989,9 +989,14 @@ class _WaitRelay:
                 self.client.on_wait = self.saved
 
 
+#: Snapshots the demo and report files keep, the least recently used dropped first: a period and its comparison
+#: for each of a few scopes and periods a user goes back and forth between (each is its aggregates, a few MB).
+AT_HAND_SNAPSHOTS = 16
+
+
 class _AtHand:
     """What the demo and report files share: every day they hold is at hand, and each period's snapshot is built
-    once (the last few are kept)."""
+    once (the last few used are kept)."""
 
     _serves = "data"
 
@@ -1028,12 +1033,12 @@ class _AtHand:
             raise SourceError(f"no day of {scope} is held.")
         start, end = _period(days, until or held[1])
         key = (scope, start, end)
-        snap = self._cache.get(key)
+        snap = self._cache.pop(key, None)
         if snap is None:
             snap = await asyncio.to_thread(self._build, scope, start, end)
-            if len(self._cache) >= 4:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = snap
+            while len(self._cache) >= AT_HAND_SNAPSHOTS:
+                self._cache.pop(next(iter(self._cache)))  # the one used longest ago
+        self._cache[key] = snap
         if on_progress is not None:
             on_progress(1, 1, f"{self._serves} of {scope}")
         return snap
