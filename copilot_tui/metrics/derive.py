@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
+from copilot_tui.metrics.cli import cli_values
 from copilot_tui.metrics.linerule import add_credits
 from copilot_tui.metrics.model import (
     ACTIVE_USER_FIELDS,
@@ -213,15 +214,8 @@ def org_totals(days: Iterable[DayTotals], period: Period) -> OrgTotals:
 
 
 def _add_cli(sums: dict[str, int], cli: CliTotals) -> None:
-    for name in ("session_count", "request_count", "prompt_count"):
-        value = getattr(cli, name)
-        if value is not None:
-            sums[name] = sums.get(name, 0) + value
-    if cli.token_usage is not None:
-        for name in ("output_tokens_sum", "prompt_tokens_sum"):
-            value = getattr(cli.token_usage, name)
-            if value is not None:
-                sums[name] = sums.get(name, 0) + value
+    for name, value in cli_values(cli).items():
+        sums[name] = sums.get(name, 0) + value
 
 
 # ---------------------------------------------------------------------------------------------------------- users

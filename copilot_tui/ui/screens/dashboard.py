@@ -26,6 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from copilot_tui.github.errors import BadCredentialsError
+from copilot_tui.metrics.cli import cli_series
 from copilot_tui.metrics.derive import UserSummary, user_days
 from copilot_tui.scope import Scope
 from copilot_tui.settings import Settings
@@ -39,6 +40,7 @@ from copilot_tui.ui.view import DashboardView, build_view
 from copilot_tui.ui.widgets.adoption import AdoptionPane
 from copilot_tui.ui.widgets.adoption_summary import AdoptionSummary
 from copilot_tui.ui.widgets.breakdown import BreakdownTable
+from copilot_tui.ui.widgets.cli import CliPane
 from copilot_tui.ui.widgets.seats import SeatsPane
 from copilot_tui.ui.widgets.segment_filter import SEGMENT_KEY_HELP, SegmentChip
 from copilot_tui.ui.widgets.status import ErrorLine, FitFooter, ProblemsLine, StatusBar
@@ -169,6 +171,7 @@ class DashboardScreen(Screen[None]):
             with TabPane(tab_label("Adoption", "a"), id="tab-adoption"), VerticalScroll(id="adoption-scroll"):
                 yield AdoptionSummary(id="adoption-summary")
                 yield AdoptionPane(id="adoption")
+                yield CliPane(id="adoption-cli")
             with TabPane(tab_label("Breakdowns", "b"), id="tab-breakdowns"), VerticalScroll(id="breakdowns"):
                 yield BreakdownTable("IDE", id="by-ide")
                 yield BreakdownTable("Language", id="by-language")
@@ -421,6 +424,15 @@ class DashboardScreen(Screen[None]):
             self.query_one("#by-ide", BreakdownTable).show(view.by_ide)
             self.query_one("#by-language", BreakdownTable).show(view.by_language)
             self.query_one("#by-model", BreakdownTable).show(view.by_model)
+        users = view.totals.users
+        self.query_one("#adoption-cli", CliPane).show(
+            cli_series(
+                getattr(self.snapshot, "day_totals", ()),
+                view.period.each_day(),
+                users_field="daily_active_cli_users",
+                users_total=users.cli if users is not None else None,
+            )
+        )
         summary = self.query_one(AdoptionSummary)
         summary.show(view.period, view.totals.users, view.previous_totals.users if view.previous_totals else None)
         if not same_users:

@@ -14,10 +14,12 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from copilot_tui.metrics.catalog import feature_label
+from copilot_tui.metrics.cli import cli_series
 from copilot_tui.metrics.derive import Period, UserSummary
 from copilot_tui.metrics.model import UserDay
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import compact, count, day, rate
+from copilot_tui.ui.widgets.cli import CliPane
 from copilot_tui.ui.widgets.spark import sparkline
 from copilot_tui.ui.widgets.status import FitFooter, StatusBar
 
@@ -86,6 +88,7 @@ class UserDetailScreen(Screen[None]):
                 yield Static(ranked("IDEs", u.ides, versions=versions), classes="detail-list")
                 yield Static(ranked("Languages", u.languages), classes="detail-list")
                 yield Static(ranked("Models", u.models), classes="detail-list")
+            yield CliPane("Copilot CLI of this user", id="detail-cli")
             yield Static(self._days(), id="detail-days")
         yield FitFooter()
 
@@ -96,6 +99,7 @@ class UserDetailScreen(Screen[None]):
         status.what = f"{self.scope} › {u.user_login} (id {u.user_id}) · {period}"
         status.activity = "Esc back"
         self.query_one("#detail", VerticalScroll).focus()
+        self.query_one(CliPane).show(cli_series(self.rows, self.period.each_day()))
 
     def _summary(self) -> Table:
         u = self.user
