@@ -5,7 +5,7 @@
 
 ``periods``: a ``DemoSource`` as the app opens it (report files and facts kept under the benchmark's data directory
 by an earlier run). For every org and the enterprise and each period (the last 28, 7, 90 and 120 days: the demo's
-whole history), the first visit and a visit after the first (once every period of every scope was visited), each
+whole history), the first visit and a visit after the first (once every period of the scope was visited), each
 with the comparison period the dashboard loads beside it: seconds to the users aggregates in hand, what the
 dashboard paints from. Beside them, the road before the facts, in turns with them: the period's users aggregate
 folded from the demo's report lines (``metrics.aggregate``, in this process), as every visit did.
@@ -39,7 +39,7 @@ def kept_file() -> Path:
 def periods(rounds: int) -> dict[str, dict[str, float]]:
     """Per scope and period (best of ``rounds``, each round a fresh source on the files and facts kept): ``first``,
     the first visit (the period and its comparison, the period of equal length before it, as the dashboard
-    loads them); ``again``, a visit after the first, once every period of every scope has been visited; ``fold``,
+    loads them); ``again``, a visit after the first, once every period of the scope has been visited; ``fold``,
     the road before (the period's lines folded, as every visit did), in turns with them."""
     from datetime import timedelta
 
@@ -72,7 +72,6 @@ def periods(rounds: int) -> dict[str, dict[str, float]]:
                     started = time.perf_counter()
                     aggregate_users(parts, snap.period)
                     keep(f"{scope} {days}", first=seconds, fold=time.perf_counter() - started)
-            for scope in scopes:
                 for days in PERIODS:
                     keep(f"{scope} {days}", again=(await visit(source, scope, days))[0])
 
