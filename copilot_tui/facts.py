@@ -65,7 +65,7 @@ _ACT = ACTIVITY_FIELDS
 _FLAGS = USER_FLAG_FIELDS
 _SHORT = ("ui", "gen", "acc", "sadd", "sdel", "add", "del")  # the activity counters' column names, in order
 #: Facts of a period smaller than this (Parquet bytes) are read into memory once for its queries.
-READ_ONCE_BYTES = 48 << 20
+READ_ONCE_BYTES = 4 << 20
 
 #: The breakdown kinds (a facts row's ``kind`` is the index): the list a line's entries are read into, and the
 #: weight a user's Counter of that kind sums (a language counts its generations, the others generations and
