@@ -1339,6 +1339,7 @@ class FileSource(_AtHand):
             missing_days=tuple(d for d in in_period if d not in set(users_days)),
             notices=tuple(notices),
             users_from=lambda: self._users(ref, period, users_days),
+            history_from=lambda n: self._history(ref, period, n),
         )
         snap.users_aggregate()
         size = sum(f.stamp[0] for fs in opened.chosen(ref, USERS).values() for f in fs)
@@ -1347,6 +1348,17 @@ class FileSource(_AtHand):
 
     def _users(self, ref: Any, period: Period, days: list[date]) -> UsersAggregate:
         """The users aggregate of the period from the files' facts, the days without any decoded first."""
+        return self._query(ref, days, lambda facts, wanted, con: facts.aggregate(period, wanted, con))  # type: ignore[no-any-return]
+
+    def _history(self, ref: Any, period: Period, engaged_days: int) -> UserHistory:
+        """The period's users against every day the files hold before it."""
+        from copilot_tui.report_files import USERS
+
+        days = [d for d in self._files().chosen(ref, USERS) if d <= period.end]
+        return self._query(ref, days, lambda facts, wanted, con: facts.history(period, wanted, engaged_days, con))  # type: ignore[no-any-return]
+
+    def _query(self, ref: Any, days: list[date], query: Callable[[Any, dict[date, str], Any], Any]) -> Any:
+        """``query(facts, wanted, con)`` over the facts of ``days``, those not made yet decoded from the files."""
         from copilot_tui.facts import Facts, connect, report_token
         from copilot_tui.report_files import USERS
 
@@ -1362,7 +1374,7 @@ class FileSource(_AtHand):
                 missing = facts.missing(wanted)
                 for day, parts in opened.day_parts(ref, USERS, missing):
                     facts.ingest(day, wanted[day], parts, con)
-            return facts.aggregate(period, wanted, con)
+            return query(facts, wanted, con)
         finally:
             con.close()
 

@@ -4,7 +4,7 @@ the facts of every day synced from the fake GitHub, checked against the fake's r
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -51,3 +51,29 @@ async def test_offline_adoption_export_matches_the_fakes_lines(
     held = [h.day for h in Store(host_key(None, fakehub.api_url)).held(Scope("org", org), "users-1-day") if h.has_data]
     assert doc["days_held_before"] == sum(d < period.start for d in held) >= 20
     assert doc["previous_days_held"] == sum(d in period.previous() for d in held)
+
+
+def test_adoption_from_report_files_matches_the_fakes_lines(
+    fakehub: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = fakehub.dataset.orgs[0].login
+    monkeypatch.setenv("COPILOT_TUI_DATA_DIR", str(tmp_path / "data"))
+    days = [fakehub.dataset.last_day - timedelta(days=i) for i in range(21)]
+    for day in days:
+        for kind in ("organization-1-day", "users-1-day"):
+            fakehub.write_report(tmp_path / "reports", "org", org, kind, day)
+    result = export(
+        "--from", str(tmp_path / "reports"), "--org", org, "--what", "adoption", "--last", "7", tmp=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    period = Period(date.fromisoformat(doc["period"]["start"]), date.fromisoformat(doc["period"]["end"]))
+
+    def lines_of(day: date) -> bytes:
+        return b"".join(fakehub.dataset.iter_ndjson("org", org, "users-1-day", day))
+
+    expected = history_by_hand(lines_of, min(days), period, 4)
+    got = {r["figure"]: r["users"] for r in doc["adoption"] if r["group"] in ("over_time", "funnel")}
+    assert {k: got[f"{k}_users"] for k in expected} == expected
+    assert expected["lapsed"] > 0 and doc["history_first_day"] == str(min(d for d in days if lines_of(d)))
+    assert doc["days_held_before"] == sum(1 for d in days if d < period.start and lines_of(d)) >= 12
