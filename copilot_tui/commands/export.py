@@ -104,8 +104,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help=(
             "which table: users, totals (every figure of the totals pane), daily (the totals day by day), features "
             "(each feature day by day), teams (the user-teams report joined with the users report), seats (the "
-            "Copilot seats API) or reclaim (the seats unused for --inactive days, 30 by default, with what each "
-            "costs a month at the seat prices); json default: totals, users and features; csv default: users"
+            "Copilot seats API), reclaim (the seats unused for --inactive days, 30 by default, with what each "
+            "costs a month at the seat prices) or adoption (new, returning, retained and lapsed users against every "
+            "day held, the funnel from seats to engaged agent users, the usage segments); json default: totals, "
+            "users and features; csv default: users"
         ),
     )
     out.add_argument(

@@ -102,7 +102,13 @@ class DashboardScreen(Screen[None]):
             tooltip="Filter users (on the seats tab: seats) by login; Esc clears",
         ),
         Binding("u", "tab('tab-users')", "Users tab", show=False, tooltip="Show the users table"),
-        Binding("a", "tab('tab-adoption')", "Adoption tab", show=False, tooltip="Show feature adoption sparklines"),
+        Binding(
+            "a",
+            "tab('tab-adoption')",
+            "Adoption tab",
+            show=False,
+            tooltip="Show adoption over time, the funnel, segments, CLI and feature sparklines",
+        ),
         Binding("b", "tab('tab-breakdowns')", "Breakdowns tab", show=False, tooltip="Show IDE, language, model"),
         Binding("t", "tab('tab-teams')", "Teams tab", show=False, tooltip="Show teams (Enter on one filters users)"),
         Binding(
