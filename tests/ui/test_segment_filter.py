@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from textual.widgets import TabbedContent
 
 from copilot_tui.metrics.segments import SEGMENTS
@@ -17,6 +18,7 @@ from copilot_tui.ui.widgets.segment_filter import SegmentChip
 from copilot_tui.ui.widgets.teams import TeamChip
 from copilot_tui.ui.widgets.users import UsersTable
 from tests.ui.conftest import dashboard, demo_app, settle, until
+from tests.ui.test_snapshots import SIZES, after
 
 
 def shown_ids(app: Any) -> set[int]:
@@ -113,3 +115,9 @@ async def test_a_segment_narrows_a_team_and_the_export_keeps_both(app_dirs: dict
             rows = list(csv.DictReader(fh))
         assert {int(r["user_id"]) for r in rows} == shown_ids(app)
         assert "segments" in rows[0] and "totals_by_cli_session_count" in rows[0]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_segment_chip_snapshot(snap_compare: Any, size: tuple[int, int]) -> None:
+    """The users table narrowed to the agent segment, its chip above it."""
+    assert snap_compare(demo_app(org="octo-labs"), terminal_size=size, run_before=after("f", "f", "f"))
