@@ -16,6 +16,7 @@ from typing import Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from copilot_tui import locations
 from copilot_tui.config import State, load_state, save_state
@@ -30,7 +31,6 @@ from copilot_tui.ui.screens.org_picker import OrgPickerScreen
 from copilot_tui.ui.screens.sign_in import SignedIn, SignInScreen
 from copilot_tui.ui.screens.user_detail import UserDetailScreen
 from copilot_tui.ui.session import Session
-from copilot_tui.ui.widgets.totals import FIGURES
 from copilot_tui.ui.widgets.users import UsersTable
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,13 @@ class CopilotApp(App[None]):
             tooltip="Quit copilot-tui (in a text field with a selection: copy it)",
         ),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="This list of keys (? again closes it)"),
+        Binding(
+            "g",
+            "glossary",
+            "Glossary",
+            show=False,
+            tooltip="Glossary: what every figure and column means (g again closes it)",
+        ),
     ]
 
     def __init__(
@@ -218,6 +225,15 @@ class CopilotApp(App[None]):
             self.state = self.state.with_changes(last_scope=key)
         self._save_state()
 
+    def users_columns(self) -> tuple[str, ...]:
+        """The users table's columns: as last chosen in the app, else as the config says (empty: every column)."""
+        return self.state.users_columns or self.settings.users_columns
+
+    def remember_users_columns(self, keys: tuple[str, ...] | None) -> None:
+        """Keep the column picker's choice for next time (None: the usual columns, which then the config sets)."""
+        self.state = self.state.with_changes(users_columns=keys)
+        self._save_state()
+
     def _theme_changed(self, theme: Any) -> None:
         if self._loaded_theme:
             self.state = self.state.with_changes(theme=getattr(theme, "name", str(theme)))
@@ -336,7 +352,9 @@ class CopilotApp(App[None]):
     # ------------------------------------------------------------------------------------------------ help
 
     def help_sections(self) -> list[HelpSection]:
+        from copilot_tui.ui.screens.column_picker import ColumnPickerScreen
         from copilot_tui.ui.screens.export_picker import ExportPickerScreen
+        from copilot_tui.ui.screens.glossary import GlossaryScreen
         from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
         from copilot_tui.ui.screens.problems import ProblemsScreen
         from copilot_tui.ui.widgets.seats import SeatsPane, SeatsTable
@@ -351,7 +369,9 @@ class CopilotApp(App[None]):
             ("Seats tab", [*SeatsPane.BINDINGS, *SeatsTable.BINDINGS]),
             ("User detail", UserDetailScreen.BINDINGS),
             ("Problems view", ProblemsScreen.BINDINGS),
+            ("Glossary", GlossaryScreen.BINDINGS),
             ("Org picker", [Binding("enter", "open", "Open the highlighted org"), *OrgPickerScreen.BINDINGS]),
+            ("Column picker", ColumnPickerScreen.BINDINGS),
             ("Period picker", [Binding("enter", "pick", "Use the highlighted period"), *PeriodPickerScreen.BINDINGS]),
             (
                 "Export picker",
@@ -374,31 +394,36 @@ class CopilotApp(App[None]):
             self.exit()
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
+        self._toggle(HelpScreen, lambda: HelpScreen(self.help_sections()))
+
+    def action_glossary(self) -> None:
+        from copilot_tui.ui.screens.glossary import GlossaryScreen, glossary_sections
+
+        self._toggle(GlossaryScreen, lambda: GlossaryScreen(glossary_sections()))
+
+    def explain(self, section: str, label: str) -> None:
+        """The glossary, scrolled to one entry (the palette's "Explain ...")."""
+        from copilot_tui.ui.screens.glossary import GlossaryScreen, glossary_sections
+
+        if self._back_to(GlossaryScreen):
             self.screen.dismiss()
-            return
-        from copilot_tui.ui.widgets.teams import column_notes
+        self.push_screen(GlossaryScreen(glossary_sections(), show=(section, label)))
 
-        notes = [(f.help_label, f.meaning) for f in FIGURES] + list(OTHER_NOTES) + column_notes()
-        self.push_screen(HelpScreen(self.help_sections(), notes))
+    def _toggle(self, kind: type[Screen[Any]], make: Callable[[], Screen[Any]]) -> None:
+        """Help and the glossary: their key closes them; from one, the other opens on top, and asking again for
+        one open beneath goes back to it (so Esc always backs out one step, never through a loop)."""
+        if isinstance(self.screen, kind):
+            self.screen.dismiss()
+        elif not self._back_to(kind):
+            self.push_screen(make())
 
-
-OTHER_NOTES: tuple[tuple[str, str], ...] = (
-    ("Credits (users table)", "GitHub's ai_credits_used: the AI credits the user spent, summed over the period."),
-    ("trend (adoption)", "The feature's total in the period's second half against its first half, in percent."),
-    (
-        "Idle days (seats)",
-        "Days since the seat's last Copilot activity (the seats API's last_activity_at); – when never used.",
-    ),
-    (
-        "Cost (seats)",
-        "The listed seats' monthly price by plan: seat_price_business and seat_price_enterprise in the config "
-        "(default: GitHub's list prices, $19 and $39). Never-used seats count as the idlest.",
-    ),
-    ("In reports (seats)", "✓ when the seat holder has a row in the usage reports of the period shown."),
-    ("Compl. rate vs rate", "The users table's acceptance rate counts every feature; Compl. counts code completion."),
-)
-"""Labels outside the totals that are too short to explain themselves."""
+    def _back_to(self, kind: type[Screen[Any]]) -> bool:
+        """Close the screens above the topmost ``kind`` screen; whether there was one."""
+        if not any(isinstance(screen, kind) for screen in self.screen_stack):
+            return False
+        while not isinstance(self.screen, kind):
+            self.pop_screen()
+        return True
 
 
 def setup_logging() -> logging.Handler:

@@ -26,6 +26,7 @@ enterprises = ["my-enterprise"]  # enterprises to offer in the org picker
 theme = "textual-dark"           # any Textual theme name
 seat_price_business = 19         # a seat's price a month, for the cost of idle seats
 seat_price_enterprise = 39
+# users_columns = ["Login", "Days", "Interact", "Rate", "LoC+"]   # the users table's columns; or c in the app
 """
 """The README's example file (a test checks the README shows it and that it reads without error)."""
 
@@ -126,6 +127,8 @@ class State:
     """The theme last picked in the app."""
     demo_scope: str | None = None
     """The demo org last open: kept apart so ``--demo`` never replaces the real last org."""
+    users_columns: tuple[str, ...] | None = None
+    """The users table's columns last chosen in the app (the column picker, c), in order."""
 
     def with_changes(self, **changes: Any) -> State:
         return replace(self, **changes)
@@ -143,7 +146,11 @@ def load_state(path: Path) -> State:
         value = data.get(key)
         return value if isinstance(value, str) else None
 
-    return State(last_scope=text("last_scope"), theme=text("theme"), demo_scope=text("demo_scope"))
+    columns = data.get("users_columns")
+    chosen = tuple(columns) if isinstance(columns, list) and all(isinstance(c, str) for c in columns) else None
+    return State(
+        last_scope=text("last_scope"), theme=text("theme"), demo_scope=text("demo_scope"), users_columns=chosen
+    )
 
 
 def save_state(path: Path, state: State) -> None:

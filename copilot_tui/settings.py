@@ -50,6 +50,9 @@ class Settings:
     """Monthly price of a Copilot Enterprise seat, for the cost of idle seats (default: GitHub's list price in USD)."""
     engaged_days: int = field(default=DEFAULT_ENGAGED_DAYS, metadata=_spec(env=True, file=True))
     """Days of the period a user must be active on to count as engaged (the adoption funnel)."""
+    users_columns: tuple[str, ...] = field(default=(), metadata=_spec(env=True, file=True))
+    """The users table's columns in order, by name (days_active) or header (Days); the columns last chosen in the
+    app (c) win; none: every column."""
     org: str | None = field(default=None, metadata=_spec(flag="--org"))
     """The organization to open now (command line only)."""
     enterprise: str | None = field(default=None, metadata=_spec(flag="--enterprise"))

@@ -7,13 +7,25 @@ import ast
 import inspect
 
 from copilot_tui import settings
-from copilot_tui.metrics.catalog import FEATURE_LABELS, METRICS
+from copilot_tui.metrics.catalog import FEATURE_LABELS, GLOSSARY, WINDOW_WORDS
 
 
 def metrics_table() -> str:
-    lines = ["| Number | API field | What it counts |", "| --- | --- | --- |"]
-    for m in METRICS:
-        lines.append(f"| {m.label} | `{m.field}` | {m.meaning} |")
+    lines = ["| Number | API field | Covers | What it counts |", "| --- | --- | --- | --- |"]
+    for m in GLOSSARY:
+        lines.append(f"| {m.label} | `{m.field}` | {WINDOW_WORDS[m.window]} | {m.meaning} |")
+    return "\n".join(lines)
+
+
+def labels_table() -> str:
+    """The short labels on screen and the catalog's name for each (the app's glossary, g, says the same)."""
+    from copilot_tui.ui.screens.glossary import glossary_sections
+
+    lines = ["| Where | Label on screen | Stands for |", "| --- | --- | --- |"]
+    for title, entries in glossary_sections():
+        for entry in entries:
+            if entry.label.lower() != entry.metric.label.lower():
+                lines.append(f"| {title} | {entry.label} | {entry.metric.label} |")
     return "\n".join(lines)
 
 
@@ -52,5 +64,7 @@ if __name__ == "__main__":
     print(settings_table())
     print()
     print(metrics_table())
+    print()
+    print(labels_table())
     print()
     print(features_table())

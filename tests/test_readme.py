@@ -9,12 +9,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from readme_metrics import features_table, metrics_table  # noqa: E402
+from readme_metrics import features_table, labels_table, metrics_table  # noqa: E402
 
 
 def test_readme_tables_match_the_catalog() -> None:
     readme = (ROOT / "README.md").read_text()
     assert metrics_table() in readme
+    assert labels_table() in readme
     assert features_table() in readme
 
 

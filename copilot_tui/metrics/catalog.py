@@ -11,6 +11,18 @@ from typing import Literal
 
 Format = Literal["count", "percent", "float", "day", "flag", "text"]
 
+Window = Literal["period", "day", "7 days", "28 days", "now"]
+"""What a number covers: the selected period, one of GitHub's windows ending on the latest day with data, or the
+seats API's answer of now."""
+
+WINDOW_WORDS: dict[Window, str] = {
+    "period": "the selected period",
+    "day": "the latest day with data",
+    "7 days": "the 7 days ending on the latest day",
+    "28 days": "the 28 days ending on the latest day",
+    "now": "now (the seats API)",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Metric:
@@ -19,6 +31,7 @@ class Metric:
     field: str
     format: Format
     meaning: str
+    window: Window = "period"
 
 
 _PERIOD_USERS = "over the selected period (each user counted once however many days they were active)"
@@ -145,6 +158,7 @@ METRICS: tuple[Metric, ...] = (
         "daily_active_users",
         "count",
         "GitHub's count of users with any Copilot activity on the latest day of the period.",
+        "day",
     ),
     Metric(
         "wau",
@@ -152,6 +166,7 @@ METRICS: tuple[Metric, ...] = (
         "weekly_active_users",
         "count",
         "GitHub's count of users with any Copilot activity in the 7 days ending on the latest day.",
+        "7 days",
     ),
     Metric(
         "mau",
@@ -159,6 +174,7 @@ METRICS: tuple[Metric, ...] = (
         "monthly_active_users",
         "count",
         "GitHub's count of users with any Copilot activity in the 28 days ending on the latest day.",
+        "28 days",
     ),
     Metric(
         "agent_users",
@@ -166,6 +182,7 @@ METRICS: tuple[Metric, ...] = (
         "monthly_active_agent_users",
         "count",
         "GitHub's count of users who used agent mode (or agent edits) in the 28 days ending on the latest day.",
+        "28 days",
     ),
     Metric(
         "chat_users",
@@ -173,6 +190,7 @@ METRICS: tuple[Metric, ...] = (
         "monthly_active_chat_users",
         "count",
         "GitHub's count of users who used Copilot Chat in any mode in the 28 days ending on the latest day.",
+        "28 days",
     ),
     Metric(
         "cli_users",
@@ -180,6 +198,7 @@ METRICS: tuple[Metric, ...] = (
         "daily_active_cli_users",
         "count",
         "GitHub's count of users who used Copilot CLI on the latest day.",
+        "day",
     ),
     Metric(
         "review_users",
@@ -187,6 +206,7 @@ METRICS: tuple[Metric, ...] = (
         "monthly_active_copilot_code_review_users",
         "count",
         "GitHub's count of users who asked Copilot code review for a review in the 28 days ending on the latest day.",
+        "28 days",
     ),
     Metric(
         "completion_rate",
@@ -323,7 +343,223 @@ METRICS: tuple[Metric, ...] = (
     ),
 )
 
-BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
+_IN_TEAM = "on their days in the team (a user in several teams counts in each)"
+
+COLUMN_METRICS: tuple[Metric, ...] = (
+    Metric("user_login", "Login", "user_login", "text", "The user's GitHub login; Enter opens their days."),
+    Metric(
+        "used_agent",
+        "Used agent",
+        "users report: used_agent",
+        "flag",
+        "✓ when the user used agent mode (or agent edits) on any day of the period.",
+    ),
+    Metric(
+        "used_chat",
+        "Used chat",
+        "users report: used_chat",
+        "flag",
+        "✓ when the user used Copilot Chat in any mode on any day of the period.",
+    ),
+    Metric(
+        "used_cli",
+        "Used CLI",
+        "users report: used_cli",
+        "flag",
+        "✓ when the user used Copilot CLI on any day of the period.",
+    ),
+    Metric(
+        "top_ide",
+        "Top IDE",
+        "totals_by_ide",
+        "text",
+        "The IDE with the most of the user's interactions and generations over the period.",
+    ),
+    Metric(
+        "top_language",
+        "Top language",
+        "totals_by_language_feature",
+        "text",
+        "The language with the most of the user's generations over the period.",
+    ),
+    Metric(
+        "team_slug",
+        "Team",
+        "user-teams report: team slug",
+        "text",
+        "The team's name (slug); (no team): users active on a day with team data but in no team that day.",
+    ),
+    Metric(
+        "team_members",
+        "Members",
+        "user-teams report: members",
+        "count",
+        "Users listed in the team on the period's latest day with team data.",
+    ),
+    Metric(
+        "team_active_users",
+        "Active members",
+        "users report joined with the user-teams report",
+        "count",
+        "Members with Copilot activity on a day they were in the team, over the period.",
+    ),
+    Metric(
+        "team_active_share",
+        "Active share",
+        "active members / members",
+        "percent",
+        "Active members per member over the period (n/a for the (no team) row, whose members nobody lists).",
+    ),
+    Metric(
+        "team_user_days",
+        "User-days",
+        "users report: rows of the team's members",
+        "count",
+        "Days with activity, summed over the team's active members, over the period.",
+    ),
+    Metric(
+        "team_interactions",
+        "Team interactions",
+        "user_initiated_interaction_count",
+        "count",
+        f"Prompts and messages the members sent to Copilot {_IN_TEAM}.",
+    ),
+    Metric(
+        "team_generations",
+        "Team generations",
+        "code_generation_activity_count",
+        "count",
+        f"Code suggestions Copilot produced for the members {_IN_TEAM}.",
+    ),
+    Metric(
+        "team_acceptances",
+        "Team acceptances",
+        "code_acceptance_activity_count",
+        "count",
+        f"Suggestions the members accepted, inserted or applied {_IN_TEAM}.",
+    ),
+    Metric(
+        "team_acceptance_rate",
+        "Team acceptance rate",
+        "code_acceptance_activity_count / code_generation_activity_count",
+        "percent",
+        f"Acceptances per generation over every feature, {_IN_TEAM}.",
+    ),
+    Metric(
+        "team_loc_added",
+        "Team LoC added",
+        "loc_added_sum",
+        "count",
+        f"Lines of code the members added from accepted Copilot suggestions {_IN_TEAM}.",
+    ),
+    Metric(
+        "team_agent_users",
+        "Team agent users",
+        "used_agent",
+        "count",
+        "Members who used agent mode (or agent edits) on a day in the team, over the period.",
+    ),
+    Metric(
+        "team_chat_users",
+        "Team chat users",
+        "used_chat",
+        "count",
+        "Members who used Copilot Chat on a day in the team, over the period.",
+    ),
+    Metric(
+        "team_cli_users",
+        "Team CLI users",
+        "used_cli",
+        "count",
+        "Members who used Copilot CLI on a day in the team, over the period.",
+    ),
+    Metric(
+        "team_ai_credits",
+        "Team AI credits",
+        "ai_credits_used",
+        "float",
+        f"AI credits the members spent {_IN_TEAM}.",
+    ),
+    Metric(
+        "seat_login", "Seat holder", "seats API: assignee.login", "text", "The login the seat is assigned to.", "now"
+    ),
+    Metric(
+        "seat_idle_days",
+        "Idle days",
+        "seats API: last_activity_at",
+        "count",
+        "Days since the seat's last Copilot activity; never when the seat was never used.",
+        "now",
+    ),
+    Metric(
+        "seat_last_active",
+        "Seat last active",
+        "seats API: last_activity_at",
+        "day",
+        "The day of the seat's last Copilot activity as the seats API says it; never when never used.",
+        "now",
+    ),
+    Metric(
+        "seat_in_reports",
+        "In reports",
+        "users report: user_login",
+        "flag",
+        "✓ when the seat holder has a row in the usage reports of the selected period.",
+    ),
+    Metric("seat_plan", "Plan", "seats API: plan_type", "text", "The seat's plan: business or enterprise.", "now"),
+    Metric(
+        "seat_editor",
+        "Editor",
+        "seats API: last_activity_editor",
+        "text",
+        "The editor and its version the seat was last used from.",
+        "now",
+    ),
+    Metric(
+        "seat_org",
+        "Seat organization",
+        "seats API: organization.login",
+        "text",
+        "The organization that assigned the seat (an enterprise's seats span its orgs).",
+        "now",
+    ),
+    Metric(
+        "seat_cancels",
+        "Cancels",
+        "seats API: pending_cancellation_date",
+        "day",
+        "The day the seat is set to be cancelled, if it is.",
+        "now",
+    ),
+    Metric(
+        "seat_cost",
+        "Cost of idle seats",
+        "seat_price_business, seat_price_enterprise (config)",
+        "float",
+        "The listed seats' monthly price by plan (default: GitHub's list prices, $19 and $39); never-used seats "
+        "count as the idlest.",
+        "now",
+    ),
+    Metric(
+        "adoption_latest",
+        "Latest",
+        "daily users or activity per feature",
+        "count",
+        "A feature's value on the period's last day: daily users, or interactions plus generations (m switches).",
+    ),
+    Metric(
+        "adoption_trend",
+        "Trend",
+        "daily users or activity per feature",
+        "percent",
+        "The feature's total in the period's second half against its first half, in percent.",
+    ),
+)
+"""What the tables' columns and the tabs' short labels mean: the glossary lists them with the figures."""
+
+GLOSSARY: tuple[Metric, ...] = METRICS + COLUMN_METRICS
+
+BY_KEY: dict[str, Metric] = {m.key: m for m in GLOSSARY}
 
 #: Display names of the feature values GitHub documents; anything else is shown by a readable form of its name.
 FEATURE_LABELS: dict[str, str] = {
@@ -349,3 +585,9 @@ def feature_label(name: str) -> str:
 
 def metric(key: str) -> Metric:
     return BY_KEY[key]
+
+
+def explain(key: str) -> str:
+    """One line for a label on screen: the catalog's name, meaning and the days it covers."""
+    m = metric(key)
+    return f"{m.label}: {m.meaning} (covers {WINDOW_WORDS[m.window]})"

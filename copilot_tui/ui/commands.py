@@ -81,6 +81,22 @@ def sort_commands(table: UserTable, what: str) -> list[PaletteCommand]:
     return commands
 
 
+def explain_commands(app: App[object]) -> list[PaletteCommand]:
+    """ "Explain Gen (users table)": the glossary at one label, for every figure and column label it holds."""
+    from copilot_tui.ui.screens.glossary import glossary_sections
+
+    explain = getattr(app, "explain", None)
+    if explain is None:
+        return []
+    return [
+        PaletteCommand(
+            f"Explain {entry.label} ({title.lower()})", entry.meaning, partial(explain, title, entry.label), "glossary"
+        )
+        for title, entries in glossary_sections()
+        for entry in entries
+    ]
+
+
 class CopilotCommands(Provider):
     """Every key's action by name, sorting by any column, each org, period and user by name."""
 
@@ -117,6 +133,7 @@ class CopilotCommands(Provider):
                             f"Open user {user.user_login}", "Show this user's detail", partial(dash.open_user, user)
                         )
                     )
+        commands += explain_commands(app)
         commands += [
             PaletteCommand(
                 "Sign out",
@@ -129,7 +146,7 @@ class CopilotCommands(Provider):
 
     async def discover(self) -> Hits:
         for command in self._commands():
-            if command.name.startswith("Open user "):
+            if command.name.startswith(("Open user ", "Explain ")):
                 continue
             yield DiscoveryHit(command.name, command.run, help=command.help)
 

@@ -16,6 +16,7 @@ from copilot_tui.metrics.demo import DemoDataset
 from copilot_tui.metrics.derive import Period, summarize_users
 from copilot_tui.scope import Scope
 from copilot_tui.source import DemoSource
+from copilot_tui.ui.screens.glossary import GlossaryScreen
 from copilot_tui.ui.screens.help import HelpScreen, described
 from copilot_tui.ui.screens.org_picker import OrgPickerScreen
 from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
@@ -414,8 +415,9 @@ async def test_the_palette_finds_every_key_of_the_app() -> None:
             for binding in bindings:
                 if not isinstance(binding, Binding) or binding.key in NAVIGATION_KEYS:
                     continue
-                if section.endswith("picker") or binding.action in ("command_palette", "app.quit"):
-                    continue  # inside a picker, or the palette itself
+                inside = section.endswith("picker") or section == "Glossary"
+                if inside or binding.action in ("command_palette", "app.quit"):
+                    continue  # inside a picker or the glossary, or the palette itself
                 assert binding.action in actions, f"{section}: {binding.key} ({binding.action}) is not in the palette"
         names = [c.name for c in commands]
         for column in dashboard(app).query_one(UsersTable).columns:  # hidden at 80 columns too
@@ -585,11 +587,11 @@ async def test_short_labels_are_explained_in_help_and_palette_periods_show_their
         provider = CopilotCommands(app.screen)
         periods = {c.name: c.help for c in provider._commands() if c.name.startswith("Period:")}
         assert periods and all(re.search(r"key [123]$", h) for h in periods.values()), periods
-        await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        noted = " ".join(name for name, _ in app.screen.notes)
-        for label in ("AI credits", "trend", "Idle days", "In reports"):
-            assert label in noted
+        await pilot.press("g")
+        assert isinstance(app.screen, GlossaryScreen)
+        explained = {entry.label for _, entries in app.screen.sections for entry in entries}
+        for label in ("AI credits", "Credits", "trend", "Idle days", "In reports", "Gen", "Acc", "LoC+", "Agt"):
+            assert label in explained
 
 
 async def test_user_detail_names_the_user_id() -> None:

@@ -83,6 +83,21 @@ def test_period_picker(snap_compare: Any, size: tuple[int, int]) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_glossary(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(demo(), terminal_size=size, run_before=after("g"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_glossary_found(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(demo(), terminal_size=size, run_before=after("g", "slash", *"rate"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_column_picker(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(demo(), terminal_size=size, run_before=after("c", "down", "down", "space", "down", "K"))
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_help(snap_compare: Any, size: tuple[int, int]) -> None:
     assert snap_compare(demo(), terminal_size=size, run_before=after("question_mark"))
 

@@ -170,16 +170,17 @@ async def test_the_light_decoding_gives_the_full_parsers_teams(dataset: DemoData
     assert len(fast) >= 20 and figures(fast) == figures(full)
 
 
-async def test_help_explains_every_teams_column(dataset: DemoDataset) -> None:
-    from copilot_tui.ui.screens.help import HelpScreen
-    from copilot_tui.ui.widgets.teams import COLUMN_NOTES, TEAM_COLUMNS
+async def test_the_glossary_explains_every_teams_column(dataset: DemoDataset) -> None:
+    from copilot_tui.metrics.catalog import metric
+    from copilot_tui.ui.screens.glossary import GlossaryScreen
+    from copilot_tui.ui.widgets.teams import TEAM_COLUMNS
 
-    assert set(COLUMN_NOTES) == {c.key for c in TEAM_COLUMNS}
     app = app_on(dataset, org="cat")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        notes = dict(app.screen.notes)
+        await pilot.press("g")
+        assert isinstance(app.screen, GlossaryScreen)
+        teams = dict(app.screen.sections)["Teams tab"]
+        explained = {entry.label: entry.meaning for entry in teams}
         for column in TEAM_COLUMNS:
-            assert notes[f"{column.label} (teams)"] == COLUMN_NOTES[column.key]
+            assert explained[column.label] == metric(column.term).meaning

@@ -8,7 +8,7 @@ import orjson
 
 from copilot_tui.metrics.demo import default_dataset
 from copilot_tui.metrics.derive import Period
-from copilot_tui.ui.screens.help import HelpScreen
+from copilot_tui.ui.screens.glossary import GlossaryScreen
 from copilot_tui.ui.widgets.totals import FIGURES, WINDOW_TAGS, TotalsPane
 from tests.ui.conftest import dashboard, demo_app, rendered, settle, until
 
@@ -58,11 +58,12 @@ async def test_the_pane_shows_period_users_beside_the_apis_windows_with_their_ch
             assert label in text
         assert f"Active users {got.active:,}" in " ".join(text.split())
         assert "1d/7d/28d to" in str(dash.query_one("#totals-box").border_title)
-        await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        notes = dict(app.screen.notes)
-        assert "selected period" in notes["Active users"]
-        assert "latest day" in notes["CLI users 1d (Daily CLI users)"]
+        await pilot.press("g")
+        assert isinstance(app.screen, GlossaryScreen)
+        totals = {entry.label: entry for entry in dict(app.screen.sections)["Totals"]}
+        assert "selected period" in totals["Active users"].meaning
+        assert "latest day" in totals["CLI users 1d"].meaning
+        assert totals["CLI users 1d"].covers.startswith("Daily CLI users · the latest day with data")
 
 
 async def test_completion_tiles_say_completion_and_help_explains_they_are_not_the_tables_rate() -> None:
@@ -72,10 +73,9 @@ async def test_completion_tiles_say_completion_and_help_explains_they_are_not_th
         tiles = rendered(dashboard(app).query_one(TotalsPane))
         assert "Accept" not in tiles
         assert "Compl. rate" in tiles and "Compl. LoC" in tiles
-        await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        notes = dict(app.screen.notes)
+        await pilot.press("g")
+        assert isinstance(app.screen, GlossaryScreen)
+        totals = {entry.label: entry for entry in dict(app.screen.sections)["Totals"]}
         for figure in FIGURES:
-            (label,) = [name for name in notes if name.split(" (")[0] == figure.label]
             if figure.key in ("completion_rate", "completion_loc_rate"):
-                assert "code completion only" in notes[label].lower()
+                assert "code completion only" in totals[figure.label].meaning.lower()

@@ -16,10 +16,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, VerticalScroll
+from textual.containers import Container, Horizontal, VerticalScroll
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
@@ -131,6 +132,13 @@ class DashboardScreen(Screen[None]):
             show=False,
             tooltip="Report lines skipped and days GitHub has not delivered yet, for the period shown",
         ),
+        Binding(
+            "c",
+            "choose_columns",
+            "Columns",
+            show=False,
+            tooltip="Choose the users table's columns and their order",
+        ),
     ]
 
     def __init__(self, session: Session, scope: Scope | None, period_days: int = 28) -> None:
@@ -170,7 +178,9 @@ class DashboardScreen(Screen[None]):
             yield TotalsPane(id="totals")
         with TabbedContent(id="tabs", initial="tab-users"):
             with TabPane(tab_label("Users", "u"), id="tab-users"):
-                yield Input(placeholder="/ filter by login", id="filter", compact=True)
+                with Horizontal(id="filter-row"):
+                    yield Input(placeholder="/ filter by login", id="filter", compact=True)
+                    yield Static(id="column-meaning")
                 yield TeamChip(id="team-chip")
                 yield SegmentChip(id="segment-chip")
                 yield UsersTable(id="users")
@@ -193,6 +203,8 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         self._thread = threading.get_ident()
         self.query_one("#totals-box").border_title = "Totals"
+        self._say_sort_column()
+        self._show_chosen_columns()
         self._update_status()
         self._fit_to(self.app.size)
         if not self.has_class("-too-small"):
@@ -625,6 +637,43 @@ class DashboardScreen(Screen[None]):
         pending = getattr(self.snapshot, "pending", ()) or ()
         self.app.push_screen(ProblemsScreen(self.view.scope, self.view.period, self.problems, pending))
 
+    def _show_chosen_columns(self) -> None:
+        """The users table's columns as last chosen (the state file) or configured (users_columns: names or
+        headers); a name the table does not know is said and left out."""
+        chosen = getattr(self.app, "users_columns", lambda: ())()
+        table = self.query_one(UsersTable)
+        known = {name.lower(): c.key for c in table.columns for name in (c.key, c.label)}
+        unknown = [name for name in chosen if name.lower() not in known]
+        if unknown:
+            self.notify(
+                f"users_columns names no column {', '.join(unknown)}; the columns are "
+                f"{', '.join(column.key for column in table.columns)} (or their headers).",
+                title="Columns",
+                severity="warning",
+                timeout=15,
+            )
+        first = table.columns[0].key
+        keys = [first, *(known[name.lower()] for name in chosen if name.lower() in known)]
+        table.show_columns(keys if len(keys) > 1 else None)
+
+    def action_choose_columns(self) -> None:
+        from copilot_tui.ui.screens.column_picker import ColumnPickerScreen
+
+        table = self.query_one(UsersTable)
+        fitting = {column.key for column in table.fitting_columns()}
+        shown = [column.key for column in table.shown_columns]
+
+        def picked(keys: tuple[str, ...] | None) -> None:
+            if keys is None:
+                return
+            table.show_columns(keys)
+            remember = getattr(self.app, "remember_users_columns", None)
+            if remember is not None:
+                remember(None if keys == tuple(c.key for c in table.columns) else keys)
+
+        hidden = [key for key in shown if key not in fitting]
+        self.app.push_screen(ColumnPickerScreen(table.columns, shown, hidden), picked)
+
     def action_clear_team(self) -> None:
         chip = self.query_one(TeamChip)
         if not chip.active:
@@ -778,6 +827,24 @@ class DashboardScreen(Screen[None]):
             "u",
         )
         self.query_one(TabbedContent).get_tab("tab-users").label = label  # type: ignore[assignment]
+
+    @on(UsersTable.SortChanged, "#users")
+    def _say_sort_column(self) -> None:
+        """Beside the filter: the users table's sort column, its full name and what it counts (g: every label)."""
+        table = self.query_one(UsersTable)
+        column = table.sorted_column
+        line = self.query_one("#column-meaning", Static)
+        if column is None or not column.term:
+            line.update("")
+            return
+        from copilot_tui.metrics.catalog import metric
+
+        named = metric(column.term)
+        # each span ends with its space: a span that starts with one loses it in an SVG screenshot
+        full = f"= {named.label}: " if named.label != column.label else ": "
+        text = Text.assemble("▼ " if table.sort_reverse else "▲ ", (column.label + " ", "bold"), full)
+        text.append(named.meaning, style="dim")
+        line.update(text)
 
     @on(UsersTable.Selected)
     def _user_selected(self, event: UsersTable.Selected) -> None:

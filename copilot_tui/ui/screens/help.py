@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -30,6 +31,7 @@ KEY_NAMES = {
     "home": "Home",
     "end": "End",
     "backspace": "Backspace",
+    "space": "Space",
 }
 
 
@@ -70,30 +72,24 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,question_mark", "dismiss", "Close help"),
         Binding("q", "app.quit", "Quit", show=False),
+        Binding("g", "app.glossary", "Glossary", tooltip="Glossary: what every figure and column means"),
     ]
 
-    def __init__(self, sections: Sequence[HelpSection], notes: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(self, sections: Sequence[HelpSection]) -> None:
         super().__init__()
         self.sections = sections
-        self.notes = notes
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Label("Keys  ·  Esc or ? closes  ·  Ctrl+P opens the command palette", classes="picker-title")
+            yield Label("What a figure or a column means: g opens the glossary", classes="picker-hint")
             for title, bindings in self.sections:
                 rows = described(bindings)
                 table = Table.grid(padding=(0, 2))
                 table.add_column(width=max([9, *(len(keys) for keys, _ in rows)]), no_wrap=True)
                 table.add_column()
                 for keys, text in rows:
-                    table.add_row(Text(keys, style="bold"), text)
+                    # a style of its own keeps a wrapped line's indent apart: an SVG drops a span's leading spaces
+                    table.add_row(Text(keys, style="bold"), Text(text, style=Style(italic=False)))
                 yield Static(Text(title, style="bold underline"), classes="help-heading")
-                yield Static(table, classes="help-table")
-            if self.notes:
-                yield Static(Text("What the numbers mean", style="bold underline"), classes="help-heading")
-                table = Table.grid(padding=(0, 2))
-                table.add_column(style="bold", no_wrap=True)
-                table.add_column()
-                for label, meaning in self.notes:
-                    table.add_row(label, meaning)
                 yield Static(table, classes="help-table")

@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 
 from copilot_tui.exports import SeatList, chosen_seats
 from copilot_tui.licenses import DEFAULT_INACTIVE_DAYS, INACTIVE_DAY_STEPS, SeatReport, seat_records
+from copilot_tui.metrics.catalog import explain
 from copilot_tui.metrics.seats import SeatCost, idle_order, seat_cost
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import count
@@ -74,14 +75,22 @@ def _yes(value: Any) -> str:
 
 
 SEAT_COLUMNS: tuple[Column, ...] = (
-    Column("login", "Login", 18, priority=100, grow=22),
-    Column("idle", "Idle days", 9, "right", _idle, priority=95, descending_first=True),
-    Column("last_active_day", "Last active", 11, formatter=_never, priority=90, descending_first=True),
-    Column("in_reports", "In reports", 10, "center", _yes, priority=60),
-    Column("plan_type", "Plan", 10, formatter=_text, priority=50),
-    Column("editor", "Editor", 18, formatter=_editor, priority=45, grow=10),
-    Column("organization", "Org", 12, formatter=_text, priority=20),
-    Column("pending_cancellation", "Cancels", 10, formatter=_text, priority=30),
+    Column("login", "Login", 18, priority=100, grow=22, term="seat_login"),
+    Column("idle", "Idle days", 9, "right", _idle, priority=95, descending_first=True, term="seat_idle_days"),
+    Column(
+        "last_active_day",
+        "Last active",
+        11,
+        formatter=_never,
+        priority=90,
+        descending_first=True,
+        term="seat_last_active",
+    ),
+    Column("in_reports", "In reports", 10, "center", _yes, priority=60, term="seat_in_reports"),
+    Column("plan_type", "Plan", 10, formatter=_text, priority=50, term="seat_plan"),
+    Column("editor", "Editor", 18, formatter=_editor, priority=45, grow=10, term="seat_editor"),
+    Column("organization", "Org", 12, formatter=_text, priority=20, term="seat_org"),
+    Column("pending_cancellation", "Cancels", 10, formatter=_text, priority=30, term="seat_cancels"),
 )
 
 
@@ -101,6 +110,7 @@ class SeatsTable(UserTable, inherit_bindings=False):
             empty_text="No seat in this list.",
             warm_up=False,
             id=id,
+            explain=explain,
         )
 
 

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from copilot_tui.metrics.catalog import explain
 from copilot_tui.metrics.derive import Period, UserSummary
 from copilot_tui.metrics.teams import NO_TEAM_ID, team_member_logins
 from copilot_tui.ui.format import compact, rate
@@ -31,44 +32,45 @@ def _rate_key(value: Any) -> float:
 
 
 TEAM_COLUMNS: tuple[Column, ...] = (
-    Column("slug", "Team", 18, priority=100, grow=22),
-    Column("members", "Members", 7, "right", compact, priority=90, descending_first=True),
-    Column("active_users", "Active", 6, "right", compact, priority=95, descending_first=True),
-    Column("active_share", "Act %", 6, "right", rate, _rate_key, priority=60, descending_first=True),
-    Column("active_user_days", "User-days", 9, "right", compact, priority=40, descending_first=True),
-    Column("interactions", "Interact", 8, "right", compact, priority=80, descending_first=True),
-    Column("generations", "Gen", 7, "right", compact, priority=70, descending_first=True),
-    Column("acceptances", "Acc", 7, "right", compact, priority=50, descending_first=True),
-    Column("acceptance_rate", "Rate", 6, "right", rate, _rate_key, priority=85, descending_first=True),
-    Column("loc_added", "LoC+", 7, "right", compact, priority=45, descending_first=True),
-    Column("agent_users", "Agent", 5, "right", compact, priority=35, descending_first=True),
-    Column("chat_users", "Chat", 5, "right", compact, priority=34, descending_first=True),
-    Column("cli_users", "CLI", 5, "right", compact, priority=33, descending_first=True),
-    Column("ai_credits", "Credits", 7, "right", compact, priority=55, descending_first=True),
+    Column("slug", "Team", 18, priority=100, grow=22, term="team_slug"),
+    Column("members", "Members", 7, "right", compact, priority=90, descending_first=True, term="team_members"),
+    Column("active_users", "Active", 6, "right", compact, priority=95, descending_first=True, term="team_active_users"),
+    Column(
+        "active_share",
+        "Act %",
+        6,
+        "right",
+        rate,
+        _rate_key,
+        priority=60,
+        descending_first=True,
+        term="team_active_share",
+    ),
+    Column(
+        "active_user_days", "User-days", 9, "right", compact, priority=40, descending_first=True, term="team_user_days"
+    ),
+    Column(
+        "interactions", "Interact", 8, "right", compact, priority=80, descending_first=True, term="team_interactions"
+    ),
+    Column("generations", "Gen", 7, "right", compact, priority=70, descending_first=True, term="team_generations"),
+    Column("acceptances", "Acc", 7, "right", compact, priority=50, descending_first=True, term="team_acceptances"),
+    Column(
+        "acceptance_rate",
+        "Rate",
+        6,
+        "right",
+        rate,
+        _rate_key,
+        priority=85,
+        descending_first=True,
+        term="team_acceptance_rate",
+    ),
+    Column("loc_added", "LoC+", 7, "right", compact, priority=45, descending_first=True, term="team_loc_added"),
+    Column("agent_users", "Agent", 5, "right", compact, priority=35, descending_first=True, term="team_agent_users"),
+    Column("chat_users", "Chat", 5, "right", compact, priority=34, descending_first=True, term="team_chat_users"),
+    Column("cli_users", "CLI", 5, "right", compact, priority=33, descending_first=True, term="team_cli_users"),
+    Column("ai_credits", "Credits", 7, "right", compact, priority=55, descending_first=True, term="team_ai_credits"),
 )
-
-
-COLUMN_NOTES: dict[str, str] = {
-    "slug": "The team's name (slug). (no team): users active on a day with team data but in no team that day.",
-    "members": "Users listed in the team on the period's latest day with team data.",
-    "active_users": "Members with Copilot activity on a day they were in the team.",
-    "active_share": "Active members per member (n/a for the (no team) row, whose members nobody lists).",
-    "active_user_days": "Days with activity, summed over the team's active members.",
-    "interactions": "Prompts and messages the members sent to Copilot on their days in the team.",
-    "generations": "Code suggestions Copilot produced for the members on their days in the team.",
-    "acceptances": "Suggestions the members accepted, inserted or applied on their days in the team.",
-    "acceptance_rate": "Acceptances per generation over every feature.",
-    "loc_added": "Lines of code the members added from accepted Copilot suggestions.",
-    "agent_users": "Members who used agent mode (or agent edits) on a day in the team.",
-    "chat_users": "Members who used Copilot Chat on a day in the team.",
-    "cli_users": "Members who used Copilot CLI on a day in the team.",
-    "ai_credits": "AI credits the members spent on their days in the team (ai_credits_used).",
-}
-"""What each teams column counts, for the help screen: a user in several teams counts in each."""
-
-
-def column_notes() -> list[tuple[str, str]]:
-    return [(f"{c.label} (teams)", COLUMN_NOTES[c.key]) for c in TEAM_COLUMNS]
 
 
 class TeamsTable(UserTable, inherit_bindings=False):
@@ -88,6 +90,7 @@ class TeamsTable(UserTable, inherit_bindings=False):
             empty_text="No team data in this period.",
             warm_up=False,
             id=id,
+            explain=explain,
         )
 
 

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.widget import Widget
 
 from copilot_tui.metrics import catalog
-from copilot_tui.metrics.catalog import Metric
+from copilot_tui.metrics.catalog import WINDOW_WORDS, Metric, Window
 from copilot_tui.metrics.derive import OrgTotals, PeriodUsers, change
 from copilot_tui.ui.format import compact, format_change, rate
 
-Window = Literal["period", "day", "7 days", "28 days"]
-"""What a figure covers: the selected period, or one of GitHub's windows ending on the latest day with data."""
-
 #: The tag a label ends with for each of GitHub's windows; the period's figures go untagged (the pane's title
 #: names the period).
-WINDOW_TAGS: dict[Window, str] = {"period": "", "day": "1d", "7 days": "7d", "28 days": "28d"}
+WINDOW_TAGS: dict[Window, str] = {"period": "", "day": "1d", "7 days": "7d", "28 days": "28d", "now": ""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +27,17 @@ class Figure:
     label: str
     """A short label that fits a third of 80 columns, ending with the window's tag (``WINDOW_TAGS``)."""
     value: Callable[[OrgTotals], int | float | None]
-    window: Window = "period"
     note: str = ""
     """Said after the catalog's meaning where the short label alone could mislead."""
 
     @property
     def metric(self) -> Metric:
         return catalog.metric(self.key)
+
+    @property
+    def window(self) -> Window:
+        """What the figure covers, as the catalog says."""
+        return self.metric.window
 
     @property
     def kind(self) -> str:
@@ -85,13 +86,13 @@ FIGURES: tuple[Figure, ...] = (
     Figure("period_cloud_agent_users", "Cloud agent", _users(lambda u: u.cloud_agent)),
     Figure("completion_only_users", "Compl. only", _users(lambda u: u.completion_only)),
     Figure("ai_credits", "AI credits", _users(lambda u: u.ai_credits)),
-    Figure("dau", "Users 1d", _latest("daily_active_users"), "day"),
-    Figure("wau", "Users 7d", _latest("weekly_active_users"), "7 days"),
-    Figure("mau", "Users 28d", _latest("monthly_active_users"), "28 days"),
-    Figure("agent_users", "Agent 28d", _latest("monthly_active_agent_users"), "28 days"),
-    Figure("chat_users", "Chat 28d", _latest("monthly_active_chat_users"), "28 days"),
-    Figure("cli_users", "CLI users 1d", _latest("daily_active_cli_users"), "day"),
-    Figure("review_users", "Review 28d", _latest("monthly_active_copilot_code_review_users"), "28 days"),
+    Figure("dau", "Users 1d", _latest("daily_active_users")),
+    Figure("wau", "Users 7d", _latest("weekly_active_users")),
+    Figure("mau", "Users 28d", _latest("monthly_active_users")),
+    Figure("agent_users", "Agent 28d", _latest("monthly_active_agent_users")),
+    Figure("chat_users", "Chat 28d", _latest("monthly_active_chat_users")),
+    Figure("cli_users", "CLI users 1d", _latest("daily_active_cli_users")),
+    Figure("review_users", "Review 28d", _latest("monthly_active_copilot_code_review_users")),
     Figure("completion_rate", "Compl. rate", lambda t: t.completion_acceptance_rate, note=_COMPLETION_ONLY),
     Figure("completion_loc_rate", "Compl. LoC", lambda t: t.completion_loc_acceptance_rate, note=_COMPLETION_ONLY),
     Figure("interactions", "Interactions", _sum("user_initiated_interaction_count")),
@@ -150,6 +151,19 @@ class TotalsPane(Widget):
         self.previous: OrgTotals | None = None
         self.compact = False
         """A strip of as many figures as fit in two lines, for terminals smaller than about 100x30."""
+        self._spots: list[tuple[int, int, int, Figure]] = []
+        """Where each figure was drawn, (line, first cell, after the last cell, figure): the mouse's tooltip."""
+
+    def figure_at(self, x: int, y: int) -> Figure | None:
+        """The figure drawn at this content offset, if any."""
+        return next((f for line, start, end, f in self._spots if line == y and start <= x < end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        offset = event.get_content_offset(self)
+        figure = self.figure_at(offset.x, offset.y) if offset is not None else None
+        tip = f"{figure.label}: {figure.meaning} (covers {WINDOW_WORDS[figure.window]})" if figure else None
+        if tip != self.tooltip:
+            self.tooltip = tip
 
     def set_compact(self, compact: bool) -> None:
         if compact != self.compact:
@@ -182,6 +196,7 @@ class TotalsPane(Widget):
         """Figures one after another, as many as fill ``STRIP_LINES`` lines whole; help lists them all."""
         assert self.totals is not None
         lines = [Text()]
+        self._spots = []
         for figure in figures:
             value, delta = figure_text(figure, self.totals, self.previous)
             item = Text(figure.label, style="dim") + Text(" ") + value
@@ -199,6 +214,7 @@ class TotalsPane(Widget):
                 line.spans[-1:] = [span._replace(end=span.end + 1) for span in line.spans[-1:]]
                 line.append(" ")
                 line.append("· ", style="dim")
+            self._spots.append((len(lines) - 1, line.cell_len, line.cell_len + item.cell_len, figure))
             line.append_text(item)
         return Text("\n").join(lines)
 
@@ -213,11 +229,15 @@ class TotalsPane(Widget):
             return self._strip(figures, width)
         columns = self._columns(width)
         cell = width // columns - DELTA_WIDTH
+        rows = -(-len(figures) // columns)
+        self._spots = [
+            (i % rows, (i // rows) * (cell + DELTA_WIDTH), (i // rows + 1) * (cell + DELTA_WIDTH), figure)
+            for i, figure in enumerate(figures)
+        ]
         grid = Table.grid()
         for _ in range(columns):
             grid.add_column(no_wrap=True, width=cell)
             grid.add_column(no_wrap=True, width=DELTA_WIDTH)
-        rows = -(-len(figures) // columns)
         for r in range(rows):
             cells: list[Text] = []
             for c in range(columns):

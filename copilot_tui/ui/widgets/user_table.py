@@ -112,6 +112,8 @@ class Column:
     """Sort this column in descending order when it becomes the sort column (e.g. counts: biggest first)."""
     grow: int = 0
     """Cells this column may take beyond `width` when the screen has room (long logins, IDE names)."""
+    term: str = ""
+    """A name the owner explains the column by (copilot-tui: its metric catalog key); the table does not read it."""
 
 
 def _fit(text: str, width: int, align: Align) -> str:
@@ -550,6 +552,17 @@ class UserTable(ScrollView, can_focus=True):
         def control(self) -> UserTable:
             return self.table
 
+    class SortChanged(Message):
+        """The sort column or its direction changed."""
+
+        def __init__(self, table: UserTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> UserTable:
+            return self.table
+
     def __init__(
         self,
         columns: Sequence[Column],
@@ -561,6 +574,7 @@ class UserTable(ScrollView, can_focus=True):
         noun: str = "users",
         empty_text: str = "No rows match the filter.",
         warm_up: bool = True,
+        explain: Callable[[str], str] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -581,11 +595,14 @@ class UserTable(ScrollView, can_focus=True):
                 header clicks find their order cached (a first sort of a column costs ~10-65 ms at 200k rows with
                 numpy, ~50-180 ms without; this spends that while nobody waits, in steps of at most ~40 ms at 200k
                 rows so a key pressed meanwhile is not held long).
+            explain: A column's `term` to what its header says when the mouse rests on it.
         """
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         if not columns:
             raise ValueError("a UserTable needs at least one column")
         self._columns: tuple[Column, ...] = tuple(columns)
+        self._shown: tuple[Column, ...] = self._columns
+        """The columns chosen to be on screen, in order (`show_columns`); the narrowest screens drop some more."""
         self._by_key = {column.key: column for column in self._columns}
         if len(self._by_key) != len(self._columns):
             raise ValueError("column keys must be unique")
@@ -597,6 +614,7 @@ class UserTable(ScrollView, can_focus=True):
         self.noun = noun
         self.empty_text = empty_text
         self.warm_up = warm_up
+        self._explain = explain
         self._warm_timer: Timer | None = None
 
         self._count = 0
@@ -635,6 +653,26 @@ class UserTable(ScrollView, can_focus=True):
     @property
     def columns(self) -> tuple[Column, ...]:
         return self._columns
+
+    @property
+    def shown_columns(self) -> tuple[Column, ...]:
+        """The columns chosen to be on screen, in order (those the width has no room for included)."""
+        return self._shown
+
+    def show_columns(self, keys: Sequence[str] | None) -> None:
+        """Show these columns, in this order (None: all, as declared). Sorting still reaches every column."""
+        unknown = [key for key in keys or () if key not in self._by_key]
+        if unknown:
+            raise KeyError(f"no column {', '.join(map(repr, unknown))}")
+        shown = tuple(self._by_key[key] for key in dict.fromkeys(keys)) if keys else self._columns
+        if shown != self._shown:
+            self._shown = shown
+            self._columns_fit = None
+            self.refresh()
+
+    def fitting_columns(self) -> tuple[Column, ...]:
+        """The chosen columns the width has room for now."""
+        return tuple(column for column, _ in self._layout())
 
     @property
     def row_count(self) -> int:
@@ -955,6 +993,16 @@ class UserTable(ScrollView, can_focus=True):
         self._cursor = 0
         self._scroll_to_row(0)
         self._rebuild_view(incremental=False)
+        if self.is_attached:
+            self.post_message(self.SortChanged(self))
+
+    @property
+    def sorted_column(self) -> Column | None:
+        return self._by_key.get(self._sort_key) if self._sort_key is not None else None
+
+    def column_help(self, column: Column) -> str | None:
+        """What a column's header says when the mouse rests on it (with `explain` and the column's `term`)."""
+        return self._explain(column.term) if self._explain is not None and column.term else None
 
     def _cycle_keys(self) -> list[str]:
         return [column.key for column, _ in self._layout() if column.sortable]
@@ -1099,6 +1147,13 @@ class UserTable(ScrollView, can_focus=True):
         else:
             self.move_cursor(position)
 
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        offset = event.get_content_offset(self)
+        column = self._column_at(offset.x) if offset is not None and offset.y == 0 else None
+        tip = self.column_help(column) if column is not None else None
+        if tip != self.tooltip:
+            self.tooltip = tip
+
     def _column_at(self, x: int) -> Column | None:
         left = 0
         for column, width in self._layout():
@@ -1124,7 +1179,7 @@ class UserTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if self._columns_fit is not None and self._columns_fit[0] == width:
             return self._columns_fit[1]
-        shown = list(self._columns)
+        shown = list(self._shown)
         if width > 0:
             total = sum(column.width + CELL_GAP for column in shown)
             while total > width and len(shown) > 1:

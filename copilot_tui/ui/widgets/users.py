@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 
+from copilot_tui.metrics.catalog import explain
 from copilot_tui.metrics.derive import UserSummary
 from copilot_tui.ui.format import compact, rate
 from copilot_tui.ui.widgets.user_table import Column, UserTable
@@ -24,20 +25,20 @@ def _text(value: Any) -> str:
 
 # Priorities decide what an 80-column terminal drops first: the flags and top IDE/language go before the counts.
 COLUMNS: tuple[Column, ...] = (
-    Column("user_login", "Login", 18, priority=100, grow=22),
-    Column("days_active", "Days", 5, "right", priority=90, descending_first=True),
-    Column("last_active_day", "Last active", 10, priority=70, descending_first=True),
-    Column("interactions", "Interact", 8, "right", compact, priority=80, descending_first=True),
-    Column("generations", "Gen", 7, "right", compact, priority=50, descending_first=True),
-    Column("acceptances", "Acc", 7, "right", compact, priority=40, descending_first=True),
-    Column("acceptance_rate", "Rate", 6, "right", rate, priority=85, descending_first=True),
-    Column("loc_added", "LoC+", 7, "right", compact, priority=60, descending_first=True),
-    Column("ai_credits_used", "Credits", 7, "right", compact, priority=55, descending_first=True),
-    Column("used_agent", "Agt", 3, "center", _flag, priority=35, descending_first=True),
-    Column("used_chat", "Chat", 4, "center", _flag, priority=34, descending_first=True),
-    Column("used_cli", "CLI", 3, "center", _flag, priority=33, descending_first=True),
-    Column("top_ide", "Top IDE", 12, formatter=_text, priority=30, grow=6),
-    Column("top_language", "Top language", 12, formatter=_text, priority=20, grow=6),
+    Column("user_login", "Login", 18, priority=100, grow=22, term="user_login"),
+    Column("days_active", "Days", 5, "right", priority=90, descending_first=True, term="days_active"),
+    Column("last_active_day", "Last active", 10, priority=70, descending_first=True, term="last_active_day"),
+    Column("interactions", "Interact", 8, "right", compact, priority=80, descending_first=True, term="interactions"),
+    Column("generations", "Gen", 7, "right", compact, priority=50, descending_first=True, term="generations"),
+    Column("acceptances", "Acc", 7, "right", compact, priority=40, descending_first=True, term="acceptances"),
+    Column("acceptance_rate", "Rate", 6, "right", rate, priority=85, descending_first=True, term="acceptance_rate"),
+    Column("loc_added", "LoC+", 7, "right", compact, priority=60, descending_first=True, term="loc_added"),
+    Column("ai_credits_used", "Credits", 7, "right", compact, priority=55, descending_first=True, term="ai_credits"),
+    Column("used_agent", "Agt", 3, "center", _flag, priority=35, descending_first=True, term="used_agent"),
+    Column("used_chat", "Chat", 4, "center", _flag, priority=34, descending_first=True, term="used_chat"),
+    Column("used_cli", "CLI", 3, "center", _flag, priority=33, descending_first=True, term="used_cli"),
+    Column("top_ide", "Top IDE", 12, formatter=_text, priority=30, grow=6, term="top_ide"),
+    Column("top_language", "Top language", 12, formatter=_text, priority=20, grow=6, term="top_language"),
 )
 
 COMPUTED_KEYS: tuple[str, ...] = tuple(
@@ -84,6 +85,7 @@ class UsersTable(UserTable, inherit_bindings=False):
             sort_column="days_active",
             noun="users",
             id=id,
+            explain=explain,
         )
 
 
