@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -104,3 +106,40 @@ def test_a_shared_flag_the_subcommand_takes_is_kept(argv: list[str]) -> None:
 
     parser = build_parser()
     assert unused_flags(parser, parser.parse_args(argv)) is None
+
+
+def _leaves(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    """Every runnable subcommand (``auth status``, ``sync``) with its parser."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for word, sub in action.choices.items():
+                found += _leaves(sub, (*words, word)) or [((*words, word), sub)]
+    return found
+
+
+LEAVES = _leaves(build_parser())
+
+
+@pytest.mark.parametrize("words", [w for w, _ in LEAVES], ids=[" ".join(w) for w, _ in LEAVES])
+def test_every_subcommands_help_lists_exactly_the_shared_flags_it_takes(
+    words: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A flag its --help offers works, before or after the subcommand; one it does not offer is refused."""
+    from copilot_tui import cli
+    from copilot_tui.cli import SHARED_FLAGS, unused_flags
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([*words, "--help"])
+    options = [line.strip().split("  ")[0] for line in capsys.readouterr().out.splitlines() if line.startswith("  -")]
+    listed = {word.rstrip(",") for option in options for word in option.split() if word.startswith("-")}
+    values = {"--org": "o", "--enterprise": "e", "--hostname": "h.ghe.com", "--api-url": "http://127.0.0.1:1"}
+    for flag in SHARED_FLAGS.values():
+        given = [flag, values[flag]] if flag in values else [flag]
+        parser = build_parser()
+        if flag in listed:
+            assert unused_flags(parser, parser.parse_args([*given, *words])) is None, flag
+            parser.parse_args([*words, *given])  # after the subcommand too
+        else:
+            assert cli.main([*given, *words]) == 2, flag
+            assert f"cannot run with {flag}" in capsys.readouterr().err
