@@ -119,6 +119,8 @@ def _leaves(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()) -> lis
 
 
 LEAVES = _leaves(build_parser())
+POSITIONALS = {("open",): ("reports/",)}
+"""What a subcommand needs besides its options to parse."""
 
 
 @pytest.mark.parametrize("words", [w for w, _ in LEAVES], ids=[" ".join(w) for w, _ in LEAVES])
@@ -134,6 +136,7 @@ def test_every_subcommands_help_lists_exactly_the_shared_flags_it_takes(
     options = [line.strip().split("  ")[0] for line in capsys.readouterr().out.splitlines() if line.startswith("  -")]
     listed = {word.rstrip(",") for option in options for word in option.split() if word.startswith("-")}
     values = {"--org": "o", "--enterprise": "e", "--hostname": "h.ghe.com", "--api-url": "http://127.0.0.1:1"}
+    words = (*words, *POSITIONALS.get(words, ()))
     for flag in SHARED_FLAGS.values():
         given = [flag, values[flag]] if flag in values else [flag]
         parser = build_parser()
