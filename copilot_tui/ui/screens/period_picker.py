@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -65,9 +66,24 @@ class PeriodPickerScreen(ModalScreen[PeriodChoice | None]):
             options.highlighted = self.choices.index(self.current)
         options.focus()
 
+    _typing = False
+    """A "/" was pressed: printable keys still reaching the screen (not the field) belong in the field."""
+
     def action_type_period(self) -> None:
         # at once, not after a refresh as ``focus()`` does: the keys typed right after "/" are the period
+        self._typing = True
         self.set_focus(self.query_one(Input))
+
+    def on_key(self, event: Any) -> None:
+        """Keys typed in the same burst as "/" (a busy app reads them in one go) are routed before "/" has moved
+        the focus: they reach this screen, not the field, and are put where they were meant to go."""
+        field = self.query_one(Input)
+        if event.key == "slash" and not field.has_focus:
+            self._typing = True  # the binding's action may run only after the keys behind it have come here
+        elif self._typing and not field.has_focus and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            field.insert_text_at_cursor(event.character)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
