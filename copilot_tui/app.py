@@ -357,6 +357,7 @@ class CopilotApp(App[None]):
         from copilot_tui.ui.screens.glossary import GlossaryScreen
         from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
         from copilot_tui.ui.screens.problems import ProblemsScreen
+        from copilot_tui.ui.screens.trends import TrendsScreen
         from copilot_tui.ui.widgets.seats import SeatsPane, SeatsTable
         from copilot_tui.ui.widgets.teams import TeamsTable
 
@@ -367,6 +368,14 @@ class CopilotApp(App[None]):
             ("Users table", UsersTable.BINDINGS),
             ("Teams tab", TeamsTable.BINDINGS),
             ("Seats tab", [*SeatsPane.BINDINGS, *SeatsTable.BINDINGS]),
+            (
+                "Trends",
+                [
+                    Binding("up", "cursor_up", "Chart the previous figure"),
+                    Binding("down", "cursor_down", "Chart the next figure"),
+                    *TrendsScreen.BINDINGS,
+                ],
+            ),
             ("User detail", UserDetailScreen.BINDINGS),
             ("Problems view", ProblemsScreen.BINDINGS),
             ("Glossary", GlossaryScreen.BINDINGS),

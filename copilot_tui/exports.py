@@ -39,6 +39,7 @@ from copilot_tui.metrics.model import ACTIVE_USER_FIELDS, ACTIVITY_FIELDS, DayTo
 from copilot_tui.metrics.seats import Seat, never_in_reports, seat_cost
 from copilot_tui.metrics.segments import user_segments
 from copilot_tui.metrics.teams import TeamSummary
+from copilot_tui.metrics.trends import bucket_totals, buckets
 from copilot_tui.scope import Scope
 
 ExportFormat = Literal["csv", "json"]
@@ -205,9 +206,13 @@ def totals_record(scope: Scope, totals: OrgTotals) -> dict[str, Any]:
 
 
 def daily_records(days: Iterable[DayTotals], period: Period) -> list[dict[str, Any]]:
-    """One row per day of the period the scope's report has a record for, oldest first, every figure of the day."""
-    by_day = {d.day: d for d in days if d.day in period}
-    return [{"day": day.isoformat(), **figures(org_totals([by_day[day]], Period(day, day)))} for day in sorted(by_day)]
+    """One row per day of the period the scope's report has a record for, oldest first, every figure of the day:
+    the day buckets of the trend charts (``metrics.trends``), so a chart's point and a row here agree."""
+    return [
+        {"day": totals.period.start.isoformat(), **figures(totals)}
+        for totals in bucket_totals(days, buckets(period, "day"))
+        if totals.days_with_data
+    ]
 
 
 def feature_records(series: Sequence[FeatureSeries]) -> list[dict[str, Any]]:

@@ -59,6 +59,12 @@ class DashboardView:
     user_values: dict[str, list[Any]] = field(default_factory=dict)
     """The users table's computed columns for ``users``, read once here (``widgets.users.column_values``): a first
     sort of such a column then costs only the sort (at 200k users, reading top IDE alone is ~160 ms)."""
+    days: tuple[DayTotals, ...] = ()
+    """The scope's day records of the period: what ``totals`` sums, and what the trend charts cut into buckets."""
+    previous_days: tuple[DayTotals, ...] = ()
+    """The day records of the previous period, when ``previous_totals`` could be computed (else empty)."""
+    previous_series: list[FeatureSeries] = field(default_factory=list)
+    """The feature series of the previous period, beside ``previous_days``."""
 
 
 def build_view(
@@ -71,7 +77,8 @@ def build_view(
     end = snapshot.last_day or date.today()
     start = snapshot.first_day or end
     period = Period(start, end)
-    totals = org_totals(snapshot.day_totals, period)
+    days = tuple(d for d in snapshot.day_totals if d.day in period)
+    totals = org_totals(days, period)
     if same_as is not None:
         users, series = same_as.users, same_as.series
         by_ide, by_language, by_model = same_as.by_ide, same_as.by_language, same_as.by_model
@@ -80,12 +87,16 @@ def build_view(
     people = same_as.totals.users if same_as is not None else None
     totals = replace(totals, users=people or period_users(users))
     previous_totals = None
+    previous_days: tuple[DayTotals, ...] = ()
+    previous_series: list[FeatureSeries] = []
     if previous is not None:
-        before = org_totals(previous.day_totals, period.previous())
+        before_days = tuple(d for d in previous.day_totals if d.day in period.previous())
+        before = org_totals(before_days, period.previous())
         # a partly loaded earlier period would make every change look like growth
         if before.days_with_data >= totals.days_with_data > 0:
-            previous_users = _users_side(previous, period.previous(), breakdowns=False)[0]
+            previous_users, previous_series = _users_side(previous, period.previous(), breakdowns=False)[:2]
             previous_totals = replace(before, users=period_users(previous_users))
+            previous_days = before_days
     if same_as is not None:
         return replace(
             same_as,
@@ -94,6 +105,9 @@ def build_view(
             totals=totals,
             previous_totals=previous_totals,
             fetched_at=snapshot.fetched_at,
+            days=days,
+            previous_days=previous_days,
+            previous_series=previous_series,
         )
     return DashboardView(
         scope=snapshot.scope,
@@ -107,6 +121,9 @@ def build_view(
         by_model=by_model,
         fetched_at=snapshot.fetched_at,
         user_values=column_values(users),
+        days=days,
+        previous_days=previous_days,
+        previous_series=previous_series,
     )
 
 

@@ -101,6 +101,16 @@ def test_a_typed_range_shows_its_dates_in_the_header(terminal: Terminal) -> None
     terminal.wait_for(
         lambda s: "2026-10-03 → 2026-10-20" in s.splitlines()[0] and "demo data" in s, "the typed range, loaded"
     )
+    terminal.keys("h")
+    terminal.wait_for(
+        lambda s: (
+            "Trends · 2026-10-03 → 2026-10-20" in s.splitlines()[0]
+            and re.search(r"Oct 03 +Oct \d\d +Oct \d\d", s) is not None
+        ),
+        "the dates under the trend chart, from the range's first day",
+    )
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "Login" in s, "the dashboard again")
     terminal.keys("p")
     terminal.wait_for(lambda s: "October 2026" in s, "the period picker again")
     terminal.keys("/")

@@ -95,6 +95,14 @@ async def settle(pilot: Pilot[Any], *, view: bool = True, timeout: float = 120.0
             return
 
 
+async def compared_view(pilot: Pilot[Any]) -> Any:
+    """The dashboard's view once it holds the comparison with the previous period."""
+    await settle(pilot)
+    dash = dashboard(pilot.app)  # type: ignore[arg-type]
+    await until(pilot, lambda: dash.view is not None and dash.view.previous_totals is not None, "the comparison")
+    return dash.view
+
+
 async def until(pilot: Pilot[Any], condition: Callable[[], object], what: str, *, timeout: float = 120.0) -> None:
     """Let the app run until ``condition()`` holds. The timeout is a hang detector, not a speed check."""
     deadline = clock_time.monotonic() + timeout
@@ -134,6 +142,7 @@ def no_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 __all__ = [
+    "compared_view",
     "dashboard",
     "demo_app",
     "live_app",

@@ -15,7 +15,7 @@ from copilot_tui.metrics.derive import Period
 from copilot_tui.ui.screens.user_detail import UserDetailScreen
 from copilot_tui.ui.widgets.totals import TotalsPane
 from copilot_tui.ui.widgets.users import UsersTable
-from tests.ui.conftest import dashboard, demo_app, rendered, settle, until
+from tests.ui.conftest import compared_view, dashboard, demo_app, rendered, until
 
 
 def raw_credits(org: str, period: Period) -> dict[int, dict[str, float | None]]:
@@ -35,11 +35,9 @@ def summed(days: dict[str, float | None]) -> float:
 async def test_credits_are_a_sortable_column_a_total_with_its_change_and_a_daily_figure() -> None:
     app = demo_app()
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+        view = await compared_view(pilot)
         dash = dashboard(app)
-        await until(pilot, lambda: dash.view is not None and dash.view.previous_totals is not None, "the comparison")
-        view = dash.view
-        assert view is not None and view.totals.users is not None and view.previous_totals is not None
+        assert view.totals.users is not None and view.previous_totals is not None
         org = view.scope.name
         now = raw_credits(org, view.period)
         before = raw_credits(org, view.period.previous())

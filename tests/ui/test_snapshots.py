@@ -15,6 +15,7 @@ from copilot_tui.app import CopilotApp, LaunchOptions
 from copilot_tui.github.errors import ForbiddenError
 from copilot_tui.scope import Scope
 from copilot_tui.source import DemoSource
+from copilot_tui.ui.periods import PeriodChoice
 from tests.ui.conftest import settle, until
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
@@ -69,6 +70,27 @@ def test_breakdowns_tab(snap_compare: Any, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_user_detail(snap_compare: Any, size: tuple[int, int]) -> None:
     assert snap_compare(demo(), terminal_size=size, run_before=after("enter"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_trends(snap_compare: Any, size: tuple[int, int]) -> None:
+    """Daily users of the period and, in grey, of the previous period on the same days; the figure list."""
+    assert snap_compare(demo(), terminal_size=size, run_before=after("h"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_trends_by_week(snap_compare: Any, size: tuple[int, int]) -> None:
+    """A 119-day period charted by week: interactions as a mean a day of each week."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        pilot.app.animation_level = "none"
+        await settle(pilot)
+        pilot.app._dashboard().show_period(PeriodChoice.last(119))  # type: ignore[attr-defined]
+        await settle(pilot)
+        await pilot.press("h", *["down"] * 10)
+        await settle(pilot, view=False)
+
+    assert snap_compare(demo(), terminal_size=size, run_before=run)
 
 
 @pytest.mark.parametrize("size", SIZES)

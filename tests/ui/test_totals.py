@@ -10,7 +10,7 @@ from copilot_tui.metrics.demo import default_dataset
 from copilot_tui.metrics.derive import Period
 from copilot_tui.ui.screens.glossary import GlossaryScreen
 from copilot_tui.ui.widgets.totals import FIGURES, WINDOW_TAGS, TotalsPane
-from tests.ui.conftest import dashboard, demo_app, rendered, settle, until
+from tests.ui.conftest import compared_view, dashboard, demo_app, rendered, settle
 
 WINDOW_WORDS = {"period": "period", "day": "latest day", "7 days": "7 days ending", "28 days": "28 days ending"}
 
@@ -38,11 +38,9 @@ def raw_period_users(org: str, period: Period) -> dict[str, int]:
 async def test_the_pane_shows_period_users_beside_the_apis_windows_with_their_changes() -> None:
     app = demo_app()
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+        view = await compared_view(pilot)
         dash = dashboard(app)
-        await until(pilot, lambda: dash.view is not None and dash.view.previous_totals is not None, "the comparison")
-        view = dash.view
-        assert view is not None and view.totals.users is not None and view.previous_totals is not None
+        assert view.totals.users is not None and view.previous_totals is not None
         assert view.previous_totals.users is not None  # the changes of the period figures have a basis
         expected = raw_period_users(view.scope.name, view.period)
         got = view.totals.users

@@ -139,6 +139,13 @@ class DashboardScreen(Screen[None]):
             show=False,
             tooltip="Choose the users table's columns and their order",
         ),
+        Binding(
+            "h",
+            "trends",
+            "Trends",
+            show=False,
+            tooltip="Trends: every figure and feature over the period, a chart with dates",
+        ),
     ]
 
     def __init__(self, session: Session, scope: Scope | None, period_days: int = 28) -> None:
@@ -459,6 +466,9 @@ class DashboardScreen(Screen[None]):
                 self._load_history()
         self._title_totals()
         self._update_status()
+        for screen in self.app.screen_stack:
+            if getattr(screen, "dashboard", None) is self:  # trends: charts of this view
+                screen.show(view)  # type: ignore[attr-defined]
 
     def _no_comparison(self, view: DashboardView) -> str:
         """Says how to get the previous period when only a download can bring it (live, no history yet)."""
@@ -586,6 +596,14 @@ class DashboardScreen(Screen[None]):
         }[tab]
         self.query_one(TabbedContent).active = tab
         self.set_focus(self.query_one(target))
+
+    def action_trends(self) -> None:
+        if self.view is None:
+            self.notify("Nothing to chart yet.", severity="warning")
+            return
+        from copilot_tui.ui.screens.trends import TrendsScreen  # its charts import numpy: not at start-up
+
+        self.app.push_screen(TrendsScreen(self))
 
     def action_adoption_metric(self) -> None:
         pane = self.query_one(AdoptionPane)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -17,11 +18,27 @@ from copilot_tui.metrics.catalog import feature_label
 from copilot_tui.metrics.cli import cli_series
 from copilot_tui.metrics.derive import Period, UserSummary
 from copilot_tui.metrics.model import UserDay
+from copilot_tui.metrics.trends import bucket_size, buckets, per_day
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import compact, count, day, rate
 from copilot_tui.ui.widgets.cli import CliPane
-from copilot_tui.ui.widgets.spark import sparkline
 from copilot_tui.ui.widgets.status import FitFooter, StatusBar
+
+if TYPE_CHECKING:
+    from copilot_tui.ui.widgets.chart import ChartSeries
+
+CHARTS_SIDE_BY_SIDE = 120
+"""From this width the daily charts stand two by two; narrower, one a row."""
+
+DAILY_SERIES: tuple[tuple[str, Callable[[UserDay], float | None]], ...] = (
+    ("Interactions", lambda r: r.activity.get("user_initiated_interaction_count")),
+    ("Generations", lambda r: r.activity.get("code_generation_activity_count")),
+    ("Acceptances", lambda r: r.activity.get("code_acceptance_activity_count")),
+    ("LoC added", lambda r: r.activity.get("loc_added_sum")),
+    ("LoC deleted", lambda r: r.activity.get("loc_deleted_sum")),
+    ("AI credits", lambda r: r.ai_credits_used),
+)
+"""The user's daily figures, each drawn as its own chart."""
 
 FLAGS = (
     ("used_agent", "Agt"),
@@ -76,10 +93,16 @@ class UserDetailScreen(Screen[None]):
         self.scope = scope
 
     def compose(self) -> ComposeResult:
+        from copilot_tui.ui.widgets.chart import LineChart  # textual-plot imports numpy: not at start-up
+
         yield StatusBar(id="status")
         with VerticalScroll(id="detail"):
             yield Static(self._summary(), id="detail-summary")
-            yield Static(self._spark(), id="detail-spark")
+            with Grid(id="detail-charts"):
+                for series in self._series():
+                    with Vertical(classes="detail-chart"):
+                        yield Static(self._chart_heading(series), classes="detail-chart-heading")
+                        yield LineChart(classes="detail-chart-plot")
             with Horizontal(id="detail-lists"):
                 u = self.user
                 features = Counter({feature_label(k): v for k, v in u.features.items()})
@@ -98,6 +121,7 @@ class UserDetailScreen(Screen[None]):
         period = f"{day(self.period.start)} → {day(self.period.end)}"
         status.what = f"{self.scope} › {u.user_login} (id {u.user_id}) · {period}"
         status.activity = "Esc back"
+        self._draw_charts()
         self.query_one("#detail", VerticalScroll).focus()
         self.query_one(CliPane).show(cli_series(self.rows, self.period.each_day()))
 
@@ -129,22 +153,42 @@ class UserDetailScreen(Screen[None]):
             grid.add_row(*cells)
         return grid
 
-    def _daily(self) -> list[int]:
-        by_day = {r.day: r for r in self.rows}
-        values = []
-        for d in self.period.each_day():
-            r = by_day.get(d)
-            a = r.activity if r else None
-            values.append(
-                a.get("user_initiated_interaction_count") + a.get("code_generation_activity_count") if a else 0
-            )
-        return values
+    def _series(self) -> list[ChartSeries]:
+        from copilot_tui.ui.widgets.chart import ChartSeries
 
-    def _spark(self) -> Text:
-        width = max(10, (self.app.size.width or 80) - 40)
-        text = Text("Daily interactions + generations  ", style="bold")
-        text.append(sparkline(self._daily(), width), style="cyan")
+        """Each daily figure of the user's rows as its own line (a day without a row is 0: no activity); long
+        periods in the trend charts' buckets, as a mean a day."""
+        size = bucket_size(self.period)
+        cuts = buckets(self.period, size)
+        starts = tuple(c.start for c in cuts)
+        out = []
+        for label, read in DAILY_SERIES:
+            sums: list[float | None] = [0.0] * len(cuts)
+            for r in self.rows:
+                i = next((k for k, c in enumerate(cuts) if r.day in c), None)
+                if i is None:
+                    continue
+                value, before = read(r), sums[i]
+                sums[i] = None if value is None and before == 0 else (before or 0) + (value or 0)
+            values = tuple(v if size == "day" else per_day(v, c.days) for v, c in zip(sums, cuts, strict=True))
+            out.append(ChartSeries(label, starts, values))
+        return out
+
+    def _chart_heading(self, series: ChartSeries) -> Text:
+        size = bucket_size(self.period)
+        text = Text(f"{series.label} ", style="bold")
+        text.append("· each day" if size == "day" else f"· a day, mean of each {size}", style="dim")
         return text
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < CHARTS_SIDE_BY_SIDE, "-one-chart-a-row")
+
+    def _draw_charts(self) -> None:
+        from copilot_tui.ui.widgets.chart import LineChart
+
+        monthly = bucket_size(self.period) == "month"
+        for chart, series in zip(self.query(LineChart), self._series(), strict=True):
+            chart.show([series], self.period.start, monthly=monthly)
 
     def _days(self) -> Table:
         table = Table(box=None, padding=(0, 1), header_style="bold", expand=False)

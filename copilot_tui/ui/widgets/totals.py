@@ -29,6 +29,8 @@ class Figure:
     value: Callable[[OrgTotals], int | float | None]
     note: str = ""
     """Said after the catalog's meaning where the short label alone could mislead."""
+    summed: bool = False
+    """The figure adds up day by day (a counter): a chart of weeks or months shows its mean a day."""
 
     @property
     def metric(self) -> Metric:
@@ -85,7 +87,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("period_review_users", "Review users", _users(lambda u: u.code_review)),
     Figure("period_cloud_agent_users", "Cloud agent", _users(lambda u: u.cloud_agent)),
     Figure("completion_only_users", "Compl. only", _users(lambda u: u.completion_only)),
-    Figure("ai_credits", "AI credits", _users(lambda u: u.ai_credits)),
+    Figure("ai_credits", "AI credits", _users(lambda u: u.ai_credits), summed=True),
     Figure("dau", "Users 1d", _latest("daily_active_users")),
     Figure("wau", "Users 7d", _latest("weekly_active_users")),
     Figure("mau", "Users 28d", _latest("monthly_active_users")),
@@ -95,18 +97,18 @@ FIGURES: tuple[Figure, ...] = (
     Figure("review_users", "Review 28d", _latest("monthly_active_copilot_code_review_users")),
     Figure("completion_rate", "Compl. rate", lambda t: t.completion_acceptance_rate, note=_COMPLETION_ONLY),
     Figure("completion_loc_rate", "Compl. LoC", lambda t: t.completion_loc_acceptance_rate, note=_COMPLETION_ONLY),
-    Figure("interactions", "Interactions", _sum("user_initiated_interaction_count")),
-    Figure("loc_suggested", "LoC suggested", _sum("loc_suggested_to_add_sum")),
-    Figure("loc_added", "LoC added", _sum("loc_added_sum")),
-    Figure("loc_deleted", "LoC deleted", _sum("loc_deleted_sum")),
-    Figure("cli_sessions", "CLI sessions", _cli("session_count")),
-    Figure("cli_requests", "CLI requests", _cli("request_count")),
-    Figure("cli_prompts", "CLI prompts", _cli("prompt_count")),
-    Figure("cli_prompt_tokens", "CLI tok. in", _cli("prompt_tokens_sum")),
-    Figure("cli_output_tokens", "CLI tok. out", _cli("output_tokens_sum")),
-    Figure("prs_created", "PRs created", _pr("total_created")),
-    Figure("prs_by_copilot", "Copilot PRs", _pr("total_created_by_copilot")),
-    Figure("prs_reviewed_by_copilot", "PRs reviewed", _pr("total_reviewed_by_copilot")),
+    Figure("interactions", "Interactions", _sum("user_initiated_interaction_count"), summed=True),
+    Figure("loc_suggested", "LoC suggested", _sum("loc_suggested_to_add_sum"), summed=True),
+    Figure("loc_added", "LoC added", _sum("loc_added_sum"), summed=True),
+    Figure("loc_deleted", "LoC deleted", _sum("loc_deleted_sum"), summed=True),
+    Figure("cli_sessions", "CLI sessions", _cli("session_count"), summed=True),
+    Figure("cli_requests", "CLI requests", _cli("request_count"), summed=True),
+    Figure("cli_prompts", "CLI prompts", _cli("prompt_count"), summed=True),
+    Figure("cli_prompt_tokens", "CLI tok. in", _cli("prompt_tokens_sum"), summed=True),
+    Figure("cli_output_tokens", "CLI tok. out", _cli("output_tokens_sum"), summed=True),
+    Figure("prs_created", "PRs created", _pr("total_created"), summed=True),
+    Figure("prs_by_copilot", "Copilot PRs", _pr("total_created_by_copilot"), summed=True),
+    Figure("prs_reviewed_by_copilot", "PRs reviewed", _pr("total_reviewed_by_copilot"), summed=True),
 )
 
 

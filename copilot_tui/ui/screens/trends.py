@@ -1,0 +1,198 @@
+"""Trends: every totals figure and every feature's adoption over the period, one chart with axes at a time.
+
+The points are the dashboard view's own numbers: its day records cut into buckets by ``metrics.trends`` (the same
+``org_totals`` the totals pane and the ``daily`` export take) read by the totals pane's figures, and its feature
+series. The previous period, when the view holds it, is drawn as a second line on the same days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from copilot_tui.metrics.catalog import feature_label
+from copilot_tui.metrics.derive import OrgTotals, Period
+from copilot_tui.metrics.trends import BucketSize, bucket_size, bucket_totals, buckets, feature_users, per_day
+from copilot_tui.ui.format import day
+from copilot_tui.ui.view import DashboardView
+from copilot_tui.ui.widgets.chart import CURRENT_STYLE, PREVIOUS_STYLE, ChartSeries, LineChart
+from copilot_tui.ui.widgets.status import FitFooter, StatusBar
+from copilot_tui.ui.widgets.totals import FIGURES, Figure
+
+
+class Follows(Protocol):
+    """The screen whose view the charts follow (the dashboard): its view, and its period picker."""
+
+    view: DashboardView | None
+
+    def action_pick_period(self) -> None: ...
+
+
+BUCKET_WORDS = {"day": "by day", "week": "by week", "month": "by month"}
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """One figure's line over the period (and the previous period's, when known)."""
+
+    key: str
+    label: str
+    """As in the totals pane or the adoption tab."""
+    reads: str
+    """What a point is, e.g. "a day, mean of each week"."""
+    percent: bool
+    current: ChartSeries
+    previous: ChartSeries | None
+
+
+def _reads(figure: Figure, size: BucketSize) -> str:
+    if size == "day":
+        return "each day"
+    if figure.summed:
+        return f"a day, mean of each {size}"
+    if figure.window in ("day", "7 days", "28 days"):
+        return f"{figure.window} window ending on each {size}'s last day"
+    return f"each {size}"
+
+
+def _figure_value(figure: Figure, totals: OrgTotals, size: BucketSize) -> float | None:
+    value = figure.value(totals)
+    if value is None or totals.days_with_data == 0:
+        return None
+    return per_day(value, totals.days_with_data) if figure.summed and size != "day" else float(value)
+
+
+def trends_of(view: DashboardView) -> list[Trend]:
+    """Every totals figure the day records hold, then each feature's daily users, for ``view``'s period."""
+    size = bucket_size(view.period)
+    cuts = buckets(view.period, size)
+    totals = bucket_totals(view.days, cuts)
+    before: Period | None = view.period.previous() if view.previous_days else None
+    previous_cuts = buckets(before, size) if before else []
+    previous_totals = bucket_totals(view.previous_days, previous_cuts) if before else []
+    shift = view.period.days
+
+    def lines(
+        label: str, now: Sequence[float | None], then: Sequence[float | None] | None
+    ) -> tuple[ChartSeries, ChartSeries | None]:
+        current = ChartSeries("this period", tuple(c.start for c in cuts), tuple(now), CURRENT_STYLE)
+        if then is None or before is None or all(v is None for v in then):
+            return current, None
+        days = tuple(c.start + (view.period.start - before.start) for c in previous_cuts)
+        assert all((d - c.start).days == shift for d, c in zip(days, previous_cuts, strict=True))
+        shown = f"previous ({day(before.start)} → {day(before.end)})"
+        return current, ChartSeries(shown, days, tuple(then), PREVIOUS_STYLE)
+
+    out: list[Trend] = []
+    for figure in FIGURES:
+        now = [_figure_value(figure, t, size) for t in totals]
+        if all(v is None for v in now):
+            continue  # the figures of the users report over the whole period: no day records hold them
+        then = [_figure_value(figure, t, size) for t in previous_totals] if before else None
+        current, previous = lines(figure.label, now, then)
+        out.append(Trend(figure.key, figure.label, _reads(figure, size), figure.kind == "rate", current, previous))
+    previous_series = {s.feature: s for s in view.previous_series}
+    for series in view.series:
+        now = feature_users(series, cuts, totals)
+        if all(not v for v in now):
+            continue
+        old = previous_series.get(series.feature)
+        then = feature_users(old, previous_cuts, previous_totals) if old is not None and before else None
+        current, previous = lines(feature_label(series.feature), now, then)
+        reads = "users each day" if size == "day" else f"users a day, mean of each {size}"
+        out.append(Trend(f"feature:{series.feature}", feature_label(series.feature), reads, False, current, previous))
+    return out
+
+
+class TrendsScreen(Screen[None]):
+    """Opened from the dashboard with ``h``; follows the dashboard's period (``p`` here picks it)."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", tooltip="Back to the dashboard"),
+        Binding("h", "trends", "Back", show=False, tooltip="Back to the dashboard (h opens and closes trends)"),
+        Binding("p", "pick_period", "Period", tooltip="Pick the period the charts cover"),
+    ]
+
+    def __init__(self, dashboard: Follows) -> None:
+        super().__init__()
+        self.dashboard = dashboard
+        self.trends: list[Trend] = []
+        self.view: DashboardView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="trends"):
+            yield OptionList(id="trend-list")
+            with Vertical(id="trend-right"):
+                yield Static(id="trend-heading")
+                yield LineChart(id="trend-chart")
+        yield FitFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(StatusBar).activity = "↑↓ figure · Esc back"
+        if self.dashboard.view is not None:
+            self.show(self.dashboard.view)
+        self.set_focus(self.query_one(OptionList))
+
+    def show(self, view: DashboardView) -> None:
+        """Charts of ``view``; the figure shown stays chosen when the period changes."""
+        if view is self.view:
+            return
+        self.view = view
+        option_list = self.query_one(OptionList)
+        chosen = (
+            self.trends[option_list.highlighted].key if self.trends and option_list.highlighted is not None else None
+        )
+        self.trends = trends_of(view)
+        option_list.clear_options()
+        option_list.add_options([Option(t.label, id=t.key) for t in self.trends])
+        size = bucket_size(view.period)
+        self.query_one(
+            StatusBar
+        ).what = f"{view.scope} › Trends · {day(view.period.start)} → {day(view.period.end)} · {BUCKET_WORDS[size]}"
+        keys = [t.key for t in self.trends]
+        option_list.highlighted = keys.index(chosen) if chosen in keys else (0 if keys else None)
+        self._draw()
+
+    @on(OptionList.OptionHighlighted, "#trend-list")
+    def _highlighted(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        heading = self.query_one("#trend-heading", Static)
+        chart = self.query_one(LineChart)
+        index = self.query_one(OptionList).highlighted
+        if self.view is None or index is None or not self.trends:
+            heading.update(Text("No figures with day records in this period.", style="dim"))
+            chart.clear()
+            return
+        trend = self.trends[index]
+        # spaces end a span, never start one: a span's leading space is lost in an SVG screenshot
+        text = Text(f"{trend.label} ", style="bold")
+        text.append(f"· {trend.reads}", style="dim")
+        text.append("\n━ ", style=trend.current.style)
+        text.append(trend.current.label + "   ")
+        if trend.previous is not None:
+            text.append("━ ", style=trend.previous.style)
+            text.append(trend.previous.label, style="dim")
+        heading.update(text)
+        series = [trend.current] if trend.previous is None else [trend.previous, trend.current]
+        chart.show(
+            series, self.view.period.start, monthly=bucket_size(self.view.period) == "month", percent=trend.percent
+        )
+
+    def action_trends(self) -> None:
+        self.app.pop_screen()
+
+    def action_pick_period(self) -> None:
+        self.dashboard.action_pick_period()
