@@ -12,6 +12,7 @@ from typing import Any
 import keyring.core
 import pytest
 from rich.console import Console
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
 
@@ -131,7 +132,21 @@ def rendered(widget: Widget) -> str:
 
 
 def notifications(app: CopilotApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    """Every notification the app has shown, including those whose time is up (a loaded machine can take longer
+    than a toast's timeout between the notice and the test's look)."""
+    said: list[str] = getattr(app, "said_in_tests", [])
+    return said
+
+
+@pytest.fixture(autouse=True)
+def _record_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = App.notify
+
+    def notify(self: App[Any], message: str, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.setdefault("said_in_tests", []).append(message)
+        shown(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(App, "notify", notify)
 
 
 @pytest.fixture
