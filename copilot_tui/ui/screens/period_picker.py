@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -66,20 +66,6 @@ class PeriodPickerScreen(ModalScreen[PeriodChoice | None]):
             options.highlighted = self.choices.index(self.current)
         # at once: ``focus()`` waits for a refresh and could take the focus back from a "/" typed right away
         self.set_focus(options)
-
-    def on_key(self, event: events.Key) -> None:
-        field = self.query_one(Input)
-        if event.key == "slash" and self.focused is not field:
-            # "/" acts as it comes: its binding's action would run only after the keys already typed behind it
-            event.stop()
-            event.prevent_default()
-            self.action_type_period()
-        elif self.focused is field and event.is_printable and event.character:
-            # typed in the same burst as "/" (a paste, keys an SSH link delivers together): sent to the list before
-            # the focus moved, they belong in the field (keys the field gets itself never reach the screen)
-            event.stop()
-            event.prevent_default()
-            field.insert_text_at_cursor(event.character)
 
     _typing = False
     """A "/" was pressed: printable keys still reaching the screen (not the field) belong in the field."""
