@@ -358,8 +358,10 @@ class CopilotApp(App[None]):
         from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
         from copilot_tui.ui.screens.problems import ProblemsScreen
         from copilot_tui.ui.screens.trends import TrendsScreen
+        from copilot_tui.ui.widgets.orgs import OrgsTable
         from copilot_tui.ui.widgets.seats import SeatsPane, SeatsTable
         from copilot_tui.ui.widgets.teams import TeamsTable
+        from copilot_tui.ui.widgets.versions import VersionsTable
 
         palette = [Binding("ctrl+p", "command_palette", "Command palette: every command by name")]
         return [
@@ -368,6 +370,8 @@ class CopilotApp(App[None]):
             ("Users table", UsersTable.BINDINGS),
             ("Teams tab", TeamsTable.BINDINGS),
             ("Seats tab", [*SeatsPane.BINDINGS, *SeatsTable.BINDINGS]),
+            ("Versions tab", VersionsTable.BINDINGS),
+            ("Orgs tab", OrgsTable.BINDINGS),
             (
                 "Trends",
                 [

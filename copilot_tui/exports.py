@@ -24,7 +24,7 @@ from typing import Any, Literal, Protocol
 import orjson
 
 from copilot_tui.licenses import SeatReport, seat_records
-from copilot_tui.metrics.adoption import UserHistory, adoption_rows
+from copilot_tui.metrics.adoption import DEFAULT_ENGAGED_DAYS, UserHistory, adoption_rows
 from copilot_tui.metrics.derive import (
     CLI_FIELDS,
     PULL_REQUEST_COUNT_FIELDS,
@@ -41,10 +41,22 @@ from copilot_tui.metrics.segments import user_segments
 from copilot_tui.metrics.teams import TeamSummary
 from copilot_tui.metrics.trends import bucket_totals, buckets
 from copilot_tui.scope import Scope
+from copilot_tui.views import OrgRow, VersionRow, build_orgs, build_versions, user_organizations
 
 ExportFormat = Literal["csv", "json"]
 SeatList = Literal["inactive", "never", "all"]
-WHATS: tuple[str, ...] = ("users", "teams", "seats", "reclaim", "totals", "daily", "features", "adoption")
+WHATS: tuple[str, ...] = (
+    "users",
+    "teams",
+    "orgs",
+    "seats",
+    "reclaim",
+    "versions",
+    "totals",
+    "daily",
+    "features",
+    "adoption",
+)
 LABELS = {
     "users": "Users",
     "totals": "Totals",
@@ -54,7 +66,11 @@ LABELS = {
     "seats": "Seats",
     "reclaim": "Seats to reclaim",
     "adoption": "Adoption",
+    "versions": "IDE and plugin versions",
+    "orgs": "Orgs of the enterprise",
 }
+ORG_TABLES = ("users", "orgs")
+"""The tables that name each user's organization: an enterprise's come from its seats."""
 RECLAIM_DAYS = 30
 """Days without use after which a seat is on the reclaim list unless another number is given."""
 USER_FLAGS = ("used_agent", "used_chat", "used_cli")
@@ -116,6 +132,8 @@ class ExportData:
     seats: SeatReport | None = None
     seat_list: SeatList = "all"
     inactive_days: int | None = None
+    engaged_days: int = DEFAULT_ENGAGED_DAYS
+    """Days active from which a user counts as engaged (the orgs table)."""
     seat_prices: Mapping[str, float] = field(default_factory=dict)
     """A seat's monthly price by plan type (the settings' ``seat_prices``): what the reclaim list saves."""
     history: UserHistory | Callable[[], UserHistory | None] | None = None
@@ -124,7 +142,8 @@ class ExportData:
     shown_teams: set[int] | None = None
     shown_seats: set[str] | None = None
     filters: dict[str, Any] = field(default_factory=dict)
-    """The app's filters in force, said in the JSON document (``team``, ``segment``, ``login_filter``)."""
+    """The app's filters in force, said in the JSON document (``team``, ``version``, ``segment``,
+    ``login_filter``)."""
 
     @property
     def totals(self) -> OrgTotals:
@@ -144,12 +163,15 @@ def _day(value: date | None) -> str | None:
 # ---- records -----------------------------------------------------------------------------------------------------
 
 
-def user_record(u: UserSummary) -> dict[str, Any]:
-    """Every column of the users table, every counter summed over the period, the user's usage segments
-    (``metrics.segments`` keys joined by ``;``) and their CLI sums (empty when the reports say nothing of CLI)."""
+def user_record(u: UserSummary, organization: str | None = None) -> dict[str, Any]:
+    """Every column of the users table, every counter summed over the period, the user's organization, usage
+    segments (``metrics.segments`` keys joined by ``;``), CLI sums (empty when the reports say nothing of CLI), and
+    ``ide_versions`` / ``plugin_versions`` as ``vscode 1.104.2; intellij 2025.2.3`` (each IDE's last-known version,
+    most used first)."""
     return {
         "user_login": u.user_login,
         "user_id": u.user_id,
+        "organization": organization,
         "days_active": u.days_active,
         "last_active_day": _day(u.last_active_day),
         **{flag: u.flag(flag) for flag in USER_FLAGS},
@@ -161,6 +183,8 @@ def user_record(u: UserSummary) -> dict[str, Any]:
         "top_model": u.top_model,
         "segments": ";".join(user_segments(u)),
         **{f"totals_by_cli_{name}": u.cli.get(name) for name in CLI_FIELDS},
+        "ide_versions": u.ide_version_text,
+        "plugin_versions": u.plugin_version_text,
     }
 
 
@@ -251,6 +275,21 @@ def team_record(team: TeamSummary) -> dict[str, Any]:
     }
 
 
+def version_record(row: VersionRow) -> dict[str, Any]:
+    """One version of an IDE or its plugin: the users whose last-known version it is, their share of the IDE's users
+    with a version of that kind, and how many newer versions are in use (0: the newest)."""
+    return {
+        "ide": row.ide,
+        "kind": row.kind,
+        "version": row.version,
+        "plugin": row.plugin,
+        "users": row.users,
+        "share": _rate(row.share),
+        "releases_behind": row.behind,
+        "newest": row.newest,
+    }
+
+
 def chosen_seats(
     report: SeatReport, seat_list: SeatList, days: int | None, reported_ids: set[int], reported_logins: set[str]
 ) -> list[Seat]:
@@ -278,8 +317,9 @@ def table_of(what: str, data: ExportData) -> tuple[list[dict[str, Any]], dict[st
     """The rows of one table, and what its JSON document says besides them."""
     if what == "users":
         shown = data.users if data.shown_users is None else data.shown_users
-        meta = {k: v for k, v in data.filters.items() if k in ("team", "segment", "login_filter")}
-        return [user_record(u) for u in _sorted_users(shown)], meta
+        meta = {k: v for k, v in data.filters.items() if k in ("team", "version", "segment", "login_filter")}
+        orgs = organizations(data)
+        return [user_record(u, orgs.get(u.user_id)) for u in _sorted_users(shown)], meta
     if what == "totals":
         return [totals_record(data.scope, data.totals)], {}
     if what == "daily":
@@ -298,6 +338,10 @@ def table_of(what: str, data: ExportData) -> tuple[list[dict[str, Any]], dict[st
         return reclaim_table(data)
     if what == "adoption":
         return adoption_table(data)
+    if what == "orgs":
+        return orgs_table(data)
+    if what == "versions":
+        return [version_record(r) for r in build_versions(data.users).rows], {}
     raise ValueError(f"nothing to export called {what!r}; choose from {', '.join(WHATS)}")
 
 
@@ -337,6 +381,40 @@ def seats_table(data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]
     meta |= {"as_of": report.today.isoformat(), "seat_breakdown": report.breakdown}
     meta["seat_breakdown_counted"] = report.counted
     return seat_records(report, chosen, ids, logins), meta
+
+
+def organizations(data: ExportData) -> dict[int, str]:
+    """Each user's organization: an org's own name, or in an enterprise the org its seats API names for the user's
+    seat (none without the seats)."""
+    if data.scope.kind == "org":
+        return dict.fromkeys((u.user_id for u in data.users), data.scope.name)
+    return user_organizations(data.seats, data.users) if data.seats is not None else {}
+
+
+def org_record(row: OrgRow) -> dict[str, Any]:
+    """One organization of an enterprise over the period (``views.OrgRow``)."""
+    return {
+        "organization": row.org,
+        "seats": row.seats,
+        "active_users": row.active_users,
+        "engaged_users": row.engaged_users,
+        "engaged_share": _rate(row.engaged_share),
+        "users_used_agent": row.agent_users,
+        "agent_share": _rate(row.agent_share),
+        "ai_credits_used": round(row.ai_credits, 4),
+        "idle_seats": row.idle_seats,
+    }
+
+
+def orgs_table(data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """An enterprise's organizations side by side (none for an organization, or without the seats)."""
+    days = data.inactive_days if data.inactive_days is not None else RECLAIM_DAYS
+    meta: dict[str, Any] = {"engaged_days": data.engaged_days, "inactive_days": days}
+    if data.scope.kind != "enterprise" or data.seats is None:
+        return [], meta
+    view = build_orgs(data.users, data.seats, engaged_days=data.engaged_days, inactive_days=days)
+    rows = sorted(view.rows, key=lambda r: r.org.lower())
+    return [org_record(r) for r in rows], meta | {"active_users_without_org": view.unplaced}
 
 
 def reclaim_table(data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -460,4 +538,5 @@ __all__ = [
     "team_record",
     "totals_record",
     "user_record",
+    "version_record",
 ]

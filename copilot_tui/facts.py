@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 USERS_KIND = "users-1-day"
 
 #: Bumped whenever what a facts file holds changes: files of another version are ignored and made again.
-FACTS_VERSION = 2
+FACTS_VERSION = 3
 
 _ACT = ACTIVITY_FIELDS
 _FLAGS = USER_FLAG_FIELDS
@@ -90,7 +90,11 @@ _COLUMNS: dict[str, str] = {
     " token_usage STRUCT(output_tokens_sum BIGINT, prompt_tokens_sum BIGINT),"
     " last_known_cli_version STRUCT(cli_version VARCHAR, sampled_at VARCHAR))",
     "totals_by_feature": _entry("feature"),
-    "totals_by_ide": _entry("ide", ", last_known_ide_version STRUCT(ide_version VARCHAR, sampled_at VARCHAR)"),
+    "totals_by_ide": _entry(
+        "ide",
+        ", last_known_ide_version STRUCT(ide_version VARCHAR, sampled_at VARCHAR),"
+        " last_known_plugin_version STRUCT(plugin VARCHAR, plugin_version VARCHAR, sampled_at VARCHAR)",
+    ),
     "totals_by_language_feature": _entry("language"),
     "totals_by_model_feature": _entry("model"),
 }
@@ -133,7 +137,11 @@ _PROJECTION = ", ".join(
         "list_transform(totals_by_ide, lambda e: {name: e.ide, " + _counters("e") + ","
         " version: CASE WHEN e.last_known_ide_version IS NOT NULL"
         " THEN coalesce(e.last_known_ide_version.ide_version, '') END,"
-        " sampled: coalesce(e.last_known_ide_version.sampled_at, '')}) AS ides",
+        " sampled: coalesce(e.last_known_ide_version.sampled_at, ''),"
+        " plugin: CASE WHEN e.last_known_plugin_version IS NOT NULL"
+        " THEN coalesce(e.last_known_plugin_version.plugin_version, '') END,"
+        " plugin_sampled: coalesce(e.last_known_plugin_version.sampled_at, ''),"
+        " plugin_name: coalesce(e.last_known_plugin_version.plugin, '')}) AS ides",
         "list_transform(totals_by_language_feature, lambda e: {name: e.language, " + _counters("e") + "}) AS languages",
         "list_transform(totals_by_model_feature, lambda e: {name: e.model, " + _counters("e") + "}) AS models",
     ]
@@ -382,7 +390,8 @@ def _all_strict(chunks: Sequence[bytes]) -> bool:
 _FLAT = (
     "day, user_id, NULL::UTINYINT AS kind, NULL::VARCHAR AS name, "
     + ", ".join(_SHORT)
-    + ", NULL::VARCHAR AS version, NULL::VARCHAR AS sampled, user_login, "
+    + ", NULL::VARCHAR AS version, NULL::VARCHAR AS sampled, NULL::VARCHAR AS plugin,"
+    " NULL::VARCHAR AS plugin_sampled, NULL::VARCHAR AS plugin_name, user_login, "
     + ", ".join(_FLAGS)
     + ", credits, cli_sessions, cli_requests, cli_prompts, cli_output_tokens, cli_prompt_tokens, cli_version,"
     " cli_sampled FROM r"
@@ -391,7 +400,11 @@ _FLAT = (
 
 def _entries_sql(k: int, column: str) -> str:
     figures = ", ".join(f"e.{c}" if column != "features" or c in ("ui", "gen", "acc", "add") else "0" for c in _SHORT)
-    version = "e.version, e.sampled" if column == "ides" else "NULL, NULL"
+    version = (
+        "e.version, e.sampled, e.plugin, e.plugin_sampled, e.plugin_name"
+        if column == "ides"
+        else "NULL, NULL, NULL, NULL, NULL"
+    )
     rest = ", ".join(["NULL"] * (1 + len(_FLAGS) + 8))
     return (
         f"SELECT day, user_id, {k}::UTINYINT, e.name, {figures}, {version}, {rest}"
@@ -556,6 +569,7 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
         s.cli_version = None if cli_version is None else VersionSample(cli_version, cli_sampled or None)
         s.features, s.ides, s.languages, s.models = (_new_counter(Counter) for _ in range(4))
         s.ide_versions = {}
+        s.plugin_versions = {}
         users.append(s)
         by_id[user_id] = s
     e = _columns(con, "SELECT user_id, kind, name, w FROM pu")
@@ -567,6 +581,11 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
         " WHERE kind = 1 AND version IS NOT NULL GROUP BY user_id, name"
     ).fetchall():
         by_id[user_id].ide_versions[name] = VersionSample(version, sampled or None)
+    for user_id, name, version, sampled, plugin in con.execute(
+        "SELECT user_id, name, arg_max(plugin, (plugin_sampled, day)), arg_max(plugin_sampled, (plugin_sampled, day)),"
+        " arg_max(plugin_name, (plugin_sampled, day)) FROM f WHERE kind = 1 AND plugin IS NOT NULL GROUP BY user_id, name"
+    ).fetchall():
+        by_id[user_id].plugin_versions[name] = VersionSample(version, sampled or None, plugin or None)
     lines = sum(u["active"])
     series = _series(con, day_list, first)
     return UsersAggregate(period, users, series, breakdowns[1], breakdowns[2], breakdowns[3], lines, problems)

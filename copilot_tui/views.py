@@ -1,4 +1,4 @@
-"""Plain view data built from a snapshot off the UI thread: what the teams tab and the exports show.
+"""Plain view data built from a snapshot off the UI thread: what the teams and versions tabs and the exports show.
 
 Built in a worker (the teams join reads the whole users report of the period), handed to the widgets whole, and
 read by ``copilot_tui.exports`` the same way, so a file and the screen hold the same numbers.
@@ -6,12 +6,13 @@ read by ``copilot_tui.exports`` the same way, so a file and the screen hold the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
-from copilot_tui.metrics.derive import Period
+from copilot_tui.metrics.derive import Period, UserSummary
 from copilot_tui.metrics.linerule import LineError
 from copilot_tui.metrics.parse import iter_lines
 from copilot_tui.metrics.teams import TeamSummary, summarize_teams
@@ -138,3 +139,189 @@ def build_teams(snapshot: Any, period: Period) -> TeamsView:
         days_without_data=sorted(user_days - team_days),
         team_rows=in_period_teams,
     )
+
+
+# ---- versions ------------------------------------------------------------------------------------------------
+
+VersionKind = Literal["ide", "plugin"]
+NOT_REPORTED = "(not reported)"
+"""How a version GitHub left empty is shown (its sample names no version)."""
+
+
+def version_key(version: str) -> tuple[tuple[int, Any], ...]:
+    """Orders versions as releases go: ``1.10.0`` after ``1.9.2``, ``2025.2.3`` after ``2025.2``; a part that is not
+    a number orders by its text, after the numbers of the same place."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.findall(r"\d+|[A-Za-z]+", version))
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    """One version of an IDE or of its Copilot plugin, and the users whose last-known version it is."""
+
+    ide: str
+    kind: VersionKind
+    version: str
+    """As GitHub reports it; ``""`` when the sample names none."""
+    users: int
+    share: float | None
+    """Of the IDE's users with a last-known version of this kind."""
+    behind: int | None
+    """Newer versions of the same IDE and kind in use: 0 is the newest, None for an empty version."""
+    plugin: str | None
+    """The plugin's name (plugin rows), the most common one when users report several."""
+    user_ids: frozenset[int] = field(repr=False)
+
+    @property
+    def newest(self) -> bool:
+        return self.behind == 0
+
+    @property
+    def label(self) -> str:
+        what = "IDE" if self.kind == "ide" else "plugin"
+        return f"{self.ide} {what} {self.version or NOT_REPORTED}"
+
+
+@dataclass(frozen=True, slots=True)
+class VersionsView:
+    """Per IDE (most users first), the IDE's versions and then its plugin's, newest first."""
+
+    rows: list[VersionRow]
+    ide_users: dict[str, int]
+    """Users with a last-known version (IDE or plugin) of each IDE."""
+
+
+def build_versions(users: Iterable[UserSummary]) -> VersionsView:
+    """Each IDE's and plugin's versions over the users of a period, each user counted at their last-known version
+    (the latest sample in the period, ``UserSummary.ide_versions`` / ``plugin_versions``)."""
+    holders: dict[tuple[str, VersionKind, str], set[int]] = {}
+    plugins: dict[tuple[str, str], dict[str, int]] = {}
+    per_ide: dict[str, set[int]] = {}
+    for u in users:
+        for kind, versions in (("ide", u.ide_versions), ("plugin", u.plugin_versions)):
+            for ide, sample in versions.items():
+                holders.setdefault((ide, kind, sample.version), set()).add(u.user_id)  # type: ignore[arg-type]
+                per_ide.setdefault(ide, set()).add(u.user_id)
+                if kind == "plugin" and sample.plugin:
+                    names = plugins.setdefault((ide, sample.version), {})
+                    names[sample.plugin] = names.get(sample.plugin, 0) + 1
+    kind_users: dict[tuple[str, str], int] = {}
+    for (ide, kind, _version), ids in holders.items():
+        kind_users[(ide, kind)] = kind_users.get((ide, kind), 0) + len(ids)
+    rows: list[VersionRow] = []
+    ides = sorted(per_ide, key=lambda ide: (-len(per_ide[ide]), ide))
+    for ide in ides:
+        for kind in ("ide", "plugin"):
+            found = [(v, ids) for (i, k, v), ids in holders.items() if i == ide and k == kind]
+            known = sorted((v for v, _ in found if v), key=version_key, reverse=True)
+            rank = {v: n for n, v in enumerate(known)}
+            found.sort(key=lambda vi: (vi[0] == "", rank.get(vi[0], 0)))
+            total = kind_users.get((ide, kind), 0)
+            for version, ids in found:
+                names = plugins.get((ide, version), {})
+                rows.append(
+                    VersionRow(
+                        ide=ide,
+                        kind=kind,  # type: ignore[arg-type]
+                        version=version,
+                        users=len(ids),
+                        share=len(ids) / total if total else None,
+                        behind=rank.get(version) if version else None,
+                        plugin=min(names, key=lambda n: (-names[n], n)) if names else None,
+                        user_ids=frozenset(ids),
+                    )
+                )
+    return VersionsView(rows, {ide: len(per_ide[ide]) for ide in ides})
+
+
+# ---- organizations of an enterprise -----------------------------------------------------------------------------
+
+
+def user_organizations(seats: Any, users: Iterable[UserSummary]) -> dict[int, str]:
+    """Each user's organization, from the seats API (an enterprise's seats name the org that assigned them), by user
+    id, or by login for a seat without one; users without a seat there are left out."""
+    named: Mapping[int | str, str] = getattr(seats, "organization_of", None) or {}
+    if not named:
+        return {}
+    by_login = {str(k).lower(): v for k, v in named.items() if isinstance(k, str)}
+    found: dict[int, str] = {}
+    for u in users:
+        org = named.get(u.user_id) or by_login.get(u.user_login.lower())
+        if org is not None:
+            found[u.user_id] = org
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class OrgRow:
+    """One organization of an enterprise over the period: its seats, and the users whose seat it assigned."""
+
+    org: str
+    seats: int
+    active_users: int
+    engaged_users: int
+    engaged_share: float | None
+    """Engaged (active on ``engaged_days`` days or more) per active user."""
+    agent_users: int
+    agent_share: float | None
+    """Agent users per active user."""
+    ai_credits: float
+    idle_seats: int
+    """Seats unused for ``inactive_days`` days or more, never-used ones included."""
+    user_ids: frozenset[int] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgsView:
+    rows: list[OrgRow]
+    engaged_days: int
+    inactive_days: int
+    unplaced: int
+    """Active users of the period whose seat names no organization (or who hold no seat listed)."""
+
+
+def build_orgs(users: Sequence[UserSummary], seats: Any, *, engaged_days: int, inactive_days: int) -> OrgsView:
+    """The enterprise's organizations side by side, from the seats (which org holds each seat) and the period's
+    users: an org's active users are the users of the enterprise report whose seat that org assigned."""
+    from copilot_tui.licenses import holder_key
+
+    org_of = user_organizations(seats, users)
+    named = seats.organization_of
+    seat_count: dict[str, int] = {}
+    for seat in seats.seats:
+        org = named.get(holder_key(seat))
+        if org is not None:
+            seat_count[org] = seat_count.get(org, 0) + 1
+    idle: dict[str, int] = {}
+    for seat in seats.inactive(inactive_days):
+        org = named.get(holder_key(seat))
+        if org is not None:
+            idle[org] = idle.get(org, 0) + 1
+    members: dict[str, list[UserSummary]] = {org: [] for org in seat_count}
+    unplaced = 0
+    for u in users:
+        org = org_of.get(u.user_id)
+        if org is None:
+            unplaced += 1
+        else:
+            members.setdefault(org, []).append(u)
+    rows = []
+    for org, people in members.items():
+        active = len(people)
+        engaged = sum(1 for u in people if u.days_active >= engaged_days)
+        agent = sum(1 for u in people if u.used_agent)
+        rows.append(
+            OrgRow(
+                org=org,
+                seats=seat_count.get(org, 0),
+                active_users=active,
+                engaged_users=engaged,
+                engaged_share=engaged / active if active else None,
+                agent_users=agent,
+                agent_share=agent / active if active else None,
+                ai_credits=sum(u.ai_credits_used for u in people),
+                idle_seats=idle.get(org, 0),
+                user_ids=frozenset(u.user_id for u in people),
+            )
+        )
+    rows.sort(key=lambda r: (-r.active_users, r.org.lower()))
+    return OrgsView(rows, engaged_days, inactive_days, unplaced)

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from copilot_tui.exports import WHATS
+from copilot_tui.exports import ORG_TABLES, WHATS
 from copilot_tui.scope import Scope
 from copilot_tui.settings import Settings
 
@@ -103,7 +103,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help=(
             "which table: users, totals (every figure of the totals pane), daily (the totals day by day), features "
-            "(each feature day by day), teams (the user-teams report joined with the users report), seats (the "
+            "(each feature day by day), teams (the user-teams report joined with the users report), orgs (an "
+            "enterprise's organizations side by side, from its seats), versions (IDE and plugin versions), seats (the "
             "Copilot seats API), reclaim (the seats unused for --inactive days, 30 by default, with what each "
             "costs a month at the seat prices) or adoption (new, returning, retained and lapsed users against every "
             "day held, the funnel from seats to engaged agent users, the usage segments); json default: totals, "
@@ -179,7 +180,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
     try:
         chosen: list[str] = []
         scope = await _scope(source, settings, chosen)
-        if args.what in SEAT_TABLES and settings.mode == "offline":
+        if args.what in (*SEAT_TABLES, "orgs") and settings.mode == "offline":
             raise ExportError("seats come from GitHub's seats API and are not stored; --offline cannot export them.")
         newest = await source.newest_day(scope) if not args.until else None
         days, until = _period(args, newest)
@@ -206,6 +207,9 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
         unseated: list[str] = []
         if "adoption" in whats and settings.mode in ("demo", "live"):
             seats = await _funnel_seats(source, scope, unseated)
+        if seats is None and scope.kind == "enterprise" and set(ORG_TABLES) & set(whats):
+            seats, org_warning = await _enterprise_seats(source, scope, settings)
+            unseated += [org_warning] if org_warning else []
         data = ExportData(
             scope=scope,
             period=period,
@@ -218,6 +222,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             inactive_days=args.inactive,
             seat_prices=settings.seat_prices,
             history=partial(snap.user_history, settings.engaged_days),
+            engaged_days=settings.engaged_days,
         )
         warnings = [
             *chosen,
@@ -254,6 +259,20 @@ async def _funnel_seats(source: Any, scope: Scope, warnings: list[str]) -> Any:
     except (SeatsUnavailableError, GitHubError) as exc:
         warnings.append(f"the adoption funnel has no seats: {exc}")
         return None
+
+
+async def _enterprise_seats(source: Any, scope: Scope, settings: Settings) -> tuple[Any, str | None]:
+    """An enterprise's seats, which say each user's org; without them (offline, or refused) the org is left empty
+    and a warning says why."""
+    from copilot_tui.github.errors import GitHubError
+    from copilot_tui.licenses import SeatsUnavailableError
+
+    if settings.mode == "offline":
+        return None, "organization left empty: it comes from GitHub's seats API, which --offline does not reach."
+    try:
+        return await source.seats(scope), None
+    except (GitHubError, SeatsUnavailableError) as exc:
+        return None, f"organization left empty: the seats that name it could not be had: {exc}"
 
 
 def _damage_refusal(notices: Any) -> ExportError:

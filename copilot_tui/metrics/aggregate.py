@@ -145,7 +145,8 @@ class UsersAggregator:
         combo = self._combos.get(flags)
         if combo is None:
             combo = self._new_combo(flags)
-        versions: dict[str | None, tuple[str, str]]  # IDE -> (version, sampled at); None -> the CLI's
+        # IDE -> (version, sampled at); None -> the CLI's; (IDE,) -> its plugin's (version, sampled at, plugin)
+        versions: dict[Any, tuple[Any, ...]]
         if state is None:
             s = _new_summary(user_id, t[2])
             versions = {}
@@ -188,6 +189,16 @@ class UsersAggregator:
                     versions[name] = (
                         names.setdefault(version.ide_version or "", version.ide_version or ""),
                         self._stamp(sampled),
+                    )
+            plugin = e.last_known_plugin_version
+            if plugin is not None:
+                sampled = plugin.sampled_at or ""
+                held = versions.get((name,))
+                if held is None or sampled >= held[1]:
+                    versions[(name,)] = (
+                        names.setdefault(plugin.plugin_version or "", plugin.plugin_version or ""),
+                        self._stamp(sampled),
+                        plugin.plugin or None,
                     )
         languages = s.languages
         buckets = self._language_buckets
@@ -233,7 +244,7 @@ class UsersAggregator:
         return combo
 
     def _add_cli(
-        self, s: UserSummary, versions: dict[str | None, tuple[str, str]], cli: Cli, i: int, used_cli: bool | None
+        self, s: UserSummary, versions: dict[Any, tuple[Any, ...]], cli: Cli, i: int, used_cli: bool | None
     ) -> None:
         sums = s.cli
         for name, value in zip(_CLI_COUNTS, astuple(cli), strict=False):
@@ -304,7 +315,13 @@ class UsersAggregator:
             cli_version = versions.pop(None, None)
             if cli_version is not None:
                 s.cli_version = VersionSample(cli_version[0], cli_version[1] or None)
-            s.ide_versions = {ide: VersionSample(v, at or None) for ide, (v, at) in versions.items()}  # type: ignore[misc]
+            s.ide_versions = {}
+            s.plugin_versions = {}
+            for key, (v, at, *plugin) in versions.items():
+                if isinstance(key, tuple):
+                    s.plugin_versions[key[0]] = VersionSample(v, at or None, plugin[0])
+                else:
+                    s.ide_versions[key] = VersionSample(v, at or None)
         users = sorted((state[0] for state in self._state.values()), key=lambda s: s.user_login.lower())
         return UsersAggregate(
             self.period,
@@ -355,7 +372,7 @@ _make_summary = UserSummary.__new__
 
 
 def _new_summary(user_id: int, login: str) -> UserSummary:
-    """A summary with only what the fold fills (``activity``, ``flags`` and ``ide_versions`` are made at the end):
+    """A summary with only what the fold fills (``activity``, ``flags`` and the versions are made at the end):
     the dataclass's __init__ would make eight containers, three of them only to be replaced."""
     s = _make_summary(UserSummary)
     s.user_id = user_id
@@ -383,4 +400,4 @@ def aggregate_users(parts: Iterable[ReportPart], period: Period) -> UsersAggrega
 
 #: Bumped whenever the aggregate's numbers change, so saved aggregates of the old kind are ignored (the saved form
 #: itself is :mod:`copilot_tui.metrics.saved`).
-AGGREGATE_FORMAT = 3
+AGGREGATE_FORMAT = 4

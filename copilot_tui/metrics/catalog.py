@@ -328,6 +328,52 @@ METRICS: tuple[Metric, ...] = (
         "Pull requests Copilot code review reviewed over the period.",
     ),
     Metric(
+        "org_active_users",
+        "Org active users",
+        "users report: distinct user_id, by the seat's organization",
+        "count",
+        "In an enterprise, the distinct active users of the period whose Copilot seat that organization assigned "
+        "(the seats API names each seat's org); the Orgs tab, the users export's organization and export --what orgs.",
+    ),
+    Metric(
+        "org_engaged_share",
+        "Engaged share",
+        "users report: days active >= 4",
+        "percent",
+        "Of an org's active users, those active on 4 days or more of the selected period (about weekly over 28 days).",
+    ),
+    Metric(
+        "org_agent_share",
+        "Agent share",
+        "users report: used_agent",
+        "percent",
+        "Of an org's active users, those who used agent mode (or agent edits) in the selected period.",
+    ),
+    Metric(
+        "org_idle_seats",
+        "Idle seats",
+        "seats: last_activity_at",
+        "count",
+        "An org's seats unused for the seats tab's number of days (30 by default), never-used seats included.",
+        "now",
+    ),
+    Metric(
+        "version_users",
+        "Users on a version",
+        "totals_by_ide[].last_known_ide_version / last_known_plugin_version",
+        "count",
+        "Users whose last-known IDE version (or Copilot plugin version) for that IDE in the selected period it is: "
+        "each user counted once per IDE, at the latest version GitHub sampled; the Versions tab and export.",
+    ),
+    Metric(
+        "releases_behind",
+        "Releases behind",
+        "last_known_ide_version.ide_version / last_known_plugin_version.plugin_version",
+        "count",
+        "How many newer versions of the same IDE (or plugin) the period's users run: 0 is the newest seen, marked "
+        "★ newest (versions compare by their numbers, 1.10 above 1.9).",
+    ),
+    Metric(
         "days_active",
         "Days active",
         "day",
@@ -539,6 +585,53 @@ COLUMN_METRICS: tuple[Metric, ...] = (
         "The listed seats' monthly price by plan (default: GitHub's list prices, $19 and $39); never-used seats "
         "count as the idlest.",
         "now",
+    ),
+    Metric(
+        "ide_versions",
+        "IDE versions",
+        "totals_by_ide[].last_known_ide_version.ide_version",
+        "text",
+        "Each IDE's last-known version for the user in the period, the most used IDE first.",
+    ),
+    Metric(
+        "plugin_versions",
+        "Plugin versions",
+        "totals_by_ide[].last_known_plugin_version.plugin_version",
+        "text",
+        "Each IDE's Copilot plugin version last known for the user in the period, the most used IDE first.",
+    ),
+    Metric("version_ide", "IDE", "totals_by_ide[].ide", "text", "The IDE the versions are of."),
+    Metric(
+        "version_kind",
+        "Of",
+        "last_known_ide_version / last_known_plugin_version",
+        "text",
+        "IDE: the IDE's own version; plugin: the Copilot plugin's (extension's) version.",
+    ),
+    Metric(
+        "version_share",
+        "Version share",
+        "users on the version / users of the IDE with one",
+        "percent",
+        "Users on the version per user of the IDE whose version of this kind is known.",
+    ),
+    Metric(
+        "version_plugin",
+        "Plugin",
+        "last_known_plugin_version.plugin",
+        "text",
+        "The plugin's name as GitHub reports it (often empty).",
+    ),
+    Metric("org_name", "Org", "seats API: organization.login", "text", "An organization of the enterprise.", "now"),
+    Metric(
+        "org_seats", "Org seats", "seats API: organization.login", "count", "Copilot seats the org assigned.", "now"
+    ),
+    Metric(
+        "org_ai_credits",
+        "Org AI credits",
+        "ai_credits_used",
+        "float",
+        "AI credits the org's active users spent over the selected period.",
     ),
     Metric(
         "adoption_latest",

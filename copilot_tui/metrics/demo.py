@@ -128,6 +128,18 @@ _IDE_VERSIONS = {
     "xcode": ("26.0.1", "copilot-xcode", "0.44.0"),
     "eclipse": ("4.37", "copilot-eclipse", "0.12.0"),
 }
+"""Per IDE: the newest IDE version, the Copilot plugin's name and its newest version."""
+_OLDER_VERSIONS = {
+    "vscode": (("1.103.2", "1.102.3", "1.99.3"), ("0.30.3", "0.29.1", "0.27.2")),
+    "intellij": (("2025.2.1", "2025.1.4", "2024.3.6"), ("1.5.57", "1.5.53", "1.5.45")),
+    "visualstudio": (("17.14.13", "17.13.7", "17.12.9"), ("17.14.1091", "17.13.412", "17.12.311")),
+    "neovim": (("0.11.3", "0.10.4", "0.9.5"), ("1.53.0", "1.51.0", "1.43.0")),
+    "xcode": (("26.0", "16.4", "16.2"), ("0.43.0", "0.41.0", "0.38.0")),
+    "eclipse": (("4.36", "4.35", "4.34"), ("0.11.0", "0.10.0", "0.8.0")),
+}
+"""Per IDE: older IDE and plugin versions, newest first: some users lag behind (``DemoDataset.versions``)."""
+_LAGS, _LAG_WEIGHTS = (0, 1, 2, 3), (60, 24, 11, 5)
+"""How many releases behind a user runs, and how often."""
 _LANGUAGES = (
     ("typescript", 22),
     ("python", 20),
@@ -242,6 +254,7 @@ class DemoDataset:
         self._personas: dict[str, tuple[Persona, ...]] = {}
         self._plans: dict[str, list[list[DayPlan | None]]] = {}
         self._rows_cache: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        self._lags: dict[tuple[str, int], tuple[int, int, int]] = {}
 
     # ------------------------------------------------------------------------------------------------ lookups
 
@@ -367,6 +380,26 @@ class DemoDataset:
             )
         return plans
 
+    def versions(self, org: DemoOrg, p: Persona, ide: str, i: int) -> tuple[str, str, str]:
+        """The IDE version, plugin name and plugin version ``p`` runs on day ``i``: some lag a release or more
+        behind and catch up by one on a day of their own (drawn apart from the plans: the usage stays as it is)."""
+        key = (org.login, p.index)
+        lags = self._lags.get(key)
+        if lags is None:
+            rng = random.Random(f"{self.seed}:{org.org_id}:versions:{p.index}")
+            ide_lag, plugin_lag = rng.choices(_LAGS, weights=_LAG_WEIGHTS, k=2)
+            lags = self._lags[key] = (ide_lag, plugin_lag, rng.randrange(self.days))
+        ide_lag, plugin_lag, catch_up = lags
+        if i >= catch_up:
+            ide_lag, plugin_lag = max(0, ide_lag - 1), max(0, plugin_lag - 1)
+        newest_ide, plugin, newest_plugin = _IDE_VERSIONS[ide]
+        older_ide, older_plugin = _OLDER_VERSIONS[ide]
+        return (
+            older_ide[ide_lag - 1] if ide_lag else newest_ide,
+            plugin,
+            older_plugin[plugin_lag - 1] if plugin_lag else newest_plugin,
+        )
+
     # ------------------------------------------------------------------------------------------------ user rows
 
     def user_rows(self, org: DemoOrg, day: date) -> list[dict[str, Any]]:
@@ -412,7 +445,7 @@ class DemoDataset:
         credits = sum(c[0] for f, _, m, c in atoms if f.startswith("chat_") and m not in ("gpt-4.1", "gpt-5-mini"))
         if credits:
             row["ai_credits_used"] = round(credits * rng.choice((0.33, 1.0, 1.0, 1.25)), 2)
-        ide_ver, plugin, plugin_ver = _IDE_VERSIONS[ide]
+        ide_ver, plugin, plugin_ver = self.versions(org, p, ide, i)
         stamp = f"{day.isoformat()}T{rng.randrange(7, 19):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}.000Z"
         row["totals_by_ide"] = (
             [
@@ -650,7 +683,7 @@ class DemoDataset:
             }
             if last is not None:
                 day = self.first_day + timedelta(days=last)
-                ide, _, plugin_ver = _IDE_VERSIONS[p.ide]
+                ide, _, plugin_ver = self.versions(org, p, p.ide, last)
                 seat["last_activity_at"] = f"{day.isoformat()}T{rng.randrange(8, 18):02d}:00:00Z"
                 seat["last_activity_editor"] = f"{p.ide}/{ide}/copilot/{plugin_ver}"
             if rng.random() < 0.02:

@@ -244,6 +244,8 @@ class UserSummary:
     models: Counter[str] = field(default_factory=Counter)
     ide_versions: dict[str, VersionSample] = field(default_factory=dict)
     cli_version: VersionSample | None = None
+    plugin_versions: dict[str, VersionSample] = field(default_factory=dict)
+    """Per IDE, the Copilot plugin's last-known version (``plugin``: the plugin's name, often empty)."""
 
     def flag(self, name: str) -> bool:
         return self.flags.get(name, False)
@@ -303,6 +305,24 @@ class UserSummary:
     def top_feature(self) -> str | None:
         return _top(self.features)
 
+    @property
+    def ide_version_text(self) -> str | None:
+        """``vscode 1.104.2; jetbrains 2025.2``: each IDE's last-known version, the most used IDE first."""
+        return _versions_text(self.ide_versions, self.ides)
+
+    @property
+    def plugin_version_text(self) -> str | None:
+        """``vscode 0.31.5; jetbrains 1.5.2``: each IDE's Copilot plugin version, the most used IDE first."""
+        return _versions_text(self.plugin_versions, self.ides)
+
+
+def _versions_text(versions: dict[str, VersionSample], weights: Counter[str]) -> str | None:
+    known = [(ide, v.version) for ide, v in versions.items() if v.version]
+    if not known:
+        return None
+    known.sort(key=lambda iv: (-weights.get(iv[0], 0), iv[0]))
+    return "; ".join(f"{ide} {version}" for ide, version in known)
+
 
 def _top(counter: Counter[str]) -> str | None:
     """The name with the largest count; ties go to the name first in alphabetical order, so output is stable."""
@@ -344,6 +364,13 @@ def add_user_day(summary: UserSummary, row: UserDay) -> None:
             held = summary.ide_versions.get(ide.ide)
             if held is None or _newer(version, held):
                 summary.ide_versions[ide.ide] = version
+        plugin = ide.last_known_plugin_version
+        if plugin is not None:
+            held = summary.plugin_versions.get(ide.ide)
+            if held is None or _newer(plugin, held):
+                summary.plugin_versions[ide.ide] = VersionSample(
+                    plugin.version, plugin.sampled_at, plugin.plugin or None
+                )
     for lang in breakdowns.by_language_feature:
         summary.languages[lang.language] += lang.activity.get("code_generation_activity_count")
     for model in breakdowns.by_model_feature:

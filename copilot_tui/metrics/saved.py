@@ -6,7 +6,8 @@ needs none of them: the users table shows the counts, the top IDE and language a
 ``USERS_PER_PIECE`` users is saved as two frames:
 
 - the *rows*: id, login, days active, last active day, AI credits, and the properties the table reads of every
-  row (``SAVED_PROPERTIES``: the counts, the rate, three flags, the top feature / IDE / language / model) as the
+  row (``SAVED_PROPERTIES``: the counts, the rate, three flags, the top feature / IDE / language / model, the
+  IDE and plugin versions) as the
   live summary computed them; the users list also carries them as columns (:class:`SavedUsers`);
 - the *details*: everything else (the activity sums among them), kept compressed and decoded for all users of the piece the first time any of
   them is asked for one (a drill-down, an export, the teams join), under a lock, so a worker thread and the UI
@@ -35,7 +36,7 @@ from copilot_tui.metrics.derive import BreakdownRow, FeatureSeries, Period, User
 from copilot_tui.metrics.gcpause import gc_paused
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, LineProblem, VersionSample
 
-SAVED_FORM = 2
+SAVED_FORM = 3
 """Bumped when the layout of the frames changes (``AGGREGATE_FORMAT`` covers the numbers)."""
 USERS_PER_PIECE = 2000
 """Users per piece: a drill-down decodes the details of this many users (about 20 ms)."""
@@ -51,6 +52,7 @@ DETAIL_FIELDS = (
     "models",
     "ide_versions",
     "cli_version",
+    "plugin_versions",
 )
 #: Properties answered from the rows frame, in the order saved (what the users table reads of every row).
 SAVED_PROPERTIES = (
@@ -66,9 +68,13 @@ SAVED_PROPERTIES = (
     "top_ide",
     "top_language",
     "top_model",
+    "ide_version_text",
+    "plugin_version_text",
 )
 #: The detail fields the saved properties are computed from: setting one forgets the saved values.
-_DECIDES = frozenset({"activity", "flags", "features", "ides", "languages", "models"})
+_DECIDES = frozenset(
+    {"activity", "flags", "features", "ides", "languages", "models", "ide_versions", "plugin_versions"}
+)
 
 
 class SavedUsers(list[UserSummary]):
@@ -124,6 +130,7 @@ def _details(s: UserSummary) -> list[Any]:
         s.models,
         {ide: [v.version, v.sampled_at] for ide, v in s.ide_versions.items()},
         [s.cli_version.version, s.cli_version.sampled_at] if s.cli_version else None,
+        {ide: [v.version, v.sampled_at, v.plugin] for ide, v in s.plugin_versions.items()},
     ]
 
 
@@ -241,7 +248,7 @@ _SLOTS = {name: UserSummary.__dict__[name] for name in DETAIL_FIELDS}
 
 
 def _set_detail(s: SavedUserSummary, *values: Any) -> None:
-    activity, flags, cli, feats, ides, langs, models, versions, cli_v = values
+    activity, flags, cli, feats, ides, langs, models, versions, cli_v, plugins = values
     slot = _SLOTS
     if _unset(s, "activity"):
         slot["activity"].__set__(s, dict(zip(ACTIVITY_FIELDS, activity, strict=True)))
@@ -256,6 +263,8 @@ def _set_detail(s: SavedUserSummary, *values: Any) -> None:
         slot["ide_versions"].__set__(s, {ide: VersionSample(v, at) for ide, (v, at) in versions.items()})
     if _unset(s, "cli_version"):
         slot["cli_version"].__set__(s, VersionSample(cli_v[0], cli_v[1]) if cli_v else None)
+    if _unset(s, "plugin_versions"):
+        slot["plugin_versions"].__set__(s, {ide: VersionSample(*v) for ide, v in plugins.items()})
 
 
 def _unset(s: UserSummary, name: str) -> bool:

@@ -102,6 +102,7 @@ class CopilotCommands(Provider):
 
     def _commands(self) -> list[PaletteCommand]:
         from copilot_tui.ui.screens.dashboard import DashboardScreen
+        from copilot_tui.ui.widgets.orgs import OrgsTable
         from copilot_tui.ui.widgets.seats import SeatsPane, SeatsTable
         from copilot_tui.ui.widgets.teams import TeamsTable
         from copilot_tui.ui.widgets.users import UsersTable
@@ -116,6 +117,8 @@ class CopilotCommands(Provider):
                 commands += sort_commands(teams, "Teams")
             for seats in dash.query(SeatsTable):
                 commands += sort_commands(seats, "Seats")
+            for orgs in dash.query(OrgsTable):
+                commands += sort_commands(orgs, "Orgs")
             for pane in dash.query(SeatsPane):
                 commands += binding_commands(pane, SeatsPane.BINDINGS, "Seats: ")
             for key, days in (("1", 7), ("2", 14), ("3", 28)):

@@ -214,3 +214,30 @@ def test_demo_teams_and_seats_need_no_network(tmp_path: Path) -> None:
         result = export("--demo", "--api-url", "http://127.0.0.1:9", "--what", what, token=None, tmp=tmp_path)
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)[what]
+
+
+def test_orgs_side_by_side_and_each_users_org(hive: FakeGitHub, tmp_path: Path) -> None:
+    from tests.orgs_expected import expected_orgs
+
+    base = ("--api-url", hive.api_url, "--enterprise", ENTERPRISE, "--last", "14")
+    result = export(*base, "--what", "orgs", tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    end = hive.dataset.last_day
+    want = expected_orgs(hive.dataset, end - timedelta(days=13), end)
+    got = {r["organization"]: r for r in doc["orgs"]}
+    assert set(got) == set(want) == {"ant", "bee", "cat"}
+    for org, row in want.items():
+        active = len(row["active"])
+        assert got[org]["seats"] == row["seats"] and got[org]["idle_seats"] == row["idle"], org
+        assert got[org]["active_users"] == active and got[org]["engaged_users"] == row["engaged"], org
+        assert got[org]["users_used_agent"] == row["agent"], org
+        assert got[org]["agent_share"] == round(row["agent"] / active, 4), org
+        assert got[org]["engaged_share"] == round(row["engaged"] / active, 4), org
+        assert got[org]["ai_credits_used"] == pytest.approx(row["credits"], abs=1e-3), org
+    assert doc["engaged_days"] == 4 and doc["active_users_without_org"] == 0
+    users = json.loads(export(*base, "--what", "users", tmp=tmp_path).stdout)["users"]
+    org_of = {uid: org for org, row in want.items() for uid in row["active"]}
+    assert {u["user_id"]: u["organization"] for u in users} == org_of
+    mine = json.loads(export("--api-url", hive.api_url, "--org", "bee", "--what", "users", tmp=tmp_path).stdout)
+    assert {u["organization"] for u in mine["users"]} == {"bee"}

@@ -352,6 +352,7 @@ async def test_every_exported_number_is_the_one_on_screen(app_dirs: dict[str, Pa
     assert len(users) == len(shown_users)
     names = {"interactions": "user_initiated_interaction_count", "generations": "code_generation_activity_count"}
     names |= {"acceptances": "code_acceptance_activity_count", "loc_added": "loc_added_sum"}
+    names |= {"ide_version_text": "ide_versions", "plugin_version_text": "plugin_versions"}
     for user in shown_users:
         row = users[user.user_login]
         for column in COLUMNS:

@@ -1,5 +1,5 @@
-"""Pictures of the Teams and Seats tabs, a team-filtered users table and the export picker, on demo data at 80x24
-and 160x48 (pytest-textual-snapshot). Update the baselines with ``--snapshot-update`` only after looking at them."""
+"""Pictures of the Teams, Seats and Versions tabs, a team- or version-filtered users table and the export picker, on
+demo data at 80x24 and 160x48 (pytest-textual-snapshot). Update the baselines with ``--snapshot-update`` only after looking at them."""
 
 from __future__ import annotations
 
@@ -37,3 +37,27 @@ def test_export_picker(snap_compare: Any, size: tuple[int, int], monkeypatch: py
     """The path it proposes names a folder of the picture's own, not the test's temporary one."""
     monkeypatch.setattr(locations, "export_dir", lambda: Path("/home/octo/.local/share/copilot-tui/exports"))
     assert snap_compare(demo(), terminal_size=size, run_before=after("t", "e"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_versions_tab(snap_compare: Any, size: tuple[int, int]) -> None:
+    """Per IDE its versions and its plugin's, newest first and marked."""
+    assert snap_compare(demo(), terminal_size=size, run_before=after("V"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_version_users(snap_compare: Any, size: tuple[int, int]) -> None:
+    """Enter on an older plugin version: the users table lists its users under a chip."""
+    assert snap_compare(demo(), terminal_size=size, run_before=after("V", "down", "down", "down", "down", "enter"))
+
+
+def demo_enterprise() -> Any:
+    from copilot_tui.app import CopilotApp, LaunchOptions
+
+    return CopilotApp(LaunchOptions(demo=True, enterprise="octo-enterprise"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_orgs_tab(snap_compare: Any, size: tuple[int, int]) -> None:
+    """The demo enterprise's three orgs side by side."""
+    assert snap_compare(demo_enterprise(), terminal_size=size, run_before=after("O"))

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -42,12 +43,14 @@ from copilot_tui.ui.widgets.adoption import AdoptionPane
 from copilot_tui.ui.widgets.adoption_summary import AdoptionSummary
 from copilot_tui.ui.widgets.breakdown import BreakdownTable
 from copilot_tui.ui.widgets.cli import CliPane
+from copilot_tui.ui.widgets.orgs import OrgsPane
 from copilot_tui.ui.widgets.seats import SeatsPane
 from copilot_tui.ui.widgets.segment_filter import SEGMENT_KEY_HELP, SegmentChip
 from copilot_tui.ui.widgets.status import ErrorLine, FitFooter, ProblemsLine, StatusBar
 from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane
 from copilot_tui.ui.widgets.totals import TotalsPane
 from copilot_tui.ui.widgets.users import UsersTable
+from copilot_tui.ui.widgets.versions import VersionsPane
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +118,30 @@ class DashboardScreen(Screen[None]):
         Binding(
             "l", "tab('tab-seats')", "Seats tab", show=False, tooltip="Show Copilot seats (licenses) and idle ones"
         ),
-        Binding("x", "clear_team", "Clear team", show=False, tooltip="Show every user again after opening a team"),
         Binding("f", "next_segment", "Segment", show=False, tooltip=SEGMENT_KEY_HELP),
+        Binding(
+            "O",
+            "tab('tab-orgs')",
+            "Orgs tab",
+            show=False,
+            key_display="O",
+            tooltip="Show an enterprise's organizations side by side (Enter opens one)",
+        ),
+        Binding(
+            "V",
+            "tab('tab-versions')",
+            "Versions tab",
+            show=False,
+            key_display="V",
+            tooltip="Show IDE and plugin versions in use (Enter lists a version's users)",
+        ),
+        Binding(
+            "x",
+            "clear_team",
+            "Clear team",
+            show=False,
+            tooltip="Show every user again after opening a team or a version",
+        ),
         Binding(
             "m",
             "adoption_metric",
@@ -205,6 +230,10 @@ class DashboardScreen(Screen[None]):
                 yield SeatsPane(
                     self._load_seats, eager=self.session.mode == "demo", prices=self._seat_prices(), id="seats"
                 )
+            with TabPane(tab_label("Versions", "V"), id="tab-versions"):
+                yield VersionsPane(id="versions")
+            with TabPane(tab_label("Orgs", "O"), id="tab-orgs"):
+                yield OrgsPane(self._seats_of, engaged_days=self.engaged_days(), id="orgs")
         yield FitFooter()
 
     def on_mount(self) -> None:
@@ -419,6 +448,10 @@ class DashboardScreen(Screen[None]):
         settings = getattr(self.app, "settings", None)
         return settings.seat_prices if settings is not None else Settings().seat_prices
 
+    async def _seats_of(self, scope: Scope) -> Any:
+        """The seats of ``scope`` as the seats tab holds them (loaded now if needed), for the Orgs tab."""
+        return await self.query_one(SeatsPane).report_of(scope)
+
     async def _load_seats(self, scope: Scope) -> Any:
         from copilot_tui.licenses import load_seats
 
@@ -445,6 +478,8 @@ class DashboardScreen(Screen[None]):
             self._show_users(view)
             self.query_one(TeamsPane).show(self.snapshot, view.period)
             self.query_one(SeatsPane).show(view.scope, view.users)
+            self.query_one(VersionsPane).show(view.users)
+            self.query_one(OrgsPane).show(view.scope, view.users, self.query_one(SeatsPane).days)
             self.query_one(AdoptionPane).show(view.series)
             self.query_one("#by-ide", BreakdownTable).show(view.by_ide)
             self.query_one("#by-language", BreakdownTable).show(view.by_language)
@@ -593,6 +628,8 @@ class DashboardScreen(Screen[None]):
             "tab-breakdowns": "#breakdowns",
             "tab-teams": "#teams-table",
             "tab-seats": "#seats-table",
+            "tab-versions": "#versions-table",
+            "tab-orgs": "#orgs-table",
         }[tab]
         self.query_one(TabbedContent).active = tab
         self.set_focus(self.query_one(target))
@@ -630,8 +667,12 @@ class DashboardScreen(Screen[None]):
 
     @work(group="export", exit_on_error=False)
     async def _export(self, data: Any, choice: Any) -> None:
+        from copilot_tui.exports import ORG_TABLES
         from copilot_tui.ui.export import export_table
 
+        if data.scope.kind == "enterprise" and data.seats is None and choice.what in ORG_TABLES:
+            # the users' orgs come from the enterprise's seats, as `copilot-tui export` takes them
+            data = replace(data, seats=await self.query_one(SeatsPane).report_of(data.scope))
         try:
             path, rows = await asyncio.to_thread(
                 export_table, choice.what, choice.fmt, data, choice.path, overwrite=choice.overwrite
@@ -725,6 +766,21 @@ class DashboardScreen(Screen[None]):
         """The user-teams report has been read: its skipped lines join the count."""
         if event.snapshot is self.snapshot:
             await self._note_problems(event.snapshot)
+
+    @on(OrgsPane.Opened)
+    def _org_opened(self, event: OrgsPane.Opened) -> None:
+        """Enter on an org of the enterprise: open that org."""
+        self.open_scope(Scope("org", event.row.org))
+        self.action_tab("tab-users")
+
+    @on(VersionsPane.Opened)
+    def _version_opened(self, event: VersionsPane.Opened) -> None:
+        """Enter on a version: the users table shows its users, as a team's."""
+        row = event.row
+        self.query_one(TeamChip).set_team(row, row.user_ids, what="version", label=row.label)
+        if self.view is not None:
+            self._show_users(self.view)
+        self.action_tab("tab-users")
 
     @on(SeatsPane.Opened)
     def _seat_opened(self, event: SeatsPane.Opened) -> None:

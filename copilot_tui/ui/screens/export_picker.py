@@ -150,6 +150,8 @@ TAB_TABLES = {
     "tab-teams": "teams",
     "tab-seats": "seats",
     "tab-adoption": "adoption",
+    "tab-versions": "versions",
+    "tab-orgs": "orgs",
     "tab-breakdowns": "totals",
 }
 
@@ -175,7 +177,7 @@ def export_data_of(screen: Any) -> ExportData:
     teams = screen.query_one(TeamsPane)
     filters: dict[str, Any] = {}
     if chip.team is not None:
-        filters["team"] = chip.team.slug
+        filters[chip.what] = chip.label
     if users.filter_text:
         filters["login_filter"] = users.filter_text
     if segment is not None:
@@ -195,6 +197,7 @@ def export_data_of(screen: Any) -> ExportData:
         inactive_days=seats.days,
         seat_prices=seats.prices,
         history=partial(snapshot.user_history, screen.engaged_days()) if hasattr(snapshot, "user_history") else None,
+        engaged_days=screen.engaged_days(),
         shown_users=[users.row_at(i) for i in users.shown_indices] if narrowed else None,
         shown_teams={r.team_id for r in teams.shown_rows()} if teams.table.filter_text else None,
         shown_seats=(

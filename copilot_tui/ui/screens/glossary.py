@@ -53,10 +53,12 @@ GlossarySection = tuple[str, Sequence[Entry]]
 
 def glossary_sections() -> list[GlossarySection]:
     """Totals, then each table's columns, then anything else the catalog holds (so no entry goes unexplained)."""
+    from copilot_tui.ui.widgets.orgs import ORG_COLUMNS
     from copilot_tui.ui.widgets.seats import SEAT_COLUMNS
     from copilot_tui.ui.widgets.teams import TEAM_COLUMNS
     from copilot_tui.ui.widgets.totals import FIGURES
     from copilot_tui.ui.widgets.users import COLUMNS
+    from copilot_tui.ui.widgets.versions import VERSION_COLUMNS
 
     def columns(table: Sequence[object]) -> list[Entry]:
         return [Entry(c.label, catalog.metric(c.term or c.key)) for c in table]  # type: ignore[attr-defined]
@@ -66,6 +68,8 @@ def glossary_sections() -> list[GlossarySection]:
         ("Users table", columns(COLUMNS)),
         ("Teams tab", columns(TEAM_COLUMNS)),
         ("Seats tab", [*columns(SEAT_COLUMNS), Entry("Cost", catalog.metric("seat_cost"))]),
+        ("Versions tab", columns(VERSION_COLUMNS)),
+        ("Orgs tab", columns(ORG_COLUMNS)),
         (
             "Adoption tab",
             [Entry("latest", catalog.metric("adoption_latest")), Entry("trend", catalog.metric("adoption_trend"))],

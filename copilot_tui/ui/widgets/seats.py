@@ -203,6 +203,7 @@ class SeatsPane(Vertical, can_focus=False):
         self.days = DEFAULT_INACTIVE_DAYS
         self.list: SeatList = "inactive"
         self.rows: list[SeatRow] = []
+        self._fetching: dict[Scope, Any] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="seats-breakdown", classes="seats-line")
@@ -281,18 +282,29 @@ class SeatsPane(Vertical, can_focus=False):
 
     def ensure_loaded(self) -> None:
         scope = self.scope
-        if scope is None or scope in self.reports or scope in self.errors:
+        if scope is None or scope in self.reports or scope in self.errors or scope in self._fetching:
             return
-        self._fetch(scope)
+        self._fetching[scope] = self._fetch(scope)
+
+    async def report_of(self, scope: Scope) -> SeatReport | None:
+        """The seats of ``scope``, fetched now if they are not in yet; None when they cannot be had (the seats tab
+        says why)."""
+        if scope not in self.reports and scope not in self.errors:
+            worker = self._fetching.get(scope)
+            if worker is None:
+                worker = self._fetching[scope] = self._fetch(scope)
+            await worker.wait()
+        return self.reports.get(scope)
 
     def reload(self) -> None:
         """Forget the scope's seats and fetch them again (refresh)."""
         if self.scope is not None:
             self.reports.pop(self.scope, None)
             self.errors.pop(self.scope, None)
+            self._fetching.pop(self.scope, None)
             self._redraw()
             if self.eager or self.is_on_screen:
-                self._fetch(self.scope)
+                self.ensure_loaded()
 
     @work(group="seats", exit_on_error=False)
     async def _fetch(self, scope: Scope) -> None:
@@ -309,6 +321,7 @@ class SeatsPane(Vertical, can_focus=False):
         else:
             self.reports[scope] = report
             self.post_message(self.BreakdownKnown(scope, breakdown_text(report)))
+        self._fetching.pop(scope, None)
         if scope == self.scope:
             self._redraw()
 

@@ -228,7 +228,8 @@ class TeamsPane(Vertical):
 
 
 class TeamChip(Static):
-    """ "team: backend · 12 of 40 users · Esc clears": shown above the users table while a team filter is on."""
+    """ "team: backend · 12 of 40 users · Esc clears": shown above the users table while a team (or a version of the
+    Versions tab) narrows it."""
 
     DEFAULT_CSS = """
     TeamChip { display: none; height: 1; margin: 0 1; padding: 0 1; background: $accent 30%; color: $foreground; }
@@ -237,18 +238,31 @@ class TeamChip(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
-        self.team: TeamRow | None = None
+        self.team: Any = None
+        """The team (``TeamRow``) or the version (``views.VersionRow``) whose users are shown."""
         self.members: frozenset[int] = frozenset()
         self.logins: dict[int, str] = {}
+        self.what = "team"
+        """What narrows the users: ``team``, or ``version`` (the Versions tab)."""
+        self.label = ""
 
     @property
     def active(self) -> bool:
         return self.team is not None
 
     def set_team(
-        self, team: TeamRow | None, members: frozenset[int] = frozenset(), logins: dict[int, str] | None = None
+        self,
+        team: Any,
+        members: frozenset[int] = frozenset(),
+        logins: dict[int, str] | None = None,
+        *,
+        what: str = "team",
+        label: str | None = None,
     ) -> None:
+        """Show only ``members`` (a team's, or a version's users with ``what="version"``); ``None``: everyone."""
         self.team = team
+        self.what = what
+        self.label = label if label is not None else getattr(team, "slug", "")
         self.members = members
         self.logins = logins or {}
         self.set_class(team is not None, "-on")
@@ -263,6 +277,8 @@ class TeamChip(Static):
         idle = [UserSummary(uid, self.logins.get(uid) or f"(user {uid})") for uid in self.members - active]
         idle.sort(key=lambda u: u.user_login.lower())
         self.update(
-            f"team: {self.team.slug} · {len(shown):,} active of {len(shown) + len(idle):,} members · Esc clears"
+            f"team: {self.label} · {len(shown):,} active of {len(shown) + len(idle):,} members · Esc clears"
+            if self.what == "team"
+            else f"{self.what}: {self.label} · {len(shown):,} users · Esc clears"
         )
         return shown + idle

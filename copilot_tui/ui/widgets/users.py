@@ -23,7 +23,8 @@ def _text(value: Any) -> str:
     return "–" if value is None else str(value)
 
 
-# Priorities decide what an 80-column terminal drops first: the flags and top IDE/language go before the counts.
+# Priorities decide what an 80-column terminal drops first: the flags and top IDE/language go before the counts; the
+# IDE and plugin versions (each IDE's last-known one, most used first) show on screens wider than 160 columns.
 COLUMNS: tuple[Column, ...] = (
     Column("user_login", "Login", 18, priority=100, grow=22, term="user_login"),
     Column("days_active", "Days", 5, "right", priority=90, descending_first=True, term="days_active"),
@@ -39,6 +40,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("used_cli", "CLI", 3, "center", _flag, priority=33, descending_first=True, term="used_cli"),
     Column("top_ide", "Top IDE", 12, formatter=_text, priority=30, grow=6, term="top_ide"),
     Column("top_language", "Top language", 12, formatter=_text, priority=20, grow=6, term="top_language"),
+    Column("ide_version_text", "IDE versions", 38, formatter=_text, priority=12, grow=10, term="ide_versions"),
+    Column("plugin_version_text", "Plugin versions", 38, formatter=_text, priority=11, grow=10, term="plugin_versions"),
 )
 
 COMPUTED_KEYS: tuple[str, ...] = tuple(
