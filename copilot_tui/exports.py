@@ -387,7 +387,7 @@ def organizations(data: ExportData) -> dict[int, str]:
     """Each user's organization: an org's own name, or in an enterprise the org its seats API names for the user's
     seat (none without the seats)."""
     if data.scope.kind == "org":
-        return dict.fromkeys((u.user_id for u in data.users), data.scope.name)
+        return user_organizations(None, data.users, data.scope.name)
     return user_organizations(data.seats, data.users) if data.seats is not None else {}
 
 
@@ -407,12 +407,13 @@ def org_record(row: OrgRow) -> dict[str, Any]:
 
 
 def orgs_table(data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """An enterprise's organizations side by side (none for an organization, or without the seats)."""
+    """An enterprise's organizations side by side (an organization's own row; none without the seats)."""
     days = data.inactive_days if data.inactive_days is not None else RECLAIM_DAYS
     meta: dict[str, Any] = {"engaged_days": data.engaged_days, "inactive_days": days}
-    if data.scope.kind != "enterprise" or data.seats is None:
+    if data.seats is None:
         return [], meta
-    view = build_orgs(data.users, data.seats, engaged_days=data.engaged_days, inactive_days=days)
+    own = data.scope.name if data.scope.kind == "org" else None
+    view = build_orgs(data.users, data.seats, engaged_days=data.engaged_days, inactive_days=days, own=own)
     rows = sorted(view.rows, key=lambda r: r.org.lower())
     return [org_record(r) for r in rows], meta | {"active_users_without_org": view.unplaced}
 

@@ -236,9 +236,12 @@ def build_versions(users: Iterable[UserSummary]) -> VersionsView:
 # ---- organizations of an enterprise -----------------------------------------------------------------------------
 
 
-def user_organizations(seats: Any, users: Iterable[UserSummary]) -> dict[int, str]:
+def user_organizations(seats: Any, users: Iterable[UserSummary], own: str | None = None) -> dict[int, str]:
     """Each user's organization, from the seats API (an enterprise's seats name the org that assigned them), by user
-    id, or by login for a seat without one; users without a seat there are left out."""
+    id, or by login for a seat without one; users without a seat there are left out. ``own``: an organization's
+    name, whose every user is its own."""
+    if own is not None:
+        return dict.fromkeys((u.user_id for u in users), own)
     named: Mapping[int | str, str] = getattr(seats, "organization_of", None) or {}
     if not named:
         return {}
@@ -279,13 +282,16 @@ class OrgsView:
     """Active users of the period whose seat names no organization (or who hold no seat listed)."""
 
 
-def build_orgs(users: Sequence[UserSummary], seats: Any, *, engaged_days: int, inactive_days: int) -> OrgsView:
+def build_orgs(
+    users: Sequence[UserSummary], seats: Any, *, engaged_days: int, inactive_days: int, own: str | None = None
+) -> OrgsView:
     """The enterprise's organizations side by side, from the seats (which org holds each seat) and the period's
-    users: an org's active users are the users of the enterprise report whose seat that org assigned."""
+    users: an org's active users are the users of the enterprise report whose seat that org assigned. ``own``: an
+    organization's name, for its one row (its seats and users are all its own)."""
     from copilot_tui.licenses import holder_key
 
-    org_of = user_organizations(seats, users)
-    named = seats.organization_of
+    org_of = user_organizations(seats, users, own)
+    named = seats.organization_of if own is None else {holder_key(s): own for s in seats.seats}
     seat_count: dict[str, int] = {}
     for seat in seats.seats:
         org = named.get(holder_key(seat))

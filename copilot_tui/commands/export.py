@@ -202,7 +202,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             raise
         if settings.offline and snap.notices:
             raise _damage_refusal(snap.notices)
-        seats = await source.seats(scope) if args.what in SEAT_TABLES else None
+        seats = await source.seats(scope) if args.what in (*SEAT_TABLES, "orgs") else None
         whats = [args.what] if args.what else (["users"] if args.format == "csv" else list(JSON_DEFAULT))
         unseated: list[str] = []
         if "adoption" in whats and settings.mode in ("demo", "live"):
