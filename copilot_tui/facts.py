@@ -482,7 +482,8 @@ _new_counter = Counter.__new__
 
 
 def _columns(con: Any, sql: str) -> dict[str, list[Any]]:
-    """A query's result as Python lists by column (through NumPy: far cheaper than a tuple per row)."""
+    """A query's result as Python lists by column (through NumPy: far cheaper than a tuple per row). NumPy has no
+    128-bit integer: a sum must be cast to BIGINT, or its counts come back as floats."""
     return {name: values.tolist() for name, values in con.execute(sql).fetchnumpy().items()}
 
 
@@ -512,7 +513,7 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
     weight = " ".join(f"WHEN {k} THEN {w}" for k, (_c, w) in enumerate(_KINDS))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE pu AS SELECT user_id, kind, name,"
-        f" sum_no_overflow(CASE kind {weight} END) AS w FROM f WHERE kind IS NOT NULL GROUP BY user_id, kind, name"
+        f" sum_no_overflow(CASE kind {weight} END)::BIGINT AS w FROM f WHERE kind IS NOT NULL GROUP BY user_id, kind, name"
     )
     breakdowns: list[list[BreakdownRow]] = [[], [], [], []]
     for kind, name, user_count, *figures in con.execute(
@@ -526,12 +527,12 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
         breakdowns[kind].append(BreakdownRow(name, user_count, dict(zip(_ACT, figures, strict=True))))
     for rows in breakdowns:
         rows.sort(key=lambda r: (-(r.activity[_ACT[1]] + r.activity[_ACT[0]]), r.name))
-    cli_sums = ", ".join(f"sum_no_overflow({c}) AS {c}" for c in _CLI_COLUMNS)
+    cli_sums = ", ".join(f"sum_no_overflow({c})::BIGINT AS {c}" for c in _CLI_COLUMNS)
     u = _columns(
         con,
         "SELECT user_id, arg_max(user_login, day) AS login, count(*) AS active,"
         f" date_diff('day', {first}, max(day)) AS last, "
-        + ", ".join(f"sum_no_overflow({c}) AS {c}" for c in _SHORT)
+        + ", ".join(f"sum_no_overflow({c})::BIGINT AS {c}" for c in _SHORT)
         + f", {_credits_sql('credits')} AS credits, "
         + ", ".join(f"bool_or({f}) AS {f}" for f in _FLAGS)
         + f", {cli_sums},"

@@ -10,9 +10,11 @@ __all__ = ["compact", "count", "day", "format_change", "format_rate", "rate"]
 
 
 def count(value: int | float | None) -> str:
+    """A whole count as such (1,234); a float (AI credits, an average) always with its tenth, so 224.0 and 498.4
+    line up in a column."""
     if value is None:
         return "–"
-    if isinstance(value, float) and not value.is_integer():
+    if isinstance(value, float):
         return f"{value:,.1f}"
     return f"{int(value):,}"
 

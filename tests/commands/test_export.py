@@ -115,6 +115,8 @@ def assert_export_equals(got: dict[str, Any], want: dict[str, Any]) -> None:
     assert len(got["users"]) == len(want["users"]) > 0
     for mine, theirs in zip(got["users"], want["users"], strict=True):
         assert {k: mine[k] for k in theirs} == theirs
+        # a count is written as a whole number (21, not 21.0): 21.0 == 21 would pass the line above
+        assert {k: type(mine[k]) for k in theirs} == {k: type(v) for k, v in theirs.items()}, mine
     # the flag series (CLI, code review, cloud agent) count users by their used_* flags: the app's own rule
     features = {(f["feature"], f["day"]): f for f in got["features"] if f["feature"] not in FLAG_SERIES}
     oracle = {k: v for k, v in want["features"].items() if k[0] not in FLAG_SERIES}
