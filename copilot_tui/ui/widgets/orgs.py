@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
@@ -18,14 +18,10 @@ from textual.widgets import Static
 from copilot_tui.metrics.derive import UserSummary
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import compact, rate
-from copilot_tui.ui.widgets.user_table import Column, UserTable
+from copilot_tui.ui.widgets.user_table import Column, UserTable, bindings_opening
 from copilot_tui.views import OrgRow, OrgsView, build_orgs
 
 __all__ = ["ORG_COLUMNS", "OrgsPane", "OrgsTable"]
-
-
-def _rate_key(value: Any) -> float:
-    return float(value)
 
 
 ORG_COLUMNS: tuple[Column, ...] = (
@@ -38,26 +34,21 @@ ORG_COLUMNS: tuple[Column, ...] = (
         7,
         "right",
         rate,
-        _rate_key,
+        float,
         priority=80,
         descending_first=True,
         term="org_engaged_share",
     ),
-    Column(
-        "agent_share", "Agent", 6, "right", rate, _rate_key, priority=70, descending_first=True, term="org_agent_share"
-    ),
+    Column("agent_share", "Agent", 6, "right", rate, float, priority=70, descending_first=True, term="org_agent_share"),
     Column("ai_credits", "Credits", 8, "right", compact, priority=60, descending_first=True, term="org_ai_credits"),
     Column("idle_seats", "Idle seats", 10, "right", compact, priority=85, descending_first=True, term="org_idle_seats"),
 )
 
 
 class OrgsTable(UserTable, inherit_bindings=False):
-    """The users table's keys (``s`` sort column, ``S`` reverse), Enter opens the org, without ``r``: refresh."""
+    """The users table's keys (``s`` sort column, ``S`` reverse), Enter opens the org."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open org", tooltip="Open the highlighted organization"),
-        *[b for b in UserTable.BINDINGS if not (isinstance(b, Binding) and b.key in ("r", "enter"))],
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_opening("Open org", "Open the highlighted organization")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(

@@ -26,7 +26,7 @@ from copilot_tui.metrics.catalog import explain
 from copilot_tui.metrics.seats import SeatCost, idle_order, seat_cost
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import count
-from copilot_tui.ui.widgets.user_table import Column, UserTable
+from copilot_tui.ui.widgets.user_table import Column, UserTable, bindings_opening
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +95,7 @@ SEAT_COLUMNS: tuple[Column, ...] = (
 
 
 class SeatsTable(UserTable, inherit_bindings=False):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open user", tooltip="Open the seat holder's detail"),
-        *[b for b in UserTable.BINDINGS if not (isinstance(b, Binding) and b.key in ("r", "enter"))],
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_opening("Open user", "Open the seat holder's detail")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(

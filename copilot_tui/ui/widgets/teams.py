@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
@@ -19,16 +19,12 @@ from copilot_tui.metrics.catalog import explain
 from copilot_tui.metrics.derive import Period, UserSummary
 from copilot_tui.metrics.teams import NO_TEAM_ID, team_member_logins
 from copilot_tui.ui.format import compact, rate
-from copilot_tui.ui.widgets.user_table import Column, UserTable
+from copilot_tui.ui.widgets.user_table import Column, UserTable, bindings_opening
 from copilot_tui.views import TeamRow, TeamsView, build_teams, stream_user_rows
 
 log = logging.getLogger(__name__)
 
 __all__ = ["TeamChip", "TeamRow", "TeamsPane", "TeamsTable", "TeamsView", "build_teams", "stream_user_rows"]
-
-
-def _rate_key(value: Any) -> float:
-    return float(value)
 
 
 TEAM_COLUMNS: tuple[Column, ...] = (
@@ -41,7 +37,7 @@ TEAM_COLUMNS: tuple[Column, ...] = (
         6,
         "right",
         rate,
-        _rate_key,
+        float,
         priority=60,
         descending_first=True,
         term="team_active_share",
@@ -60,7 +56,7 @@ TEAM_COLUMNS: tuple[Column, ...] = (
         6,
         "right",
         rate,
-        _rate_key,
+        float,
         priority=85,
         descending_first=True,
         term="team_acceptance_rate",
@@ -74,12 +70,9 @@ TEAM_COLUMNS: tuple[Column, ...] = (
 
 
 class TeamsTable(UserTable, inherit_bindings=False):
-    """The users table's keys (``s`` sort column, ``S`` reverse, Enter open), without ``r``: that is refresh."""
+    """The users table's keys (``s`` sort column, ``S`` reverse), Enter shows the team's members."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open team", tooltip="Show the team's members in the users table"),
-        *[b for b in UserTable.BINDINGS if not (isinstance(b, Binding) and b.key in ("r", "enter"))],
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_opening("Open team", "Show the team's members in the users table")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(

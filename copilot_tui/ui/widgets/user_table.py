@@ -1255,3 +1255,11 @@ class UserTable(ScrollView, can_focus=True):
             segments.append(Segment(text, style))
             previous_blank = not text or text[-1] == " "
         return Strip(segments).crop_extend(0, width, header)
+
+
+def bindings_opening(description: str, tooltip: str) -> list[BindingType]:
+    """The users table's keys for another table of the same engine, Enter named for what its row opens."""
+    return [
+        Binding("enter", "select_cursor", description, tooltip=tooltip),
+        *[b for b in UserTable.BINDINGS if not (isinstance(b, Binding) and b.key == "enter")],
+    ]
