@@ -87,7 +87,21 @@ def assert_same_as_live(
     for what in tables:
         code, out, err = run(capsys, "--from", str(files), flag, name, "--what", what, *period)
         assert code == 0, err
-        assert out == live(hub, capsys, monkeypatch, flag, name, "--what", what, *period), what
+        expected_out = live(hub, capsys, monkeypatch, flag, name, "--what", what, *period)
+        if flag == "--enterprise" and what == "users":
+            # an enterprise user's org comes from the seats API, which files do not hold: left empty, and said
+            assert "organization left empty" in err, err
+            expected_out = without_organizations(expected_out)
+        assert out == expected_out, what
+
+
+def without_organizations(document: str) -> str:
+    """A users export as the files give it: every other column the same, the organization empty."""
+    parsed = json.loads(document)
+    assert any(row["organization"] for row in parsed["users"]), "the live export should name the orgs"
+    for row in parsed["users"]:
+        row["organization"] = None
+    return json.dumps(parsed, indent=2) + "\n"
 
 
 # ---- every shape: the live road's numbers, byte for byte --------------------------------------------------------
