@@ -111,31 +111,15 @@ def host_for(hostname: str | None = None, api_url: str | None = None) -> str:
     return hosts.token_host(hosts.resolve_api_url(hostname, api_url))
 
 
-def is_enterprise_server(hostname: str | None) -> bool:
-    """True for a host whose environment token is ``GH_ENTERPRISE_TOKEN``: any but github.com and ``*.ghe.com``."""
-    return not hosts.uses_github_com_token(normalize_hostname(hostname))
-
-
 def env_vars_for_host(hostname: str | None) -> tuple[str, ...]:
     """The environment variables that hold a token for this host, first match wins (``gh``'s order)."""
-    if is_enterprise_server(hostname):
-        return ("GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN")
-    return ("GH_TOKEN", "GITHUB_TOKEN")
+    return hosts.token_env_vars(normalize_hostname(hostname))
 
 
 def sign_in_hint(host: str, api_url: str | None = None) -> str:
     """How to give a token for ``host``: ``auth login`` with the ``--api-url`` in use, or ``--hostname``, and the
     environment variable that would do instead."""
-    host = normalize_hostname(host)
-    env = env_vars_for_host(host)[0]
-    api_url = api_url.rstrip("/") if api_url else None
-    if api_url and api_url != hosts.api_url_for_host(host):
-        command = f"copilot-tui auth login --api-url {api_url}"
-    elif host == DEFAULT_HOST:
-        command = "copilot-tui auth login"
-    else:
-        command = f"copilot-tui auth login --hostname {host}"
-    return f"sign in with '{command}', or set {env}"
+    return hosts.sign_in_hint(normalize_hostname(host), api_url)
 
 
 def no_token_message(host: str, api_url: str | None = None) -> str:

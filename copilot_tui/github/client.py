@@ -935,8 +935,8 @@ class GitHubClient:
         if status == 401:
             raise BadCredentialsError(
                 f"GitHub refused the token for {ctx.what} (401{': ' + api_message if api_message else ''}): it is "
-                "wrong, expired or revoked. Create a new one and sign in again with 'copilot-tui auth login', or "
-                "set GH_TOKEN.",
+                "wrong, expired or revoked. Create a new one and "
+                f"{hosts.sign_in_hint(hosts.token_host(self.api_url), self.api_url)}.",
                 **common,
             )
         if status == 403:

@@ -156,3 +156,24 @@ def uses_github_com_token(host: str) -> bool:
     """True for the hosts ``GH_TOKEN`` / ``GITHUB_TOKEN`` are for: github.com and ``*.ghe.com`` (as ``gh``)."""
     name = host.split(":", 1)[0] if not host.startswith("[") else host
     return name == DEFAULT_HOST or name.endswith(".ghe.com")
+
+
+def token_env_vars(host: str) -> tuple[str, ...]:
+    """The environment variables that hold a token for ``host`` (a :func:`token_host`), first match wins (``gh``'s
+    order)."""
+    if uses_github_com_token(host):
+        return ("GH_TOKEN", "GITHUB_TOKEN")
+    return ("GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN")
+
+
+def sign_in_hint(host: str, api_url: str | None = None) -> str:
+    """How to give a token for ``host`` (a :func:`token_host`): ``auth login`` with the ``--api-url`` in use, or
+    ``--hostname``, and the environment variable that would do instead."""
+    api_url = api_url.rstrip("/") if api_url else None
+    if api_url and api_url != api_url_for_host(host):
+        command = f"copilot-tui auth login --api-url {api_url}"
+    elif host == DEFAULT_HOST:
+        command = "copilot-tui auth login"
+    else:
+        command = f"copilot-tui auth login --hostname {host}"
+    return f"sign in with '{command}', or set {token_env_vars(host)[0]}"

@@ -134,3 +134,22 @@ def test_logout_takes_the_api_url_and_removes_that_hosts_entry_only(
     assert cli.main(["auth", "logout", "--api-url", fakehub.api_url]) == 0
     assert f"Removed the token for {token_host(fakehub.api_url)}" in capsys.readouterr().out
     assert memory_keyring.entries == {("copilot-tui", "github.com"): keep}
+
+
+@pytest.mark.parametrize(
+    ("api_url", "hint"),
+    [
+        ("https://api.github.com", "sign in with 'copilot-tui auth login', or set GH_TOKEN"),
+        ("https://api.octo.ghe.com", "sign in with 'copilot-tui auth login --hostname octo.ghe.com', or set GH_TOKEN"),
+        (
+            "https://ghes.example.com/api/v3",
+            "sign in with 'copilot-tui auth login --hostname ghes.example.com', or set GH_ENTERPRISE_TOKEN",
+        ),
+        (
+            "http://127.0.0.1:8080",
+            "sign in with 'copilot-tui auth login --api-url http://127.0.0.1:8080', or set GH_ENTERPRISE_TOKEN",
+        ),
+    ],
+)
+def test_the_sign_in_hint_names_the_variable_of_the_host(api_url: str, hint: str) -> None:
+    assert auth.sign_in_hint(token_host(api_url), api_url) == hint

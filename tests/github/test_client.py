@@ -332,3 +332,14 @@ def test_earliest_report_day() -> None:
 async def test_wait_recorder_is_untouched_without_faults(make_client: MakeClient, fake_time: FakeTime) -> None:
     await make_client().fetch_report(ACME, "users-28-day")
     assert fake_time.sleeps == [] and fake_time.notices == []
+
+
+async def test_a_refused_token_names_the_variable_of_its_own_host(make_client: MakeClient, hub: FakeGitHub) -> None:
+    """The fake is on this machine, so an Enterprise Server host: its environment token is GH_ENTERPRISE_TOKEN, and
+    the sign-in command names the API URL in use."""
+    with pytest.raises(BadCredentialsError) as err:
+        await make_client("ghp_not_a_real_one").get_user()
+    said = str(err.value)
+    assert f"'copilot-tui auth login --api-url {hub.api_url}'" in said
+    assert said.endswith("or set GH_ENTERPRISE_TOKEN.")
+    assert "GH_TOKEN" not in said

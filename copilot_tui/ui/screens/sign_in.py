@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
+from copilot_tui.github import hosts
 from copilot_tui.github.errors import GitHubError
 from copilot_tui.github.secret import Secret
 
@@ -51,9 +52,13 @@ class SignInScreen(Screen[SignedIn]):
             yield Input(placeholder="paste your token and press Enter", password=True, id="token", compact=True)
             yield Static("", id="sign-in-result")
             yield Static("Enter checks the token with GitHub and signs in · Ctrl+Q quits", id="sign-in-hint")
-            yield Static(self.reason or "No token found in GH_TOKEN, GITHUB_TOKEN or the keyring.", id="sign-in-why")
+            yield Static(self.reason or self._no_token(), id="sign-in-why")
             yield Static(self.help_text, id="sign-in-help")
         yield Footer()
+
+    def _no_token(self) -> str:
+        first, second = hosts.token_env_vars(self.hostname)
+        return f"No token for {self.hostname} found in {first}, {second} or the keyring."
 
     def on_mount(self) -> None:
         self.query_one("#token", Input).focus()
