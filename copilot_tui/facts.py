@@ -249,6 +249,10 @@ class Facts:
     def path(self, day: date, token: str) -> Path:
         return self.dir / f"{day.isoformat()}.{token}.parquet"
 
+    def files(self, days: Mapping[date, str]) -> dict[date, Path]:
+        """The facts file of each of ``days`` (day -> token; every one must be held)."""
+        return {d: self.path(d, t) for d, t in sorted(days.items())}
+
     def missing(self, wanted: Mapping[date, str]) -> list[date]:
         """The days of ``wanted`` (day -> token of the stored report) with no facts of that copy."""
         held = self.held()
@@ -666,6 +670,50 @@ def _history(con: Any, files: Sequence[str], period: Period, held: Sequence[date
     )
 
 
+def user_days_sql(file: str) -> str:
+    """A query of one facts file's users as rows of the ``users-days`` export: one a user, the API's field names,
+    every counter the facts hold (the breakdowns as lists of entries, as a report line holds them), ordered by
+    login."""
+    counters = ", ".join(f"{a}: {s}" for s, a in zip(_SHORT, _ACT, strict=True))
+    lists = []
+    for k, (column, _w) in enumerate(_KINDS):
+        field, name = _LIST_FIELDS[k]
+        entry = f"{name}: name, " + (
+            ", ".join(f"{a}: {s}" for s, a in zip(_SHORT, _ACT, strict=True) if s in ("ui", "gen", "acc", "add"))
+            if column == "features"
+            else counters
+        )
+        if column == "ides":
+            entry += (
+                ", last_known_ide_version: nullif(version, ''), last_known_ide_version_sampled_at: nullif(sampled, ''),"
+                " last_known_plugin: nullif(plugin_name, ''), last_known_plugin_version: nullif(plugin, ''),"
+                " last_known_plugin_version_sampled_at: nullif(plugin_sampled, '')"
+            )
+        lists.append(f"list({{{entry}}} ORDER BY name) FILTER (WHERE kind = {k}) AS {field}")
+    cli = ", ".join(f"u.{c} AS totals_by_cli_{n}" for c, n in zip(_CLI_COLUMNS, _CLI_NAMES, strict=True))
+    return (
+        f"WITH f AS (SELECT * FROM read_parquet({_sql_string(file)})),"
+        f" e AS (SELECT user_id, {', '.join(lists)} FROM f WHERE kind IS NOT NULL GROUP BY user_id)"
+        " SELECT u.user_id, u.user_login, "
+        + ", ".join(f"u.{s} AS {a}" for s, a in zip(_SHORT, _ACT, strict=True))
+        + ", "
+        + ", ".join(f"u.{f}" for f in _FLAGS)
+        + f", u.credits AS ai_credits_used, {cli}, nullif(u.cli_version, '') AS totals_by_cli_last_known_cli_version,"
+        " nullif(u.cli_sampled, '') AS totals_by_cli_last_known_cli_version_sampled_at, "
+        + ", ".join(f"coalesce(e.{field}, []) AS {field}" for field, _n in _LIST_FIELDS)
+        + " FROM f AS u LEFT JOIN e USING (user_id) WHERE u.kind IS NULL ORDER BY lower(u.user_login), u.user_id"
+    )
+
+
+#: The ``users-days`` export's list of each breakdown kind (``_KINDS``' order): the report's field, the entry's name.
+_LIST_FIELDS = (
+    ("totals_by_feature", "feature"),
+    ("totals_by_ide", "ide"),
+    ("totals_by_language_feature", "language"),
+    ("totals_by_model_feature", "model"),
+)
+
+
 def report_token(*values: object) -> str:
     """A file-name-safe token naming one stored copy of a report (from what identifies it in the store)."""
     import hashlib
@@ -697,6 +745,22 @@ def ingest_stored(store: Store, scope: Scope, day: date, parts: Sequence[tuple[s
             facts_for(store, scope).ingest(day, token_of(held), parts)
     except Exception as exc:
         log.warning("facts of %s %s not made now (made when needed): %s", scope, day, exc)
+
+
+def stored_facts(store: Store, scope: Scope, period: Period, held: Iterable[HeldReport]) -> dict[date, Path]:
+    """The facts file of each day of ``period`` that the reports ``held`` have users data for, made first where
+    missing (for an export of the facts themselves)."""
+    wanted = {h.day: token_of(h) for h in held if h.kind == USERS_KIND and h.has_data and h.day in period}
+    facts = facts_for(store, scope)
+    missing = facts.missing(wanted)
+    if missing:
+        con = connect()
+        try:
+            for day in missing:
+                facts.ingest(day, wanted[day], store.read_parts(scope, USERS_KIND, [day]), con)
+        finally:
+            con.close()
+    return facts.files(wanted)
 
 
 def stored_history(store: Store, scope: Scope, period: Period, engaged_days: int) -> UserHistory:

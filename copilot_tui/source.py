@@ -27,13 +27,20 @@ import math
 import re
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from copilot_tui.facts import USERS_KIND, ingest_stored, stored_aggregate, stored_history, warm_up
+from copilot_tui.facts import (
+    USERS_KIND,
+    ingest_stored,
+    stored_aggregate,
+    stored_facts,
+    stored_history,
+    warm_up,
+)
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
 from copilot_tui.licenses import SeatReport, SeatsUnavailableError, demo_seats, live_seats
 from copilot_tui.metrics import linerule
@@ -139,6 +146,9 @@ class Snapshot:
     """Computes the users aggregate of the period from the reports' facts (:mod:`copilot_tui.facts`)."""
     history_from: Callable[[int], UserHistory] | None = None
     """Computes the period's users against the days held before it, for a number of engaged days (the facts')."""
+    facts_from: Callable[[], Mapping[date, Path]] | None = None
+    """The facts file of each day of the period with users data, made first where missing (the users-days
+    export)."""
     _memo: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -503,6 +513,7 @@ def snapshot_from_parts(
     user_parts: Callable[[int], Iterable[ReportPart]] | None = None,
     users_from: Callable[[], UsersAggregate] | None = None,
     history_from: Callable[[int], UserHistory] | None = None,
+    facts_from: Callable[[], Mapping[date, Path]] | None = None,
 ) -> Snapshot:
     """A Snapshot of a period: the totals report parsed now (one small line a day), the users and user-teams
     reports read through ``parts_of(kind)`` when asked (each call must give the parts afresh); the users
@@ -525,6 +536,7 @@ def snapshot_from_parts(
         user_parts=user_parts,
         users_from=users_from,
         history_from=history_from,
+        facts_from=facts_from,
     )
 
 
@@ -594,6 +606,7 @@ def snapshot_from_store(
             ),
             users_from=lambda: stored_aggregate(store, scope, Period(first_day, last_day), held),
             history_from=lambda n: stored_history(store, scope, Period(first_day, last_day), n),
+            facts_from=lambda: stored_facts(store, scope, Period(first_day, last_day), held),
         )
         snap.keep_rows(_held_bytes(held, USERS_KIND), _held_bytes(held, TEAMS_KIND))
         if recent is not None:
@@ -1150,6 +1163,7 @@ class DemoSource(_AtHand):
             missing_days=missing,
             users_from=lambda: self._users(scope, start, end, days),
             history_from=lambda n: self._history(scope, start, end, n),
+            facts_from=lambda: self._facts_files(scope, days),
         )
         snap.users_aggregate()
         for day in days:  # made now (a few ms), so they are kept with the rest and their sizes are known
@@ -1182,6 +1196,18 @@ class DemoSource(_AtHand):
             return facts.history(Period(start, end), wanted, engaged_days, con)
         finally:
             con.close()
+
+    def _facts_files(self, scope: Scope, days: list[date]) -> dict[date, Path]:
+        """The demo's facts file of each of ``days``, made first where missing."""
+        from copilot_tui.facts import connect
+
+        facts, wanted = self._facts(scope, days)
+        con = connect()
+        try:
+            self._ingest_missing(facts, scope, wanted, con)
+        finally:
+            con.close()
+        return facts.files(wanted)  # type: ignore[no-any-return]
 
     def _facts(self, scope: Scope, days: Iterable[date]) -> tuple[Any, dict[date, str]]:
         """The facts of ``scope`` and the wanted ``days`` (day -> the kept files' token)."""
@@ -1340,6 +1366,7 @@ class FileSource(_AtHand):
             notices=tuple(notices),
             users_from=lambda: self._users(ref, period, users_days),
             history_from=lambda n: self._history(ref, period, n),
+            facts_from=lambda: self._query(ref, users_days, lambda facts, wanted, _con: facts.files(wanted)),
         )
         snap.users_aggregate()
         size = sum(f.stamp[0] for fs in opened.chosen(ref, USERS).values() for f in fs)

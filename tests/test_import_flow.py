@@ -35,7 +35,16 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "copilot_tui.auth",
         ),
     ),
-    ("source", ("copilot_tui.source", "copilot_tui.settings", "copilot_tui.views", "copilot_tui.exports")),
+    (
+        "source",
+        (
+            "copilot_tui.source",
+            "copilot_tui.settings",
+            "copilot_tui.views",
+            "copilot_tui.exports",
+            "copilot_tui.export_parquet",
+        ),
+    ),
     (
         "ui, below its widgets",
         ("copilot_tui.ui", "copilot_tui.ui.errors", "copilot_tui.ui.export", "copilot_tui.ui.format"),

@@ -56,17 +56,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
     p: argparse.ArgumentParser = subparsers.add_parser(
         "export",
-        help="print an org's or enterprise's numbers over a period as JSON or CSV",
+        help="print an org's or enterprise's numbers over a period as JSON or CSV, or write them as Parquet",
         description=(
             "Print the Copilot usage numbers of an organization or enterprise over a period, without the dashboard: "
             "the same tables, byte for byte, that the app's e key writes. Counters keep the API's own names "
             "(code_generation_activity_count, loc_added_sum, ...) summed over the period. A period with no data is "
-            "an error; days without data are named on stderr. Errors go to stderr with a non-zero exit code."
+            "an error; days without data are named on stderr. Errors go to stderr with a non-zero exit code. "
+            "--format parquet writes day-partitioned Parquet files into a directory (--output DIR) instead."
         ),
         epilog=(
             "examples:\n"
             "  copilot-tui export --org octo --format csv --what users > users.csv\n"
             "  copilot-tui export --org octo --what daily --last 90 --format csv\n"
+            "  copilot-tui export --org octo --what users-days --last 365 --format parquet --output octo-days\n"
             "  copilot-tui export --enterprise octo-ent --since 2026-01-01 --until 2026-01-31\n"
             "  copilot-tui export --demo --what features\n"
             "  copilot-tui export --enterprise octo-ent --what teams --format csv\n"
@@ -96,10 +98,27 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     period.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="last day (default: the latest day reported)")
     period.add_argument("--last", type=_days, metavar="N", help="the N days ending with the latest day reported")
     out = p.add_argument_group("output")
-    out.add_argument("--format", choices=("json", "csv"), default="json", help="json (default) or csv")
+    out.add_argument(
+        "--format",
+        choices=("json", "csv", "parquet"),
+        default="json",
+        help=(
+            "json (default) or csv, printed; parquet: --what daily or users-days written under --output DIR, one "
+            "directory a day (DIR/day=YYYY-MM-DD/part-0.parquet, Hive style: DuckDB, Spark, Trino and BigQuery read "
+            "it as a table partitioned by day)"
+        ),
+    )
+    out.add_argument(
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help=(
+            "with --format parquet: the directory to write (new or empty; made readable by you only, as the store is)"
+        ),
+    )
     out.add_argument(
         "--what",
-        choices=WHATS,
+        choices=(*WHATS, "users-days"),
         default=None,
         help=(
             "which table: users, totals (every figure of the totals pane), daily (the totals day by day), features "
@@ -107,8 +126,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "enterprise's organizations side by side, from its seats), versions (IDE and plugin versions), seats (the "
             "Copilot seats API), reclaim (the seats unused for --inactive days, 30 by default, with what each "
             "costs a month at the seat prices) or adoption (new, returning, retained and lapsed users against every "
-            "day held, the funnel from seats to engaged agent users, the usage segments); json default: totals, "
-            "users and features; csv default: users"
+            "day held, the funnel from seats to engaged agent users, the usage segments), users-days (with --format "
+            "parquet only: one row a user and day, every counter the reports hold, the breakdowns by feature, IDE, "
+            "language and model as lists); json default: totals, users and features; csv default: users"
         ),
     )
     out.add_argument(
@@ -163,8 +183,8 @@ async def _scope(source: Any, settings: Settings, warnings: list[str]) -> Scope:
     return scope
 
 
-async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> tuple[bytes, list[str]]:
-    """The output, and the warnings for stderr."""
+async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> tuple[bytes, list[str], str | None]:
+    """The output, the warnings for stderr, and what was written (Parquet files) for stderr."""
     from copilot_tui.exports import ExportData, days_without_data, describe_days, render
     from copilot_tui.github.errors import FIRST_REPORT_DAY
     from copilot_tui.metrics.derive import Period
@@ -239,11 +259,22 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             raise ExportError(f"no data for {scope} from {period.start} to {period.end}.{hint}", 1)
         if lacking:
             warnings.append(f"no data for {len(lacking)} of the {period.days} days: {describe_days(lacking)}.")
-        output, _ = await asyncio.to_thread(render, whats, args.format, data)
+        if args.format == "parquet":
+            from copilot_tui.export_parquet import write_parquet
+
+            written = await asyncio.to_thread(write_parquet, args.what, data, args.output, snap.facts_from)
+            output = b""
+            summary = (
+                f"wrote {written.rows:,} rows of {args.what} in {len(written.days)} day directories under "
+                f"{args.output}."
+            )
+        else:
+            output, _ = await asyncio.to_thread(render, whats, args.format, data)
+            summary = None
         problems = snap.problems  # after rendering: the user-teams lines count once a table has read them
         if problems:
             warnings.append(skipped_lines_text(problems))
-        return output, warnings
+        return output, warnings, summary
     finally:
         await source.aclose()
 
@@ -296,6 +327,30 @@ def _token(settings: Settings) -> Any:
     return resolved.token
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """Parquet goes into a directory, never to stdout; CSV and JSON go to stdout."""
+    from copilot_tui.export_parquet import PARQUET_WHATS, ParquetExportError, check_output
+
+    if args.format != "parquet":
+        if args.output is not None:
+            raise ExportError(f"--output DIR goes with --format parquet; {args.format.upper()} is printed to stdout.")
+        if args.what == "users-days":
+            raise ExportError("--what users-days is written as Parquet only: --format parquet --output DIR.")
+        return
+    if args.what not in PARQUET_WHATS:
+        shown = f"--what {args.what}" if args.what else "Parquet needs --what"
+        raise ExportError(f"{shown}: Parquet holds --what daily or --what users-days.")
+    if args.output is None or str(args.output) == "-":
+        raise ExportError(
+            "Parquet is a directory of files, one a day, not a stream for stdout: name a new or empty directory "
+            "with --output DIR."
+        )
+    try:
+        check_output(args.output)
+    except ParquetExportError as exc:
+        raise ExportError(str(exc)) from None
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from copilot_tui.auth import KeyringUnavailableError
     from copilot_tui.github.errors import GitHubError
@@ -306,12 +361,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.inactive is not None and args.what not in SEAT_TABLES:
             raise ExportError("--inactive N goes with --what seats or --what reclaim.")
+        _check_output(args)
         if args.last is not None and (args.since or args.until):
             raise ExportError("give either --last N or --since/--until, not both.")
         if args.since and args.until and args.since > args.until:
             raise ExportError(f"--since {args.since} is after --until {args.until}.")
         token = _token(settings) if settings.mode == "live" else None
-        output, warnings = asyncio.run(_export(args, settings, token))
+        output, warnings, summary = asyncio.run(_export(args, settings, token))
     except (ExportError, GitHubError, SourceError, StoreError, SeatsUnavailableError, KeyringUnavailableError) as exc:
         print(f"copilot-tui export: {exc}", file=sys.stderr)
         return exc.code if isinstance(exc, ExportError) else 1
@@ -320,6 +376,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 130
     for warning in warnings:
         print(f"copilot-tui export: warning: {warning}", file=sys.stderr)
+    if summary is not None:
+        print(f"copilot-tui export: {summary}", file=sys.stderr)
     sys.stdout.flush()
     sys.stdout.buffer.write(output)
     sys.stdout.buffer.flush()
