@@ -2,6 +2,7 @@
 
     python -m benchmarks.demo periods [--rounds 2]
     python -m benchmarks.demo export [--fresh]
+    python -m benchmarks.demo adoption [--rounds 2]
 
 ``periods``: a ``DemoSource`` as the app opens it (report files and facts kept under the benchmark's data directory
 by an earlier run). For every org and the enterprise and each period (the last 28, 7, 90 and 120 days: the demo's
@@ -9,6 +10,10 @@ whole history), the first visit and a visit after the first (once every period o
 with the comparison period the dashboard loads beside it: seconds to the users aggregates in hand, what the
 dashboard paints from. Beside them, the road before the facts, in turns with them: the period's users aggregate
 folded from the demo's report lines (``metrics.aggregate``, in this process), as every visit did.
+
+``adoption``: for every org and the enterprise and each period, seconds to the adoption over time (the Adoption
+tab's history of the period's users against every day before it) once the period and its comparison are loaded,
+as the dashboard has them when the tab is opened: a fresh source on the kept files each round.
 
 ``export``: seconds of ``copilot-tui --demo export --enterprise octo-enterprise --last 120`` as a user runs it (a
 fresh process), after a first run that kept the demo's files and facts; ``--fresh`` drops them first.
@@ -79,6 +84,35 @@ def periods(rounds: int) -> dict[str, dict[str, float]]:
     return results
 
 
+def adoption(rounds: int) -> dict[str, float]:
+    """Per scope and period (best of ``rounds``): seconds of the period's adoption history, the period and its
+    comparison loaded first (not timed)."""
+    from datetime import timedelta
+
+    from copilot_tui.metrics.adoption import DEFAULT_ENGAGED_DAYS
+    from copilot_tui.source import DemoSource
+
+    results: dict[str, float] = {}
+
+    async def run() -> None:
+        for _ in range(rounds):
+            source = DemoSource(keep_in=kept_file())
+            for scope in await source.scopes():
+                for days in PERIODS:
+                    snap = await source.load(scope, days=days)
+                    snap.users_aggregate()
+                    before = await source.load(scope, days=days, until=snap.first_day - timedelta(days=1))
+                    before.users_aggregate()
+                    started = time.perf_counter()
+                    snap.user_history(DEFAULT_ENGAGED_DAYS)
+                    seconds = time.perf_counter() - started
+                    key = f"{scope} {days}"
+                    results[key] = min(results.get(key, seconds), seconds)
+
+    asyncio.run(run())
+    return results
+
+
 def export(fresh: bool) -> dict[str, float]:
     """One run of the demo export in a fresh process: seconds, its CPU seconds and peak RSS."""
     import resource
@@ -102,12 +136,14 @@ def export(fresh: bool) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.demo")
-    parser.add_argument("measure", choices=("periods", "export"))
+    parser.add_argument("measure", choices=("periods", "adoption", "export"))
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--fresh", action="store_true", help="export: drop the kept files and facts first")
     args = parser.parse_args(argv)
     if args.measure == "periods":
         result: dict[str, object] = {"periods": periods(max(1, args.rounds)), "peak_rss_mb": peak_rss_mb()}
+    elif args.measure == "adoption":
+        result = {"adoption": adoption(max(1, args.rounds)), "peak_rss_mb": peak_rss_mb()}
     else:
         result = dict(export(args.fresh))
     print(json.dumps(result))

@@ -353,13 +353,27 @@ class Facts:
             if own:
                 con.close()
 
-    def history(self, period: Period, days: Mapping[date, str], engaged_days: int, con: Any = None) -> UserHistory:
-        """``period``'s users against every day of ``days`` (day -> token; every one held) before it."""
-        files = [str(self.path(d, t)) for d, t in sorted(days.items()) if d <= period.end]
+    def history(
+        self,
+        period: Period,
+        days: Mapping[date, str],
+        engaged_days: int,
+        con: Any = None,
+        *,
+        seen_earlier: Iterable[int] | None = None,
+    ) -> UserHistory:
+        """``period``'s users against every day of ``days`` (day -> token; every one held) before it.
+
+        ``seen_earlier``: the ids of the users with a line on a day of ``days`` before the previous period, when
+        the caller knows them without the facts (the demo): then those days' facts are not read, nor need to be
+        held."""
+        first = period.previous().start if seen_earlier is not None else date.min
+        files = [str(self.path(d, t)) for d, t in sorted(days.items()) if first <= d <= period.end]
         own = con is None
         con = con or connect()
         try:
-            return _history(con, files, period, sorted(d for d in days if d <= period.end), engaged_days)
+            held = sorted(d for d in days if d <= period.end)
+            return _history(con, files, period, held, engaged_days, seen_earlier)
         finally:
             if own:
                 con.close()
@@ -635,23 +649,34 @@ def _series(con: Any, days: tuple[date, ...], first: str) -> list[FeatureSeries]
     return series
 
 
-def _history(con: Any, files: Sequence[str], period: Period, held: Sequence[date], engaged_days: int) -> UserHistory:
+def _history(
+    con: Any,
+    files: Sequence[str],
+    period: Period,
+    held: Sequence[date],
+    engaged_days: int,
+    seen_earlier: Iterable[int] | None = None,
+) -> UserHistory:
     previous = period.previous()
     counts = (0,) * 7
     if files:
         start, before = f"DATE '{period.start.isoformat()}'", f"DATE '{previous.start.isoformat()}'"
+        earlier = f"count(*) FILTER (WHERE day < {before}) > 0"
+        if seen_earlier is not None:
+            earlier += " OR list_contains($seen, user_id)"
         counts = con.execute(
             "WITH per AS (SELECT user_id,"
             f" count(*) FILTER (WHERE day >= {start}) AS now,"
             f" coalesce(bool_or(used_agent) FILTER (WHERE day >= {start}), false) AS agent,"
             f" count(*) FILTER (WHERE day >= {before} AND day < {start}) > 0 AS prev,"
-            f" count(*) FILTER (WHERE day < {before}) > 0 AS earlier"
+            f" {earlier} AS earlier"
             f" FROM read_parquet({_files_sql(files)}) WHERE kind IS NULL AND day <= DATE '{period.end.isoformat()}' GROUP BY user_id)"
             " SELECT count(*) FILTER (WHERE now > 0), count(*) FILTER (WHERE now > 0 AND NOT prev AND NOT earlier),"
             " count(*) FILTER (WHERE now > 0 AND NOT prev AND earlier), count(*) FILTER (WHERE now > 0 AND prev),"
             " count(*) FILTER (WHERE now = 0 AND prev),"
             f" count(*) FILTER (WHERE now >= {int(engaged_days)}),"
-            f" count(*) FILTER (WHERE now >= {int(engaged_days)} AND agent) FROM per"
+            f" count(*) FILTER (WHERE now >= {int(engaged_days)} AND agent) FROM per",
+            {"seen": sorted(seen_earlier)} if seen_earlier is not None else None,
         ).fetchone()
     active, new, returning, retained, lapsed, engaged, engaged_agent = counts
     return UserHistory(

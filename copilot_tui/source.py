@@ -1186,14 +1186,19 @@ class DemoSource(_AtHand):
             con.close()
 
     def _history(self, scope: Scope, start: date, end: date, engaged_days: int) -> UserHistory:
-        """The period's users against every demo day before it, from the facts as :meth:`_users` reads them."""
+        """The period's users against every demo day before it, from the facts as :meth:`_users` reads them: the
+        period's and the previous period's days; the days before those only say who was seen, which the dataset
+        knows without building their reports."""
         from copilot_tui.facts import connect
 
-        facts, wanted = self._facts(scope, _days(self.dataset.first_day, min(end, self.dataset.last_day)))
+        period = Period(start, end)
+        facts, held = self._facts(scope, _days(self.dataset.first_day, min(end, self.dataset.last_day)))
+        earlier = period.previous().start
+        seen = self.dataset.users_seen_before(scope.kind, scope.name, earlier)
         con = connect()
         try:
-            self._ingest_missing(facts, scope, wanted, con)
-            return facts.history(Period(start, end), wanted, engaged_days, con)
+            self._ingest_missing(facts, scope, {d: t for d, t in held.items() if d >= earlier}, con)
+            return facts.history(period, held, engaged_days, con, seen_earlier=seen)
         finally:
             con.close()
 

@@ -335,18 +335,10 @@ class DemoDataset:
         rng = random.Random(f"{self.seed}:{org.org_id}:plan:{p.index}")
         plans: list[DayPlan | None] = []
         for i in range(self.days):
-            day = self.first_day + timedelta(days=i)
-            draw = rng.random()
-            if p.never_active or i < p.start:
+            if not self._active(p, i, rng.random()):
                 plans.append(None)
                 continue
             progress = i / max(1, self.days - 1)  # 0 at the start of the range, 1 at the end
-            chance = p.weekday_p * (0.7 + 0.3 * progress)
-            if day.weekday() >= 5:
-                chance *= 0.12
-            if draw >= chance:
-                plans.append(None)
-                continue
             features: list[str] = []
             if (p.ide != "neovim" or rng.random() < 0.9) and rng.random() < 0.92:
                 features.append("code_completion")
@@ -379,6 +371,39 @@ class DemoDataset:
                 )
             )
         return plans
+
+    def _active(self, p: Persona, i: int, draw: float) -> bool:
+        """Whether ``p`` uses Copilot on day ``i``, given the day's first draw of its plan's generator."""
+        if p.never_active or i < p.start:
+            return False
+        progress = i / max(1, self.days - 1)  # 0 at the start of the range, 1 at the end
+        chance = p.weekday_p * (0.7 + 0.3 * progress)
+        if (self.first_day + timedelta(days=i)).weekday() >= 5:
+            chance *= 0.12
+        return draw < chance
+
+    def _first_active(self, org: DemoOrg, p: Persona) -> int | None:
+        """The index of ``p``'s first day with a line, without making its plans: until that day the plan's
+        generator draws once a day (:meth:`_make_plans`)."""
+        if org.login in self._plans:
+            return next((i for i, plan in enumerate(self._plans[org.login][p.index]) if plan is not None), None)
+        rng = random.Random(f"{self.seed}:{org.org_id}:plan:{p.index}")
+        return next((i for i in range(self.days) if self._active(p, i, rng.random())), None)
+
+    def users_seen_before(self, scope: str, entity: str, day: date) -> frozenset[int]:
+        """The ids of the users with a line in the users reports of ``scope`` before ``day``: what the days before
+        a period tell its adoption over time, known without building those reports."""
+        orgs = list(self.orgs) if scope == "enterprise" and entity == self.enterprise else []
+        if scope == "org" and (org := self.org(entity)) is not None:
+            orgs = [org]
+        end = self._index(day)
+        seen = set()
+        for org in orgs:
+            for p in self.personas(org):
+                first = self._first_active(org, p)
+                if first is not None and first < end:
+                    seen.add(p.user_id)
+        return frozenset(seen)
 
     def versions(self, org: DemoOrg, p: Persona, ide: str, i: int) -> tuple[str, str, str]:
         """The IDE version, plugin name and plugin version ``p`` runs on day ``i``: some lag a release or more
