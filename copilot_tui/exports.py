@@ -31,6 +31,7 @@ from copilot_tui.metrics.derive import (
     FeatureSeries,
     OrgTotals,
     Period,
+    PeriodUsers,
     UserSummary,
     org_totals,
     period_users,
@@ -138,6 +139,9 @@ class ExportData:
     """A seat's monthly price by plan type (the settings' ``seat_prices``): what the reclaim list saves."""
     history: UserHistory | Callable[[], UserHistory | None] | None = None
     """The period's users against the days held before it (``Snapshot.user_history``), for the adoption table."""
+    previous_users: PeriodUsers | None = None
+    """The distinct users of the previous period of equal length, when the source holds all of it (as the
+    dashboard's comparison takes it): the segments' changes in the adoption table."""
     shown_users: Sequence[UserSummary] | None = None
     shown_teams: set[int] | None = None
     shown_seats: set[str] | None = None
@@ -346,12 +350,24 @@ def table_of(what: str, data: ExportData) -> tuple[list[dict[str, Any]], dict[st
 
 
 def adoption_table(data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Adoption over time, the funnel and the usage segments: one row a figure (``metrics.adoption``)."""
+    """Adoption over time, the funnel and the usage segments: one row a figure (``metrics.adoption``); a segment
+    also with its users and share in the previous period of equal length, and the changes, when that is known
+    (``previous_users``)."""
     history = data.history() if callable(data.history) else data.history
     seats = None if data.seats is None else data.seats.breakdown.get("total", len(data.seats.seats))
     rows = [
-        {"group": r.group, "figure": r.figure, "users": r.users, "share_of": r.share_of, "share": _rate(r.share)}
-        for r in adoption_rows(history, seats, period_users(data.users))
+        {
+            "group": r.group,
+            "figure": r.figure,
+            "users": r.users,
+            "share_of": r.share_of,
+            "share": _rate(r.share),
+            "previous_users": r.previous_users,
+            "previous_share": _rate(r.previous_share),
+            "change": _rate(r.change),
+            "share_change_points": None if r.share_points is None else round(r.share_points, 2),
+        }
+        for r in adoption_rows(history, seats, period_users(data.users), data.previous_users)
     ]
     meta: dict[str, Any] = {}
     if history is not None:

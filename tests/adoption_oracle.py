@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 import orjson
 
 from copilot_tui.metrics.derive import Period
+
+#: The distinct-user counts of ``segments_by_hand`` that are flags of a line (``completion_only`` is derived).
+SEGMENT_KEYS = ("active", "agent", "chat", "cli", "code_review", "cloud_agent")
 
 
 def history_by_hand(
@@ -40,3 +44,34 @@ def history_by_hand(
         "engaged": len(engaged),
         "engaged_agent": len(engaged & agent),
     }
+
+
+def segments_by_hand(lines: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The distinct users of some decoded raw lines: active, each usage segment's (the keys of
+    ``metrics.segments``), and their AI credits (``ai_credits``, summed)."""
+    users: dict[str, set[int]] = defaultdict(set)
+    completion: set[int] = set()
+    credits = 0.0
+    for line in lines:
+        user = line["user_id"]
+        users["active"].add(user)
+        credits += line.get("ai_credits_used") or 0.0
+        for key, flags in (
+            ("agent", ("used_agent",)),
+            ("chat", ("used_chat",)),
+            ("cli", ("used_cli",)),
+            ("code_review", ("used_copilot_code_review_active",)),
+            ("cloud_agent", ("used_copilot_cloud_agent", "used_copilot_coding_agent")),
+        ):
+            if any(line.get(flag) for flag in flags):
+                users[key].add(user)
+        if any(f.get("feature") == "code_completion" for f in line.get("totals_by_feature") or ()):
+            completion.add(user)
+    counts: dict[str, Any] = {key: len(users[key]) for key in SEGMENT_KEYS}
+    counts["completion_only"] = len(completion - users["agent"] - users["chat"] - users["cli"])
+    return {**counts, "ai_credits": round(credits, 4)}
+
+
+def lines_in(lines_of: Callable[[date], bytes], period: Period) -> list[dict[str, Any]]:
+    """The decoded raw lines of every day of ``period``."""
+    return [orjson.loads(raw) for day in period.each_day() for raw in lines_of(day).splitlines() if raw.strip()]

@@ -183,6 +183,25 @@ async def _scope(source: Any, settings: Settings, warnings: list[str]) -> Scope:
     return scope
 
 
+async def _previous_users(source: Any, snap: Any, period: Any, warnings: list[str]) -> Any:
+    """The distinct users of the period of equal length before ``period``, from what the source holds (no fetch),
+    when it holds all of it: the comparison the dashboard makes (``ui.view.build_view``)."""
+    from copilot_tui.metrics.derive import comparable, org_totals, period_users
+
+    before = period.previous()
+    try:
+        previous = await source.cached(snap.scope, days=period.days, until=before.end)
+    except Exception as exc:  # a comparison is a bonus: its failure must not stop the export
+        warnings.append(f"no changes against {before.start}..{before.end}: {exc}")
+        return None
+    if previous is None:
+        return None
+    now = org_totals([d for d in snap.day_totals if d.day in period], period)
+    if not comparable(now, org_totals([d for d in previous.day_totals if d.day in before], before)):
+        return None
+    return period_users((await asyncio.to_thread(previous.users_aggregate)).users)
+
+
 async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> tuple[bytes, list[str], str | None]:
     """The output, the warnings for stderr, and what was written (Parquet files) for stderr."""
     from copilot_tui.exports import ExportData, days_without_data, describe_days, render
@@ -230,6 +249,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
         if seats is None and scope.kind == "enterprise" and set(ORG_TABLES) & set(whats):
             seats, org_warning = await _enterprise_seats(source, scope, settings)
             unseated += [org_warning] if org_warning else []
+        previous_users = await _previous_users(source, snap, period, unseated) if "adoption" in whats else None
         data = ExportData(
             scope=scope,
             period=period,
@@ -243,6 +263,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             seat_prices=settings.seat_prices,
             history=partial(snap.user_history, settings.engaged_days),
             engaged_days=settings.engaged_days,
+            previous_users=previous_users,
         )
         warnings = [
             *chosen,

@@ -63,11 +63,21 @@ class AdoptionRow:
     share_of: str | None
     """The ``figure`` of the same group whose users ``share`` is counted against."""
     share: float | None
+    previous_users: int | None = None
+    """The figure in the previous period of equal length, when known (the usage segments)."""
+    previous_share: float | None = None
+    change: float | None = None
+    """Relative change of ``users`` against the previous period."""
+    share_points: float | None = None
+    """Change of ``share`` against the previous period, in percentage points."""
 
 
-def adoption_rows(history: UserHistory | None, seats: int | None, users: PeriodUsers) -> list[AdoptionRow]:
+def adoption_rows(
+    history: UserHistory | None, seats: int | None, users: PeriodUsers, previous: PeriodUsers | None = None
+) -> list[AdoptionRow]:
     """The rows of the adoption table: over time (with ``history``), the funnel (seats when known) and the usage
-    segments of the period (``users``, the period's distinct users)."""
+    segments of the period (``users``, the period's distinct users), against ``previous`` (the previous period's)
+    when it is known."""
     rows: list[AdoptionRow] = []
     if history is not None:
         h = history
@@ -99,10 +109,13 @@ def adoption_rows(history: UserHistory | None, seats: int | None, users: PeriodU
         share = None if before is None or count is None or before[1] is None else ratio(count, before[1])
         rows.append(AdoptionRow("funnel", figure, metric, label, count, before[0] if before else None, share))
         before = (figure, count)
-    for s in segment_figures(users, None):
+    for s in segment_figures(users, previous):
         rows.append(
-            AdoptionRow("segments", s.segment.key, s.segment.metric, s.segment.label, s.users, "active_users", s.share)
-        )
+            AdoptionRow(
+                "segments", s.segment.key, s.segment.metric, s.segment.label, s.users, "active_users", s.share,
+                s.previous_users, s.previous_share, s.change, s.share_points,
+            )
+        )  # fmt: skip
     return rows
 
 

@@ -169,6 +169,12 @@ class OrgTotals:
         return acceptance_rate(self.activity["loc_added_sum"], self.activity["loc_suggested_to_add_sum"])
 
 
+def comparable(now: OrgTotals, before: OrgTotals) -> bool:
+    """Whether ``before`` (the previous period's totals) is a basis for changes: it holds at least as many days
+    with data as ``now`` (a partly loaded earlier period would make every change look like growth)."""
+    return before.days_with_data >= now.days_with_data > 0
+
+
 def org_totals(days: Iterable[DayTotals], period: Period) -> OrgTotals:
     """Sum an organization's day records over ``period`` (see :class:`OrgTotals`)."""
     activity = zero_activity()
@@ -612,6 +618,7 @@ __all__ = [
     "acceptance_rate",
     "breakdown",
     "change",
+    "comparable",
     "format_change",
     "format_rate",
     "feature_series",

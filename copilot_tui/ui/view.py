@@ -20,6 +20,7 @@ from copilot_tui.metrics.derive import (
     Period,
     UserSummary,
     breakdown,
+    comparable,
     feature_series,
     org_totals,
     period_users,
@@ -92,8 +93,7 @@ def build_view(
     if previous is not None:
         before_days = tuple(d for d in previous.day_totals if d.day in period.previous())
         before = org_totals(before_days, period.previous())
-        # a partly loaded earlier period would make every change look like growth
-        if before.days_with_data >= totals.days_with_data > 0:
+        if comparable(totals, before):
             previous_users, previous_series = _users_side(previous, period.previous(), breakdowns=False)[:2]
             previous_totals = replace(before, users=period_users(previous_users))
             previous_days = before_days

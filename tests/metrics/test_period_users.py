@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
 import orjson
@@ -12,6 +11,7 @@ from copilot_tui.metrics.aggregate import aggregate_users
 from copilot_tui.metrics.demo import DemoDataset
 from copilot_tui.metrics.derive import Period, org_totals, period_users, summarize_users
 from copilot_tui.metrics.parse import parse_org_report, parse_users_report
+from tests.adoption_oracle import SEGMENT_KEYS, segments_by_hand
 
 SMALL = DemoDataset(days=40)
 
@@ -26,21 +26,9 @@ def raw_lines(org: str, period: Period) -> list[dict[str, object]]:
 
 
 def by_hand(lines: list[dict[str, object]]) -> dict[str, object]:
-    """The figures from the lines alone: sets of user ids."""
-    users: dict[str, set[object]] = defaultdict(set)
-    for line in lines:
-        uid = line["user_id"]
-        users["active"].add(uid)
-        for name, flags in (
-            ("agent", ("used_agent",)),
-            ("chat", ("used_chat",)),
-            ("cli", ("used_cli",)),
-            ("code_review", ("used_copilot_code_review_active",)),
-            ("cloud_agent", ("used_copilot_cloud_agent", "used_copilot_coding_agent")),
-        ):
-            if any(line.get(flag) for flag in flags):
-                users[name].add(uid)
-    return {name: len(ids) for name, ids in users.items()}
+    """The figures from the lines alone (the oracle's distinct users)."""
+    counted = segments_by_hand(lines)
+    return {name: counted[name] for name in SEGMENT_KEYS}
 
 
 @pytest.mark.parametrize("days", [7, 28])

@@ -10,7 +10,6 @@ from textual.widget import Widget
 
 from copilot_tui.metrics.adoption import AdoptionRow, UserHistory, adoption_rows
 from copilot_tui.metrics.derive import Period, PeriodUsers
-from copilot_tui.metrics.segments import segment_figures
 from copilot_tui.ui.format import compact, day, format_change, rate
 
 BAR_WIDTH = 12
@@ -66,7 +65,7 @@ class AdoptionSummary(Widget):
 
     def _rows(self, group: str) -> list[AdoptionRow]:
         assert self.users is not None
-        return [r for r in adoption_rows(self.history, self.seats, self.users) if r.group == group]
+        return [r for r in adoption_rows(self.history, self.seats, self.users, self.previous) if r.group == group]
 
     def _over_time(self) -> RenderableType:
         h = self.history
@@ -106,11 +105,11 @@ class AdoptionSummary(Widget):
         table.add_column(no_wrap=True, justify="right", width=7)
         table.add_column(no_wrap=True, justify="right", width=8)
         table.add_row(*(Text(h, style="dim") for h in ("Segment", "users", "share", "change", "share Δ")))
-        for s in segment_figures(self.users, self.previous):
+        for s in self._rows("segments"):
             points = s.share_points
             shift = Text("" if points is None else f"{points:+.1f}pt", style=_style(points))
             table.add_row(
-                s.segment.label,
+                s.label,
                 Text(compact(s.users), style="bold"),
                 rate(s.share),
                 Text(format_change(s.change) if self.previous else "", style=_style(s.change)),
