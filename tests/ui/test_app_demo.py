@@ -481,6 +481,36 @@ async def test_letters_arriving_in_one_burst_with_the_slash_land_in_the_filter()
         assert table(app).filter_text == "ada"
 
 
+@pytest.mark.parametrize("tab", ["u", "a", "l"])
+async def test_letters_sent_to_the_table_before_slash_moved_the_focus_land_in_the_filter(tab: str) -> None:
+    """A burst is read in one go: its letters are routed to the widget focused then, and may reach the dashboard
+    only after "/" has moved the focus to the field (its binding ran first). Such a letter is typed into the field,
+    not taken as a key binding ("a" would open the Adoption tab). Pilot presses "/" then letters at once."""
+    from textual import events
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(tab)
+        await pilot.pause()
+        before = app.focused
+        assert before is not None
+        await pilot.press("slash")
+        dash = dashboard(app)
+        field = dash._filter_field()
+        tab_now = dash.query_one(TabbedContent).active
+        for char in "ada":  # routed to the widget that had the focus before "/", handled after it
+            before._forward_event(events.Key(char, char))
+        await until(pilot, lambda: field.value == "ada", "the letters in the filter")
+        assert app.focused is field
+        assert dash.query_one(TabbedContent).active == tab_now
+        await pilot.press("escape")
+        await pilot.pause()
+        assert field.value == ""
+        await pilot.press("a")  # out of the field, "a" is the Adoption tab again
+        await until(pilot, lambda: dash.query_one(TabbedContent).active == "tab-adoption", "the adoption tab")
+
+
 async def test_q_quits_from_help_and_from_a_user_detail() -> None:
     for keys in (("question_mark", "q"), ("enter", "q"), ("p", "q"), ("e", "q")):
         app = demo_app()

@@ -184,7 +184,9 @@ class DashboardScreen(Screen[None]):
         """The first and last day of data the source holds for the scope: the periods offered without a fetch."""
         self.snapshot: Any = None
         self.view: DashboardView | None = None
-        self._filter_burst = False
+        self._typing = False
+        """A "/" was pressed and its filter not left yet: printable keys still reaching the screen (routed to the
+        widget focused before "/" moved the focus) belong in the filter field."""
         self.activity = ""
         self._wait_until = 0.0
         self._wait_reason = ""
@@ -612,7 +614,7 @@ class DashboardScreen(Screen[None]):
         return self.query_one("#filter", Input)
 
     def action_filter(self) -> None:
-        self._filter_burst = False
+        self._typing = True
         if self.query_one(TabbedContent).active == "tab-seats":
             self.set_focus(self.query_one(SeatsPane).filter_input)
             return
@@ -866,33 +868,43 @@ class DashboardScreen(Screen[None]):
         self.query_one(UsersTable).focus()
 
     def on_key(self, event: Any) -> None:
+        """Esc and Down in and around the login filter, and the keys typed in the same burst as "/".
+
+        Focus is compared with ``self.focused``, which ``set_focus`` changes at once, not ``has_focus``, which
+        changes only when the widget has handled its Focus event: a key behind "/" may come in between."""
         field = self.query_one("#filter", Input)
-        if event.key == "escape" and field.has_focus:
+        users = self.query_one(UsersTable)
+        if event.key == "escape" and self.focused is field:
             event.stop()
             field.value = ""
-            self.query_one(UsersTable).focus()
-        elif event.key == "escape" and field.value and self.query_one(UsersTable).has_focus:
+            users.focus()
+        elif event.key == "escape" and field.value and self.focused is users:
             event.stop()
             field.value = ""
-        elif event.key == "escape" and self.query_one(SegmentChip).active and self.query_one(UsersTable).has_focus:
+        elif event.key == "escape" and self.query_one(SegmentChip).active and self.focused is users:
             event.stop()
             self._clear_segment()
-        elif event.key == "escape" and self.query_one(TeamChip).active and self.query_one(UsersTable).has_focus:
+        elif event.key == "escape" and self.query_one(TeamChip).active and self.focused is users:
             event.stop()
             self.action_clear_team()
-        elif event.key == "down" and field.has_focus:
+        elif event.key == "down" and self.focused is field:
             event.stop()
-            self.query_one(UsersTable).focus()
-        elif event.key == "slash" and not self._filter_field().has_focus:
-            self._filter_burst = True
-        elif self._filter_burst and event.is_printable and event.character:
-            # typed in the same burst as "/" (a paste, or keys an SSH link delivers together): these keys reach
-            # the screen before "/" has moved the focus, and belong in the filter, not to the key bindings
+            users.focus()
+        elif event.key == "slash":
+            self._typing = True  # its binding's action may run only after the keys behind it have come here
+        elif self._typing and event.is_printable and event.character:
+            # typed in the same burst as "/" (a paste, or keys an SSH link delivers together) and routed before
+            # "/" moved the focus: they belong in the filter, not to the key bindings (a field's own keys never
+            # come here)
             event.stop()
             event.prevent_default()
-            target = self._filter_field()
-            target.value += event.character
-            target.cursor_position = len(target.value)
+            self._filter_field().insert_text_at_cursor(event.character)
+
+    @on(Input.Blurred)
+    def _filter_left(self, event: Input.Blurred) -> None:
+        """Leaving the filter (Enter, Esc, Down, a click) ends the keys that "/" sent to it."""
+        if event.input is self._filter_field() and self.focused is not event.input:
+            self._typing = False
 
     @on(UsersTable.StatusChanged)
     def _table_status(self, event: UsersTable.StatusChanged) -> None:

@@ -225,12 +225,12 @@ class SeatsPane(Vertical, can_focus=False):
 
     def on_key(self, event: Any) -> None:
         """In the filter: Esc clears it, Down goes to the list; on the list, Esc clears a filter in force."""
-        field = self.filter_input
-        if event.key == "escape" and (field.has_focus or (field.value and self.table.has_focus)):
+        field, focused = self.filter_input, self.screen.focused
+        if event.key == "escape" and (focused is field or (field.value and focused is self.table)):
             event.stop()
             field.value = ""
             self.table.focus()
-        elif event.key == "down" and field.has_focus:
+        elif event.key == "down" and focused is field:
             event.stop()
             self.table.focus()
 
