@@ -346,6 +346,13 @@ class CopilotApp(App[None]):
         self._show_sign_in(reason)
 
     async def on_unmount(self) -> None:
+        """Close the source the app opened (report files' and the demo's temporary facts are removed) and the
+        client; a source given to the app is its giver's to close."""
+        if self.session is not None and self.session.source is not self._given_source:
+            try:
+                await self.session.source.aclose()
+            except Exception as exc:  # leaving must not fail; a temporary directory left is removed at next start
+                log.warning("closing the data source failed: %s", exc)
         if self.client is not None:
             await self.client.aclose()
 

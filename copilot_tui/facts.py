@@ -30,6 +30,7 @@ import contextlib
 import logging
 import os
 import re
+import shutil
 import tempfile
 import threading
 from collections import Counter
@@ -71,6 +72,14 @@ READ_ONCE_BYTES = 4 << 20
 #: weight a user's Counter of that kind sums (a language counts its generations, the others generations and
 #: interactions).
 _KINDS = (("features", "ui + gen"), ("ides", "ui + gen"), ("languages", "gen"), ("models", "ui + gen"))
+#: The report's list of each breakdown kind (``_KINDS``' order) and the field naming an entry.
+_REPORT_LISTS = (
+    ("totals_by_feature", "feature"),
+    ("totals_by_ide", "ide"),
+    ("totals_by_language_feature", "language"),
+    ("totals_by_model_feature", "model"),
+)
+_VERSION_DIR = re.compile(r"^v(\d+)$")
 _FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.([0-9A-Za-z_-]+)\.parquet$")
 
 
@@ -308,6 +317,7 @@ class Facts:
                     write_private(side, orjson.dumps([[p.source, p.line_no, p.message] for p in problems]))
                 os.replace(out, self.path(day, token))
                 self._drop_others(day, token)
+            self._drop_old_versions()
             return IngestResult(rows, problems, fast)
         finally:
             raw.unlink(missing_ok=True)
@@ -322,6 +332,16 @@ class Facts:
             if name.startswith(prefix) and name not in keep and not name.endswith((".ndjson", ".tmp")):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self.dir / name)
+
+    def _drop_old_versions(self) -> None:
+        """Remove the facts of older versions (``v1`` ... below ``FACTS_VERSION``) once this version's hold a day:
+        nothing reads them again. A newer version's are left to the newer app that made them."""
+        if self.root in _ROOTS_SWEPT:
+            return
+        _ROOTS_SWEPT.add(self.root)
+        for old in old_versions(self.root):
+            shutil.rmtree(old, ignore_errors=True)
+            log.info("removed the facts of an older version: %s", old)
 
     def forget(self, days: Mapping[date, str]) -> None:
         """Remove the facts files of ``days`` (day -> token), so that they are made again."""
@@ -377,6 +397,23 @@ class Facts:
         finally:
             if own:
                 con.close()
+
+
+_ROOTS_SWEPT: set[Path] = set()
+"""Facts roots whose older versions this process has removed already."""
+
+
+def old_versions(root: Path) -> list[Path]:
+    """The facts directories under ``root`` of versions older than ``FACTS_VERSION``."""
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return []
+    return sorted(
+        root / name
+        for name in names
+        if (m := _VERSION_DIR.match(name)) is not None and int(m[1]) < FACTS_VERSION and (root / name).is_dir()
+    )
 
 
 def _chunks(data: bytes | str | Iterable[bytes]) -> Iterator[bytes]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -54,6 +56,51 @@ def write_private(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(made)
         raise
+
+
+def private_temp_dir(kind: str) -> tempfile.TemporaryDirectory[str]:
+    """A 0700 temporary directory named for its kind and this process (``copilot-tui-KIND-PID-...``), so that a
+    later start can tell whether the process that made it still runs; those of processes gone are removed first."""
+    remove_stale_temp_dirs(kind)
+    return tempfile.TemporaryDirectory(prefix=f"copilot-tui-{kind}-{os.getpid()}-")
+
+
+def remove_stale_temp_dirs(kind: str, root: Path | None = None) -> list[Path]:
+    """Remove this user's temporary directories of ``kind`` whose process no longer runs (killed, or ended
+    without cleaning up); the ones removed. A directory of a running process, or another user's, is left alone."""
+    if os.name == "nt":  # no signal 0 to ask whether a process runs
+        return []
+    pattern = re.compile(rf"^copilot-tui-{re.escape(kind)}-(\d+)-")
+    removed = []
+    try:
+        entries = list(os.scandir(root or tempfile.gettempdir()))
+    except OSError:
+        return []
+    for entry in entries:
+        found = pattern.match(entry.name)
+        try:
+            if found is None or not entry.is_dir(follow_symlinks=False):
+                continue
+            if entry.stat(follow_symlinks=False).st_uid != os.getuid() or _runs(int(found[1])):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _runs(pid: int) -> bool:
+    """Whether process ``pid`` exists (one of another user's too)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fchmod(fd: int) -> None:

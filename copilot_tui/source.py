@@ -41,6 +41,7 @@ from copilot_tui.facts import (
     stored_history,
     warm_up,
 )
+from copilot_tui.files import private_temp_dir
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
 from copilot_tui.licenses import SeatReport, SeatsUnavailableError, demo_seats, live_seats
 from copilot_tui.metrics import linerule
@@ -1105,7 +1106,11 @@ class DemoSource(_AtHand):
         return demo_seats(self.dataset, scope)
 
     async def aclose(self) -> None:
-        return None
+        """Remove the facts made in a temporary directory (none when they are kept beside the kept files)."""
+        temp, self._facts_temp = self._facts_temp, None
+        if temp is not None:
+            self._facts_dir = None
+            await asyncio.to_thread(temp.cleanup)
 
     def _check(self, scope: Scope) -> None:
         if scope not in self._scope_list():
@@ -1222,9 +1227,7 @@ class DemoSource(_AtHand):
             if self._keep_in is not None:
                 self._facts_dir = self._keep_in.with_name(self._keep_in.name + ".facts")
             else:
-                import tempfile
-
-                self._facts_temp = tempfile.TemporaryDirectory(prefix="copilot-tui-demo-facts-")
+                self._facts_temp = private_temp_dir("demo-facts")
                 self._facts_dir = Path(self._facts_temp.name)
         facts = Facts(self._facts_dir / f"{scope.kind}--{scope.name.lower()}")
         return facts, dict.fromkeys(days, (self._kept_stamp or "demo")[:16])
@@ -1266,8 +1269,6 @@ class FileSource(_AtHand):
     _serves = "report files"
 
     def __init__(self, paths: Sequence[Path], *, name: Scope | None = None) -> None:
-        import tempfile
-
         super().__init__()
         self.paths = tuple(paths)
         self.name = name
@@ -1275,7 +1276,7 @@ class FileSource(_AtHand):
         self._names: dict[Scope, Any] = {}
         self._open_lock = threading.Lock()
         self._facts_lock = threading.Lock()
-        self._facts_temp: Any = tempfile.TemporaryDirectory(prefix="copilot-tui-files-")
+        self._facts_temp: Any = private_temp_dir("files")
         warm_up()
 
     def _files(self) -> Any:

@@ -219,3 +219,20 @@ def test_open_help_explains(capsys: pytest.CaptureFixture[str]) -> None:
         "temporary directory",
     ):
         assert words in out, words
+
+
+async def test_the_app_removes_the_files_temp_facts_when_it_ends(
+    files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_tokens: None
+) -> None:
+    import os
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temp))
+    app = files_app(files, org="wasp")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert dashboard(app).view is not None
+        (made,) = temp.glob("copilot-tui-files-*")
+        assert made.name.startswith(f"copilot-tui-files-{os.getpid()}-") and any(made.rglob("*.parquet"))
+    assert list(temp.glob("copilot-tui-files-*")) == []
