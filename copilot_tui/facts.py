@@ -118,11 +118,8 @@ def _flag(name: str) -> str:
     return name
 
 
-def _counters(var: str) -> str:
-    return ", ".join(f"{short}: coalesce({var}.{a}, 0)" for short, a in zip(_SHORT, _ACT, strict=True))
-
-
-#: One line as a facts row (absent counters 0, absent flags NULL, versions only where the line has one).
+#: One line as a facts row (absent counters 0, absent flags NULL, versions only where the line has one), its
+#: breakdowns' lists as read (unnested into entry rows by ``_entries_sql``).
 _PROJECTION = ", ".join(
     [
         "try_cast(left(day, 10) AS DATE) AS day",
@@ -140,19 +137,7 @@ _PROJECTION = ", ".join(
         " THEN coalesce(totals_by_cli.last_known_cli_version.cli_version, '') END AS cli_version",
         "CASE WHEN totals_by_cli.last_known_cli_version IS NOT NULL"
         " THEN coalesce(totals_by_cli.last_known_cli_version.sampled_at, '') END AS cli_sampled",
-        "list_transform(totals_by_feature, lambda e: {name: e.feature, ui: coalesce(e.user_initiated_interaction_count, 0),"
-        " gen: coalesce(e.code_generation_activity_count, 0), acc: coalesce(e.code_acceptance_activity_count, 0),"
-        " add: coalesce(e.loc_added_sum, 0)}) AS features",
-        "list_transform(totals_by_ide, lambda e: {name: e.ide, " + _counters("e") + ","
-        " version: CASE WHEN e.last_known_ide_version IS NOT NULL"
-        " THEN coalesce(e.last_known_ide_version.ide_version, '') END,"
-        " sampled: coalesce(e.last_known_ide_version.sampled_at, ''),"
-        " plugin: CASE WHEN e.last_known_plugin_version IS NOT NULL"
-        " THEN coalesce(e.last_known_plugin_version.plugin_version, '') END,"
-        " plugin_sampled: coalesce(e.last_known_plugin_version.sampled_at, ''),"
-        " plugin_name: coalesce(e.last_known_plugin_version.plugin, '')}) AS ides",
-        "list_transform(totals_by_language_feature, lambda e: {name: e.language, " + _counters("e") + "}) AS languages",
-        "list_transform(totals_by_model_feature, lambda e: {name: e.model, " + _counters("e") + "}) AS models",
+        *(field for field, _name in _REPORT_LISTS),
     ]
 )
 
@@ -299,7 +284,7 @@ class Facts:
             strict_ok = _all_strict(chunks)
             del chunks
             reader.join()
-            fast = strict_ok and copied == [None] and _unique_user_days(con, out)
+            rows, fast = _user_days(con, out) if strict_ok and copied == [None] else (0, False)
             problems: tuple[LineProblem, ...] = ()
             if not fast:
                 problems = _normalize(raw, names)
@@ -307,9 +292,7 @@ class Facts:
                 _copy_into(con, raw, out, copied)
                 if copied[0] is not None:
                     raise copied[0]
-            rows = con.execute(
-                f"SELECT count(*) FROM read_parquet({_sql_string(str(out))}) WHERE kind IS NULL"
-            ).fetchone()[0]
+                rows = _user_days(con, out)[0]
             os.chmod(out, 0o600)
             with self._lock:
                 side = self.dir / f"{day.isoformat()}.{token}.problems.json"
@@ -453,24 +436,34 @@ _FLAT = (
 )
 
 
-def _entries_sql(k: int, column: str) -> str:
-    figures = ", ".join(f"e.{c}" if column != "features" or c in ("ui", "gen", "acc", "add") else "0" for c in _SHORT)
+def _entries_sql(k: int) -> str:
+    """The entry rows of breakdown kind ``k``: the report's list unnested, absent counters 0 (a feature entry has
+    four), an IDE's versions only where the entry has one."""
+    field, name = _REPORT_LISTS[k]
+    figures = ", ".join(
+        f"coalesce(e.{a}, 0)" if field != "totals_by_feature" or s in ("ui", "gen", "acc", "add") else "0"
+        for s, a in zip(_SHORT, _ACT, strict=True)
+    )
     version = (
-        "e.version, e.sampled, e.plugin, e.plugin_sampled, e.plugin_name"
-        if column == "ides"
+        "CASE WHEN e.last_known_ide_version IS NOT NULL THEN coalesce(e.last_known_ide_version.ide_version, '') END,"
+        " coalesce(e.last_known_ide_version.sampled_at, ''),"
+        " CASE WHEN e.last_known_plugin_version IS NOT NULL"
+        " THEN coalesce(e.last_known_plugin_version.plugin_version, '') END,"
+        " coalesce(e.last_known_plugin_version.sampled_at, ''), coalesce(e.last_known_plugin_version.plugin, '')"
+        if field == "totals_by_ide"
         else "NULL, NULL, NULL, NULL, NULL"
     )
     rest = ", ".join(["NULL"] * (1 + len(_FLAGS) + 8))
     return (
-        f"SELECT day, user_id, {k}::UTINYINT, e.name, {figures}, {version}, {rest}"
-        f" FROM (SELECT day, user_id, unnest({column}) AS e FROM r)"
+        f"SELECT day, user_id, {k}::UTINYINT, e.{name}, {figures}, {version}, {rest}"
+        f" FROM (SELECT day, user_id, unnest({field}) AS e FROM r)"
     )
 
 
 def _copy_into(con: Any, raw: Path, out: Path, result: list[BaseException | None]) -> None:
     """Read ``raw``'s lines with the declared schema into the Parquet file ``out``; ``result`` gets the error."""
     try:
-        entries = " UNION ALL ".join(_entries_sql(k, column) for k, (column, _w) in enumerate(_KINDS))
+        entries = " UNION ALL ".join(_entries_sql(k) for k in range(len(_KINDS)))
         con.execute(
             f"COPY (WITH r AS MATERIALIZED (SELECT * FROM (SELECT {_PROJECTION} FROM read_json("
             f"{_sql_string(str(raw))}, format = 'newline_delimited', columns = {_columns_sql()}))"
@@ -482,11 +475,12 @@ def _copy_into(con: Any, raw: Path, out: Path, result: list[BaseException | None
         result.append(exc)
 
 
-def _unique_user_days(con: Any, out: Path) -> bool:
+def _user_days(con: Any, out: Path) -> tuple[int, bool]:
+    """The user-day rows of the facts file ``out``, and whether no user and day is among them twice."""
     total, distinct = con.execute(
         f"SELECT count(*), count(DISTINCT (user_id, day)) FROM read_parquet({_sql_string(str(out))}) WHERE kind IS NULL"
     ).fetchone()
-    return bool(total == distinct)
+    return int(total), total == distinct
 
 
 def _normalize(raw: Path, names: Sequence[tuple[str, int]]) -> tuple[LineProblem, ...]:
@@ -739,7 +733,7 @@ def user_days_sql(file: str) -> str:
     counters = ", ".join(f"{a}: {s}" for s, a in zip(_SHORT, _ACT, strict=True))
     lists = []
     for k, (column, _w) in enumerate(_KINDS):
-        field, name = _LIST_FIELDS[k]
+        field, name = _REPORT_LISTS[k]
         entry = f"{name}: name, " + (
             ", ".join(f"{a}: {s}" for s, a in zip(_SHORT, _ACT, strict=True) if s in ("ui", "gen", "acc", "add"))
             if column == "features"
@@ -762,18 +756,9 @@ def user_days_sql(file: str) -> str:
         + ", ".join(f"u.{f}" for f in _FLAGS)
         + f", u.credits AS ai_credits_used, {cli}, nullif(u.cli_version, '') AS totals_by_cli_last_known_cli_version,"
         " nullif(u.cli_sampled, '') AS totals_by_cli_last_known_cli_version_sampled_at, "
-        + ", ".join(f"coalesce(e.{field}, []) AS {field}" for field, _n in _LIST_FIELDS)
+        + ", ".join(f"coalesce(e.{field}, []) AS {field}" for field, _n in _REPORT_LISTS)
         + " FROM f AS u LEFT JOIN e USING (user_id) WHERE u.kind IS NULL ORDER BY lower(u.user_login), u.user_id"
     )
-
-
-#: The ``users-days`` export's list of each breakdown kind (``_KINDS``' order): the report's field, the entry's name.
-_LIST_FIELDS = (
-    ("totals_by_feature", "feature"),
-    ("totals_by_ide", "ide"),
-    ("totals_by_language_feature", "language"),
-    ("totals_by_model_feature", "model"),
-)
 
 
 def report_token(*values: object) -> str:
