@@ -112,7 +112,8 @@ _COMPRESS_LEVEL = 6
 _BLOCK = 1 << 20
 _READ_CHUNK = 1 << 20
 _CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
-_SUFFIX = ".sqlite3"
+STORE_SUFFIX = ".sqlite3"
+"""The ending of a store file's name (one per scope and host)."""
 
 
 class StoreError(Exception):
@@ -200,7 +201,7 @@ def _safe(text: str) -> str:
 
 
 def _file_name(scope: Scope) -> str:
-    return f"{scope.kind}--{_safe(scope.name.lower())}{_SUFFIX}"
+    return f"{scope.kind}--{_safe(scope.name.lower())}{STORE_SUFFIX}"
 
 
 def _utc_now() -> datetime:
@@ -770,7 +771,7 @@ class Store:
         found: list[Scope] = []
         if not self.dir.is_dir():
             return found
-        for path in sorted(self.dir.glob(f"*{_SUFFIX}")):
+        for path in sorted(self.dir.glob(f"*{STORE_SUFFIX}")):
             scope = _scope_from_file(path)
             if scope is not None:
                 found.append(scope)
@@ -859,7 +860,7 @@ class Store:
 
 def _scope_from_file(path: Path) -> Scope | None:
     """The scope a store file belongs to, by its meta row, or by its file name when the file cannot say."""
-    stem = path.name[: -len(_SUFFIX)]
+    stem = path.name[: -len(STORE_SUFFIX)]
     kind, sep, name = stem.partition("--")
     if not sep or kind not in ("org", "enterprise"):
         return None

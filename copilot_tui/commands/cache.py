@@ -44,7 +44,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description=(
             "Delete stored reports: those of one --org or --enterprise (on every host, or only on --hostname / "
             "--api-url), or everything with --all, files moved aside as damaged and the demo's kept report files "
-            "included. Nothing else is deleted."
+            "included. Nothing else is deleted. A scope that sync or the app is fetching now is left as it is, "
+            "and said so (exit status 1)."
         ),
     )
     _add_scope_options(clear, "clear")
@@ -130,7 +131,8 @@ def _same(a: Scope, b: Scope) -> bool:
 
 def _clear(args: argparse.Namespace, settings: Settings) -> int:
     from copilot_tui.facts import facts_for
-    from copilot_tui.store import Store, damaged_files, hosts, human_size, store_root
+    from copilot_tui.scope_lock import ScopeLock, stray_locks
+    from copilot_tui.store import STORE_SUFFIX, Store, damaged_files, hosts, human_size, store_root
 
     if settings.scope is None and not getattr(args, "all", False):
         print(
@@ -143,21 +145,38 @@ def _clear(args: argparse.Namespace, settings: Settings) -> int:
     target = settings.scope
     freed = 0
     removed = 0
+    busy = 0
     for host in hosts(root):
         if wanted is not None and host not in wanted:
             continue
         with Store(host, root) as store:
             scopes = store.scopes() if target is None else [target]
             for scope in scopes:
-                files = [p for p in _store_files(store, scope) if p.exists()]
-                size = sum(p.stat().st_size for p in files)
-                facts = facts_for(store, scope).root  # decoded from the reports: goes with them
-                size += _tree_size(facts)
-                shutil.rmtree(facts, ignore_errors=True)
-                if store.clear(scope):
-                    freed += size
-                    removed += 1
-                    print(f"Cleared {scope} on {host} ({human_size(size)}).")
+                lock = ScopeLock(store.path_for(scope))
+                if not lock.try_acquire():
+                    print(
+                        f"copilot-tui cache clear: Not cleared {scope} on {host}: a copilot-tui is fetching it now "
+                        "(sync or the app); run this again when it is done.",
+                        file=sys.stderr,
+                    )
+                    busy += 1
+                    continue
+                try:
+                    files = [p for p in _store_files(store, scope) if p.exists()]
+                    size = sum(p.stat().st_size for p in files)
+                    facts = facts_for(store, scope).root  # decoded from the reports: goes with them
+                    size += _tree_size(facts)
+                    shutil.rmtree(facts, ignore_errors=True)
+                    if store.clear(scope):
+                        freed += size
+                        removed += 1
+                        print(f"Cleared {scope} on {host} ({human_size(size)}).")
+                finally:
+                    lock.remove()
+            if target is None:
+                for stray in stray_locks(store.dir, STORE_SUFFIX):
+                    if stray.try_acquire():
+                        stray.remove()
     if target is None:
         for path in damaged_files(root):
             if wanted is not None and path.parent.name not in wanted:
@@ -184,10 +203,11 @@ def _clear(args: argparse.Namespace, settings: Settings) -> int:
             print(f"Removed the demo's kept report files {demo}.")
             removed += 1
     if not removed:
-        print(f"The local store holds nothing for {target}." if target else "The local store is already empty.")
-        return 0
+        if not busy:
+            print(f"The local store holds nothing for {target}." if target else "The local store is already empty.")
+        return 1 if busy else 0
     print(f"Freed {human_size(freed)}.")
-    return 0
+    return 1 if busy else 0
 
 
 def _tree_size(path: Path) -> int:

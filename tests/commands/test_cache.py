@@ -9,6 +9,7 @@ import pytest
 
 from copilot_tui import cli
 from copilot_tui.scope import Scope
+from copilot_tui.scope_lock import ScopeLock
 from copilot_tui.store import Store, damaged_files, store_root
 
 LABS = Scope("org", "Octo-Labs")
@@ -144,3 +145,56 @@ def test_clear_all_removes_the_demos_kept_files_and_one_org_does_not(
     assert cli.main(["cache", "clear", "--all"]) == 0
     assert not kept.exists()
     assert "demo" in capsys.readouterr().out
+
+
+def lock_file(host: str, scope: Scope) -> Path:
+    with Store(host, store_root()) as store:
+        return ScopeLock(store.path_for(scope)).path
+
+
+def fetched_once(host: str, scope: Scope) -> Path:
+    """The lock a fetch leaves beside the store file when it is done (free, the file kept)."""
+    with Store(host, store_root()) as store:
+        lock = ScopeLock(store.path_for(scope))
+    assert lock.try_acquire()
+    lock.release()
+    assert lock.path.exists()
+    return lock.path
+
+
+def test_clear_removes_the_scopes_lock_file(capsys: pytest.CaptureFixture[str]) -> None:
+    fill("github.com", LABS, 2)
+    fill("github.com", GARAGE, 2)
+    labs, garage = fetched_once("github.com", LABS), fetched_once("github.com", GARAGE)
+    assert cli.main(["cache", "clear", "--org", "octo-labs"]) == 0
+    assert not labs.exists() and garage.exists()
+    assert cli.main(["cache", "clear", "--all"]) == 0
+    assert not garage.exists()
+    assert list((store_root() / "github.com").iterdir()) == []
+
+
+def test_clear_all_removes_a_lock_left_without_its_store_file(capsys: pytest.CaptureFixture[str]) -> None:
+    fill("github.com", LABS, 1)
+    stray = fetched_once("github.com", GARAGE)
+    assert cli.main(["cache", "clear", "--all"]) == 0
+    assert not stray.exists()
+    assert cli.main(["cache", "clear", "--all"]) == 0
+    assert "already empty" in capsys.readouterr().out
+
+
+def test_clear_of_a_scope_being_fetched_keeps_it_and_says_why(capsys: pytest.CaptureFixture[str]) -> None:
+    fill("github.com", LABS, 2)
+    fill("github.com", GARAGE, 2)
+    with Store("github.com", store_root()) as store:
+        fetching = ScopeLock(store.path_for(LABS))
+    assert fetching.try_acquire()
+    try:
+        assert cli.main(["cache", "clear", "--all"]) == 1
+        captured = capsys.readouterr()
+        assert "Octo-Labs" not in captured.out and "Cleared octo-garage" in captured.out
+        assert "Not cleared Octo-Labs on github.com: a copilot-tui is fetching it now" in captured.err
+        assert scopes_on("github.com") == [LABS] and fetching.path.exists()
+    finally:
+        fetching.release()
+    assert cli.main(["cache", "clear", "--org", "octo-labs"]) == 0
+    assert scopes_on("github.com") == [] and not fetching.path.exists()

@@ -125,3 +125,23 @@ async def test_a_cancelled_wait_leaves_the_lock_to_others(fakehub: FakeGitHub, t
     again.release()
     store.close()
     assert oct(again.path.stat().st_mode & 0o777) == oct(0o600)
+
+
+def test_a_lock_file_removed_while_being_taken_is_not_held(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cache clear`` removes the lock file holding it; one who opened the file just before takes the lock of a
+    removed file after it, which guards nothing: that one is refused, and its next try takes a new file."""
+    from copilot_tui import scope_lock
+
+    lock = ScopeLock(tmp_path / "org--x.sqlite3")
+    flock = scope_lock.fcntl.flock
+
+    def removed_meanwhile(fd: int, operation: int) -> None:
+        lock.path.unlink()  # cache clear, between the open and the flock
+        flock(fd, operation)
+
+    monkeypatch.setattr(scope_lock.fcntl, "flock", removed_meanwhile)
+    assert not lock.try_acquire() and not lock.held
+    monkeypatch.undo()
+    assert lock.try_acquire() and lock.path.exists()
+    lock.remove()
+    assert not lock.path.exists() and not lock.held
