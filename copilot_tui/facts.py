@@ -783,15 +783,17 @@ def token_of(held: HeldReport) -> str:
     return report_token(held.fetched_at.isoformat(), held.part_count, held.raw_bytes)
 
 
-def ingest_stored(store: Store, scope: Scope, day: date, parts: Sequence[tuple[str, bytes]]) -> None:
-    """Decode a users report just stored (``parts`` as stored) into its facts; a failure is logged, never raised:
-    the report is safe in the store and its facts are made again when a period needs them."""
+def ingest_stored(store: Store, scope: Scope, day: date, parts: Sequence[tuple[str, bytes]]) -> IngestResult | None:
+    """Decode a users report just stored (``parts`` as stored) into its facts, and what that found; None when
+    they were not made: a failure is logged, never raised (the report is safe in the store and its facts are
+    made again when a period needs them)."""
     try:
         (held,) = store.held(scope, USERS_KIND, day, day)
         if held.has_data:
-            facts_for(store, scope).ingest(day, token_of(held), parts)
+            return facts_for(store, scope).ingest(day, token_of(held), parts)
     except Exception as exc:
         log.warning("facts of %s %s not made now (made when needed): %s", scope, day, exc)
+    return None
 
 
 def stored_facts(store: Store, scope: Scope, period: Period, held: Iterable[HeldReport]) -> dict[date, Path]:

@@ -957,14 +957,17 @@ class LiveSource(_StoreBacked):
         self._generating.pop((scope, day, kind), None)
         parts = [(str(name), bytes(data)) for name, data in download.parts]
         del download
+        await asyncio.to_thread(self.store.put_report, scope, kind, day, parts, fetched_at)
+        problems: list[LineProblem] | None = None
+        if kind == USERS_KIND:  # decoded once, now: every period showing this day is then a query
+            made = await asyncio.to_thread(ingest_stored, self.store, scope, day, parts)
+            problems = None if made is None else list(made.problems)  # the skipped lines, by the same rule
         if self.check_lines and kind in (USERS_KIND, TEAMS_KIND):
-            check = check_users_report if kind == USERS_KIND else check_user_teams_report
-            problems = await asyncio.to_thread(check, parts)
+            if problems is None:
+                check = check_users_report if kind == USERS_KIND else check_user_teams_report
+                problems = await asyncio.to_thread(check, parts)
             with self._wait_lock:
                 self.line_problems += problems
-        await asyncio.to_thread(self.store.put_report, scope, kind, day, parts, fetched_at)
-        if kind == USERS_KIND:  # decoded once, now: every period showing this day is then a query
-            await asyncio.to_thread(ingest_stored, self.store, scope, day, parts)
         return sum(len(data) for _, data in parts)
 
     def _waits_to(self, on_wait: WaitCallback | None) -> _WaitRelay:

@@ -63,6 +63,23 @@ def test_sync_then_offline_export_name_every_skipped_line(
     accepted_users(out, hostile_report)
 
 
+def test_sync_names_them_from_the_facts_decoding_without_a_second_pass(
+    fakehub_env: FakeGitHub,
+    hostile_report: HostileReport,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A users report is decoded once when synced: the lines its facts skipped are the ones named."""
+    from copilot_tui import source
+
+    checked: list[object] = []
+    monkeypatch.setattr(source, "check_users_report", lambda parts: checked.append(parts) or [])
+    day = serve_hostile_lines(fakehub_env, hostile_report)
+    assert cli.main(["sync", "--org", ORG, "--since", day, "--until", day]) == 0
+    check_stderr(capsys.readouterr().err, hostile_report)
+    assert checked == []
+
+
 def test_live_export_names_every_skipped_line(
     fakehub_env: FakeGitHub, hostile_report: HostileReport, capsys: pytest.CaptureFixture[str]
 ) -> None:
