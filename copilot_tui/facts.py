@@ -12,6 +12,12 @@ name and renamed into place, so a reader in another process (the app while ``syn
 at all, and a kill loses at most the report being written. Lines that could not be read are kept beside it
 (``<day>.<token>.problems.json``, written first). Files are 0600 in 0700 directories: they hold logins.
 
+Blocks: a period is read through rollups of aligned blocks of days (2, 4, ... 256 days; :func:`pieces`), one row a
+user and one a user's breakdown entry per block, so a year reads about six files of one row per user and entry
+instead of 365 days of rows. A block is made the first time a period needs it and kept
+(``blocks-v<BLOCKS_VERSION>/<first day>.<level>.<key>.parquet``, ``key`` naming the copies of the days it holds), so
+a day stored anew makes only the blocks holding it again. Blocks are a cache: removing them loses nothing.
+
 Decoding: the report's lines are read by DuckDB with a declared schema. DuckDB is lenient where the app's rule is
 not (it takes ``"12"`` or ``true`` for a counter, rounds ``3.5``), so that road is taken only for a report whose
 every line the app's strict decoder (:func:`copilot_tui.metrics.userline.decode_strict`) accepts and that repeats
@@ -36,7 +42,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +71,8 @@ FACTS_VERSION = 3
 _ACT = ACTIVITY_FIELDS
 _FLAGS = USER_FLAG_FIELDS
 _SHORT = ("ui", "gen", "acc", "sadd", "sdel", "add", "del")  # the activity counters' column names, in order
-#: Facts of a period smaller than this (Parquet bytes) are read into memory once for its queries.
-READ_ONCE_BYTES = 4 << 20
+#: Bumped whenever what a block file holds changes (blocks of another version are ignored).
+BLOCKS_VERSION = 1
 
 #: The breakdown kinds (a facts row's ``kind`` is the index): the list a line's entries are read into, and the
 #: weight a user's Counter of that kind sums (a language counts its generations, the others generations and
@@ -223,6 +229,7 @@ class Facts:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.dir = root / f"v{FACTS_VERSION}"
+        self.blocks = self.dir / f"blocks-v{BLOCKS_VERSION}"
         self._lock = threading.Lock()
 
     # reading the directory ----------------------------------------------------------------------------------
@@ -327,10 +334,13 @@ class Facts:
             log.info("removed the facts of an older version: %s", old)
 
     def forget(self, days: Mapping[date, str]) -> None:
-        """Remove the facts files of ``days`` (day -> token), so that they are made again."""
+        """Remove the facts files of ``days`` (day -> token) and every block, so that they are made again."""
         with self._lock:
             for day, token in days.items():
                 self.path(day, token).unlink(missing_ok=True)
+            for name in self._held_blocks():
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.blocks / name)
 
     def problems(self, days: Mapping[date, str]) -> list[LineProblem]:
         found: list[LineProblem] = []
@@ -346,15 +356,100 @@ class Facts:
     # queries ------------------------------------------------------------------------------------------------
 
     def aggregate(self, period: Period, days: Mapping[date, str], con: Any = None) -> UsersAggregate:
-        """The users aggregate of ``period`` from the facts of ``days`` (day -> token; every one must be held)."""
-        files = [str(self.path(d, t)) for d, t in sorted(days.items())]
+        """The users aggregate of ``period`` from the facts of ``days`` (day -> token; every one must be held),
+        read through the period's blocks (made here when missing)."""
         own = con is None
         con = con or connect()
         try:
-            return _aggregate(con, files, period, tuple(self.problems(days)))
+            problems = tuple(self.problems(days))
+            day_files, block_files = self._cover(period, days, con)
+            if not day_files and not block_files:
+                return UsersAggregate(period, [], [], [], [], [], 0, problems)
+            return _aggregate(con, _period_rows(day_files, block_files), period, problems)
         finally:
             if own:
                 con.close()
+
+    # blocks -------------------------------------------------------------------------------------------------
+
+    def block_path(self, first: date, level: int, key: str) -> Path:
+        return self.blocks / f"{first.isoformat()}.{level}.{key}.parquet"
+
+    def _held_blocks(self) -> set[str]:
+        try:
+            return set(os.listdir(self.blocks))
+        except FileNotFoundError:
+            return set()
+
+    def _cover(self, period: Period, days: Mapping[date, str], con: Any) -> tuple[list[str], list[str]]:
+        """The day files and block files that together hold ``period``'s facts of ``days``: a block of the period
+        missing is made (from the blocks and days it holds) and kept for the next period that has it."""
+        held = self._held_blocks()
+        day_files: list[str] = []
+        block_files: list[str] = []
+        for first, level in pieces(period):
+            key = _block_key(first, level, days)
+            if key is None:
+                continue
+            if level == 0:
+                day_files.append(str(self.path(first, days[first])))
+                continue
+            path = self.block_path(first, level, key)
+            if path.name in held or self._make_block(first, level, days, held, con, path):
+                block_files.append(str(path))
+            else:
+                more_days, more_blocks = self._sources(first, level, days, held)
+                day_files += more_days
+                block_files += more_blocks
+        return day_files, block_files
+
+    def _sources(
+        self, first: date, level: int, days: Mapping[date, str], held: set[str]
+    ) -> tuple[list[str], list[str]]:
+        """The day files and the blocks already made that hold one block's facts: its halves, each the block
+        made for it or its own halves again."""
+        key = _block_key(first, level, days)
+        if key is None:
+            return [], []
+        if level == 0:
+            return [str(self.path(first, days[first]))], []
+        path = self.block_path(first, level, key)
+        if path.name in held:
+            return [], [str(path)]
+        half = timedelta(days=1 << (level - 1))
+        a_days, a_blocks = self._sources(first, level - 1, days, held)
+        b_days, b_blocks = self._sources(first + half, level - 1, days, held)
+        return a_days + b_days, a_blocks + b_blocks
+
+    def _make_block(
+        self, first: date, level: int, days: Mapping[date, str], held: set[str], con: Any, path: Path
+    ) -> bool:
+        """Write one block's rollup (under a temporary name, renamed into place); False when it cannot be
+        written (the period is then read from what the block holds)."""
+        half = timedelta(days=1 << (level - 1))
+        a_days, a_blocks = self._sources(first, level - 1, days, held)
+        b_days, b_blocks = self._sources(first + half, level - 1, days, held)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            private_dir(self.blocks)
+            con.execute(
+                f"COPY ({_period_rows(a_days + b_days, a_blocks + b_blocks)}) TO {_sql_string(str(tmp))}"
+                " (FORMAT parquet, COMPRESSION zstd)"
+            )
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except Exception as exc:  # a read-only or full disk: the period is answered without keeping the block
+            log.debug("block %s not kept: %s", path.name, exc)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            return False
+        prefix = f"{first.isoformat()}.{level}."
+        for name in held:
+            if name.startswith(prefix) and name != path.name:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.blocks / name)
+        held.add(path.name)
+        return True
 
     def history(
         self,
@@ -542,52 +637,123 @@ def _credits_sql(column: str) -> str:
     return f"coalesce(sum(floor({column} * {CREDIT_UNITS} + 0.5)::HUGEINT)::DOUBLE / {CREDIT_UNITS}, 0.0)"
 
 
-def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[LineProblem, ...]) -> UsersAggregate:
-    day_list = tuple(period.each_day())
-    if not files:
-        return UsersAggregate(period, [], [], [], [], [], 0, problems)
-    start, end = period.start.isoformat(), period.end.isoformat()
-    # the period's rows read once into memory when they are few (each query then skips opening every file again),
-    # else a view the queries stream through
-    small = sum(os.stat(f).st_size for f in files) < READ_ONCE_BYTES
-    existing = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'f'").fetchall()
-    if existing:
-        con.execute(f"DROP {'VIEW' if existing[0][0] == 'VIEW' else 'TABLE'} f")
-    con.execute(
-        f"CREATE TEMP {'TABLE' if small else 'VIEW'} f AS SELECT * FROM read_parquet({_files_sql(files)})"
-        f" WHERE day BETWEEN DATE '{start}' AND DATE '{end}'"
+#: The longest block a period is read through: 2**BLOCK_LEVELS days.
+BLOCK_LEVELS = 8
+_SERIES_FEATURE, _SERIES_FLAG = 4, 5
+_CLI_ORDER = "(cli_sampled, vday)"
+_IDE_ORDER = "(sampled, vday)"
+_PLUGIN_ORDER = "(plugin_sampled, pday)"
+
+
+def pieces(period: Period) -> list[tuple[date, int]]:
+    """``period`` as aligned blocks, each (first day, level): ``2**level`` days from a day whose ordinal is a
+    multiple of ``2**level``, the longest that fit, so a year is about 16 blocks and a block is the same whatever
+    period it is part of."""
+    found: list[tuple[date, int]] = []
+    p, end = period.start.toordinal(), period.end.toordinal()
+    while p <= end:
+        level = BLOCK_LEVELS
+        while level and (p % (1 << level) or p + (1 << level) - 1 > end):
+            level -= 1
+        found.append((date.fromordinal(p), level))
+        p += 1 << level
+    return found
+
+
+def _block_key(first: date, level: int, days: Mapping[date, str]) -> str | None:
+    """What names a block's contents: the copies of its days held (None when it holds none)."""
+    held = [(d, days[d]) for d in (first + timedelta(days=i) for i in range(1 << level)) if d in days]
+    if not held:
+        return None
+    if level == 0:
+        return held[0][1]
+    return report_token(*(f"{d.isoformat()}={t}" for d, t in held))
+
+
+#: A block file's and a period's rows (the rollup): one row a user (``kind`` NULL; ``day`` the last active day,
+#: ``days`` the days active, ``vday`` the day of the CLI version kept), one per user and breakdown entry (``kind``
+#: 0-3; for an IDE ``vday``/``pday`` the days of the IDE and plugin versions kept), and the daily series without a
+#: user: per day and feature (``kind`` 4, ``days`` its users) and per day and flag (``kind`` 5, ``name`` the flag,
+#: ``days`` users with it set, ``ui`` users reporting it, ``gen`` their CLI requests). Credits in exact millionths.
+def _rows_of_days(files: Sequence[str]) -> str:
+    """Rows of day files in the rollup's columns: a user-day is a user's rollup of one day."""
+    src = f"read_parquet({_files_sql(files)})"
+    per_flag = " UNION ALL BY NAME ".join(
+        f"SELECT day, {_SERIES_FLAG}::UTINYINT AS kind, {_sql_string(flag)} AS name,"
+        f" count(*) FILTER (WHERE {flag}) AS days, count({flag}) AS ui,"
+        f" coalesce(sum_no_overflow(cli_requests) FILTER (WHERE {flag}), 0)::BIGINT AS gen FROM {src}"
+        " WHERE kind IS NULL GROUP BY day"
+        for _name, flag in FLAG_SERIES
     )
-    first = f"DATE '{start}'"
+    return (
+        f"SELECT * EXCLUDE (credits), 1::BIGINT AS days, day AS vday, day AS pday,"
+        f" floor(credits * {CREDIT_UNITS} + 0.5)::BIGINT AS credit_units FROM {src}"
+        f" UNION ALL BY NAME SELECT day, {_SERIES_FEATURE}::UTINYINT AS kind, name, count(*) AS days, "
+        + ", ".join(f"sum_no_overflow({c})::BIGINT AS {c}" for c in ("ui", "gen", "acc", "add"))
+        + f" FROM {src} WHERE kind = 0 GROUP BY day, name UNION ALL BY NAME {per_flag}"
+    )
+
+
+def _rollup(rows: str) -> str:
+    """The rollup of rows in the rollup's columns (day rows or blocks): merging rollups is a rollup again."""
+    sums = ", ".join(f"sum_no_overflow({c})::BIGINT AS {c}" for c in _SHORT)
+    cli = ", ".join(f"sum_no_overflow({c})::BIGINT AS {c}" for c in _CLI_COLUMNS)
+
+    def latest(columns: Sequence[str], order: str, present: str) -> str:
+        return ", ".join(f"arg_max({c}, {order}) FILTER (WHERE {present} IS NOT NULL) AS {c}" for c in columns)
+
+    return (
+        f"WITH b AS ({rows})"
+        f" SELECT user_id, max(day) AS day, sum(days)::BIGINT AS days, {sums}, arg_max(user_login, day) AS user_login, "
+        + ", ".join(f"bool_or({f}) AS {f}" for f in _FLAGS)
+        + f", sum(credit_units)::BIGINT AS credit_units, {cli}, "
+        + latest(("cli_version", "cli_sampled", "vday"), _CLI_ORDER, "cli_version")
+        + " FROM b WHERE kind IS NULL GROUP BY user_id"
+        f" UNION ALL BY NAME SELECT user_id, 1::UTINYINT AS kind, name, {sums}, "
+        + latest(("version", "sampled", "vday"), _IDE_ORDER, "version")
+        + ", "
+        + latest(("plugin", "plugin_sampled", "plugin_name", "pday"), _PLUGIN_ORDER, "plugin")
+        + " FROM b WHERE kind = 1 GROUP BY user_id, name"
+        f" UNION ALL BY NAME SELECT user_id, kind, name, {sums} FROM b WHERE kind IN (0, 2, 3) GROUP BY user_id, kind, name"
+        " UNION ALL BY NAME SELECT day, kind, name, sum(days)::BIGINT AS days, "
+        + ", ".join(f"sum_no_overflow({c})::BIGINT AS {c}" for c in ("ui", "gen", "acc", "add"))
+        + f" FROM b WHERE kind >= {_SERIES_FEATURE} GROUP BY day, kind, name"
+    )
+
+
+def _period_rows(day_files: Sequence[str], block_files: Sequence[str]) -> str:
+    parts = []
+    if day_files:
+        parts.append(f"SELECT * FROM ({_rows_of_days(day_files)})")
+    if block_files:
+        parts.append(f"SELECT * FROM read_parquet({_files_sql(block_files)}, union_by_name = true)")
+    return _rollup(" UNION ALL BY NAME ".join(parts))
+
+
+def _aggregate(con: Any, rows_sql: str, period: Period, problems: tuple[LineProblem, ...]) -> UsersAggregate:
+    day_list = tuple(period.each_day())
+    first = f"DATE '{period.start.isoformat()}'"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE p AS {rows_sql}")
     # per user, kind and name: the Counter's weight; per kind and name: the breakdowns' users and seven sums
     weight = " ".join(f"WHEN {k} THEN {w}" for k, (_c, w) in enumerate(_KINDS))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE pu AS SELECT user_id, kind, name,"
-        f" sum_no_overflow(CASE kind {weight} END)::BIGINT AS w FROM f WHERE kind IS NOT NULL GROUP BY user_id, kind, name"
-    )
     breakdowns: list[list[BreakdownRow]] = [[], [], [], []]
     for kind, name, user_count, *figures in con.execute(
-        "SELECT kind, name, n, "
-        + ", ".join(_SHORT)
-        + " FROM (SELECT kind, name, count(*) AS n FROM pu WHERE kind > 0 GROUP BY kind, name)"
-        " JOIN (SELECT kind, name, "
-        + ", ".join(f"sum_no_overflow({c}) AS {c}" for c in _SHORT)
-        + " FROM f WHERE kind > 0 GROUP BY kind, name) USING (kind, name)"
+        "SELECT kind, name, count(*), "
+        + ", ".join(f"sum_no_overflow({c})::BIGINT" for c in _SHORT)
+        + " FROM p WHERE kind BETWEEN 1 AND 3 GROUP BY kind, name"
     ).fetchall():
         breakdowns[kind].append(BreakdownRow(name, user_count, dict(zip(_ACT, figures, strict=True))))
     for rows in breakdowns:
         rows.sort(key=lambda r: (-(r.activity[_ACT[1]] + r.activity[_ACT[0]]), r.name))
-    cli_sums = ", ".join(f"sum_no_overflow({c})::BIGINT AS {c}" for c in _CLI_COLUMNS)
     u = _columns(
         con,
-        "SELECT user_id, arg_max(user_login, day) AS login, count(*) AS active,"
-        f" date_diff('day', {first}, max(day)) AS last, "
-        + ", ".join(f"sum_no_overflow({c})::BIGINT AS {c}" for c in _SHORT)
-        + f", {_credits_sql('credits')} AS credits, "
-        + ", ".join(f"bool_or({f}) AS {f}" for f in _FLAGS)
-        + f", {cli_sums},"
-        " arg_max(cli_version, (cli_sampled, day)) FILTER (WHERE cli_version IS NOT NULL) AS cli_version,"
-        " arg_max(cli_sampled, (cli_sampled, day)) FILTER (WHERE cli_version IS NOT NULL) AS cli_sampled"
-        " FROM f WHERE kind IS NULL GROUP BY user_id ORDER BY lower(login), user_id",
+        f"SELECT user_id, user_login AS login, days AS active, date_diff('day', {first}, day) AS last, "
+        + ", ".join(_SHORT)
+        + f", coalesce(credit_units::DOUBLE / {CREDIT_UNITS}, 0.0) AS credits, "
+        + ", ".join(_FLAGS)
+        + ", "
+        + ", ".join(_CLI_COLUMNS)
+        + ", cli_version, cli_sampled FROM p WHERE kind IS NULL ORDER BY lower(login), user_id",
     )
     users: list[UserSummary] = []
     by_id: dict[int, UserSummary] = {}
@@ -622,20 +788,19 @@ def _aggregate(con: Any, files: Sequence[str], period: Period, problems: tuple[L
         s.plugin_versions = {}
         users.append(s)
         by_id[user_id] = s
-    e = _columns(con, "SELECT user_id, kind, name, w FROM pu")
+    e = _columns(con, f"SELECT user_id, kind, name, CASE kind {weight} END::BIGINT AS w FROM p WHERE kind <= 3")
     attrs = ("features", "ides", "languages", "models")
     for user_id, kind, name, w in zip(e["user_id"], e["kind"], e["name"], e["w"], strict=True):
         getattr(by_id[user_id], attrs[kind])[name] = w
-    for user_id, name, version, sampled in con.execute(
-        "SELECT user_id, name, arg_max(version, (sampled, day)), arg_max(sampled, (sampled, day)) FROM f"
-        " WHERE kind = 1 AND version IS NOT NULL GROUP BY user_id, name"
+    for user_id, name, version, sampled, plugin, plugin_sampled, plugin_name in con.execute(
+        "SELECT user_id, name, version, sampled, plugin, plugin_sampled, plugin_name FROM p"
+        " WHERE kind = 1 AND (version IS NOT NULL OR plugin IS NOT NULL)"
     ).fetchall():
-        by_id[user_id].ide_versions[name] = VersionSample(version, sampled or None)
-    for user_id, name, version, sampled, plugin in con.execute(
-        "SELECT user_id, name, arg_max(plugin, (plugin_sampled, day)), arg_max(plugin_sampled, (plugin_sampled, day)),"
-        " arg_max(plugin_name, (plugin_sampled, day)) FROM f WHERE kind = 1 AND plugin IS NOT NULL GROUP BY user_id, name"
-    ).fetchall():
-        by_id[user_id].plugin_versions[name] = VersionSample(version, sampled or None, plugin or None)
+        s = by_id[user_id]
+        if version is not None:
+            s.ide_versions[name] = VersionSample(version, sampled or None)
+        if plugin is not None:
+            s.plugin_versions[name] = VersionSample(plugin, plugin_sampled or None, plugin_name or None)
     lines = sum(u["active"])
     series = _series(con, day_list, first)
     return UsersAggregate(period, users, series, breakdowns[1], breakdowns[2], breakdowns[3], lines, problems)
@@ -645,8 +810,7 @@ def _series(con: Any, days: tuple[date, ...], first: str) -> list[FeatureSeries]
     n = len(days)
     by_feature: dict[str, list[list[int]]] = {}
     for i, name, ui, gen, acc, add, users in con.execute(
-        f"SELECT date_diff('day', {first}, day), name, sum_no_overflow(ui), sum_no_overflow(gen), sum_no_overflow(acc),"
-        " sum_no_overflow(add), count(*) FROM f WHERE kind = 0 GROUP BY day, name"
+        f"SELECT date_diff('day', {first}, day), name, ui, gen, acc, add, days FROM p WHERE kind = {_SERIES_FEATURE}"
     ).fetchall():
         columns = by_feature.get(name)
         if columns is None:
@@ -654,22 +818,20 @@ def _series(con: Any, days: tuple[date, ...], first: str) -> list[FeatureSeries]
         for column, value in zip(columns, (ui, gen, acc, add, users), strict=True):
             column[i] = value
     series = [FeatureSeries(name, days, *(tuple(c) for c in columns)) for name, columns in by_feature.items()]  # type: ignore[arg-type]
-    flag_cols = ", ".join(f"count(*) FILTER (WHERE {flag}), count({flag})" for _name, flag in FLAG_SERIES)
-    per_day = con.execute(
-        f"SELECT date_diff('day', {first}, day), {flag_cols},"
-        " coalesce(sum_no_overflow(cli_requests) FILTER (WHERE used_cli), 0) FROM f WHERE kind IS NULL GROUP BY day"
-    ).fetchall()
+    per_flag: dict[str, list[tuple[int, int, int, int]]] = {}
+    for i, flag, with_flag, reported, requests in con.execute(
+        f"SELECT date_diff('day', {first}, day), name, days, ui, gen FROM p WHERE kind = {_SERIES_FLAG}"
+    ).fetchall():
+        per_flag.setdefault(flag, []).append((i, with_flag, reported, requests))
     zeros = (0,) * n
-    for k, (name, flag) in enumerate(FLAG_SERIES):
+    for name, flag in FLAG_SERIES:
         users = [0] * n
-        carried = False
         requests = [0] * n
-        for row in per_day:
-            i = row[0]
-            users[i] = row[1 + 2 * k]
-            if row[2 + 2 * k]:
-                carried = True
-            requests[i] = row[-1]
+        carried = False
+        for i, with_flag, reported, cli_requests in per_flag.get(flag, ()):
+            users[i] = with_flag
+            carried = carried or reported > 0
+            requests[i] = cli_requests
         if carried:
             series.append(
                 FeatureSeries(

@@ -47,28 +47,36 @@ def demo_parts(ds: DemoDataset, kind: str, name: str, days: list[date]) -> dict[
     return {d: b"".join(ds.iter_ndjson(kind, name, "users-1-day", d)) for d in days}
 
 
-@pytest.mark.parametrize(
-    ("kind", "name", "read_once"), [("org", "octo-labs", True), ("enterprise", "octo-enterprise", False)]
-)
+@pytest.mark.parametrize(("kind", "name", "levels"), [("org", "octo-labs", 2), ("enterprise", "octo-enterprise", 8)])
 def test_every_number_equals_the_fold_on_demo_data(
-    tmp_path: Path, demo: DemoDataset, kind: str, name: str, read_once: bool, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, demo: DemoDataset, kind: str, name: str, levels: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``read_once``: the period's facts read into memory for its queries (small) or streamed from the files."""
+    """Each period twice (its blocks made, then read as kept), and again after a day of it is stored anew;
+    ``levels``: the longest block (2, 4 days: many blocks and days; 256 days: few)."""
     from copilot_tui import facts as facts_module
 
-    monkeypatch.setattr(facts_module, "READ_ONCE_BYTES", 1 << 40 if read_once else 0)
+    monkeypatch.setattr(facts_module, "BLOCK_LEVELS", levels)
     days = Period.last(20, demo.last_day).each_day()
     parts = demo_parts(demo, kind, name, days)
     facts = Facts(tmp_path / "facts")
     for day in days:
         result = facts.ingest(day, "a1", [(f"users {day}", parts[day])])
         assert result.fast and not result.problems
-    for period in (Period.last(14, demo.last_day), Period.last(7, demo.last_day - timedelta(days=5))):
-        wanted = {d: "a1" for d in period.each_day()}
-        got = facts.aggregate(period, wanted)
-        expected = aggregate_users([(f"users {d}", parts[d]) for d in days], period)
-        assert len(got.users) > 100 and len(got.by_ide) > 1 and len(got.series) > 3
-        assert_same(got, expected)
+    tokens = dict.fromkeys(days, "a1")
+    periods = (Period.last(14, demo.last_day), Period.last(7, demo.last_day - timedelta(days=5)))
+    for again in range(3):
+        if again == 2:  # a day stored anew (here its first half only): every block holding it is made again
+            day = demo.last_day - timedelta(days=6)
+            lines = parts[day].splitlines(keepends=True)
+            parts[day] = b"".join(lines[: len(lines) // 2])
+            tokens[day] = "a2"
+            facts.ingest(day, "a2", [(f"users {day}", parts[day])])
+        for period in periods:
+            got = facts.aggregate(period, {d: tokens[d] for d in period.each_day()})
+            expected = aggregate_users([(f"users {d}", parts[d]) for d in days], period)
+            assert len(got.users) > 100 and len(got.by_ide) > 1 and len(got.series) > 3
+            assert_same(got, expected)
+        assert any(facts.blocks.iterdir())
 
 
 def line(day: str, user: Any, **fields: Any) -> bytes:
