@@ -140,6 +140,9 @@ class ExportData:
     history: UserHistory | Callable[[], UserHistory | None] | None = None
     """The period's users against the days held before it (``Snapshot.user_history``), for the adoption table."""
     previous_users: PeriodUsers | None = None
+    users_by_bucket: Callable[[Sequence[Period]], Sequence[PeriodUsers] | None] | None = None
+    """Each bucket's distinct users, for buckets of the period (``views.users_by_bucket`` of the snapshot; blocking):
+    the ``daily`` table's distinct users of each day."""
     """The distinct users of the previous period of equal length, when the source holds all of it (as the
     dashboard's comparison takes it): the segments' changes in the adoption table."""
     shown_users: Sequence[UserSummary] | None = None
@@ -233,14 +236,17 @@ def totals_record(scope: Scope, totals: OrgTotals) -> dict[str, Any]:
     }
 
 
-def daily_records(days: Iterable[DayTotals], period: Period) -> list[dict[str, Any]]:
+def daily_records(
+    days: Iterable[DayTotals], period: Period, users: Sequence[PeriodUsers] | None = None
+) -> list[dict[str, Any]]:
     """One row per day of the period the scope's report has a record for, oldest first, every figure of the day:
-    the day buckets of the trend charts (``metrics.trends``), so a chart's point and a row here agree."""
-    return [
-        {"day": totals.period.start.isoformat(), **figures(totals)}
-        for totals in bucket_totals(days, buckets(period, "day"))
-        if totals.days_with_data
-    ]
+    the day buckets of the trend charts (``metrics.trends``), so a chart's point and a row here agree; with
+    ``users`` (each day's distinct users of the users report) those figures too."""
+    cuts = buckets(period, "day")
+    totals = bucket_totals(days, cuts)
+    if users is not None:
+        totals = [replace(t, users=u) for t, u in zip(totals, users, strict=True)]
+    return [{"day": t.period.start.isoformat(), **figures(t)} for t in totals if t.days_with_data]
 
 
 def feature_records(series: Sequence[FeatureSeries]) -> list[dict[str, Any]]:
@@ -327,7 +333,8 @@ def table_of(what: str, data: ExportData) -> tuple[list[dict[str, Any]], dict[st
     if what == "totals":
         return [totals_record(data.scope, data.totals)], {}
     if what == "daily":
-        return daily_records(data.days, data.period), {}
+        users = data.users_by_bucket(buckets(data.period, "day")) if data.users_by_bucket is not None else None
+        return daily_records(data.days, data.period, users), {}
     if what == "features":
         return feature_records(data.series), {}
     if what == "teams":

@@ -52,7 +52,17 @@ import orjson
 from copilot_tui.files import private_dir, write_private
 from copilot_tui.metrics.adoption import UserHistory
 from copilot_tui.metrics.aggregate import UsersAggregate
-from copilot_tui.metrics.derive import FLAG_SERIES, BreakdownRow, FeatureSeries, Period, UserSummary
+from copilot_tui.metrics.derive import (
+    CLOUD_AGENT_FLAGS,
+    CODE_COMPLETION,
+    CODE_REVIEW_FLAG,
+    FLAG_SERIES,
+    BreakdownRow,
+    FeatureSeries,
+    Period,
+    PeriodUsers,
+    UserSummary,
+)
 from copilot_tui.metrics.linerule import CREDIT_UNITS, RENAMED_FLAGS, LineError, plain_chunks, plain_part, repeat_reason
 from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
 from copilot_tui.metrics.parse import ReportPart, iter_lines
@@ -886,6 +896,38 @@ def _history(
         engaged=engaged,
         engaged_agent=engaged_agent,
     )
+
+
+def bucket_users(files: Mapping[date, Path], cuts: Sequence[Period]) -> list[PeriodUsers]:
+    """Each of ``cuts``' distinct users (a period of the charts, ``metrics.trends.buckets``) from the facts
+    ``files`` (day -> file): what :func:`~copilot_tui.metrics.derive.period_users` counts over a whole period,
+    counted per bucket in one query. A bucket without a file counts nobody."""
+    out = [PeriodUsers(0, 0, 0, 0, 0, 0) for _ in cuts]
+    chosen = [str(f) for d, f in sorted(files.items()) if any(d in c for c in cuts)]
+    if not chosen:
+        return out
+    values = ", ".join(f"({i}, DATE '{c.start.isoformat()}', DATE '{c.end.isoformat()}')" for i, c in enumerate(cuts))
+    cloud = " OR ".join(f"coalesce({f}, false)" for f in CLOUD_AGENT_FLAGS)
+    sql = (
+        f"WITH c(b, s, e) AS (VALUES {values}),"
+        f" f AS (SELECT c.b, r.* FROM read_parquet({_files_sql(chosen)}) AS r JOIN c ON r.day BETWEEN c.s AND c.e),"
+        " u AS (SELECT b, user_id, coalesce(bool_or(used_agent), false) AS agent,"
+        " coalesce(bool_or(used_chat), false) AS chat, coalesce(bool_or(used_cli), false) AS cli,"
+        f" coalesce(bool_or({CODE_REVIEW_FLAG}), false) AS review, bool_or({cloud}) AS cloud,"
+        f" {_credits_sql('credits')} AS credits FROM f WHERE kind IS NULL GROUP BY b, user_id),"
+        f" cc AS (SELECT DISTINCT b, user_id FROM f WHERE kind = 0 AND name = '{CODE_COMPLETION}')"
+        " SELECT b, count(*), count(*) FILTER (WHERE agent), count(*) FILTER (WHERE chat),"
+        " count(*) FILTER (WHERE cli), count(*) FILTER (WHERE review), count(*) FILTER (WHERE cloud),"
+        " sum(credits), count(cc.user_id) FILTER (WHERE NOT (agent OR chat OR cli))"
+        " FROM u LEFT JOIN cc USING (b, user_id) GROUP BY b"
+    )
+    con = connect()
+    try:
+        for b, active, agent, chat, cli, review, cloud_users, credits, only in con.execute(sql).fetchall():
+            out[b] = PeriodUsers(active, agent, chat, cli, review, cloud_users, credits, only)
+    finally:
+        con.close()
+    return out
 
 
 def user_days_sql(file: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from copilot_tui.metrics.derive import Period, UserSummary
+from copilot_tui.metrics.derive import Period, PeriodUsers, UserSummary, period_users, summarize_users
 from copilot_tui.metrics.linerule import LineError
 from copilot_tui.metrics.parse import iter_lines
 from copilot_tui.metrics.teams import TeamSummary, summarize_teams
@@ -146,6 +146,21 @@ def build_teams(snapshot: Any, period: Period) -> TeamsView:
 VersionKind = Literal["ide", "plugin"]
 NOT_REPORTED = "(not reported)"
 """How a version GitHub left empty is shown (its sample names no version)."""
+
+
+def users_by_bucket(snapshot: Any, cuts: Sequence[Period]) -> list[PeriodUsers] | None:
+    """Each of ``cuts``' distinct users (buckets of ``snapshot``'s period, ``metrics.trends.buckets``): the trend
+    charts' and the ``daily`` export's distinct-user figures. From the snapshot's facts; a snapshot-like without
+    facts (a test's) from its rows, the same count; None when it holds neither. Blocking."""
+    facts_from = getattr(snapshot, "facts_from", None)
+    if facts_from is not None:
+        from copilot_tui.facts import bucket_users
+
+        return bucket_users(facts_from(), cuts)
+    rows = getattr(snapshot, "user_rows", None)
+    if rows is None:
+        return None
+    return [period_users(summarize_users(rows, cut)) for cut in cuts]
 
 
 def version_key(version: str) -> tuple[tuple[int, Any], ...]:

@@ -8,9 +8,10 @@ one (a test's) is summed from its rows with ``metrics.derive``: the same numbers
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from typing import Any, Protocol
 
 from copilot_tui.metrics.derive import (
@@ -18,6 +19,7 @@ from copilot_tui.metrics.derive import (
     FeatureSeries,
     OrgTotals,
     Period,
+    PeriodUsers,
     UserSummary,
     breakdown,
     comparable,
@@ -29,6 +31,7 @@ from copilot_tui.metrics.derive import (
 from copilot_tui.metrics.model import DayTotals, UserDay
 from copilot_tui.scope import Scope
 from copilot_tui.ui.widgets.users import column_values
+from copilot_tui.views import users_by_bucket as bucket_users_of
 
 
 class SnapshotLike(Protocol):
@@ -66,6 +69,11 @@ class DashboardView:
     """The day records of the previous period, when ``previous_totals`` could be computed (else empty)."""
     previous_series: list[FeatureSeries] = field(default_factory=list)
     """The feature series of the previous period, beside ``previous_days``."""
+    users_by_bucket: Callable[[Sequence[Period]], list[PeriodUsers] | None] | None = None
+    """Each bucket's distinct users, for buckets of the period (``copilot_tui.views.users_by_bucket`` of its
+    snapshot): blocking, called off the UI thread by the trend charts."""
+    previous_users_by_bucket: Callable[[Sequence[Period]], list[PeriodUsers] | None] | None = None
+    """The same for buckets of the previous period, beside ``previous_days``."""
 
 
 def build_view(
@@ -90,6 +98,7 @@ def build_view(
     previous_totals = None
     previous_days: tuple[DayTotals, ...] = ()
     previous_series: list[FeatureSeries] = []
+    previous_by_bucket = None
     if previous is not None:
         before_days = tuple(d for d in previous.day_totals if d.day in period.previous())
         before = org_totals(before_days, period.previous())
@@ -97,6 +106,7 @@ def build_view(
             previous_users, previous_series = _users_side(previous, period.previous(), breakdowns=False)[:2]
             previous_totals = replace(before, users=period_users(previous_users))
             previous_days = before_days
+            previous_by_bucket = partial(bucket_users_of, previous)
     if same_as is not None:
         return replace(
             same_as,
@@ -108,6 +118,8 @@ def build_view(
             days=days,
             previous_days=previous_days,
             previous_series=previous_series,
+            users_by_bucket=partial(bucket_users_of, snapshot),
+            previous_users_by_bucket=previous_by_bucket,
         )
     return DashboardView(
         scope=snapshot.scope,
@@ -124,6 +136,8 @@ def build_view(
         days=days,
         previous_days=previous_days,
         previous_series=previous_series,
+        users_by_bucket=partial(bucket_users_of, snapshot),
+        previous_users_by_bucket=previous_by_bucket,
     )
 
 

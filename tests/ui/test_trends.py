@@ -43,6 +43,22 @@ def raw_feature_users(org: str, period: Period, feature: str) -> dict[date, int]
     return counts
 
 
+def raw_users(org: str, period: Period, size: str, flag: str | None) -> list[float | None]:
+    """The distinct users (with ``flag`` set, when named) of each bucket of ``period``, from the demo's raw users
+    lines; None for a bucket without the organization report (as the charts leave it out)."""
+    org_days = raw_org_days(org, period)
+    out: list[float | None] = []
+    for cut in buckets(period, size):  # type: ignore[arg-type]
+        ids = {
+            row["user_id"]
+            for d in cut.each_day()
+            for row in map(orjson.loads, default_dataset().iter_ndjson("org", org, "users-1-day", d))
+            if flag is None or row.get(flag)
+        }
+        out.append(float(len(ids)) if any(d in org_days for d in cut.each_day()) else None)
+    return out
+
+
 def screen_text(app: Any) -> str:
     """What the terminal shows, line by line."""
     return "\n".join("".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips())
@@ -53,7 +69,7 @@ async def open_trends(pilot: Any) -> TrendsScreen:
     await until(pilot, lambda: isinstance(pilot.app.screen, TrendsScreen), "the trends screen")
     screen = pilot.app.screen
     assert isinstance(screen, TrendsScreen)
-    await until(pilot, lambda: screen.trends != [], "the charts")
+    await until(pilot, lambda: screen.trends != [] and not screen.counting, "the charts")
     return screen
 
 
@@ -96,7 +112,18 @@ async def test_daily_charts_are_the_raw_days_and_the_previous_period_is_a_second
         assert list(completion.current.values) == [users[d] for d in view.period.each_day()]
         for t in trends.trends:  # every line the list offers has points
             assert any(v is not None for v in t.current.values), t.key
-        assert "active_users" not in by_key  # distinct users of the whole period: no day holds them
+
+        # the users report's distinct users of each day, this period's and the previous period's
+        for key, flag in (
+            ("active_users", None),
+            ("period_agent_users", "used_agent"),
+            ("period_cli_users", "used_cli"),
+        ):
+            trend = by_key[key]
+            assert trend.reads == "each day" and trend.previous is not None
+            assert list(trend.current.values) == raw_users(org, view.period, "day", flag), key
+            assert list(trend.previous.values) == raw_users(org, view.period.previous(), "day", flag), key
+        assert max(by_key["active_users"].current.values) > max(by_key["period_cli_users"].current.values) > 0
 
 
 async def test_a_long_period_is_charted_by_week_as_a_mean_a_day() -> None:
@@ -119,6 +146,11 @@ async def test_a_long_period_is_charted_by_week_as_a_mean_a_day() -> None:
         for week, value in zip(weeks, interactions.current.values, strict=True):
             lines = [raw[d]["user_initiated_interaction_count"] for d in week.each_day() if d in raw]
             assert value == (pytest.approx(sum(lines) / len(lines)) if lines else None)
+        active = next(t for t in trends.trends if t.key == "active_users")
+        assert active.reads == "each week"  # distinct users of each week, not a mean of its days
+        assert list(active.current.values) == raw_users(view.scope.name, view.period, "week", None)
+        chat = next(t for t in trends.trends if t.key == "period_chat_users")
+        assert list(chat.current.values) == raw_users(view.scope.name, view.period, "week", "used_chat")
 
 
 async def test_h_opens_and_closes_trends_and_p_picks_the_period_the_charts_follow() -> None:

@@ -199,6 +199,7 @@ def export_data_of(screen: Any) -> ExportData:
         history=partial(snapshot.user_history, screen.engaged_days()) if hasattr(snapshot, "user_history") else None,
         engaged_days=screen.engaged_days(),
         previous_users=view.previous_totals.users if view.previous_totals is not None else None,
+        users_by_bucket=view.users_by_bucket,
         shown_users=[users.row_at(i) for i in users.shown_indices] if narrowed else None,
         shown_teams={r.team_id for r in teams.shown_rows()} if teams.table.filter_text else None,
         shown_seats=(

@@ -7,12 +7,13 @@ series. The previous period, when the view holds it, is drawn as a second line o
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,7 +22,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from copilot_tui.metrics.catalog import feature_label
-from copilot_tui.metrics.derive import OrgTotals, Period
+from copilot_tui.metrics.derive import OrgTotals, Period, PeriodUsers
 from copilot_tui.metrics.trends import BucketSize, bucket_size, bucket_totals, buckets, feature_users, per_day
 from copilot_tui.ui.format import day
 from copilot_tui.ui.view import DashboardView
@@ -37,6 +38,11 @@ class Follows(Protocol):
 
     def action_pick_period(self) -> None: ...
 
+
+log = logging.getLogger(__name__)
+
+COUNTING = "counting the users of each bucket…"
+"""What a distinct-users figure reads while its buckets are counted."""
 
 BUCKET_WORDS = {"day": "by day", "week": "by week", "month": "by month"}
 
@@ -72,14 +78,45 @@ def _figure_value(figure: Figure, totals: OrgTotals, size: BucketSize) -> float 
     return per_day(value, totals.days_with_data) if figure.summed and size != "day" else float(value)
 
 
-def trends_of(view: DashboardView) -> list[Trend]:
-    """Every totals figure the day records hold, then each feature's daily users, for ``view``'s period."""
+@dataclass(frozen=True, slots=True)
+class BucketUsers:
+    """The distinct users of each bucket of a view's period (and of the previous period's, when compared)."""
+
+    current: Sequence[PeriodUsers]
+    previous: Sequence[PeriodUsers] | None
+
+
+def count_bucket_users(view: DashboardView) -> BucketUsers | None:
+    """The distinct users of each of ``view``'s buckets, from its snapshots' facts (blocking: run off the UI
+    thread); None when the view cannot count them."""
+    if view.users_by_bucket is None:
+        return None
+    size = bucket_size(view.period)
+    current = view.users_by_bucket(buckets(view.period, size))
+    if current is None:
+        return None
+    previous = None
+    if view.previous_days and view.previous_users_by_bucket is not None:
+        previous = view.previous_users_by_bucket(buckets(view.period.previous(), size))
+    return BucketUsers(current, previous)
+
+
+def _with_users(totals: list[OrgTotals], users: Sequence[PeriodUsers] | None) -> list[OrgTotals]:
+    if users is None:
+        return totals
+    return [replace(t, users=u) for t, u in zip(totals, users, strict=True)]
+
+
+def trends_of(view: DashboardView, users: BucketUsers | None = None, *, counting: bool = False) -> list[Trend]:
+    """Every totals figure the day records hold (and with ``users`` the distinct users of each bucket, or while
+    ``counting`` them their places without points), then each feature's daily users, for ``view``'s period."""
     size = bucket_size(view.period)
     cuts = buckets(view.period, size)
-    totals = bucket_totals(view.days, cuts)
+    totals = _with_users(bucket_totals(view.days, cuts), users.current if users else None)
     before: Period | None = view.period.previous() if view.previous_days else None
     previous_cuts = buckets(before, size) if before else []
     previous_totals = bucket_totals(view.previous_days, previous_cuts) if before else []
+    previous_totals = _with_users(previous_totals, users.previous if users and before else None)
     shift = view.period.days
 
     def lines(
@@ -97,7 +134,10 @@ def trends_of(view: DashboardView) -> list[Trend]:
     for figure in FIGURES:
         now = [_figure_value(figure, t, size) for t in totals]
         if all(v is None for v in now):
-            continue  # the figures of the users report over the whole period: no day records hold them
+            if counting and figure.from_users and users is None:  # its place kept: the list does not jump
+                blank = ChartSeries("this period", tuple(c.start for c in cuts), tuple(now), CURRENT_STYLE)
+                out.append(Trend(figure.key, figure.label, COUNTING, figure.kind == "rate", blank, None))
+            continue
         then = [_figure_value(figure, t, size) for t in previous_totals] if before else None
         current, previous = lines(figure.label, now, then)
         out.append(Trend(figure.key, figure.label, _reads(figure, size), figure.kind == "rate", current, previous))
@@ -128,6 +168,9 @@ class TrendsScreen(Screen[None]):
         self.dashboard = dashboard
         self.trends: list[Trend] = []
         self.view: DashboardView | None = None
+        self.bucket_users: BucketUsers | None = None
+        """The distinct users of each bucket of ``view``, once counted."""
+        self.counting = False
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -145,24 +188,49 @@ class TrendsScreen(Screen[None]):
         self.set_focus(self.query_one(OptionList))
 
     def show(self, view: DashboardView) -> None:
-        """Charts of ``view``; the figure shown stays chosen when the period changes."""
+        """Charts of ``view``; the figure shown stays chosen when the period changes. The distinct users of each
+        bucket join the list once counted (a query of the facts, off the UI thread)."""
         if view is self.view:
             return
         self.view = view
-        option_list = self.query_one(OptionList)
-        chosen = (
-            self.trends[option_list.highlighted].key if self.trends and option_list.highlighted is not None else None
-        )
-        self.trends = trends_of(view)
-        option_list.clear_options()
-        option_list.add_options([Option(t.label, id=t.key) for t in self.trends])
+        self.bucket_users = None
+        self.counting = view.users_by_bucket is not None
+        self._fill()
         size = bucket_size(view.period)
         self.query_one(
             StatusBar
         ).what = f"{view.scope} › Trends · {day(view.period.start)} → {day(view.period.end)} · {BUCKET_WORDS[size]}"
+        if self.counting:
+            self._count(view)
+
+    def _fill(self) -> None:
+        assert self.view is not None
+        option_list = self.query_one(OptionList)
+        chosen = (
+            self.trends[option_list.highlighted].key if self.trends and option_list.highlighted is not None else None
+        )
+        self.trends = trends_of(self.view, self.bucket_users, counting=self.counting)
+        option_list.clear_options()
+        option_list.add_options([Option(t.label, id=t.key) for t in self.trends])
         keys = [t.key for t in self.trends]
         option_list.highlighted = keys.index(chosen) if chosen in keys else (0 if keys else None)
         self._draw()
+
+    @work(thread=True, exclusive=True, group="trend-users", exit_on_error=False)
+    def _count(self, view: DashboardView) -> None:
+        try:
+            counted = count_bucket_users(view)
+        except Exception as exc:  # the day records' charts stand without them
+            log.warning("distinct users per bucket of %s not counted: %s", view.scope, exc)
+            counted = None
+        self.app.call_from_thread(self._counted, view, counted)
+
+    def _counted(self, view: DashboardView, counted: BucketUsers | None) -> None:
+        if view is not self.view or not self.is_attached:
+            return
+        self.counting = False
+        self.bucket_users = counted
+        self._fill()
 
     @on(OptionList.OptionHighlighted, "#trend-list")
     def _highlighted(self) -> None:
@@ -177,6 +245,10 @@ class TrendsScreen(Screen[None]):
             chart.clear()
             return
         trend = self.trends[index]
+        if all(v is None for v in trend.current.values):  # its buckets still being counted
+            heading.update(Text.assemble((f"{trend.label} ", "bold"), (f"· {trend.reads}", "dim")))
+            chart.clear()
+            return
         # spaces end a span, never start one: a span's leading space is lost in an SVG screenshot
         text = Text(f"{trend.label} ", style="bold")
         text.append(f"· {trend.reads}", style="dim")

@@ -31,6 +31,9 @@ class Figure:
     """Said after the catalog's meaning where the short label alone could mislead."""
     summed: bool = False
     """The figure adds up day by day (a counter): a chart of weeks or months shows its mean a day."""
+    from_users: bool = False
+    """A figure of the users report over the period (``OrgTotals.users``): no day record holds it; the trend
+    charts count it per bucket."""
 
     @property
     def metric(self) -> Metric:
@@ -79,15 +82,15 @@ def _users(read: Callable[[PeriodUsers], int | float | None]) -> Callable[[OrgTo
 _COMPLETION_ONLY = "Code completion only; the acceptance rates in the users table and user detail count every feature."
 
 FIGURES: tuple[Figure, ...] = (
-    Figure("active_users", "Active users", _users(lambda u: u.active)),
+    Figure("active_users", "Active users", _users(lambda u: u.active), from_users=True),
     Figure("average_daily_users", "Avg DAU", lambda t: t.average_daily_active_users),
-    Figure("period_agent_users", "Agent users", _users(lambda u: u.agent)),
-    Figure("period_chat_users", "Chat users", _users(lambda u: u.chat)),
-    Figure("period_cli_users", "CLI users", _users(lambda u: u.cli)),
-    Figure("period_review_users", "Review users", _users(lambda u: u.code_review)),
-    Figure("period_cloud_agent_users", "Cloud agent", _users(lambda u: u.cloud_agent)),
-    Figure("completion_only_users", "Compl. only", _users(lambda u: u.completion_only)),
-    Figure("ai_credits", "AI credits", _users(lambda u: u.ai_credits), summed=True),
+    Figure("period_agent_users", "Agent users", _users(lambda u: u.agent), from_users=True),
+    Figure("period_chat_users", "Chat users", _users(lambda u: u.chat), from_users=True),
+    Figure("period_cli_users", "CLI users", _users(lambda u: u.cli), from_users=True),
+    Figure("period_review_users", "Review users", _users(lambda u: u.code_review), from_users=True),
+    Figure("period_cloud_agent_users", "Cloud agent", _users(lambda u: u.cloud_agent), from_users=True),
+    Figure("completion_only_users", "Compl. only", _users(lambda u: u.completion_only), from_users=True),
+    Figure("ai_credits", "AI credits", _users(lambda u: u.ai_credits), summed=True, from_users=True),
     Figure("dau", "Users 1d", _latest("daily_active_users")),
     Figure("wau", "Users 7d", _latest("weekly_active_users")),
     Figure("mau", "Users 28d", _latest("monthly_active_users")),
