@@ -102,13 +102,15 @@ def test_a_typed_range_shows_its_dates_in_the_header(terminal: Terminal) -> None
         lambda s: "2026-10-03 → 2026-10-20" in s.splitlines()[0] and "demo data" in s, "the typed range, loaded"
     )
     terminal.keys("h")
-    terminal.wait_for(
+    chart = terminal.wait_for(
         lambda s: (
             "Trends · 2026-10-03 → 2026-10-20" in s.splitlines()[0]
             and re.search(r"Oct 03 +Oct \d\d +Oct \d\d", s) is not None
         ),
         "the dates under the trend chart, from the range's first day",
     )
+    ticks = [float(t.replace(",", "")) for t in re.findall(r"(\d[\d,]*(?:\.\d+)?) ┫", chart)]  # y, top down
+    assert len(ticks) >= 3 and ticks == sorted(ticks, reverse=True), ticks
     terminal.keys("Escape")
     terminal.wait_for(lambda s: "Login" in s, "the dashboard again")
     terminal.keys("p")
