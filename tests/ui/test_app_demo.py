@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.widgets import Input, Label, OptionList, TabbedContent, TabPane
 
 from copilot_tui.metrics.demo import DemoDataset
@@ -433,6 +434,37 @@ async def test_the_palette_finds_every_key_of_the_app() -> None:
         assert view is not None
         assert {f"Open user {u.user_login}" for u in view.users} <= set(names)
         assert {f"Open {s}" for s in dashboard(app).session.scopes} <= set(names)
+
+
+def test_every_class_with_keys_is_in_the_help_the_palette_is_made_from() -> None:
+    """Every screen and widget of the package that binds keys is walked: each of its keys is in a help section (the
+    sections the palette test above walks), so a key added to a new widget cannot miss the help and the palette."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import copilot_tui
+    from copilot_tui.app import CopilotApp
+    from copilot_tui.ui.commands import NAVIGATION_KEYS
+    from copilot_tui.ui.screens.dashboard import DashboardScreen
+    from copilot_tui.ui.screens.help import HelpScreen
+    from copilot_tui.ui.screens.sign_in import SignInScreen
+
+    own_keys_only = {HelpScreen, SignInScreen}  # help's own keys, and the sign-in before any data
+    found = set()
+    for info in pkgutil.walk_packages(copilot_tui.__path__, "copilot_tui."):
+        if not info.name.startswith(("copilot_tui.ui", "copilot_tui.app")):
+            continue
+        for _, cls in inspect.getmembers(importlib.import_module(info.name), inspect.isclass):
+            if issubclass(cls, DOMNode) and cls.__module__.startswith("copilot_tui") and "BINDINGS" in vars(cls):
+                found.add(cls)
+    assert {DashboardScreen, UsersTable, CopilotApp} <= found and len(found) >= 15
+    app = CopilotApp.__new__(CopilotApp)
+    helped = {(b.key, b.action) for _, bs in CopilotApp.help_sections(app) for b in bs if isinstance(b, Binding)}
+    for cls in found - own_keys_only:
+        for binding in vars(cls)["BINDINGS"]:
+            if isinstance(binding, Binding) and binding.key not in NAVIGATION_KEYS:
+                assert (binding.key, binding.action) in helped, f"{cls.__name__}: {binding.key} is not in the help"
 
 
 async def test_the_palette_sorts_by_a_column_hidden_at_80_columns() -> None:
