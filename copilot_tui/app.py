@@ -119,8 +119,9 @@ class CopilotApp(App[None]):
         await self._start()
 
     async def _start(self) -> None:
-        from copilot_tui.source import open_source
+        from copilot_tui.source import open_source, remove_stale_temp_facts
 
+        self.run_worker(remove_stale_temp_facts, name="remove stale temporary facts", thread=True)
         if self._given_source is not None:
             self._open(self._given_source)
         elif self.mode in ("demo", "offline", "files"):

@@ -41,7 +41,7 @@ from copilot_tui.facts import (
     stored_history,
     warm_up,
 )
-from copilot_tui.files import private_temp_dir
+from copilot_tui.files import private_temp_dir, remove_stale_temp_dirs
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
 from copilot_tui.licenses import SeatReport, SeatsUnavailableError, demo_seats, live_seats
 from copilot_tui.metrics import linerule
@@ -1230,7 +1230,7 @@ class DemoSource(_AtHand):
             if self._keep_in is not None:
                 self._facts_dir = self._keep_in.with_name(self._keep_in.name + ".facts")
             else:
-                self._facts_temp = private_temp_dir("demo-facts")
+                self._facts_temp = private_temp_dir(TEMP_FACTS[1])
                 self._facts_dir = Path(self._facts_temp.name)
         facts = Facts(self._facts_dir / f"{scope.kind}--{scope.name.lower()}")
         return facts, dict.fromkeys(days, (self._kept_stamp or "demo")[:16])
@@ -1279,7 +1279,7 @@ class FileSource(_AtHand):
         self._names: dict[Scope, Any] = {}
         self._open_lock = threading.Lock()
         self._facts_lock = threading.Lock()
-        self._facts_temp: Any = private_temp_dir("files")
+        self._facts_temp: Any = private_temp_dir(TEMP_FACTS[0])
         warm_up()
 
     def _files(self) -> Any:
@@ -1416,6 +1416,16 @@ class FileSource(_AtHand):
 
 
 Source = DemoSource | LiveSource | OfflineSource | FileSource
+
+TEMP_FACTS = ("files", "demo-facts")
+"""The kinds of temporary facts directories sources make (``files.private_temp_dir``)."""
+
+
+def remove_stale_temp_facts() -> None:
+    """Remove the temporary facts of earlier runs that were killed (a source made now removes those of its own
+    kind; the app calls this at start whatever it opens)."""
+    for kind in TEMP_FACTS:
+        remove_stale_temp_dirs(kind)
 
 
 def open_source(

@@ -221,13 +221,17 @@ def test_open_help_explains(capsys: pytest.CaptureFixture[str]) -> None:
         assert words in out, words
 
 
-async def test_the_app_removes_the_files_temp_facts_when_it_ends(
+async def test_the_app_removes_its_temp_facts_at_the_end_and_a_killed_runs_at_start(
     files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_tokens: None
 ) -> None:
     import os
 
+    from tests.store.test_leftovers import dead_pid
+
     temp = tmp_path / "temp"
     temp.mkdir()
+    killed = temp / f"copilot-tui-demo-facts-{dead_pid()}-x"  # a demo run killed: the app's start removes it
+    killed.mkdir()
     monkeypatch.setattr("tempfile.tempdir", str(temp))
     app = files_app(files, org="wasp")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -235,4 +239,5 @@ async def test_the_app_removes_the_files_temp_facts_when_it_ends(
         assert dashboard(app).view is not None
         (made,) = temp.glob("copilot-tui-files-*")
         assert made.name.startswith(f"copilot-tui-files-{os.getpid()}-") and any(made.rglob("*.parquet"))
+        await until(pilot, lambda: not killed.exists(), "the killed run's temporary facts removed")
     assert list(temp.glob("copilot-tui-files-*")) == []
