@@ -18,6 +18,7 @@ from textual.widget import Widget
 
 from copilot_tui.app import CopilotApp, LaunchOptions
 from copilot_tui.ui.screens.dashboard import DashboardScreen
+from copilot_tui.ui.widgets.teams import TeamChip
 from tests.auth.auth_test_backends import MemoryKeyring
 
 TOKEN_VARS = ("GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN")
@@ -168,3 +169,15 @@ __all__ = [
     "timedelta",
     "until",
 ]
+
+
+async def first_team_opened(app: CopilotApp, pilot: Pilot[Any]) -> TeamChip:
+    """Enter on the Teams tab's first row: the chip of that team's filter."""
+    await settle(pilot)
+    await pilot.press("t")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    chip = dashboard(app).query_one(TeamChip)
+    assert chip.active
+    return chip

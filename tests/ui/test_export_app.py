@@ -25,7 +25,16 @@ from copilot_tui.ui.widgets.seats import SeatsPane
 from copilot_tui.ui.widgets.teams import TeamsPane
 from copilot_tui.ui.widgets.totals import FIGURES
 from copilot_tui.ui.widgets.users import UsersTable
-from tests.ui.conftest import compared_view, dashboard, demo_app, live_app, notifications, settle, until
+from tests.ui.conftest import (
+    compared_view,
+    dashboard,
+    demo_app,
+    first_team_opened,
+    live_app,
+    notifications,
+    settle,
+    until,
+)
 
 
 def written(app_dirs: dict[str, Path], suffix: str) -> Path:
@@ -75,11 +84,7 @@ async def test_teams_tab_exports_every_team_shown_most_active_first(app_dirs: di
 async def test_users_export_keeps_the_team_filter(app_dirs: dict[str, Path]) -> None:
     app = demo_app(org="octo-labs")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await first_team_opened(app, pilot)
         table = dashboard(app).query_one(UsersTable)
         shown = [table.row_at(i).user_login for i in table.shown_indices]
         assert 0 < len(shown) < len(dashboard(app).view.users)  # type: ignore[union-attr]

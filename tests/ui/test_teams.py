@@ -15,7 +15,7 @@ from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.source import DemoSource
 from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane, TeamsTable
 from copilot_tui.ui.widgets.users import UsersTable
-from tests.ui.conftest import dashboard, settle
+from tests.ui.conftest import dashboard, first_team_opened, notifications, rendered, settle, until
 
 ENTERPRISE = "hive"
 FIELDS = {
@@ -184,3 +184,48 @@ async def test_the_glossary_explains_every_teams_column(dataset: DemoDataset) ->
         explained = {entry.label: entry.meaning for entry in teams}
         for column in TEAM_COLUMNS:
             assert explained[column.label] == metric(column.term).meaning
+
+
+class TeamsChanging(DemoDataset):
+    """Every fifth user left their teams ten days before the last day."""
+
+    def team_rows(self, org: DemoOrg, day: Any) -> list[dict[str, Any]]:
+        rows = super().team_rows(org, day)
+        if day <= self.last_day - timedelta(days=10):
+            return rows
+        return [r for r in rows if r["user_id"] % 5]
+
+
+async def test_a_new_period_narrows_to_the_teams_members_in_it() -> None:
+    """The team stays chosen across a period change, with its members in the new period (from the raw lines)."""
+    dataset = TeamsChanging(orgs=(DemoOrg("cat", "3003", 80, 8),), days=40, enterprise=ENTERPRISE)
+    app = app_on(dataset, org="cat")
+    async with app.run_test(size=(80, 24)) as pilot:
+        chip = await first_team_opened(app, pilot)
+        dash = dashboard(app)
+        team, before = chip.team, chip.members
+        assert before == expected(dataset, "org", "cat", 28)[team.team_id]["listed"]
+        await pilot.press("1")  # the last 7 days
+        await until(pilot, lambda: dash.view is not None and dash.view.period.days == 7, "the new period")
+        members = expected(dataset, "org", "cat", 7)[team.team_id]["listed"]
+        assert members < before
+        await until(pilot, lambda: chip.members == members, "the team's members in the new period")
+        users = dash.query_one(UsersTable)
+        assert {users.row_at(i).user_id for i in users.shown_indices} == members
+        assert chip.active and chip.team.team_id == team.team_id and f"of {len(members)} members" in rendered(chip)
+
+
+async def test_a_team_absent_from_the_new_period_is_cleared_and_said(dataset: DemoDataset) -> None:
+    from dataclasses import replace
+
+    app = app_on(dataset, org="cat")
+    async with app.run_test(size=(80, 24)) as pilot:
+        chip = await first_team_opened(app, pilot)
+        dash = dashboard(app)
+        gone = replace(chip.team, team_id=-42, slug="disbanded")  # a team the new period does not list
+        chip.set_team(gone, chip.members, chip.logins)
+        await pilot.press("1")
+        await until(pilot, lambda: not chip.active, "the team filter cleared")
+        users = dash.query_one(UsersTable)
+        assert len(users.shown_indices) == len(dash.view.users)  # type: ignore[union-attr]
+        await until(pilot, lambda: any("disbanded" in n for n in notifications(app)), "the notice")

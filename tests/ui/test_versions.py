@@ -77,3 +77,31 @@ async def test_versions_key_is_in_the_palette_and_the_help() -> None:
         sections = dict(app.help_sections())
         assert "V" in [b.key for b in sections["Dashboard"]]  # type: ignore[union-attr]
         assert "Versions tab" in sections
+
+
+async def test_a_new_period_lists_the_versions_users_in_it() -> None:
+    app = demo_app(org="octo-labs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_versions(app, pilot)
+        dash = dashboard(app)
+        await pilot.press("enter")
+        row = pane.table.row_at(0)
+        chip = dash.query_one(TeamChip)
+        await until(pilot, lambda: chip.active, "the version filter")
+        await pilot.press("1")  # the last 7 days
+        await until(pilot, lambda: dash.view is not None and dash.view.period.days == 7, "the new period")
+        await until(pilot, lambda: not chip.pending, "the version's users in the new period")
+        period = dash.view.period  # type: ignore[union-attr]
+        lines = [
+            line
+            for i in range(period.days)
+            for line in default_dataset().report_lines(
+                "org", "octo-labs", "users-1-day", period.end - timedelta(days=i)
+            )
+            or []
+        ]
+        users = version_counts(lines)[(row.ide, row.kind, row.version)]
+        assert users != row.user_ids and chip.members == users
+        table = dash.query_one(UsersTable)
+        assert {table.row_at(i).user_id for i in table.shown_indices} == users
+        assert f"version: {row.label} · {len(users)} users" in rendered(chip)

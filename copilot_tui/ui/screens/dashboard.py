@@ -486,6 +486,8 @@ class DashboardScreen(Screen[None]):
             self.query_one("#by-ide", BreakdownTable).show(view.by_ide)
             self.query_one("#by-language", BreakdownTable).show(view.by_language)
             self.query_one("#by-model", BreakdownTable).show(view.by_model)
+            if chip.active:
+                self._narrow_again()
         users = view.totals.users
         self.query_one("#adoption-cli", CliPane).show(
             cli_series(
@@ -765,9 +767,55 @@ class DashboardScreen(Screen[None]):
 
     @on(TeamsPane.Built)
     async def _teams_built(self, event: TeamsPane.Built) -> None:
-        """The user-teams report has been read: its skipped lines join the count."""
-        if event.snapshot is self.snapshot:
-            await self._note_problems(event.snapshot)
+        """The user-teams report has been read: its skipped lines join the count; a team filter set before the
+        period changed takes the team's members in the new one."""
+        if event.snapshot is not self.snapshot:
+            return
+        chip = self.query_one(TeamChip)
+        if chip.pending and chip.what == "team":
+            team = self.query_one(TeamsPane).row_of(chip.team.team_id)
+            logins = self.query_one(TeamsPane).member_logins(team.team_id) if team is not None else {}
+            self._narrowed_again(team, frozenset(logins), logins)
+        await self._note_problems(event.snapshot)
+
+    @on(VersionsPane.Counted)
+    def _versions_counted(self, event: VersionsPane.Counted) -> None:
+        """A version filter set before the period changed takes the version's users in the new one."""
+        chip = self.query_one(TeamChip)
+        if chip.pending and chip.what == "version" and self.view is not None and event.users is self.view.users:
+            row = self.query_one(VersionsPane).row_like(chip.team)
+            self._narrowed_again(row, row.user_ids if row is not None else frozenset())
+
+    def _narrow_again(self) -> None:
+        """The users changed (another period, a refresh) under a team or version filter: its members are asked
+        for in the new users (the chip says so meanwhile), then :meth:`_narrowed_again` applies them."""
+        chip = self.query_one(TeamChip)
+        chip.pending = True
+        if chip.what == "team":
+            self.query_one(TeamsPane).build_now()
+        else:
+            self.query_one(VersionsPane).count_now()
+        if self.view is not None:
+            self._show_users(self.view)
+
+    def _narrowed_again(self, row: Any, members: frozenset[int], logins: dict[int, str] | None = None) -> None:
+        """The filter on the new users: ``row`` (the team's or the version's row in them), or None when they do
+        not hold it: then every user is shown, and the user told."""
+        chip = self.query_one(TeamChip)
+        what, label = chip.what, chip.label
+        if row is None:
+            chip.set_team(None)
+            period = self.view.period if self.view is not None else None
+            where = f"{period.start.isoformat()} → {period.end.isoformat()}" if period is not None else "this period"
+            self.notify(
+                f"The {what} {label} is not in {where}: every user is shown.", title=f"{what.title()} filter cleared"
+            )
+        elif what == "team":
+            chip.set_team(row, members, logins)
+        else:
+            chip.set_team(row, members, what=what, label=row.label)
+        if self.view is not None:
+            self._show_users(self.view)
 
     @on(OrgsPane.Opened)
     def _org_opened(self, event: OrgsPane.Opened) -> None:

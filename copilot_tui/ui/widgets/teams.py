@@ -133,6 +133,8 @@ class TeamsPane(Vertical):
         self.view: TeamsView | None = None
         self._wanted: tuple[Any, Period] | None = None
         self._shown: tuple[int, Period] | None = None
+        self._built: tuple[int, Period] | None = None
+        """The snapshot and period ``view`` was computed for."""
 
     def compose(self) -> ComposeResult:
         yield Static(describe(None), id="teams-note")
@@ -167,6 +169,18 @@ class TeamsPane(Vertical):
     def on_show(self) -> None:
         self._build_wanted()
 
+    def build_now(self) -> None:
+        """Compute the period's teams now, on screen or not: a team filter wants its members (``Built`` says when
+        they are known; at once if they already are)."""
+        if self._wanted is not None and self._built == (id(self._wanted[0]), self._wanted[1]):
+            self.post_message(self.Built(self._wanted[0]))
+        else:
+            self._build_wanted()
+
+    def row_of(self, team_id: int) -> TeamRow | None:
+        """The team's row in the period computed last (None: not in it, or nothing computed)."""
+        return next((r for r in self.view.rows if r.team_id == team_id), None) if self.view is not None else None
+
     def _build_wanted(self) -> None:
         if self._wanted is None:
             return
@@ -192,6 +206,7 @@ class TeamsPane(Vertical):
         if self._wanted is None or self._wanted[0] is not snapshot:
             return
         self.view = view
+        self._built = (id(snapshot), period)
         self.table.set_rows(view.rows)
         self.query_one("#teams-note", Static).update(describe(view))
         self.post_message(self.Built(snapshot))
@@ -238,6 +253,8 @@ class TeamChip(Static):
         self.what = "team"
         """What narrows the users: ``team``, or ``version`` (the Versions tab)."""
         self.label = ""
+        self.pending = False
+        """The period changed: ``members`` are still the previous period's until the new period's are known."""
 
     @property
     def active(self) -> bool:
@@ -258,6 +275,7 @@ class TeamChip(Static):
         self.label = label if label is not None else getattr(team, "slug", "")
         self.members = members
         self.logins = logins or {}
+        self.pending = False
         self.set_class(team is not None, "-on")
 
     def only_members(self, users: Sequence[Any]) -> Sequence[Any]:
@@ -269,9 +287,10 @@ class TeamChip(Static):
         active = {u.user_id for u in shown}
         idle = [UserSummary(uid, self.logins.get(uid) or f"(user {uid})") for uid in self.members - active]
         idle.sort(key=lambda u: u.user_login.lower())
+        pending = " · updating for the new period…" if self.pending else ""
         self.update(
-            f"team: {self.label} · {len(shown):,} active of {len(shown) + len(idle):,} members · Esc clears"
+            f"team: {self.label} · {len(shown):,} active of {len(shown) + len(idle):,} members{pending} · Esc clears"
             if self.what == "team"
-            else f"{self.what}: {self.label} · {len(shown):,} users · Esc clears"
+            else f"{self.what}: {self.label} · {len(shown):,} users{pending} · Esc clears"
         )
         return shown + idle

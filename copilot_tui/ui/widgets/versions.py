@@ -99,6 +99,13 @@ class VersionsPane(Vertical):
             super().__init__()
             self.row = row
 
+    class Counted(Message):
+        """The versions of ``users`` were counted."""
+
+        def __init__(self, users: Sequence[UserSummary]) -> None:
+            super().__init__()
+            self.users = users
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.view: VersionsView | None = None
@@ -123,6 +130,19 @@ class VersionsPane(Vertical):
         if self.view is None:
             self._build()
 
+    def count_now(self) -> None:
+        """Count the period's versions now, on screen or not: a version filter wants its users (``Counted`` says
+        when they are known; at once if they already are)."""
+        if self.view is None:
+            self._build()
+        elif self._users is not None:
+            self.post_message(self.Counted(self._users))
+
+    def row_like(self, row: VersionRow) -> VersionRow | None:
+        """The row of the same version in the period counted last (None: not in it, or nothing counted)."""
+        same = (row.ide, row.kind, row.version)
+        return next((r for r in self.view.rows if (r.ide, r.kind, r.version) == same), None) if self.view else None
+
     def _build(self) -> None:
         if self._users is not None:
             self.query_one("#versions-note", Static).update(describe(None))
@@ -137,6 +157,7 @@ class VersionsPane(Vertical):
         self.view = view
         self.table.set_rows(view.rows)
         self.query_one("#versions-note", Static).update(describe(view))
+        self.post_message(self.Counted(users))
 
     @on(UserTable.StatusChanged)
     def _own_status(self, event: UserTable.StatusChanged) -> None:
