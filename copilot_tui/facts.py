@@ -686,8 +686,13 @@ def _block_key(first: date, level: int, days: Mapping[date, str]) -> str | None:
 #: user: per day and feature (``kind`` 4, ``days`` its users) and per day and flag (``kind`` 5, ``name`` the flag,
 #: ``days`` users with it set, ``ui`` users reporting it, ``gen`` their CLI requests). Credits in exact millionths.
 def _rows_of_days(files: Sequence[str]) -> str:
-    """Rows of day files in the rollup's columns: a user-day is a user's rollup of one day."""
-    src = f"read_parquet({_files_sql(files)})"
+    """Rows of day files in the rollup's columns: a user-day is a user's rollup of one day. A file gives its own
+    day's rows only (its name's day): a line of another day in a day's report is not that day's, nor the period's
+    (as the fold, which passes over lines outside the period)."""
+    src = (
+        f"(SELECT * EXCLUDE (filename) FROM read_parquet({_files_sql(files)}, filename = true)"
+        " WHERE day = left(parse_filename(filename), 10)::DATE)"
+    )
     per_flag = " UNION ALL BY NAME ".join(
         f"SELECT day, {_SERIES_FLAG}::UTINYINT AS kind, {_sql_string(flag)} AS name,"
         f" count(*) FILTER (WHERE {flag}) AS days, count({flag}) AS ui,"
