@@ -140,11 +140,11 @@ class ExportData:
     history: UserHistory | Callable[[], UserHistory | None] | None = None
     """The period's users against the days held before it (``Snapshot.user_history``), for the adoption table."""
     previous_users: PeriodUsers | None = None
-    users_by_bucket: Callable[[Sequence[Period]], Sequence[PeriodUsers] | None] | None = None
-    """Each bucket's distinct users, for buckets of the period (``views.users_by_bucket`` of the snapshot; blocking):
-    the ``daily`` table's distinct users of each day."""
     """The distinct users of the previous period of equal length, when the source holds all of it (as the
     dashboard's comparison takes it): the segments' changes in the adoption table."""
+    users_by_bucket: Callable[[Sequence[Period]], Sequence[PeriodUsers]] | None = None
+    """Counts each bucket's distinct users, for buckets of the period (``views.bucket_counter`` of the snapshot;
+    blocking): the ``daily`` table's distinct users of each day."""
     shown_users: Sequence[UserSummary] | None = None
     shown_teams: set[int] | None = None
     shown_seats: set[str] | None = None

@@ -7,7 +7,7 @@ read by ``copilot_tui.exports`` the same way, so a file and the screen hold the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -148,19 +148,25 @@ NOT_REPORTED = "(not reported)"
 """How a version GitHub left empty is shown (its sample names no version)."""
 
 
-def users_by_bucket(snapshot: Any, cuts: Sequence[Period]) -> list[PeriodUsers] | None:
-    """Each of ``cuts``' distinct users (buckets of ``snapshot``'s period, ``metrics.trends.buckets``): the trend
-    charts' and the ``daily`` export's distinct-user figures. From the snapshot's facts; a snapshot-like without
-    facts (a test's) from its rows, the same count; None when it holds neither. Blocking."""
+def bucket_counter(snapshot: Any) -> Callable[[Sequence[Period]], list[PeriodUsers]] | None:
+    """What counts each bucket's distinct users for buckets of ``snapshot``'s period (``metrics.trends.buckets``):
+    the trend charts' and the ``daily`` export's distinct-user figures. It reads the snapshot's facts and holds
+    only the way to them, not the snapshot (a view keeps it for the previous period too); a snapshot-like without
+    facts (a test's) is counted from its rows, the same count; None when it holds neither. Blocking."""
     facts_from = getattr(snapshot, "facts_from", None)
     if facts_from is not None:
         from copilot_tui.facts import bucket_users
 
-        return bucket_users(facts_from(), cuts)
-    rows = getattr(snapshot, "user_rows", None)
-    if rows is None:
+        return lambda cuts: bucket_users(facts_from(), cuts)
+    if not hasattr(snapshot, "user_rows"):
         return None
-    return [period_users(summarize_users(rows, cut)) for cut in cuts]
+    return lambda cuts: [period_users(summarize_users(snapshot.user_rows, cut)) for cut in cuts]
+
+
+def users_by_bucket(snapshot: Any, cuts: Sequence[Period]) -> list[PeriodUsers] | None:
+    """Each of ``cuts``' distinct users in ``snapshot`` (:func:`bucket_counter`); None when it cannot count them."""
+    counter = bucket_counter(snapshot)
+    return None if counter is None else counter(cuts)
 
 
 def version_key(version: str) -> tuple[tuple[int, Any], ...]:

@@ -210,7 +210,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
     from copilot_tui.metrics.linerule import skipped_lines_text
     from copilot_tui.source import describe_pending, earliest_day, open_source
     from copilot_tui.store import StoreDamagedError
-    from copilot_tui.views import build_teams, users_by_bucket
+    from copilot_tui.views import bucket_counter, build_teams
 
     def waiting(seconds: float, reason: str) -> None:
         print(f"copilot-tui export: {reason}: waiting {seconds:.0f} s", file=sys.stderr, flush=True)
@@ -264,7 +264,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             history=partial(snap.user_history, settings.engaged_days),
             engaged_days=settings.engaged_days,
             previous_users=previous_users,
-            users_by_bucket=partial(users_by_bucket, snap),
+            users_by_bucket=bucket_counter(snap),
         )
         warnings = [
             *chosen,

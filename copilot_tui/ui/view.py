@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import partial
 from typing import Any, Protocol
 
 from copilot_tui.metrics.derive import (
@@ -31,7 +30,7 @@ from copilot_tui.metrics.derive import (
 from copilot_tui.metrics.model import DayTotals, UserDay
 from copilot_tui.scope import Scope
 from copilot_tui.ui.widgets.users import column_values
-from copilot_tui.views import users_by_bucket as bucket_users_of
+from copilot_tui.views import bucket_counter
 
 
 class SnapshotLike(Protocol):
@@ -69,10 +68,10 @@ class DashboardView:
     """The day records of the previous period, when ``previous_totals`` could be computed (else empty)."""
     previous_series: list[FeatureSeries] = field(default_factory=list)
     """The feature series of the previous period, beside ``previous_days``."""
-    users_by_bucket: Callable[[Sequence[Period]], list[PeriodUsers] | None] | None = None
-    """Each bucket's distinct users, for buckets of the period (``copilot_tui.views.users_by_bucket`` of its
+    users_by_bucket: Callable[[Sequence[Period]], list[PeriodUsers]] | None = None
+    """Counts each bucket's distinct users, for buckets of the period (``copilot_tui.views.bucket_counter`` of its
     snapshot): blocking, called off the UI thread by the trend charts."""
-    previous_users_by_bucket: Callable[[Sequence[Period]], list[PeriodUsers] | None] | None = None
+    previous_users_by_bucket: Callable[[Sequence[Period]], list[PeriodUsers]] | None = None
     """The same for buckets of the previous period, beside ``previous_days``."""
 
 
@@ -106,7 +105,7 @@ def build_view(
             previous_users, previous_series = _users_side(previous, period.previous(), breakdowns=False)[:2]
             previous_totals = replace(before, users=period_users(previous_users))
             previous_days = before_days
-            previous_by_bucket = partial(bucket_users_of, previous)
+            previous_by_bucket = bucket_counter(previous)
     if same_as is not None:
         return replace(
             same_as,
@@ -118,7 +117,7 @@ def build_view(
             days=days,
             previous_days=previous_days,
             previous_series=previous_series,
-            users_by_bucket=partial(bucket_users_of, snapshot),
+            users_by_bucket=bucket_counter(snapshot),
             previous_users_by_bucket=previous_by_bucket,
         )
     return DashboardView(
@@ -136,7 +135,7 @@ def build_view(
         days=days,
         previous_days=previous_days,
         previous_series=previous_series,
-        users_by_bucket=partial(bucket_users_of, snapshot),
+        users_by_bucket=bucket_counter(snapshot),
         previous_users_by_bucket=previous_by_bucket,
     )
 

@@ -93,8 +93,6 @@ def count_bucket_users(view: DashboardView) -> BucketUsers | None:
         return None
     size = bucket_size(view.period)
     current = view.users_by_bucket(buckets(view.period, size))
-    if current is None:
-        return None
     previous = None
     if view.previous_days and view.previous_users_by_bucket is not None:
         previous = view.previous_users_by_bucket(buckets(view.period.previous(), size))
