@@ -42,14 +42,6 @@ environment (flags win over these, these over the config file; 'copilot-tui conf
   COPILOT_TUI_DATA_DIR         where the local store, remembered state and exports live
   COPILOT_TUI_LOG_DIR          where the log file is written (never holds the token)
   COPILOT_TUI_KEYRING_TIMEOUT  seconds to wait for the OS keyring before giving up (default 10)
-
-commands:
-  open     open report files downloaded from GitHub in the dashboard: no token, no network
-  auth     sign in (token into the OS keyring), status, sign out
-  export   print users, totals, features, teams or seats of a period as JSON or CSV, no TUI
-  sync     fetch history day by day into the local store (resumable)
-  cache    show or clear the local store
-  config   show the config file's path, the settings in effect and where each comes from; check the file
 """
 
 

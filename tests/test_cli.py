@@ -46,6 +46,9 @@ def test_version_and_help_in_a_real_process() -> None:
         "COPILOT_TUI_KEYRING_TIMEOUT",
     ):
         assert word in out.stdout, word
+    listed = [line.split()[0] for line in out.stdout.splitlines() if line.startswith(" ") and line.split()]
+    commands = ("open", "auth", "export", "sync", "cache", "config")
+    assert [name for name in listed if name in commands] == list(commands)  # each once, with its own help
 
 
 def test_sync_help_offers_only_what_sync_takes(capsys: pytest.CaptureFixture[str]) -> None:
