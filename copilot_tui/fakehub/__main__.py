@@ -1,4 +1,5 @@
-"""Run the fake GitHub by hand: ``python -m copilot_tui.fakehub [--parts N] [--today YYYY-MM-DD] [--preset NAME]``.
+"""Run the fake GitHub by hand: ``python -m copilot_tui.fakehub [--port N] [--parts N] [--today YYYY-MM-DD]
+[--preset NAME]``.
 
 It serves the demo dataset, prints its URLs and the test tokens, and runs until Ctrl-C, so a person can try
 ``GH_ENTERPRISE_TOKEN=ghp_fake_owner copilot-tui --api-url http://127.0.0.1:PORT --org octo-garage`` (``GH_TOKEN`` is
@@ -16,7 +17,17 @@ from copilot_tui.fakehub.server import DEFAULT_TOKENS, PRESETS, FakeGitHub
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m copilot_tui.fakehub", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m copilot_tui.fakehub",
+        description="A fake GitHub API on this machine, serving the demo dataset to the test tokens it prints, "
+        "until Ctrl-C.",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="the API's port (default: a free one; a fixed one keeps a keyring sign-in across runs)",
+    )
     parser.add_argument("--parts", type=int, default=2, help="split each report into this many files (default 2)")
     parser.add_argument("--today", type=date.fromisoformat, default=None, help="the fake's today (YYYY-MM-DD)")
     parser.add_argument(
@@ -27,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         + "; ".join(f"{name}: {what}" for name, what in PRESETS.items()),
     )
     args = parser.parse_args(argv)
-    hub = FakeGitHub(today=args.today, parts_per_report=args.parts, preset=args.preset).start()
+    hub = FakeGitHub(today=args.today, parts_per_report=args.parts, preset=args.preset, port=args.port).start()
     orgs = ", ".join(o.login for o in hub.dataset.orgs)
     print(f"fake GitHub API:       {hub.api_url}")
     print(f"fake download host:    {hub.download_url}")

@@ -181,7 +181,10 @@ class FakeGitHub:
         host: str = "127.0.0.1",
         role_messages: bool = True,
         preset: str | None = None,
+        port: int = 0,
     ) -> None:
+        """``port``: the API's (0: a free one); a fixed one keeps a sign-in across runs, as a token belongs to its
+        host and port."""
         if dataset is None:
             from copilot_tui.metrics.demo import DemoDataset
 
@@ -189,6 +192,7 @@ class FakeGitHub:
         self.dataset: Dataset = dataset
         self.today = today or (dataset.last_day + timedelta(days=1))
         self.host = host
+        self.port = port
         self.role_messages = role_messages
         """GitHub's own 403 messages for a missing role or a disabled policy (False: a bare "Forbidden")."""
         self._stopping = threading.Event()
@@ -247,7 +251,7 @@ class FakeGitHub:
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 pass
 
-        server = _Server((self.host, 0), Handler)
+        server = _Server((self.host, self.port if role == "api" else 0), Handler)
         thread = threading.Thread(target=server.serve_forever, name=f"fakehub-{role}", daemon=True)
         thread.start()
         self._servers.append(server)

@@ -444,7 +444,7 @@ class GitHubClient:
     # ---- identity --------------------------------------------------------------------------------------------
 
     async def get_user(self) -> GitHubUser:
-        resp, data = await self._get_json("/user", ctx=_Context(what="who the token belongs to"))
+        resp, data = await self._get_json("/user", ctx=_Context(what="the signed-in account (/user)"))
         if not isinstance(data, dict) or "login" not in data:
             raise ResponseFormatError(f"GitHub answered GET /user on {self.hostname} without a login.", url="/user")
         return GitHubUser(

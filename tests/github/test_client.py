@@ -340,6 +340,7 @@ async def test_a_refused_token_names_the_variable_of_its_own_host(make_client: M
     with pytest.raises(BadCredentialsError) as err:
         await make_client("ghp_not_a_real_one").get_user()
     said = str(err.value)
+    assert said.startswith("GitHub refused the token for the signed-in account (/user) (401")
     assert f"'copilot-tui auth login --api-url {hub.api_url}'" in said
     assert said.endswith("or set GH_ENTERPRISE_TOKEN.")
     assert "GH_TOKEN" not in said

@@ -57,3 +57,25 @@ def test_the_realistic_preset_is_served_by_hand() -> None:
         proc.send_signal(signal.SIGINT)
         code = proc.wait(timeout=20)
     assert code == 0
+
+
+def test_a_fixed_port_keeps_the_api_url_across_runs() -> None:
+    """A token belongs to its host and port: a fixed port lets a keyring sign-in serve the next run too."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for _ in range(2):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "copilot_tui.fakehub", "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().split()[-1] == f"http://127.0.0.1:{port}"
+        finally:
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(timeout=20) == 0
