@@ -39,6 +39,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ from typing import Any
 import msgspec
 import orjson
 
-from copilot_tui.files import private_dir, write_private
+from copilot_tui.files import private_dir, process_runs, write_private
 from copilot_tui.metrics.adoption import UserHistory
 from copilot_tui.metrics.aggregate import UsersAggregate
 from copilot_tui.metrics.derive import (
@@ -97,6 +98,11 @@ _REPORT_LISTS = (
 )
 _VERSION_DIR = re.compile(r"^v(\d+)$")
 _FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.([0-9A-Za-z_-]+)\.parquet$")
+#: A temporary file of a write under way, named for its process: an ingest's inflated report and Parquet
+#: (``.<day>.<pid>.<random>.ndjson`` / ``.parquet.tmp``), a block's (``.<block file>.<pid>.<thread>.tmp``).
+_TEMP = re.compile(r"^\.(?:\d{4}-\d{2}-\d{2}\.(\d+)\.[^.]+\.(?:ndjson|parquet\.tmp)|.+\.parquet\.(\d+)\.\d+\.tmp)$")
+#: A temporary file not named for its process is removed once it is this old (seconds).
+_UNNAMED_TEMP_AGE = 86400
 
 
 def _entry(name: str, extra: str = "") -> str:
@@ -274,7 +280,8 @@ class Facts:
     def ingest(self, day: date, token: str, parts: Iterable[ReportPart], con: Any = None) -> IngestResult:
         """Decode a users report of ``day`` (all its parts) into its facts file, replacing any older one."""
         private_dir(self.dir)
-        fd, raw_name = tempfile.mkstemp(prefix=f".{day.isoformat()}.", suffix=".ndjson", dir=self.dir)
+        self._remove_dead_temporaries()
+        fd, raw_name = tempfile.mkstemp(prefix=f".{day.isoformat()}.{os.getpid()}.", suffix=".ndjson", dir=self.dir)
         raw = Path(raw_name)
         out = raw.with_suffix(".parquet.tmp")
         own = con is None
@@ -343,6 +350,33 @@ class Facts:
             shutil.rmtree(old, ignore_errors=True)
             log.info("removed the facts of an older version: %s", old)
 
+    def _remove_dead_temporaries(self) -> None:
+        """Remove the temporary files of writes whose process was killed (an ingest's inflated report is as big
+        as the report, and holds logins), once a process: those named for a process that no longer runs, and
+        those not named for one that are a day old."""
+        if self.dir in _TEMPS_SWEPT or os.name == "nt":  # no signal 0 to ask whether a process runs
+            return
+        _TEMPS_SWEPT.add(self.dir)
+        for directory in (self.dir, self.blocks):
+            try:
+                entries = list(os.scandir(directory))
+            except OSError:
+                continue
+            for entry in entries:
+                if not entry.name.startswith(".") or not entry.name.endswith((".ndjson", ".tmp")):
+                    continue
+                found = _TEMP.match(entry.name)
+                try:
+                    if found is not None:
+                        if process_runs(int(found[1] or found[2])):
+                            continue
+                    elif entry.stat().st_mtime > time.time() - _UNNAMED_TEMP_AGE:
+                        continue
+                    os.unlink(entry.path)
+                except OSError:
+                    continue
+                log.info("removed a temporary file of a killed write: %s", entry.path)
+
     def forget(self, days: Mapping[date, str]) -> None:
         """Remove the facts files of ``days`` (day -> token) and every block, so that they are made again."""
         with self._lock:
@@ -368,6 +402,7 @@ class Facts:
     def aggregate(self, period: Period, days: Mapping[date, str], con: Any = None) -> UsersAggregate:
         """The users aggregate of ``period`` from the facts of ``days`` (day -> token; every one must be held),
         read through the period's blocks (made here when missing)."""
+        self._remove_dead_temporaries()
         own = con is None
         con = con or connect()
         try:
@@ -489,6 +524,8 @@ class Facts:
 
 _ROOTS_SWEPT: set[Path] = set()
 """Facts roots whose older versions this process has removed already."""
+_TEMPS_SWEPT: set[Path] = set()
+"""Facts directories whose dead temporary files this process has removed already."""
 
 
 def old_versions(root: Path) -> list[Path]:

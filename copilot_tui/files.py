@@ -81,7 +81,7 @@ def remove_stale_temp_dirs(kind: str, root: Path | None = None) -> list[Path]:
         try:
             if found is None or not entry.is_dir(follow_symlinks=False):
                 continue
-            if entry.stat(follow_symlinks=False).st_uid != os.getuid() or _runs(int(found[1])):
+            if entry.stat(follow_symlinks=False).st_uid != os.getuid() or process_runs(int(found[1])):
                 continue
         except OSError:
             continue
@@ -90,7 +90,7 @@ def remove_stale_temp_dirs(kind: str, root: Path | None = None) -> list[Path]:
     return removed
 
 
-def _runs(pid: int) -> bool:
+def process_runs(pid: int) -> bool:
     """Whether process ``pid`` exists (one of another user's too)."""
     if pid == os.getpid():
         return True
