@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"try:  GH_ENTERPRISE_TOKEN=ghp_fake_owner copilot-tui export --api-url {hub.api_url} --org {hub.dataset.orgs[0].login}"
     )
-    print("Ctrl-C stops it.", flush=True)
     try:
+        print("Ctrl-C stops it.", flush=True)  # inside: a Ctrl-C right after it still stops it cleanly
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

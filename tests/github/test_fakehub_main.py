@@ -76,6 +76,8 @@ def test_a_fixed_port_keeps_the_api_url_across_runs() -> None:
         try:
             assert proc.stdout is not None
             assert proc.stdout.readline().split()[-1] == f"http://127.0.0.1:{port}"
+            while "Ctrl-C stops it" not in proc.stdout.readline():  # then it waits for Ctrl-C
+                pass
         finally:
             proc.send_signal(signal.SIGINT)
             assert proc.wait(timeout=20) == 0
