@@ -97,6 +97,7 @@ _REPORT_LISTS = (
     ("totals_by_model_feature", "model"),
 )
 _VERSION_DIR = re.compile(r"^v(\d+)$")
+_BLOCKS_DIR = re.compile(r"^blocks-v(\d+)$")
 _FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.([0-9A-Za-z_-]+)\.parquet$")
 #: A temporary file of a write under way, named for its process: an ingest's inflated report and Parquet
 #: (``.<day>.<pid>.<random>.ndjson`` / ``.parquet.tmp``), a block's (``.<block file>.<pid>.<thread>.tmp``).
@@ -280,7 +281,7 @@ class Facts:
     def ingest(self, day: date, token: str, parts: Iterable[ReportPart], con: Any = None) -> IngestResult:
         """Decode a users report of ``day`` (all its parts) into its facts file, replacing any older one."""
         private_dir(self.dir)
-        self._remove_dead_temporaries()
+        self._remove_leftovers()
         fd, raw_name = tempfile.mkstemp(prefix=f".{day.isoformat()}.{os.getpid()}.", suffix=".ndjson", dir=self.dir)
         raw = Path(raw_name)
         out = raw.with_suffix(".parquet.tmp")
@@ -350,13 +351,18 @@ class Facts:
             shutil.rmtree(old, ignore_errors=True)
             log.info("removed the facts of an older version: %s", old)
 
-    def _remove_dead_temporaries(self) -> None:
-        """Remove the temporary files of writes whose process was killed (an ingest's inflated report is as big
-        as the report, and holds logins), once a process: those named for a process that no longer runs, and
-        those not named for one that are a day old."""
-        if self.dir in _TEMPS_SWEPT or os.name == "nt":  # no signal 0 to ask whether a process runs
+    def _remove_leftovers(self) -> None:
+        """Remove, once a process, the blocks of an older ``BLOCKS_VERSION`` (never read again; a newer version's
+        are left to the app that made them) and the temporary files of writes whose process was killed (an
+        ingest's inflated report is as big as the report, and holds logins): those named for a process that no
+        longer runs, and those not named for one that are a day old."""
+        if self.dir in _TEMPS_SWEPT:
             return
         _TEMPS_SWEPT.add(self.dir)
+        for old in _older_blocks(self.dir):
+            shutil.rmtree(old, ignore_errors=True)
+        if os.name == "nt":  # no signal 0 to ask whether a process runs
+            return
         for directory in (self.dir, self.blocks):
             try:
                 entries = list(os.scandir(directory))
@@ -402,7 +408,7 @@ class Facts:
     def aggregate(self, period: Period, days: Mapping[date, str], con: Any = None) -> UsersAggregate:
         """The users aggregate of ``period`` from the facts of ``days`` (day -> token; every one must be held),
         read through the period's blocks (made here when missing)."""
-        self._remove_dead_temporaries()
+        self._remove_leftovers()
         own = con is None
         con = con or connect()
         try:
@@ -520,6 +526,19 @@ class Facts:
         finally:
             if own:
                 con.close()
+
+
+def _older_blocks(directory: Path) -> list[Path]:
+    """The block directories in ``directory`` of versions older than ``BLOCKS_VERSION``."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    return [
+        directory / name
+        for name in names
+        if (m := _BLOCKS_DIR.match(name)) is not None and int(m[1]) < BLOCKS_VERSION and (directory / name).is_dir()
+    ]
 
 
 _ROOTS_SWEPT: set[Path] = set()

@@ -69,3 +69,17 @@ def test_an_ingest_names_its_temporaries_for_its_process(tmp_path: Path, monkeyp
     (name,) = seen
     assert name.startswith(f".2026-01-05.{os.getpid()}.") and name.endswith(".ndjson")
     assert facts_module._TEMP.match(name)
+
+
+def test_blocks_of_an_older_blocks_version_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of an older BLOCKS_VERSION are never read again: the first period of a process removes them; a newer
+    version's are left to the app that made them."""
+    monkeypatch.setattr(facts_module, "BLOCKS_VERSION", 2)
+    facts = Facts(tmp_path / "facts")
+    facts.ingest(DAY, "tok", [("users", LINE)])
+    for version in (1, 3):
+        (facts.dir / f"blocks-v{version}").mkdir()
+        (facts.dir / f"blocks-v{version}" / "2026-01-04.1.k3y.parquet").write_bytes(b"x")
+    monkeypatch.setattr(facts_module, "_TEMPS_SWEPT", set())
+    facts.aggregate(Period(DAY, date(2026, 1, 6)), {DAY: "tok"})
+    assert not (facts.dir / "blocks-v1").exists() and (facts.dir / "blocks-v3").exists()
