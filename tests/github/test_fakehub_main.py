@@ -76,8 +76,11 @@ def test_a_fixed_port_keeps_the_api_url_across_runs() -> None:
         try:
             assert proc.stdout is not None
             assert proc.stdout.readline().split()[-1] == f"http://127.0.0.1:{port}"
-            while "Ctrl-C stops it" not in proc.stdout.readline():  # then it waits for Ctrl-C
-                pass
+            for line in proc.stdout:  # then it waits for Ctrl-C
+                if "Ctrl-C stops it" in line:
+                    break
+            else:  # its output ended: it stopped before waiting (a hang, were the end not checked)
+                raise AssertionError(f"the fake ended early: {proc.stderr.read() if proc.stderr else ''}")
         finally:
             proc.send_signal(signal.SIGINT)
             assert proc.wait(timeout=20) == 0
