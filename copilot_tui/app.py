@@ -404,6 +404,15 @@ class CopilotApp(App[None]):
             ),
         ]
 
+    async def on_event(self, event: Any) -> None:
+        """Keys that come after a quit (typed in the same burst as q) are dropped: a screen one would open on the
+        way out gets no widgets, and fails."""
+        from textual import events
+
+        if isinstance(event, events.Key) and self._exit:
+            return
+        await super().on_event(event)
+
     def action_quit_or_copy(self) -> None:
         """Ctrl+C quits, as terminal users expect; only a text field's selection is copied instead."""
         from textual.widgets import Input

@@ -555,6 +555,25 @@ async def test_q_quits_from_help_and_from_a_user_detail() -> None:
             assert app._exit, keys  # q quits from help, a detail, a picker without a text field
 
 
+@pytest.mark.parametrize("after", ["e", "p", "question_mark", "enter", "o"])
+async def test_keys_typed_right_after_q_open_nothing(after: str) -> None:
+    """q and a key behind it in one burst: the app quits cleanly, the key opens no screen on the way out (a picker
+    mounted while the app closes had no widgets: a traceback and exit status 1)."""
+    from textual import events
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screens = len(app.screen_stack)
+        app.post_message(events.Key("q", "q"))
+        app.post_message(events.Key(after, {"question_mark": "?", "enter": "\r"}.get(after, after)))
+        await pilot.pause()
+        await pilot.pause()
+        assert app._exit
+        assert len(app.screen_stack) <= screens
+    assert app.return_code in (0, None)
+
+
 async def test_ctrl_c_quits_outside_a_text_field() -> None:
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
