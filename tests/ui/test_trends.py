@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 import pytest
+from textual.widgets import OptionList
 
 from copilot_tui.metrics.demo import default_dataset
 from copilot_tui.metrics.derive import Period
@@ -112,6 +113,16 @@ async def test_daily_charts_are_the_raw_days_and_the_previous_period_is_a_second
         assert list(completion.current.values) == [users[d] for d in view.period.each_day()]
         for t in trends.trends:  # every line the list offers has points
             assert any(v is not None for v in t.current.values), t.key
+        # the features stand under their own heading, below every figure: "Cloud agent" is both
+        listed = trends.query_one("#trend-list", OptionList)
+        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
+        heading = ids.index("features-heading")
+        assert listed.get_option_at_index(heading).disabled
+        assert all(not k.startswith("feature:") for k in ids[:heading])
+        assert ids[heading + 1 :] and all(k.startswith("feature:") for k in ids[heading + 1 :])
+        listed.highlighted = heading - 1
+        await pilot.press("down")
+        assert trends._shown() is not None and trends._shown().key == ids[heading + 1]
 
         # the users report's distinct users of each day, this period's and the previous period's
         for key, flag in (
@@ -174,7 +185,8 @@ async def test_h_opens_and_closes_trends_and_p_picks_the_period_the_charts_follo
         await settle(pilot)
         assert app.screen is trends
         assert "2026-10-03 → 2026-10-20" in trends.query_one(StatusBar).what
-        assert trends.trends[trends.query_one("#trend-list").highlighted].key == chosen  # type: ignore[index]
+        shown = trends._shown()
+        assert shown is not None and shown.key == chosen
         await pilot.pause()
         assert "Oct 03" in screen_text(app)
         await pilot.press("h")

@@ -45,6 +45,9 @@ COUNTING = "counting the users of each bucket…"
 """What a distinct-users figure reads while its buckets are counted."""
 
 BUCKET_WORDS = {"day": "by day", "week": "by week", "month": "by month"}
+FEATURE_KEY = "feature:"
+"""The key of a feature's trend: this, then the feature's name."""
+FEATURES_HEADING = "features-heading"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +151,9 @@ def trends_of(view: DashboardView, users: BucketUsers | None = None, *, counting
         then = feature_users(old, previous_cuts, previous_totals) if old is not None and before else None
         current, previous = lines(feature_label(series.feature), now, then)
         reads = "users each day" if size == "day" else f"users a day, mean of each {size}"
-        out.append(Trend(f"feature:{series.feature}", feature_label(series.feature), reads, False, current, previous))
+        out.append(
+            Trend(f"{FEATURE_KEY}{series.feature}", feature_label(series.feature), reads, False, current, previous)
+        )
     return out
 
 
@@ -204,15 +209,28 @@ class TrendsScreen(Screen[None]):
     def _fill(self) -> None:
         assert self.view is not None
         option_list = self.query_one(OptionList)
-        chosen = (
-            self.trends[option_list.highlighted].key if self.trends and option_list.highlighted is not None else None
-        )
+        shown = self._shown()
+        chosen = shown.key if shown is not None else None
         self.trends = trends_of(self.view, self.bucket_users, counting=self.counting)
+        figures = [Option(t.label, id=t.key) for t in self.trends if not t.key.startswith(FEATURE_KEY)]
+        features = [Option(t.label, id=t.key) for t in self.trends if t.key.startswith(FEATURE_KEY)]
         option_list.clear_options()
-        option_list.add_options([Option(t.label, id=t.key) for t in self.trends])
+        # a feature's name can be a figure's too (Cloud agent): the features stand apart, under their own heading
+        heading = [None, Option(Text("Features, users a day", style="dim italic"), id=FEATURES_HEADING, disabled=True)]
+        option_list.add_options([*figures, *(heading if features else []), *features])
         keys = [t.key for t in self.trends]
-        option_list.highlighted = keys.index(chosen) if chosen in keys else (0 if keys else None)
+        first = keys[0] if keys else None
+        option_list.highlighted = option_list.get_option_index(chosen if chosen in keys else first) if keys else None
         self._draw()
+
+    def _shown(self) -> Trend | None:
+        """The trend of the highlighted option, if any."""
+        option_list = self.query_one(OptionList)
+        index = option_list.highlighted
+        if index is None or not self.trends:
+            return None
+        key = option_list.get_option_at_index(index).id
+        return next((t for t in self.trends if t.key == key), None)
 
     @work(thread=True, exclusive=True, group="trend-users", exit_on_error=False)
     def _count(self, view: DashboardView) -> None:
@@ -237,12 +255,11 @@ class TrendsScreen(Screen[None]):
     def _draw(self) -> None:
         heading = self.query_one("#trend-heading", Static)
         chart = self.query_one(LineChart)
-        index = self.query_one(OptionList).highlighted
-        if self.view is None or index is None or not self.trends:
+        trend = self._shown()
+        if self.view is None or trend is None:
             heading.update(Text("No figures with day records in this period.", style="dim"))
             chart.clear()
             return
-        trend = self.trends[index]
         if all(v is None for v in trend.current.values):  # its buckets still being counted
             heading.update(Text.assemble((f"{trend.label} ", "bold"), (f"· {trend.reads}", "dim")))
             chart.clear()
