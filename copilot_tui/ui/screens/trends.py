@@ -219,8 +219,10 @@ class TrendsScreen(Screen[None]):
         heading = [None, Option(Text("Features, users a day", style="dim italic"), id=FEATURES_HEADING, disabled=True)]
         option_list.add_options([*figures, *(heading if features else []), *features])
         keys = [t.key for t in self.trends]
-        first = keys[0] if keys else None
-        option_list.highlighted = option_list.get_option_index(chosen if chosen in keys else first) if keys else None
+        if keys:
+            option_list.highlighted = option_list.get_option_index(chosen if chosen in keys else keys[0])
+        else:
+            option_list.highlighted = None
         self._draw()
 
     def _shown(self) -> Trend | None:
