@@ -475,9 +475,17 @@ class Facts:
     def _make_block(
         self, first: date, level: int, days: Mapping[date, str], held: set[str], con: Any, path: Path
     ) -> bool:
-        """Write one block's rollup (under a temporary name, renamed into place); False when it cannot be
-        written (the period is then read from what the block holds)."""
+        """Write one block's rollup (under a temporary name, renamed into place) from its two halves, each made
+        first when it is a block of 4 days or more (so a block is never more than two blocks or four days of rows
+        at once, whatever its length); False when it cannot be written (the period is then read from what the
+        block holds)."""
         half = timedelta(days=1 << (level - 1))
+        for start in (first, first + half):
+            key = _block_key(start, level - 1, days)
+            if level - 1 >= 2 and key is not None:
+                made = self.block_path(start, level - 1, key)
+                if made.name not in held:
+                    self._make_block(start, level - 1, days, held, con, made)
         a_days, a_blocks = self._sources(first, level - 1, days, held)
         b_days, b_blocks = self._sources(first + half, level - 1, days, held)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
