@@ -6,6 +6,7 @@ the breakdowns, the line count and the skipped lines must agree.
 
 from __future__ import annotations
 
+import pickle
 import stat
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +21,8 @@ from copilot_tui.metrics.demo import DemoDataset
 from copilot_tui.metrics.derive import Period, UserSummary
 
 FIELDS = tuple(UserSummary.__dataclass_fields__)
+#: What the users table and the exports read of every user (the facts answer them without its Counters).
+SHOWN = ("top_feature", "top_ide", "top_language", "top_model", "ide_version_text", "plugin_version_text")
 
 
 def assert_same(got: UsersAggregate, expected: UsersAggregate) -> None:
@@ -30,8 +33,11 @@ def assert_same(got: UsersAggregate, expected: UsersAggregate) -> None:
     assert len(by_id) == len(got.users)
     for a in got.users:
         b = by_id[a.user_id]
+        for name in (*SHOWN, "completion_only"):  # first: before its Counters are made
+            assert getattr(a, name) == getattr(b, name), (a.user_id, name)
         for name in FIELDS:
             assert getattr(a, name) == getattr(b, name), (a.user_id, name)
+        assert a == b and b == a and pickle.loads(pickle.dumps(a)) == b
     assert got.series == expected.series
     assert (got.by_ide, got.by_language, got.by_model) == (expected.by_ide, expected.by_language, expected.by_model)
     assert got.lines == expected.lines
