@@ -9,7 +9,9 @@ MEASUREs, each printing one JSON line (seconds, peak RSS):
   those two with the day rewritten (a year at 50k users would be 55 GB of NDJSON to ingest: the query reads the
   same rows either way);
 - ``query``: a fresh process answers the last ``--period`` days with ``Facts.aggregate`` (DuckDB imported
-  included), as the app does after its first paint;
+  included), as the app does after its first paint: through the blocks an earlier run kept; ``--fresh``: the
+  blocks dropped first (the first open of a period, which makes them); ``--days-only``: the road before the
+  blocks, every day's facts read (no block read or made);
 - ``ingest``: the last ``--count`` days of a users report of USERS users (stamped lines, one file a day) ingested
   into a scratch directory; ``floor``: the same files split and decoded with orjson (the decode-only floor); both
   with the CPU seconds of every thread besides the wall clock (DuckDB uses every core, the floor one);
@@ -71,15 +73,22 @@ def prepare(users: int, days: int) -> dict[str, float]:
             f" TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
         )
         os.replace(tmp, out)
-    size = sum(p.stat().st_size for p in facts.dir.iterdir())
+    size = sum(p.stat().st_size for p in facts.dir.glob("*.parquet"))
     return {"seconds": 0.0, "bytes": size, "peak_rss_mb": peak_rss_mb()}
 
 
-def query(users: int, period_days: int) -> dict[str, float]:
+def query(users: int, period_days: int, fresh: bool = False, days_only: bool = False) -> dict[str, float]:
+    if fresh:
+        from copilot_tui.facts import Facts
+
+        shutil.rmtree(Facts(facts_dir(users)).blocks, ignore_errors=True)
     started = time.perf_counter()
+    from copilot_tui import facts as facts_module
     from copilot_tui.facts import Facts
     from copilot_tui.metrics.derive import Period
 
+    if days_only:
+        facts_module.BLOCK_LEVELS = 0
     facts = Facts(facts_dir(users))
     period = Period.last(period_days, END_DAY)
     days = {d: t for d, t in facts.held().items() if d in period}
@@ -152,11 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--period", type=int, default=28)
     parser.add_argument("--count", type=int, default=1)
+    parser.add_argument("--fresh", action="store_true", help="query: drop the kept blocks first")
+    parser.add_argument("--days-only", action="store_true", help="query: read every day's facts, no blocks")
     args = parser.parse_args(argv)
     if args.measure == "prepare":
         result = prepare(args.users, args.days)
     elif args.measure == "query":
-        result = query(args.users, args.period)
+        result = query(args.users, args.period, args.fresh, args.days_only)
     elif args.measure in ("ingest", "floor"):
         result = (ingest if args.measure == "ingest" else floor)(args.users, args.count)
     else:
