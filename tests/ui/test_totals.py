@@ -56,6 +56,15 @@ async def test_the_pane_shows_period_users_beside_the_apis_windows_with_their_ch
             assert label in text
         assert f"Active users {got.active:,}" in " ".join(text.split())
         assert "1d/7d/28d to" in str(dash.query_one("#totals-box").border_title)
+        # a segment's tooltip says its share of the active users, and the share's move against the previous period
+        pane = dash.query_one(TotalsPane)
+        agent = next(f for f in FIGURES if f.key == "period_agent_users")
+        before = view.previous_totals.users
+        share, was = got.agent / got.active, before.agent / before.active
+        assert pane.tip(agent).endswith(
+            f". {share:.1%} of the period's active users, {(share - was) * 100:+.1f}pt against the previous period"
+        )
+        assert "of the period's active users" not in pane.tip(next(f for f in FIGURES if f.key == "interactions"))
         await pilot.press("g")
         assert isinstance(app.screen, GlossaryScreen)
         totals = {entry.label: entry for entry in dict(app.screen.sections)["Totals"]}

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from copilot_tui.metrics import catalog
 from copilot_tui.metrics.catalog import WINDOW_WORDS, Metric, Window
 from copilot_tui.metrics.derive import OrgTotals, PeriodUsers, change
+from copilot_tui.metrics.segments import segment_figures
 from copilot_tui.ui.format import compact, format_change, rate
 
 #: The tag a label ends with for each of GitHub's windows; the period's figures go untagged (the pane's title
@@ -166,9 +167,25 @@ class TotalsPane(Widget):
     def on_mouse_move(self, event: events.MouseMove) -> None:
         offset = event.get_content_offset(self)
         figure = self.figure_at(offset.x, offset.y) if offset is not None else None
-        tip = f"{figure.label}: {figure.meaning} (covers {WINDOW_WORDS[figure.window]})" if figure else None
+        tip = self.tip(figure) if figure else None
         if tip != self.tooltip:
             self.tooltip = tip
+
+    def tip(self, figure: Figure) -> str:
+        """What ``figure`` counts and its window; for a usage segment also its share of the period's active users
+        and that share's change against the previous period."""
+        text = f"{figure.label}: {figure.meaning} (covers {WINDOW_WORDS[figure.window]})"
+        now = self.totals.users if self.totals is not None else None
+        if now is None:
+            return text
+        before = self.previous.users if self.previous is not None else None
+        row = next((r for r in segment_figures(now, before) if r.segment.metric == figure.key), None)
+        if row is None or row.share is None:
+            return text
+        text += f". {rate(row.share)} of the period's active users"
+        if row.share_points is not None:
+            text += f", {row.share_points:+.1f}pt against the previous period"
+        return text
 
     def set_compact(self, compact: bool) -> None:
         if compact != self.compact:
