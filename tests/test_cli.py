@@ -149,3 +149,10 @@ def test_every_subcommands_help_lists_exactly_the_shared_flags_it_takes(
         else:
             assert cli.main([*given, *words]) == 2, flag
             assert f"cannot run with {flag}" in capsys.readouterr().err
+
+
+def test_sync_help_does_not_promise_the_last_org() -> None:
+    """sync wants the scope named (it says so when none is); the app and export open the last one used."""
+    sync = build_parser()._subparsers._group_actions[0].choices["sync"].format_help()  # type: ignore[union-attr]
+    assert "organization to sync" in sync and "last one used" not in sync
+    assert "organization to open (default: the last one used)" in build_parser().format_help()

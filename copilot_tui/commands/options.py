@@ -12,8 +12,8 @@ def add_source_options(
 
     They may stand before or after the subcommand (``copilot-tui --org x export`` and ``copilot-tui export --org x``).
     Only the top-level parser sets defaults: a subparser's default would overwrite a value given before it.
-    ``modes``: offer ``--demo`` and ``--offline`` (``sync`` downloads, so it takes neither). Returns the group, for
-    a command's own source options.
+    ``modes``: offer ``--demo`` and ``--offline``, and open the last organization used when none is named (``sync``
+    downloads, so it takes neither, and wants one named). Returns the group, for a command's own source options.
     """
 
     def default(value: object) -> object:
@@ -21,11 +21,15 @@ def add_source_options(
 
     src = parser.add_argument_group("data source")
     which = src.add_mutually_exclusive_group()
+    verb = "open" if modes else "sync"
     which.add_argument(
-        "--org", metavar="ORG", default=default(None), help="organization to open (default: the last one used)"
+        "--org",
+        metavar="ORG",
+        default=default(None),
+        help=f"organization to {verb}" + (" (default: the last one used)" if modes else ""),
     )
     which.add_argument(
-        "--enterprise", metavar="ENT", default=default(None), help="enterprise to open instead of an organization"
+        "--enterprise", metavar="ENT", default=default(None), help=f"enterprise to {verb} instead of an organization"
     )
     src.add_argument(
         "--hostname",
