@@ -939,7 +939,9 @@ class DashboardScreen(Screen[None]):
             event.stop()
             users.focus()
         elif event.key == "slash":
-            self._typing = True  # its binding's action may run only after the keys behind it have come here
+            # its binding's action may run only after the keys behind it have come here; a refused one (a
+            # terminal too small) opens no filter to type in
+            self._typing = self.check_action("filter", ()) is not False
         elif self._typing and event.is_printable and event.character:
             # typed in the same burst as "/" (a paste, or keys an SSH link delivers together) and routed before
             # "/" moved the focus: they belong in the filter, not to the key bindings (a field's own keys never
