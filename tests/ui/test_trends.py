@@ -204,8 +204,9 @@ async def test_user_detail_draws_each_daily_series_with_dates() -> None:
         await until(pilot, lambda: isinstance(app.screen, UserDetailScreen), "the user detail")
         detail = app.screen
         assert isinstance(detail, UserDetailScreen)
+        # the charts may be mounted after the screen is pushed: none yet is not "every chart drawn"
+        await until(pilot, lambda: (cs := list(detail.query(LineChart))) and all(c.series for c in cs), "the charts")
         charts = list(detail.query(LineChart))
-        await until(pilot, lambda: all(c.series for c in charts), "the charts")
         raw: dict[date, dict[str, Any]] = {}
         for d in detail.period.each_day():
             for line in default_dataset().iter_ndjson("org", detail.scope.name, "users-1-day", d):
