@@ -184,11 +184,33 @@ def connect(threads: int | None = None, memory_limit: str = "400MB") -> Any:
             return spare
     import duckdb
 
-    con = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "preserve_insertion_order": False})
+    con = duckdb.connect(
+        ":memory:",
+        config={
+            "memory_limit": memory_limit,
+            "preserve_insertion_order": False,
+            "temp_directory": _spill_dir(),
+        },
+    )
     con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
+
+
+_spill: str | None = None
+
+
+def _spill_dir() -> str:
+    """Where DuckDB spills what does not fit its memory limit: a 0700 directory of this process, removed at exit
+    (DuckDB's default, ``.tmp`` in the working directory, would leave rows with logins wherever the app was
+    started)."""
+    global _spill
+    with _spare_lock:
+        if _spill is None:
+            _spill = tempfile.mkdtemp(prefix="copilot-tui-duckdb-")
+            atexit.register(shutil.rmtree, _spill, True)
+        return _spill
 
 
 _spare: Any = None

@@ -228,3 +228,15 @@ def test_a_renamed_flag_reads_the_same_on_the_fast_road(tmp_path: Path) -> None:
     got = facts.aggregate(period, {day: "t"})
     assert_same(got, aggregate_users([("p", data)], period))
     assert [u.flags.get("used_copilot_cloud_agent") for u in got.users] == [True, True, True, False]
+
+
+def test_duckdb_spills_into_a_private_directory_not_the_working_one() -> None:
+    from copilot_tui.facts import connect
+
+    con = connect(threads=1)
+    try:
+        (spill,) = con.execute("SELECT current_setting('temp_directory')").fetchone()
+    finally:
+        con.close()
+    assert Path(spill).name.startswith("copilot-tui-duckdb-") and Path(spill).is_absolute()
+    assert stat.S_IMODE(Path(spill).stat().st_mode) == 0o700
