@@ -142,7 +142,7 @@ class ExportData:
     previous_users: PeriodUsers | None = None
     """The distinct users of the previous period of equal length, when the source holds all of it (as the
     dashboard's comparison takes it): the segments' changes in the adoption table."""
-    users_by_bucket: Callable[[Sequence[Period]], Sequence[PeriodUsers]] | None = None
+    users_by_bucket: Callable[[Sequence[Period]], Sequence[PeriodUsers | None]] | None = None
     """Counts each bucket's distinct users, for buckets of the period (``views.bucket_counter`` of the snapshot;
     blocking): the ``daily`` table's distinct users of each day."""
     shown_users: Sequence[UserSummary] | None = None
@@ -195,20 +195,26 @@ def user_record(u: UserSummary, organization: str | None = None) -> dict[str, An
     }
 
 
+def people_record(people: PeriodUsers | None) -> dict[str, Any]:
+    """The distinct users of a period (the users report's) under their export names; all None when not known."""
+    if people is None:
+        return dict.fromkeys(people_record(PeriodUsers(0, 0, 0, 0, 0, 0)))
+    return {
+        "active_users": people.active,
+        "users_used_agent": people.agent,
+        "users_used_chat": people.chat,
+        "users_used_cli": people.cli,
+        "users_used_copilot_code_review_active": people.code_review,
+        "users_used_copilot_cloud_agent": people.cloud_agent,
+        "users_completion_only": people.completion_only,
+        "ai_credits_used": round(people.ai_credits, 4),
+    }
+
+
 def figures(totals: OrgTotals) -> dict[str, Any]:
     """Every figure of ``totals`` under its API name: the totals pane's and the rest of what the report holds;
     the distinct users of the period (the users report's) when ``totals.users`` holds them."""
-    record: dict[str, Any] = {}
-    people = totals.users
-    if people is not None:
-        record["active_users"] = people.active
-        record["users_used_agent"] = people.agent
-        record["users_used_chat"] = people.chat
-        record["users_used_cli"] = people.cli
-        record["users_used_copilot_code_review_active"] = people.code_review
-        record["users_used_copilot_cloud_agent"] = people.cloud_agent
-        record["users_completion_only"] = people.completion_only
-        record["ai_credits_used"] = round(people.ai_credits, 4)
+    record: dict[str, Any] = {} if totals.users is None else people_record(totals.users)
     record.update({name: totals.latest.get(name) for name in ACTIVE_USER_FIELDS})
     average = totals.average_daily_active_users
     record["average_daily_active_users"] = None if average is None else round(average, 2)
@@ -237,16 +243,21 @@ def totals_record(scope: Scope, totals: OrgTotals) -> dict[str, Any]:
 
 
 def daily_records(
-    days: Iterable[DayTotals], period: Period, users: Sequence[PeriodUsers] | None = None
+    days: Iterable[DayTotals], period: Period, users: Sequence[PeriodUsers | None] | None = None
 ) -> list[dict[str, Any]]:
     """One row per day of the period the scope's report has a record for, oldest first, every figure of the day:
     the day buckets of the trend charts (``metrics.trends``), so a chart's point and a row here agree; with
-    ``users`` (each day's distinct users of the users report) those figures too."""
+    ``users`` (each day's distinct users of the users report) those figures too, empty for a day whose users
+    report is not held."""
     cuts = buckets(period, "day")
     totals = bucket_totals(days, cuts)
-    if users is not None:
-        totals = [replace(t, users=u) for t, u in zip(totals, users, strict=True)]
-    return [{"day": t.period.start.isoformat(), **figures(t)} for t in totals if t.days_with_data]
+    if users is None:
+        return [{"day": t.period.start.isoformat(), **figures(t)} for t in totals if t.days_with_data]
+    return [
+        {"day": t.period.start.isoformat(), **people_record(u), **figures(replace(t, users=u))}
+        for t, u in zip(totals, users, strict=True)
+        if t.days_with_data
+    ]
 
 
 def feature_records(series: Sequence[FeatureSeries]) -> list[dict[str, Any]]:

@@ -989,11 +989,14 @@ def _history(
     )
 
 
-def bucket_users(files: Mapping[date, Path], cuts: Sequence[Period]) -> list[PeriodUsers]:
+def bucket_users(files: Mapping[date, Path], cuts: Sequence[Period]) -> list[PeriodUsers | None]:
     """Each of ``cuts``' distinct users (a period of the charts, ``metrics.trends.buckets``) from the facts
     ``files`` (day -> file): what :func:`~copilot_tui.metrics.derive.period_users` counts over a whole period,
-    counted per bucket in one query. A bucket without a file counts nobody."""
-    out = [PeriodUsers(0, 0, 0, 0, 0, 0) for _ in cuts]
+    counted per bucket in one query. A bucket none of whose days has a users report is None (not known), not
+    zero: GitHub sends a day's org totals before its users report."""
+    out: list[PeriodUsers | None] = [
+        PeriodUsers(0, 0, 0, 0, 0, 0) if any(d in c for d in files) else None for c in cuts
+    ]
     chosen = [str(f) for d, f in sorted(files.items()) if any(d in c for c in cuts)]
     if not chosen:
         return out

@@ -148,7 +148,7 @@ NOT_REPORTED = "(not reported)"
 """How a version GitHub left empty is shown (its sample names no version)."""
 
 
-def bucket_counter(snapshot: Any) -> Callable[[Sequence[Period]], list[PeriodUsers]] | None:
+def bucket_counter(snapshot: Any) -> Callable[[Sequence[Period]], Sequence[PeriodUsers | None]] | None:
     """What counts each bucket's distinct users for buckets of ``snapshot``'s period (``metrics.trends.buckets``):
     the trend charts' and the ``daily`` export's distinct-user figures. It reads the snapshot's facts and holds
     only the way to them, not the snapshot (a view keeps it for the previous period too); a snapshot-like without
@@ -163,7 +163,7 @@ def bucket_counter(snapshot: Any) -> Callable[[Sequence[Period]], list[PeriodUse
     return lambda cuts: [period_users(summarize_users(snapshot.user_rows, cut)) for cut in cuts]
 
 
-def users_by_bucket(snapshot: Any, cuts: Sequence[Period]) -> list[PeriodUsers] | None:
+def users_by_bucket(snapshot: Any, cuts: Sequence[Period]) -> Sequence[PeriodUsers | None] | None:
     """Each of ``cuts``' distinct users in ``snapshot`` (:func:`bucket_counter`); None when it cannot count them."""
     counter = bucket_counter(snapshot)
     return None if counter is None else counter(cuts)

@@ -68,10 +68,10 @@ class DashboardView:
     """The day records of the previous period, when ``previous_totals`` could be computed (else empty)."""
     previous_series: list[FeatureSeries] = field(default_factory=list)
     """The feature series of the previous period, beside ``previous_days``."""
-    users_by_bucket: Callable[[Sequence[Period]], list[PeriodUsers]] | None = None
+    users_by_bucket: Callable[[Sequence[Period]], Sequence[PeriodUsers | None]] | None = None
     """Counts each bucket's distinct users, for buckets of the period (``copilot_tui.views.bucket_counter`` of its
     snapshot): blocking, called off the UI thread by the trend charts."""
-    previous_users_by_bucket: Callable[[Sequence[Period]], list[PeriodUsers]] | None = None
+    previous_users_by_bucket: Callable[[Sequence[Period]], Sequence[PeriodUsers | None]] | None = None
     """The same for buckets of the previous period, beside ``previous_days``."""
 
 

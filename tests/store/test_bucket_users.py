@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from copilot_tui.exports import daily_records
+from copilot_tui.facts import bucket_users
 from copilot_tui.metrics.demo import default_dataset
 from copilot_tui.metrics.derive import Period, PeriodUsers
 from copilot_tui.metrics.trends import buckets
@@ -80,3 +82,24 @@ def test_the_daily_export_holds_each_days_distinct_users(tmp_path: Path) -> None
         assert {key: row[field] for key, field in fields.items()} == {k: expected[k] for k in fields}, day
         assert row["ai_credits_used"] == expected["ai_credits"]
     assert sum(r["active_users"] for r in rows) > len(rows)  # a real check
+
+
+def test_a_day_without_its_users_report_is_not_known_rather_than_nobody() -> None:
+    """GitHub sends a day's org totals before its users report: such a day's distinct users are unknown (None, an
+    empty cell in the daily export, a gap in the chart), never zero."""
+    org = "octo-labs"
+    snap = asyncio.run(DemoSource().load(Scope("org", org), days=14))
+    period = Period(snap.first_day, snap.last_day)
+    files = dict(snap.facts_from())
+    del files[period.end]  # the newest day's users report has not come yet
+    days = bucket_users(files, buckets(period, "day"))
+    assert days[-1] is None
+    held = list(period.each_day())[:-1]
+    assert all(u is not None and counted(u) == by_hand(org, Period(d, d)) for d, u in zip(held, days[:-1], strict=True))
+    weeks = bucket_users(files, buckets(period, "week"))
+    assert all(w is not None for w in weeks)  # a week with some of its days held counts those
+    rows = daily_records(snap.day_totals, period, days)
+    last = next(r for r in rows if r["day"] == period.end.isoformat())
+    assert last["active_users"] is None and last["users_used_agent"] is None
+    assert last["daily_active_users"] is not None  # the org totals of the day are there
+    assert list(last) == list(rows[0])  # every row has every column: the CSV writes them all

@@ -85,8 +85,8 @@ def _figure_value(figure: Figure, totals: OrgTotals, size: BucketSize) -> float 
 class BucketUsers:
     """The distinct users of each bucket of a view's period (and of the previous period's, when compared)."""
 
-    current: Sequence[PeriodUsers]
-    previous: Sequence[PeriodUsers] | None
+    current: Sequence[PeriodUsers | None]
+    previous: Sequence[PeriodUsers | None] | None
 
 
 def count_bucket_users(view: DashboardView) -> BucketUsers | None:
@@ -102,7 +102,7 @@ def count_bucket_users(view: DashboardView) -> BucketUsers | None:
     return BucketUsers(current, previous)
 
 
-def _with_users(totals: list[OrgTotals], users: Sequence[PeriodUsers] | None) -> list[OrgTotals]:
+def _with_users(totals: list[OrgTotals], users: Sequence[PeriodUsers | None] | None) -> list[OrgTotals]:
     if users is None:
         return totals
     return [replace(t, users=u) for t, u in zip(totals, users, strict=True)]
