@@ -39,10 +39,17 @@ from copilot_tui.metrics.derive import (
 from copilot_tui.metrics.model import ACTIVE_USER_FIELDS, ACTIVITY_FIELDS, DayTotals
 from copilot_tui.metrics.seats import Seat, never_in_reports, seat_cost
 from copilot_tui.metrics.segments import user_segments
-from copilot_tui.metrics.teams import TeamSummary
+from copilot_tui.metrics.teams import NO_TEAM_ID, TeamSummary
 from copilot_tui.metrics.trends import bucket_totals, buckets
 from copilot_tui.scope import Scope
-from copilot_tui.views import OrgRow, VersionRow, build_orgs, build_versions, user_organizations
+from copilot_tui.views import (
+    OrgRow,
+    VersionRow,
+    build_orgs,
+    build_versions,
+    team_organizations,
+    user_organizations,
+)
 
 ExportFormat = Literal["csv", "json"]
 SeatList = Literal["inactive", "never", "all"]
@@ -70,8 +77,8 @@ LABELS = {
     "versions": "IDE and plugin versions",
     "orgs": "Orgs of the enterprise",
 }
-ORG_TABLES = ("users", "orgs")
-"""The tables that name each user's organization: an enterprise's come from its seats."""
+ORG_TABLES = ("users", "teams", "orgs")
+"""The tables that name each user's (or team's) organization: an enterprise's come from its seats."""
 RECLAIM_DAYS = 30
 """Days without use after which a seat is on the reclaim list unless another number is given."""
 USER_FLAGS = ("used_agent", "used_chat", "used_cli")
@@ -277,12 +284,14 @@ def feature_records(series: Sequence[FeatureSeries]) -> list[dict[str, Any]]:
     ]
 
 
-def team_record(team: TeamSummary) -> dict[str, Any]:
+def team_record(team: TeamSummary, organization: str | None = None) -> dict[str, Any]:
     """Every column of the teams tab (the active share included) and every counter, summed over the members' rows
-    (a user in two teams counts in both)."""
+    (a user in two teams counts in both); ``organization``: the team's org (an org's own name, or in an enterprise
+    ``views.team_organizations``)."""
     return {
         "team_id": team.team_id,
         "slug": team.slug,
+        "organization": organization,
         "members": len(team.members),
         "active_users": len(team.active_users),
         "active_share": _rate(team.active_share),
@@ -353,7 +362,8 @@ def table_of(what: str, data: ExportData) -> tuple[list[dict[str, Any]], dict[st
         chosen = [t for t in teams if data.shown_teams is None or t.team_id in data.shown_teams]
         chosen.sort(key=lambda t: (-len(t.active_users), t.slug, t.team_id))
         meta = {"days_without_team_data": [d.isoformat() for d in lacking]}
-        return [team_record(t) for t in chosen], meta
+        orgs = team_orgs(data, chosen)
+        return [team_record(t, orgs.get(t.team_id)) for t in chosen], meta
     if what == "seats":
         return seats_table(data)
     if what == "reclaim":
@@ -423,6 +433,14 @@ def organizations(data: ExportData) -> dict[int, str]:
     if data.scope.kind == "org":
         return user_organizations(None, data.users, data.scope.name)
     return user_organizations(data.seats, data.users) if data.seats is not None else {}
+
+
+def team_orgs(data: ExportData, teams: Sequence[TeamSummary]) -> dict[int, str]:
+    """Each team's organization: an org's own name, or in an enterprise the org of most of its members' seats
+    (none without the seats)."""
+    if data.scope.kind == "org":
+        return {t.team_id: data.scope.name for t in teams if t.team_id != NO_TEAM_ID}
+    return team_organizations(teams, data.seats) if data.seats is not None else {}
 
 
 def org_record(row: OrgRow) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from copilot_tui.metrics.derive import Period, PeriodUsers, UserSummary, period_users, summarize_users
 from copilot_tui.metrics.linerule import LineError
 from copilot_tui.metrics.parse import iter_lines
-from copilot_tui.metrics.teams import TeamSummary, summarize_teams
+from copilot_tui.metrics.teams import NO_TEAM_ID, TeamSummary, summarize_teams
 from copilot_tui.metrics.userline import decode_line
 
 TEAM_FLAGS = ("used_agent", "used_chat", "used_cli")
@@ -40,13 +40,19 @@ class TeamRow:
     chat_users: int
     cli_users: int
     ai_credits: float
+    organization: str | None = None
+    """The team's organization in an enterprise (``team_organizations``); None in an organization, or unknown."""
+    name: str = ""
+    """As the Team column shows it: ``org/slug`` in an enterprise, the slug alone when the org is not known."""
 
     @classmethod
-    def of(cls, team: TeamSummary) -> TeamRow:
+    def of(cls, team: TeamSummary, organization: str | None = None) -> TeamRow:
         a = team.activity
         return cls(
             team_id=team.team_id,
             slug=team.slug,
+            organization=organization,
+            name=team_name(team.slug, organization),
             members=len(team.members),
             active_users=len(team.active_users),
             active_share=team.active_share,
@@ -63,6 +69,33 @@ class TeamRow:
         )
 
 
+def team_name(slug: str, organization: str | None) -> str:
+    """``org/slug``: an enterprise holds teams of the same name in several orgs (the slug alone without an org)."""
+    return f"{organization}/{slug}" if organization else slug
+
+
+def team_organizations(teams: Iterable[TeamSummary], seats: Any) -> dict[int, str]:
+    """Each team's organization in an enterprise, by team id: the org that assigned the most of its members' seats
+    (the enterprise's user-teams lines carry only the enterprise's id; a team lives in one org, whose members hold
+    that org's seats). Ties go to the org named first alphabetically; a team none of whose members holds a seat
+    naming an org is left out, as is the "(no team)" row."""
+    named: Mapping[int | str, str] = getattr(seats, "organization_of", None) or {}
+    if not named:
+        return {}
+    found: dict[int, str] = {}
+    for team in teams:
+        if team.team_id == NO_TEAM_ID:
+            continue
+        counts: dict[str, int] = {}
+        for user_id in team.members | team.active_users:
+            org = named.get(user_id)
+            if org is not None:
+                counts[org] = counts.get(org, 0) + 1
+        if counts:
+            found[team.team_id] = min(counts, key=lambda org: (-counts[org], org.lower()))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class TeamsView:
     """The teams of one snapshot's period, computed off the event loop."""
@@ -72,6 +105,13 @@ class TeamsView:
     rows: list[TeamRow]
     days_without_data: list[Any]
     team_rows: Sequence[Any]
+
+    def with_organizations(self, organizations: Mapping[int, str]) -> TeamsView:
+        """The rows named with their orgs (``team_organizations``): the teams' numbers are the same."""
+        from dataclasses import replace
+
+        rows = [TeamRow.of(t, organizations.get(t.team_id)) for t in self.teams]
+        return replace(self, rows=rows)
 
 
 class _TeamJoinRow:

@@ -394,6 +394,15 @@ _IN_TEAM = "on their days in the team (a user in several teams counts in each)"
 COLUMN_METRICS: tuple[Metric, ...] = (
     Metric("user_login", "Login", "user_login", "text", "The user's GitHub login; Enter opens their days."),
     Metric(
+        "user_org",
+        "Organization",
+        "seats API: organization.login",
+        "text",
+        "In an enterprise, the org that assigned the user's seat; empty when the seats cannot be had or the user "
+        "holds no seat there.",
+        "now",
+    ),
+    Metric(
         "used_agent",
         "Used agent",
         "users report: used_agent",
@@ -433,7 +442,8 @@ COLUMN_METRICS: tuple[Metric, ...] = (
         "Team",
         "user-teams report: team slug",
         "text",
-        "The team's name (slug); (no team): users active on a day with team data but in no team that day.",
+        "The team's name (slug), in an enterprise after its org (org/slug: the org that assigned most of its members' "
+        "seats); (no team): users active on a day with team data but in no team that day.",
     ),
     Metric(
         "team_members",

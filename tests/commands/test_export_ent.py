@@ -91,6 +91,32 @@ def test_enterprise_team_totals_are_the_sums_over_their_members(hive: FakeGitHub
     assert len(teams_asked) == 14
 
 
+def test_enterprise_teams_name_the_org_whose_seats_their_members_hold(hive: FakeGitHub, tmp_path: Path) -> None:
+    """The enterprise's user-teams lines carry no org: a team's org is the one that assigned its members' seats, so
+    teams of one slug in several orgs stay apart."""
+    result = export(
+        "--api-url", hive.api_url, "--enterprise", ENTERPRISE, "--what", "teams", "--last", "7", tmp=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    org_of_user = {s["assignee"]["id"]: s["org"] for s in raw_seats(hive.dataset, list(hive.dataset.orgs))}
+    end = hive.dataset.last_day
+    listed: dict[int, set[str]] = defaultdict(set)
+    for i in range(7):
+        for line in hive.dataset.report_lines("enterprise", ENTERPRISE, "user-teams-1-day", end - timedelta(days=i)):
+            assert "organization_id" not in line
+            listed[line["team_id"]].add(org_of_user[line["user_id"]])
+    doc = json.loads(result.stdout)
+    assert {t["team_id"]: t["organization"] for t in doc["teams"]} == {t: orgs.pop() for t, orgs in listed.items()}
+    by_slug: dict[str, set[str]] = defaultdict(set)
+    for team in doc["teams"]:
+        by_slug[team["slug"]].add(team["organization"])
+    assert max(len(orgs) for orgs in by_slug.values()) == 3  # one slug in each of the three orgs
+    org = json.loads(
+        export("--api-url", hive.api_url, "--org", "bee", "--what", "teams", "--last", "7", tmp=tmp_path).stdout
+    )
+    assert {t["organization"] for t in org["teams"]} == {"bee"}
+
+
 def test_teams_csv_holds_the_json_numbers(hive: FakeGitHub, tmp_path: Path) -> None:
     base = ("--api-url", hive.api_url, "--org", "bee", "--what", "teams", "--last", "7")
     doc = json.loads(export(*base, tmp=tmp_path).stdout)

@@ -34,14 +34,14 @@ async def test_c_hides_and_moves_columns_and_the_choice_is_remembered(app_dirs: 
         assert isinstance(app.screen, ColumnPickerScreen)
         await pilot.press("space")  # the login stays: it names the row
         assert app.screen.chosen()[0] == "user_login" and any("always stays" in n for n in notifications(app))
-        await pilot.press("down", "down", "space")  # hide Last active
+        await pilot.press("down", "down", "down", "space")  # past Org (an enterprise's): hide Last active
         await pilot.press("down", "down", "shift+up")  # Gen before Interact
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, ColumnPickerScreen), "the picker to close")
-        expected = ["user_login", "days_active", "generations", "interactions", *USUAL[5:]]
+        expected = ["user_login", "organization", "days_active", "generations", "interactions", *USUAL[6:]]
         assert shown(app) == expected
         on_screen = [c.key for c in table(app).fitting_columns()]
-        assert on_screen[:4] == expected[:4] and "last_active_day" not in on_screen
+        assert on_screen[:4] == [expected[0], *expected[2:5]] and "last_active_day" not in on_screen
     assert json.loads((app_dirs["data"] / "state.json").read_text())["users_columns"] == expected
     again = demo_app()
     async with again.run_test(size=(80, 24)) as pilot:

@@ -13,10 +13,12 @@ from textual.widgets import OptionList
 from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.scope import Scope
+from copilot_tui.source import DemoSource
 from copilot_tui.ui.screens.org_picker import OrgPickerScreen
 from copilot_tui.ui.widgets.seats import SeatsPane
 from copilot_tui.ui.widgets.status import StatusBar
 from copilot_tui.ui.widgets.teams import TeamsPane
+from copilot_tui.ui.widgets.users import UsersTable
 from tests.ui.conftest import MemoryKeyring, dashboard, live_app, settle, until
 from tests.ui.test_teams import app_on
 
@@ -95,3 +97,67 @@ async def test_live_enterprise_from_the_fake(
         await settle(pilot)
         org_report = dash.query_one(SeatsPane).report
         assert org_report is not None and not org_report.counted and len(org_report.seats) == 80
+
+
+def seat_orgs(dataset: DemoDataset) -> dict[int, str]:
+    """Each user id's org, from the raw seats of each org (as the enterprise's seats API names it)."""
+    return {seat["assignee"]["id"]: org.login for org in dataset.orgs for seat in dataset.seats(org)}
+
+
+async def test_enterprise_users_show_their_org_and_teams_are_named_with_theirs() -> None:
+    dataset = hive_dataset()
+    app = app_on(dataset, enterprise="hive")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        dash = dashboard(app)
+        table = dash.query_one(UsersTable)
+        await until(
+            pilot,
+            lambda: table.row_at(0) is not None and any(c.key == "organization" for c in table.fitting_columns()),
+            "Org",
+        )
+        await until(pilot, lambda: table._cell("organization", 0) is not None, "the users' orgs")
+        want = seat_orgs(dataset)
+        for index in range(table.row_count):
+            assert table._cell("organization", index) == want[table.row_at(index).user_id]
+        assert "Org" in pilot.app.screen.query_one(UsersTable).render_line(0).text
+        await pilot.press("t")
+        await settle(pilot)
+        pane = dash.query_one(TeamsPane)
+        await until(pilot, lambda: all("/" in r.name for r in pane.shown_rows() if r.team_id), "teams' orgs")
+        slugs = {team_id: (org.login, slug) for org in dataset.orgs for team_id, slug in dataset.team_slugs(org)}
+        rows = [r for r in pane.shown_rows() if r.team_id]
+        assert rows and all(r.name == "/".join(slugs[r.team_id]) for r in rows)
+        same_slug = [r for r in rows if r.slug == rows[0].slug]
+        assert len({r.name for r in same_slug}) == len(same_slug) > 1
+        await switch_to(pilot, "bee")
+        await settle(pilot)
+        assert all(c.key != "organization" for c in table.fitting_columns())
+        await pilot.press("t")
+        await settle(pilot)
+        assert all("/" not in r.name for r in dash.query_one(TeamsPane).shown_rows())
+
+
+async def test_enterprise_without_seats_leaves_the_org_column_empty_and_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from copilot_tui.licenses import SeatsUnavailableError
+
+    async def refused(self: Any, scope: Scope) -> Any:
+        raise SeatsUnavailableError("the token may not read this enterprise's seats.")
+
+    monkeypatch.setattr(DemoSource, "seats", refused)
+    app = app_on(hive_dataset(), enterprise="hive")
+    notes: list[str] = []
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        monkeypatch.setattr(app, "notify", lambda message, **kw: notes.append(str(message)))
+        await settle(pilot)
+        await until(pilot, lambda: any("Org column" in n for n in notes), "the notice")
+        table = dashboard(app).query_one(UsersTable)
+        assert any(c.key == "organization" for c in table.fitting_columns())
+        assert all(table._cell("organization", i) is None for i in range(table.row_count))
+        assert any("may not read this enterprise's seats" in n for n in notes)
+        await pilot.press("t")
+        await settle(pilot)
+        note = str(dashboard(app).query_one("#teams-note").render())
+        assert "without their org" in note

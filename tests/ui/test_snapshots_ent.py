@@ -61,3 +61,15 @@ def demo_enterprise() -> Any:
 def test_orgs_tab(snap_compare: Any, size: tuple[int, int]) -> None:
     """The demo enterprise's three orgs side by side."""
     assert snap_compare(demo_enterprise(), terminal_size=size, run_before=after("O"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_enterprise_users(snap_compare: Any, size: tuple[int, int]) -> None:
+    """An enterprise's users table with the Org column (each seat's org)."""
+    assert snap_compare(demo_enterprise(), terminal_size=size, run_before=after())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_enterprise_teams(snap_compare: Any, size: tuple[int, int]) -> None:
+    """An enterprise's teams named org/slug: a slug of each org stays apart."""
+    assert snap_compare(demo_enterprise(), terminal_size=size, run_before=after("t"))

@@ -49,7 +49,7 @@ from copilot_tui.ui.widgets.segment_filter import SEGMENT_KEY_HELP, SegmentChip
 from copilot_tui.ui.widgets.status import ErrorLine, FitFooter, ProblemsLine, StatusBar
 from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane
 from copilot_tui.ui.widgets.totals import TotalsPane
-from copilot_tui.ui.widgets.users import UsersTable
+from copilot_tui.ui.widgets.users import ORG_COLUMN, UsersTable
 from copilot_tui.ui.widgets.versions import VersionsPane
 
 log = logging.getLogger(__name__)
@@ -198,6 +198,8 @@ class DashboardScreen(Screen[None]):
         """The scope and reports last named as pending: each set is named once, not at every refresh."""
         self._opened = False
         """A load has been asked for (possibly before this screen was mounted)."""
+        self._user_orgs: dict[int, str] = {}
+        """Each user's org in the enterprise on screen (from its seats), for the users table's Org column."""
         self.problems: list[Any] = []
         """The report lines skipped in the snapshot on screen (``LineProblem``s), for the problems view."""
 
@@ -227,7 +229,7 @@ class DashboardScreen(Screen[None]):
                 yield BreakdownTable("Language", id="by-language")
                 yield BreakdownTable("Model", id="by-model")
             with TabPane(tab_label("Teams", "t"), id="tab-teams"):
-                yield TeamsPane(id="teams")
+                yield TeamsPane(self._seats_of, id="teams")
             with TabPane(tab_label("Seats", "l"), id="tab-seats"):
                 yield SeatsPane(
                     self._load_seats, eager=self.session.mode == "demo", prices=self._seat_prices(), id="seats"
@@ -477,7 +479,11 @@ class DashboardScreen(Screen[None]):
         self._totals_compare = compare
         self.query_one("#totals-box").border_title = f"Totals · {compare}"
         if not same_users:
+            self._user_orgs = {}
+            self.query_one(UsersTable).set_absent(() if view.scope.kind == "enterprise" else (ORG_COLUMN,))
             self._show_users(view)
+            if view.scope.kind == "enterprise":
+                self._name_user_orgs(view)
             self.query_one(TeamsPane).show(self.snapshot, view.period)
             self.query_one(SeatsPane).show(view.scope, view.users)
             self.query_one(VersionsPane).show(view.users)
@@ -518,11 +524,37 @@ class DashboardScreen(Screen[None]):
         return f"no earlier data: copilot-tui sync {flag} {view.scope.name} --since {since} brings it"
 
     def _show_users(self, view: DashboardView) -> None:
-        """The table gets the view's ready-made computed columns when it shows every user; a team's members are
-        few, and read their own."""
+        """The table gets the view's ready-made computed columns when it shows every user (a team's members are
+        few, and read their own), and in an enterprise each user's org."""
         users = self.query_one(SegmentChip).only_segment(self.query_one(TeamChip).only_members(view.users))
-        values = view.user_values if users is view.users else None
+        values = dict(view.user_values) if users is view.users else {}
+        if view.scope.kind == "enterprise":
+            orgs = self._user_orgs
+            values[ORG_COLUMN] = [orgs.get(u.user_id) for u in users]
         self.query_one(UsersTable).set_rows(users, values)
+
+    @work(exclusive=True, group="user-orgs", exit_on_error=False)
+    async def _name_user_orgs(self, view: DashboardView) -> None:
+        """An enterprise's users' orgs for the Org column, from its seats (as ``export`` names them); without the
+        seats the column stays empty and a notice says why."""
+        from copilot_tui.views import user_organizations
+
+        seats = self.query_one(SeatsPane)
+        report = await seats.report_of(view.scope)
+        if self.view is None or self.view.users is not view.users:
+            return
+        if report is None:
+            why = seats.errors.get(view.scope) or "see the seats tab (l)"
+            self.notify(
+                f"The Org column stays empty: it comes from the enterprise's seats, which could not be had: {why}",
+                title="Org column",
+                severity="warning",
+                timeout=12,
+            )
+            return
+        self._user_orgs = await asyncio.to_thread(user_organizations, report, view.users)
+        if self.view is not None and self.view.users is view.users:
+            self._show_users(self.view)
 
     # ------------------------------------------------------------------------------------------------ status
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -20,7 +20,7 @@ from copilot_tui.metrics.derive import Period, UserSummary
 from copilot_tui.metrics.teams import NO_TEAM_ID, team_member_logins
 from copilot_tui.ui.format import compact, rate
 from copilot_tui.ui.widgets.user_table import Column, UserTable, bindings_opening
-from copilot_tui.views import TeamRow, TeamsView, build_teams, stream_user_rows
+from copilot_tui.views import TeamRow, TeamsView, build_teams, stream_user_rows, team_organizations
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ __all__ = ["TeamChip", "TeamRow", "TeamsPane", "TeamsTable", "TeamsView", "build
 
 
 TEAM_COLUMNS: tuple[Column, ...] = (
-    Column("slug", "Team", 18, priority=100, grow=22, term="team_slug"),
+    Column("name", "Team", 18, priority=100, grow=22, term="team_slug"),
     Column("members", "Members", 7, "right", compact, priority=90, descending_first=True, term="team_members"),
     Column("active_users", "Active", 6, "right", compact, priority=95, descending_first=True, term="team_active_users"),
     Column(
@@ -77,7 +77,7 @@ class TeamsTable(UserTable, inherit_bindings=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
             TEAM_COLUMNS,
-            filter_column="slug",
+            filter_column="name",
             sort_column="active_users",
             noun="teams",
             empty_text="No team data in this period.",
@@ -87,7 +87,8 @@ class TeamsTable(UserTable, inherit_bindings=False):
         )
 
 
-def describe(view: TeamsView | None) -> str:
+def describe(view: TeamsView | None, orgs_note: str = "") -> str:
+    """The line above the teams table; ``orgs_note``: why an enterprise's teams are not named with their org."""
     if view is None:
         return "Loading teams…"
     if not view.teams:
@@ -98,6 +99,8 @@ def describe(view: TeamsView | None) -> str:
     text = f"{len(view.teams):,} teams · a user in several teams counts in each · Enter shows a team's users"
     if view.days_without_data:
         text += f" · {len(view.days_without_data)} days without team data left out"
+    if orgs_note:
+        text += f" · {orgs_note}"
     return text
 
 
@@ -128,8 +131,11 @@ class TeamsPane(Vertical):
             super().__init__()
             self.snapshot = snapshot
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, seats: Callable[[Any], Awaitable[Any]] | None = None, *, id: str | None = None) -> None:
+        """``seats(scope)`` gives the scope's seat report (None when it cannot be had): an enterprise's seats say
+        which org each team is in."""
         super().__init__(id=id)
+        self.seats = seats
         self.view: TeamsView | None = None
         self._wanted: tuple[Any, Period] | None = None
         self._shown: tuple[int, Period] | None = None
@@ -207,9 +213,25 @@ class TeamsPane(Vertical):
             return
         self.view = view
         self._built = (id(snapshot), period)
-        self.table.set_rows(view.rows)
-        self.query_one("#teams-note", Static).update(describe(view))
+        self._set_rows(view.rows)
+        note = self.query_one("#teams-note", Static)
+        note.update(describe(view))
         self.post_message(self.Built(snapshot))
+        scope = getattr(snapshot, "scope", None)
+        if scope is None or scope.kind != "enterprise" or self.seats is None or not view.teams:
+            return
+        report = await self.seats(scope)
+        if self._wanted is None or self._wanted[0] is not snapshot:
+            return
+        if report is None:
+            note.update(describe(view, "teams named without their org: the seats that say it could not be had (l)"))
+            return
+        self.view = view = view.with_organizations(team_organizations(view.teams, report))
+        self._set_rows(view.rows)
+        note.update(describe(view))
+
+    def _set_rows(self, rows: list[TeamRow]) -> None:
+        self.table.set_rows(rows)
 
     def members_of(self, team_id: int) -> frozenset[int]:
         return frozenset(self.member_logins(team_id))
@@ -272,7 +294,7 @@ class TeamChip(Static):
         """Show only ``members`` (a team's, or a version's users with ``what="version"``); ``None``: everyone."""
         self.team = team
         self.what = what
-        self.label = label if label is not None else getattr(team, "slug", "")
+        self.label = label if label is not None else getattr(team, "name", "") or getattr(team, "slug", "")
         self.members = members
         self.logins = logins or {}
         self.pending = False

@@ -603,6 +603,8 @@ class UserTable(ScrollView, can_focus=True):
         self._columns: tuple[Column, ...] = tuple(columns)
         self._shown: tuple[Column, ...] = self._columns
         """The columns chosen to be on screen, in order (`show_columns`); the narrowest screens drop some more."""
+        self._absent: frozenset[str] = frozenset()
+        """Columns the data has nothing for now (`set_absent`): left off the screen whatever was chosen."""
         self._by_key = {column.key: column for column in self._columns}
         if len(self._by_key) != len(self._columns):
             raise ValueError("column keys must be unique")
@@ -669,6 +671,18 @@ class UserTable(ScrollView, can_focus=True):
             self._shown = shown
             self._columns_fit = None
             self.refresh()
+
+    def set_absent(self, keys: Iterable[str]) -> None:
+        """Leave these columns off the screen while the data has nothing for them (say, an org column in an
+        organization), without changing the chosen columns; sorting by one of them stops."""
+        absent = frozenset(keys)
+        if absent == self._absent:
+            return
+        self._absent = absent
+        self._columns_fit = None
+        if self._sort_key in absent:
+            self.sort_by(self._columns[0].key)
+        self.refresh()
 
     def fitting_columns(self) -> tuple[Column, ...]:
         """The chosen columns the width has room for now."""
@@ -1179,7 +1193,7 @@ class UserTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if self._columns_fit is not None and self._columns_fit[0] == width:
             return self._columns_fit[1]
-        shown = list(self._shown)
+        shown = [column for column in self._shown if column.key not in self._absent]
         if width > 0:
             total = sum(column.width + CELL_GAP for column in shown)
             while total > width and len(shown) > 1:

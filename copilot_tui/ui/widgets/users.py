@@ -27,6 +27,7 @@ def _text(value: Any) -> str:
 # IDE and plugin versions (each IDE's last-known one, most used first) show on screens wider than 160 columns.
 COLUMNS: tuple[Column, ...] = (
     Column("user_login", "Login", 18, priority=100, grow=22, term="user_login"),
+    Column("organization", "Org", 10, priority=75, grow=8, term="user_org"),
     Column("days_active", "Days", 5, "right", priority=90, descending_first=True, term="days_active"),
     Column("last_active_day", "Last active", 10, priority=70, descending_first=True, term="last_active_day"),
     Column("interactions", "Interact", 8, "right", compact, priority=80, descending_first=True, term="interactions"),
@@ -44,8 +45,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("plugin_version_text", "Plugin versions", 38, formatter=_text, priority=11, grow=10, term="plugin_versions"),
 )
 
+ORG_COLUMN = "organization"
+"""The users' orgs: not a ``UserSummary`` field, given with ``set_rows(values=...)`` in an enterprise only."""
+
 COMPUTED_KEYS: tuple[str, ...] = tuple(
-    column.key for column in COLUMNS if column.key not in {field.name for field in fields(UserSummary)}
+    column.key
+    for column in COLUMNS
+    if column.key not in {field.name for field in fields(UserSummary)} and column.key != ORG_COLUMN
 )
 """Columns whose ``UserSummary`` value is a property that computes on every read: top IDE / language scan a
 Counter (~1 us a user), the rate divides, the counts look up the activity dict."""
@@ -92,4 +98,4 @@ class UsersTable(UserTable, inherit_bindings=False):
         )
 
 
-__all__ = ["COLUMNS", "COMPUTED_KEYS", "UsersTable", "column_values"]
+__all__ = ["COLUMNS", "COMPUTED_KEYS", "ORG_COLUMN", "UsersTable", "column_values"]
