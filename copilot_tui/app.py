@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,7 @@ from textual.screen import Screen
 from copilot_tui import locations
 from copilot_tui.config import State, load_state, save_state
 from copilot_tui.github.secret import Secret
+from copilot_tui.pseudonyms import Pseudonyms
 from copilot_tui.scope import Scope
 from copilot_tui.settings import Mode, Settings, parse_scope_key, scope_key
 from copilot_tui.ui.commands import CopilotCommands
@@ -63,6 +65,14 @@ class CopilotApp(App[None]):
             show=False,
             tooltip="Glossary: what every figure and column means (g again closes it)",
         ),
+        Binding(
+            "n",
+            "anonymize",
+            "Hide names",
+            show=False,
+            tooltip="Hide names: stable pseudonyms for logins and team names on screen and in exports (n again shows "
+            "them)",
+        ),
     ]
 
     def __init__(
@@ -86,6 +96,12 @@ class CopilotApp(App[None]):
         self.token_source: str | None = None
         self.session: Session | None = None
         self._loaded_theme = False
+        self.names: Pseudonyms | None = None
+        """The pseudonyms shown instead of logins and team names (``--anonymize``, n), or None: the real names."""
+        self._pseudonyms: Pseudonyms | None = None
+        self._crash: BaseException | None = None
+        if settings.anonymize:
+            self.names = self._install_pseudonyms()
 
     # ------------------------------------------------------------------------------------------------ start
 
@@ -412,6 +428,63 @@ class CopilotApp(App[None]):
         if isinstance(event, events.Key) and self._exit:
             return
         await super().on_event(event)
+
+    # ------------------------------------------------------------------------------------------------ names
+
+    def _install_pseudonyms(self) -> Pseudonyms:
+        """The install's pseudonyms (those ``export --anonymize`` writes); when its key file cannot be kept, this
+        run's own, and a notice says they will differ from the files'."""
+        from copilot_tui.pseudonyms import PseudonymKeyError, Pseudonyms, install_pseudonyms
+
+        if self._pseudonyms is None:
+            try:
+                self._pseudonyms = install_pseudonyms()
+            except PseudonymKeyError as exc:
+                log.warning("pseudonym key: %s", exc)
+                self._pseudonyms = Pseudonyms(os.urandom(32))
+                self.call_later(
+                    self.notify,
+                    f"{exc} Names are hidden with pseudonyms of this run only: exports' will differ.",
+                    title="Hidden names",
+                    severity="warning",
+                    timeout=20,
+                )
+        return self._pseudonyms
+
+    def action_anonymize(self) -> None:
+        """Hide the names (logins, team names) behind pseudonyms everywhere, or show them again; the dashboard's
+        status bar says "names hidden" meanwhile."""
+        self.names = None if self.names is not None else self._install_pseudonyms()
+        for screen in self.screen_stack:
+            changed = getattr(screen, "names_changed", None)
+            if changed is not None:
+                changed()
+
+    def _handle_exception(self, error: Exception) -> None:
+        self._crash = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """While names are hidden a crash shows no frame's local values and no known name: the log has the rest."""
+        if self.names is None:
+            super()._fatal_error()
+            return
+        import sys
+        import traceback
+
+        from rich.text import Text
+
+        exc = self._crash or sys.exc_info()[1]
+        plain = "".join(traceback.format_exception(exc)) if exc is not None else "(no traceback)"
+        log.error("crash", exc_info=exc)
+        self.bell()
+        self._exit_renderables.append(
+            Text(
+                "copilot-tui crashed. Names are hidden, so the traceback shows no local values (the log file has "
+                f"them: {locations.log_file()}).\n\n" + self.names.redact(plain)
+            )
+        )
+        self._close_messages_no_wait()
 
     def action_quit_or_copy(self) -> None:
         """Ctrl+C quits, as terminal users expect; only a text field's selection is copied instead."""

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from copilot_tui import __version__
-from copilot_tui.commands.options import add_source_options
+from copilot_tui.commands.options import add_anonymize_option, add_source_options
 
 SUBCOMMANDS = ("open", "auth", "export", "sync", "cache", "config")
 
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"copilot-tui {__version__}")
     add_source_options(parser, top_level=True)
+    add_anonymize_option(parser, top_level=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
         try:
@@ -73,6 +74,7 @@ SHARED_FLAGS = {
     "api_url": "--api-url",
     "demo": "--demo",
     "offline": "--offline",
+    "anonymize": "--anonymize",
 }
 """The options the top level takes for the app; one given before a subcommand must be one that subcommand takes."""
 

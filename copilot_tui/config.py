@@ -27,6 +27,7 @@ theme = "textual-dark"           # any Textual theme name
 seat_price_business = 19         # a seat's price a month, for the cost of idle seats
 seat_price_enterprise = 39
 # users_columns = ["Login", "Days", "Interact", "Rate", "LoC+"]   # the users table's columns; or c in the app
+# anonymize = true               # pseudonyms instead of logins and team names, on screen and in exports (n)
 """
 """The README's example file (a test checks the README shows it and that it reads without error)."""
 
@@ -63,7 +64,7 @@ def _line_of_key(text: str, key: str) -> int | None:
 
 def parse_config(text: str, path: Path, defaults: Mapping[str, Any]) -> ConfigFile:
     """Check ``text`` against the known keys (``defaults``: each key's default, whose type says what it takes:
-    a tuple takes a list of names, a float a number, an int a whole number of 1 or more, anything else one
+    a bool takes true or false, a tuple takes a list of names, a float a number, an int a whole number of 1 or more, anything else one
     string)."""
     try:
         data = tomllib.loads(text)
@@ -86,7 +87,11 @@ def parse_config(text: str, path: Path, defaults: Mapping[str, Any]) -> ConfigFi
 
     values: dict[str, Any] = {}
     for key, value in data.items():
-        if isinstance(defaults[key], float):
+        if isinstance(defaults[key], bool):
+            if not isinstance(value, bool):
+                raise fail(key, f"{key} must be true or false, without quotes, e.g. {key} = true")
+            values[key] = value
+        elif isinstance(defaults[key], float):
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise fail(key, f"{key} must be a number of 0 or more, without quotes, e.g. {key} = 19")
             values[key] = float(value)

@@ -41,6 +41,7 @@ from copilot_tui.metrics.seats import Seat, never_in_reports, seat_cost
 from copilot_tui.metrics.segments import user_segments
 from copilot_tui.metrics.teams import NO_TEAM_ID, TeamSummary
 from copilot_tui.metrics.trends import bucket_totals, buckets
+from copilot_tui.pseudonyms import Pseudonyms
 from copilot_tui.scope import Scope
 from copilot_tui.views import (
     OrgRow,
@@ -158,6 +159,8 @@ class ExportData:
     filters: dict[str, Any] = field(default_factory=dict)
     """The app's filters in force, said in the JSON document (``team``, ``version``, ``segment``,
     ``login_filter``)."""
+    names: Pseudonyms | None = None
+    """Pseudonyms for logins and team names (``--anonymize``, the app's ``n``); None: the real names."""
 
     @property
     def totals(self) -> OrgTotals:
@@ -344,7 +347,42 @@ def _teams(data: ExportData) -> tuple[Sequence[TeamSummary], Sequence[date]]:
 
 
 def table_of(what: str, data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The rows of one table, and what its JSON document says besides them."""
+    """The rows of one table, and what its JSON document says besides them; with ``data.names``, every login and
+    team name a pseudonym (``anonymized``)."""
+    rows, meta = _table_of(what, data)
+    if data.names is not None:
+        rows = anonymized(what, rows, data.names, data.seat_list)
+    return rows, meta
+
+
+ANONYMIZED_FIELDS = {"user_login": "user", "login": "user", "slug": "team"}
+"""The fields that name a person or a team, and the pseudonym each takes."""
+HIDDEN_FIELDS = ("user_id",)
+"""Left empty when anonymized: GitHub's API names the user behind an id to anyone who asks."""
+
+
+def anonymized(what: str, rows: list[dict[str, Any]], names: Pseudonyms, seat_list: SeatList) -> list[dict[str, Any]]:
+    """``rows`` with pseudonyms for logins and team slugs and no user ids; the tables ordered by login are ordered by
+    the pseudonym (an order by the real logins would hint at them)."""
+    out = []
+    for row in rows:
+        row = dict(row)
+        for name, kind in ANONYMIZED_FIELDS.items():
+            value = row.get(name)
+            if isinstance(value, str):
+                row[name] = names.user(value) if kind == "user" else names.team(value)
+        for name in HIDDEN_FIELDS:
+            if name in row:
+                row[name] = None
+        out.append(row)
+    if what == "users":
+        out.sort(key=lambda r: r["user_login"])
+    elif what == "seats" and seat_list != "inactive":
+        out.sort(key=lambda r: r["login"])
+    return out
+
+
+def _table_of(what: str, data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     if what == "users":
         shown = data.users if data.shown_users is None else data.shown_users
         meta = {k: v for k, v in data.filters.items() if k in ("team", "version", "segment", "login_filter")}

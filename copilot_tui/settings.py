@@ -53,6 +53,9 @@ class Settings:
     users_columns: tuple[str, ...] = field(default=(), metadata=_spec(env=True, file=True))
     """The users table's columns in order, by name (days_active) or header (Days); the columns last chosen in the
     app (c) win; none: every column."""
+    anonymize: bool = field(default=False, metadata=_spec(flag="--anonymize", env=True, file=True))
+    """Show and export stable pseudonyms (user-…, team-…) instead of logins and team names; n toggles it in the
+    app."""
     org: str | None = field(default=None, metadata=_spec(flag="--org"))
     """The organization to open now (command line only)."""
     enterprise: str | None = field(default=None, metadata=_spec(flag="--enterprise"))
@@ -157,8 +160,17 @@ class SettingsError(Exception):
     """Settings that contradict each other or cannot be used; the message says which and what to change."""
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def _from_env(name: str, value: str) -> Any:
     default = FIELDS[name].default
+    if isinstance(default, bool):
+        word = value.strip().lower()
+        if word not in TRUE_WORDS + FALSE_WORDS:
+            raise SettingsError(f"{env_name(name)} must be 1 or 0 (true/false, yes/no; it is {value!r}).")
+        return word in TRUE_WORDS
     if isinstance(default, float):
         try:
             number = float(value)

@@ -21,7 +21,17 @@ ROOT = "copilot_tui"
 #: The layers, lowest first: a module may import from its own layer and those listed before it. A name stands for
 #: that module and every module under it (the package itself, ``copilot_tui``, only for itself).
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("low", ("copilot_tui", "copilot_tui.files", "copilot_tui.locations", "copilot_tui.scope", "copilot_tui.config")),
+    (
+        "low",
+        (
+            "copilot_tui",
+            "copilot_tui.files",
+            "copilot_tui.locations",
+            "copilot_tui.scope",
+            "copilot_tui.config",
+            "copilot_tui.pseudonyms",
+        ),
+    ),
     ("github", ("copilot_tui.github",)),
     ("metrics", ("copilot_tui.metrics", "copilot_tui.licenses")),
     (

@@ -52,7 +52,7 @@ def _days(text: str) -> int:
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    from copilot_tui.commands.options import add_source_options
+    from copilot_tui.commands.options import add_anonymize_option, add_source_options
 
     p: argparse.ArgumentParser = subparsers.add_parser(
         "export",
@@ -74,10 +74,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "  copilot-tui export --enterprise octo-ent --what teams --format csv\n"
             "  copilot-tui export --org octo --what seats --inactive 30\n"
             "  copilot-tui export --org octo --what reclaim --inactive 60 --format csv\n"
-            "  copilot-tui export --from ~/Downloads/copilot-reports --org octo --format csv"
+            "  copilot-tui export --from ~/Downloads/copilot-reports --org octo --format csv\n"
+            "  copilot-tui export --org octo --anonymize --what users > users-without-names.json"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_anonymize_option(p)
     add_source_options(p).add_argument(
         "--from",
         dest="files",
@@ -215,6 +217,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
     def waiting(seconds: float, reason: str) -> None:
         print(f"copilot-tui export: {reason}: waiting {seconds:.0f} s", file=sys.stderr, flush=True)
 
+    names = _pseudonyms(settings)
     source = open_source(settings, token=token)
     try:
         chosen: list[str] = []
@@ -265,6 +268,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             engaged_days=settings.engaged_days,
             previous_users=previous_users,
             users_by_bucket=bucket_counter(snap),
+            names=names,
         )
         warnings = [
             *chosen,
@@ -296,9 +300,24 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
         problems = snap.problems  # after rendering: the user-teams lines count once a table has read them
         if problems:
             warnings.append(skipped_lines_text(problems))
+        if names is not None:
+            warnings = [names.redact(w) for w in warnings]
         return output, warnings, summary
     finally:
         await source.aclose()
+
+
+def _pseudonyms(settings: Settings) -> Any:
+    """The install's pseudonyms with ``--anonymize`` (those the app shows), else None; without its key file there
+    is no export: pseudonyms of a key not kept would name nobody the same way twice."""
+    if not settings.anonymize:
+        return None
+    from copilot_tui.pseudonyms import PseudonymKeyError, install_pseudonyms
+
+    try:
+        return install_pseudonyms()
+    except PseudonymKeyError as exc:
+        raise ExportError(f"--anonymize needs the install's pseudonym key: {exc}") from None
 
 
 async def _funnel_seats(source: Any, scope: Scope, warnings: list[str]) -> Any:
@@ -349,7 +368,7 @@ def _token(settings: Settings) -> Any:
     return resolved.token
 
 
-def _check_output(args: argparse.Namespace) -> None:
+def _check_output(args: argparse.Namespace, anonymize: bool = False) -> None:
     """Parquet goes into a directory, never to stdout; CSV and JSON go to stdout."""
     from copilot_tui.export_parquet import PARQUET_WHATS, ParquetExportError, check_output
 
@@ -362,6 +381,11 @@ def _check_output(args: argparse.Namespace) -> None:
     if args.what not in PARQUET_WHATS:
         shown = f"--what {args.what}" if args.what else "Parquet needs --what"
         raise ExportError(f"{shown}: Parquet holds --what daily or --what users-days.")
+    if args.what == "users-days" and anonymize:
+        raise ExportError(
+            "--what users-days writes every row's login straight from the facts, without pseudonyms: it is not "
+            "written with --anonymize (--what users --anonymize holds each user's figures under a pseudonym)."
+        )
     if args.output is None or str(args.output) == "-":
         raise ExportError(
             "Parquet is a directory of files, one a day, not a stream for stdout: name a new or empty directory "
@@ -383,7 +407,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.inactive is not None and args.what not in SEAT_TABLES:
             raise ExportError("--inactive N goes with --what seats or --what reclaim.")
-        _check_output(args)
+        _check_output(args, settings.anonymize)
         if args.last is not None and (args.since or args.until):
             raise ExportError("give either --last N or --since/--until, not both.")
         if args.since and args.until and args.since > args.until:

@@ -82,6 +82,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="show the files' enterprise under NAME (with several: the one whose id is NAME)",
     )
+    from copilot_tui.commands.options import add_anonymize_option
+
+    add_anonymize_option(p)
     return p
 
 

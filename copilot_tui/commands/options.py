@@ -57,3 +57,14 @@ def add_source_options(
         "--offline", action="store_true", default=default(False), help="use only the local store: no network at all"
     )
     return src
+
+
+def add_anonymize_option(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """``--anonymize``, for the app and ``export``: pseudonyms instead of logins and team names."""
+    parser.add_argument(
+        "--anonymize",
+        action="store_true",
+        default=False if top_level else argparse.SUPPRESS,
+        help="show and export stable pseudonyms (user-…, team-…) instead of logins and team names, for sharing a "
+        "screen or a file (env COPILOT_TUI_ANONYMIZE, config anonymize; n toggles it in the app)",
+    )

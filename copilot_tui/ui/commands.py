@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.widget import Widget
 
+from copilot_tui.ui.names import shown_login
 from copilot_tui.ui.screens.help import key_label
 
 if TYPE_CHECKING:
@@ -133,7 +134,9 @@ class CopilotCommands(Provider):
                 for user in dash.view.users[:5000]:
                     commands.append(
                         PaletteCommand(
-                            f"Open user {user.user_login}", "Show this user's detail", partial(dash.open_user, user)
+                            f"Open user {shown_login(dash, user.user_login)}",
+                            "Show this user's detail",
+                            partial(dash.open_user, user),
                         )
                     )
         commands += explain_commands(app)

@@ -73,3 +73,24 @@ def test_enterprise_users(snap_compare: Any, size: tuple[int, int]) -> None:
 def test_enterprise_teams(snap_compare: Any, size: tuple[int, int]) -> None:
     """An enterprise's teams named org/slug: a slug of each org stays apart."""
     assert snap_compare(demo_enterprise(), terminal_size=size, run_before=after("t"))
+
+
+def fixed_pseudonym_key() -> None:
+    """Pseudonyms come from a key made at random per install: the pictures' own key keeps them the same."""
+    from copilot_tui.pseudonyms import key_path
+
+    key_path().write_bytes(b"copilot-tui snapshot pseudonyms!")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_names_hidden(snap_compare: Any, size: tuple[int, int]) -> None:
+    """n: pseudonyms for the logins, the status bar says names are hidden."""
+    fixed_pseudonym_key()
+    assert snap_compare(demo_enterprise(), terminal_size=size, run_before=after("n"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_names_hidden_teams(snap_compare: Any, size: tuple[int, int]) -> None:
+    """n on the teams tab: each team's name a pseudonym after its org."""
+    fixed_pseudonym_key()
+    assert snap_compare(demo_enterprise(), terminal_size=size, run_before=after("n", "t"))

@@ -34,6 +34,7 @@ from copilot_tui.scope import Scope
 from copilot_tui.settings import Settings
 from copilot_tui.ui.errors import describe_error
 from copilot_tui.ui.format import day
+from copilot_tui.ui.names import names_of, shown_login
 from copilot_tui.ui.periods import PeriodChoice, period_choices
 from copilot_tui.ui.screens.org_picker import OrgPickerScreen
 from copilot_tui.ui.screens.period_picker import PeriodPickerScreen
@@ -531,7 +532,21 @@ class DashboardScreen(Screen[None]):
         if view.scope.kind == "enterprise":
             orgs = self._user_orgs
             values[ORG_COLUMN] = [orgs.get(u.user_id) for u in users]
+        names = names_of(self)
+        if names is not None:
+            values["user_login"] = names.users([u.user_login for u in users])
         self.query_one(UsersTable).set_rows(users, values)
+
+    def names_changed(self) -> None:
+        """Names hidden or shown again (n): every table and line naming a user or a team draws again. A login typed
+        in a filter is cleared: it would stand on screen, and match nothing among pseudonyms."""
+        for field in self.query(Input):
+            field.value = ""
+        if self.view is not None:
+            self._show_users(self.view)
+        self.query_one(TeamsPane).names_changed()
+        self.query_one(SeatsPane).names_changed()
+        self._update_status()
 
     @work(exclusive=True, group="user-orgs", exit_on_error=False)
     async def _name_user_orgs(self, view: DashboardView) -> None:
@@ -587,7 +602,8 @@ class DashboardScreen(Screen[None]):
             return
         p = self.view.period
         label = f"{self.period.label} · " if self.period.label else ""
-        status.what = f"{shown} · {label}{day(p.start)} → {day(p.end)}"
+        hidden = "names hidden · " if names_of(self) is not None else ""  # first: a narrow screen cuts the end
+        status.what = f"{hidden}{shown} · {label}{day(p.start)} → {day(p.end)}"
 
     # ------------------------------------------------------------------------------------------------ actions
 
@@ -883,7 +899,7 @@ class DashboardScreen(Screen[None]):
         if found is None:
             period = f"{day(self.view.period.start)} → {day(self.view.period.end)}"
             self.notify(
-                f"{seat.login} holds a seat but never appears in the usage reports of {period}: "
+                f"{shown_login(self, seat.login)} holds a seat but never appears in the usage reports of {period}: "
                 "no Copilot activity to show.",
                 title="Seat",
             )

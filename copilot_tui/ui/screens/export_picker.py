@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, OptionList, TabbedContent
 from textual.widgets.option_list import Option
 
 from copilot_tui.exports import LABELS, WHATS, ExportData, ExportFormat
+from copilot_tui.ui.names import names_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +178,7 @@ def export_data_of(screen: Any) -> ExportData:
     teams = screen.query_one(TeamsPane)
     filters: dict[str, Any] = {}
     if chip.team is not None:
-        filters[chip.what] = chip.label
+        filters[chip.what] = chip.shown_label()
     if users.filter_text:
         filters["login_filter"] = users.filter_text
     if segment is not None:
@@ -208,4 +209,5 @@ def export_data_of(screen: Any) -> ExportData:
             else None
         ),
         filters=filters,
+        names=names_of(screen),
     )

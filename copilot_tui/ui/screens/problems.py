@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -24,8 +25,11 @@ from copilot_tui.metrics.model import LineProblem
 from copilot_tui.scope import Scope
 from copilot_tui.source import KIND_NAMES, report_order
 from copilot_tui.ui.format import day
+from copilot_tui.ui.names import names_of, shown_text
 from copilot_tui.ui.widgets.status import FitFooter, StatusBar
 
+UNREADABLE = "not valid JSON"
+"""How the line rule's reason for a line that is no JSON begins (``metrics.linerule``); the line's text follows."""
 SHOWN_LINES = 1000
 """At most this many skipped lines get a row: a report broken through and through would otherwise fill a table
 with one reason repeated (and take seconds to draw); the count above the table stays exact."""
@@ -116,8 +120,7 @@ class ProblemsScreen(Screen[None]):
         if self.lines:
             table = self.query_one("#problem-lines", DataTable)
             table.add_columns("Report", "Day", "Part", "Line", "Why")
-            for n, line in enumerate(self.lines[:SHOWN_LINES]):
-                table.add_row(line.report, line.day, line.part, line.line_no, line.why, key=str(n))
+            self._fill_lines(table)
             table.focus()
         if self.days:
             table = self.query_one("#pending-days", DataTable)
@@ -126,6 +129,26 @@ class ProblemsScreen(Screen[None]):
                 table.add_row(when.isoformat(), ", ".join(names))
             if not self.lines:
                 table.focus()
+
+    def _fill_lines(self, table: DataTable[Any]) -> None:
+        for n, line in enumerate(self.lines[:SHOWN_LINES]):
+            table.add_row(line.report, line.day, line.part, line.line_no, self._why(line), key=str(n))
+
+    def _why(self, line: SkippedLine) -> str:
+        """The rule's reason; while names are hidden, with known names replaced and no quote of the line itself
+        (a line that is not JSON is quoted, and may name its user)."""
+        if names_of(self) is None:
+            return line.why
+        if line.why.startswith(UNREADABLE):
+            return f"{UNREADABLE} (its text is not shown while names are hidden)"
+        return shown_text(self, line.why)
+
+    def names_changed(self) -> None:
+        """Names hidden or shown again (n): the reasons draw again."""
+        if self.lines:
+            table = self.query_one("#problem-lines", DataTable)
+            table.clear()
+            self._fill_lines(table)
 
     def _lines_heading(self) -> Text:
         if not self.lines:
@@ -151,4 +174,4 @@ class ProblemsScreen(Screen[None]):
         if event.row_key.value is None:
             return
         line = self.lines[int(event.row_key.value)]
-        self.query_one("#line-detail", Static).update(Text(f"{line.source}:{line.line_no}: {line.why}"))
+        self.query_one("#line-detail", Static).update(Text(f"{line.source}:{line.line_no}: {self._why(line)}"))

@@ -21,6 +21,7 @@ from copilot_tui.metrics.model import UserDay
 from copilot_tui.metrics.trends import bucket_size, buckets, per_day
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import compact, count, day, rate
+from copilot_tui.ui.names import names_of, shown_login
 from copilot_tui.ui.widgets.cli import CliPane
 from copilot_tui.ui.widgets.status import FitFooter, StatusBar
 
@@ -116,14 +117,23 @@ class UserDetailScreen(Screen[None]):
         yield FitFooter()
 
     def on_mount(self) -> None:
-        status = self.query_one(StatusBar)
-        u = self.user
-        period = f"{day(self.period.start)} → {day(self.period.end)}"
-        status.what = f"{self.scope} › {u.user_login} (id {u.user_id}) · {period}"
-        status.activity = "Esc back"
+        self._name_user()
+        self.query_one(StatusBar).activity = "Esc back"
         self._draw_charts()
         self.query_one("#detail", VerticalScroll).focus()
         self.query_one(CliPane).show(cli_series(self.rows, self.period.each_day()))
+
+    def _name_user(self) -> None:
+        """The user as the status bar names them: a pseudonym and no id while names are hidden (GitHub's API names
+        the user behind an id)."""
+        u = self.user
+        period = f"{day(self.period.start)} → {day(self.period.end)}"
+        who = f"{u.user_login} (id {u.user_id})" if names_of(self) is None else shown_login(self, u.user_login)
+        self.query_one(StatusBar).what = f"{self.scope} › {who} · {period}"
+
+    def names_changed(self) -> None:
+        self._name_user()
+        self.query_one("#detail-summary", Static).update(self._summary())
 
     def _summary(self) -> Table:
         u = self.user
@@ -136,7 +146,7 @@ class UserDetailScreen(Screen[None]):
             ("Accept rate", rate(u.acceptance_rate)),
             ("LoC added", count(u.loc_added)),
             ("LoC deleted", count(u.activity.get("loc_deleted_sum"))),
-            ("User id", str(u.user_id)),
+            ("User id", str(u.user_id) if names_of(self) is None else "hidden"),
             ("AI credits", credits(u.ai_credits_used)),
             ("CLI sessions", count(u.cli.get("session_count", 0))),
         ]

@@ -26,6 +26,7 @@ from copilot_tui.metrics.catalog import explain
 from copilot_tui.metrics.seats import SeatCost, idle_order, seat_cost
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import count
+from copilot_tui.ui.names import names_of
 from copilot_tui.ui.widgets.user_table import Column, UserTable, bindings_opening
 
 log = logging.getLogger(__name__)
@@ -355,8 +356,14 @@ class SeatsPane(Vertical, can_focus=False):
             )
             for s, r in zip(chosen, records, strict=True)
         ]
-        self.table.set_rows(self.rows)
+        names = names_of(self)
+        values = {"login": names.users([r.login for r in self.rows])} if names is not None else None
+        self.table.set_rows(self.rows, values)
         self.query_one("#seats-list-title", Static).update(self.list_title(len(self.rows)))
+
+    def names_changed(self) -> None:
+        """Names hidden or shown again: the logins draw again."""
+        self._redraw()
 
     def list_title(self, n: int) -> str:
         if self.list == "inactive":

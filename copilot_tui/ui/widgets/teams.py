@@ -19,6 +19,7 @@ from copilot_tui.metrics.catalog import explain
 from copilot_tui.metrics.derive import Period, UserSummary
 from copilot_tui.metrics.teams import NO_TEAM_ID, team_member_logins
 from copilot_tui.ui.format import compact, rate
+from copilot_tui.ui.names import names_of, shown_team
 from copilot_tui.ui.widgets.user_table import Column, UserTable, bindings_opening
 from copilot_tui.views import TeamRow, TeamsView, build_teams, stream_user_rows, team_organizations
 
@@ -231,7 +232,14 @@ class TeamsPane(Vertical):
         note.update(describe(view))
 
     def _set_rows(self, rows: list[TeamRow]) -> None:
-        self.table.set_rows(rows)
+        """The rows, each team named with a pseudonym while names are hidden."""
+        names = names_of(self)
+        values = {"name": [shown_team(self, r.slug, r.organization) for r in rows]} if names is not None else None
+        self.table.set_rows(rows, values)
+
+    def names_changed(self) -> None:
+        if self.view is not None:
+            self._set_rows(self.view.rows)
 
     def members_of(self, team_id: int) -> frozenset[int]:
         return frozenset(self.member_logins(team_id))
@@ -300,6 +308,13 @@ class TeamChip(Static):
         self.pending = False
         self.set_class(team is not None, "-on")
 
+    def shown_label(self) -> str:
+        """The label as the screen shows it: a team's name a pseudonym while names are hidden."""
+        slug = getattr(self.team, "slug", None)
+        if self.what != "team" or slug is None or names_of(self) is None:
+            return self.label
+        return shown_team(self, slug, getattr(self.team, "organization", None))
+
     def only_members(self, users: Sequence[Any]) -> Sequence[Any]:
         """The members of the team, or everyone when no team is chosen; updates the chip's text. Members with no
         activity in the period are listed too, with 0 days active."""
@@ -311,7 +326,7 @@ class TeamChip(Static):
         idle.sort(key=lambda u: u.user_login.lower())
         pending = " · updating for the new period…" if self.pending else ""
         self.update(
-            f"team: {self.label} · {len(shown):,} active of {len(shown) + len(idle):,} members{pending} · Esc clears"
+            f"team: {self.shown_label()} · {len(shown):,} active of {len(shown) + len(idle):,} members{pending} · Esc clears"
             if self.what == "team"
             else f"{self.what}: {self.label} · {len(shown):,} users{pending} · Esc clears"
         )
