@@ -1,11 +1,11 @@
 """Stable pseudonyms for logins and team names, so a screen can be shared (or a file handed on) without naming people.
 
-A login becomes ``user-`` and a team's slug ``team-`` followed by nine letters and digits: a keyed hash (BLAKE2b) of
-the lowercased name under a random key made once per install and kept in the config directory (``pseudonym.key``,
-0600). The same name gets the same pseudonym in every run and in the app and ``export`` alike, while someone without
-the key cannot get back from a pseudonym to the name by hashing guesses. Nine base-32 characters are 45 bits: two
-of 200,000 logins share one with a chance of about 1 in 1,700. Organization names are kept: they are no person's,
-and comparing the orgs of an enterprise is what a shared Orgs tab is for.
+A login becomes ``user-`` and a team's slug ``team-`` followed by nine letters and digits: five bits of each byte of
+a keyed BLAKE2b hash of the lowercased name, under a random key made once per install and kept in the config
+directory (``pseudonym.key``, 0600). The same name gets the same pseudonym in every run and in the app and ``export``
+alike, while someone without the key cannot get back from a pseudonym to the name by hashing guesses. Nine base-32
+characters are 45 bits: two of 200,000 logins share one with a chance of about 1 in 1,700. Organization names are
+kept: they are no person's, and comparing the orgs of an enterprise is what a shared Orgs tab is for.
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 KEY_FILE = "pseudonym.key"
 KEY_BYTES = 32
 CODE_LENGTH = 9
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 """Crockford's base 32 in lowercase: no i, l, o or u, so a pseudonym read aloud is not misheard."""
+_LETTER_OF_BYTE = bytes(ord(ALPHABET[b & 31]) for b in range(256))
+"""A hash byte's letter: its low five bits."""
 NAME_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 """What a login or a team slug looks like inside a text (a notice, a reason, a traceback)."""
 
@@ -35,21 +38,22 @@ class Pseudonyms:
     def __init__(self, key: bytes) -> None:
         if len(key) < 16:
             raise ValueError("a pseudonym key needs at least 16 bytes")
-        self._key = key
+        self._user_hash = hashlib.blake2b(key=key, digest_size=CODE_LENGTH, person=b"user")
+        self._team_hash = hashlib.blake2b(key=key, digest_size=CODE_LENGTH, person=b"team")
         self._users: dict[str, str] = {}
         self._teams: dict[str, str] = {}
 
-    def _code(self, kind: bytes, name: str) -> str:
-        digest = hashlib.blake2b(kind + b":" + name.encode(), key=self._key, digest_size=8).digest()
-        number = int.from_bytes(digest)
-        return "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(CODE_LENGTH))
+    def _code(self, base: Any, name: str) -> str:
+        hashed = base.copy()
+        hashed.update(name.encode())
+        return hashed.digest().translate(_LETTER_OF_BYTE).decode()
 
     def user(self, login: str) -> str:
         """The pseudonym of a login (case does not matter: GitHub's logins are case-insensitive)."""
         key = login.lower()
         found = self._users.get(key)
         if found is None:
-            found = self._users[key] = "user-" + self._code(b"user", key)
+            found = self._users[key] = "user-" + self._code(self._user_hash, key)
         return found
 
     def team(self, slug: str) -> str:
@@ -59,12 +63,20 @@ class Pseudonyms:
         key = slug.lower()
         found = self._teams.get(key)
         if found is None:
-            found = self._teams[key] = "team-" + self._code(b"team", key)
+            found = self._teams[key] = "team-" + self._code(self._team_hash, key)
         return found
 
     def users(self, logins: list[str]) -> list[str]:
-        user = self.user
-        return [user(login) for login in logins]
+        """The pseudonyms of many logins, in order (the users table's column)."""
+        known = self._users
+        out = []
+        for login in logins:
+            key = login.lower()
+            found = known.get(key)
+            if found is None:
+                found = known[key] = "user-" + self._code(self._user_hash, key)
+            out.append(found)
+        return out
 
     def redact(self, text: str) -> str:
         """``text`` with every login and slug given a pseudonym so far replaced by it: for the free text of a

@@ -417,6 +417,9 @@ class DashboardScreen(Screen[None]):
             await self._note_problems(snapshot)
             return
         view = await asyncio.to_thread(build_view, snapshot, None)
+        names = names_of(self)
+        if names is not None:  # hashed here, off the screen's thread: the table then only looks them up
+            await asyncio.to_thread(names.users, [u.user_login for u in view.users])
         self.snapshot = snapshot
         self._apply(view)
         await self._note_problems(snapshot)
@@ -542,11 +545,21 @@ class DashboardScreen(Screen[None]):
         in a filter is cleared: it would stand on screen, and match nothing among pseudonyms."""
         for field in self.query(Input):
             field.value = ""
+        self._update_status()
+        self._show_names()
+
+    @work(exclusive=True, group="names", exit_on_error=False)
+    async def _show_names(self) -> None:
+        """The users' pseudonyms are hashed in a thread first (seconds at 200k users), then every table draws."""
+        names, view = names_of(self), self.view
+        if names is not None and view is not None:
+            await asyncio.to_thread(names.users, [u.user_login for u in view.users])
+        if names is not names_of(self):
+            return
         if self.view is not None:
             self._show_users(self.view)
         self.query_one(TeamsPane).names_changed()
         self.query_one(SeatsPane).names_changed()
-        self._update_status()
 
     @work(exclusive=True, group="user-orgs", exit_on_error=False)
     async def _name_user_orgs(self, view: DashboardView) -> None:
