@@ -42,8 +42,11 @@ class TeamRow:
     ai_credits: float
     organization: str | None = None
     """The team's organization in an enterprise (``team_organizations``); None in an organization, or unknown."""
-    name: str = ""
-    """As the Team column shows it: ``org/slug`` in an enterprise, the slug alone when the org is not known."""
+
+    @property
+    def name(self) -> str:
+        """As the Team column shows it: ``org/slug`` in an enterprise, the slug alone when the org is not known."""
+        return team_name(self.slug, self.organization)
 
     @classmethod
     def of(cls, team: TeamSummary, organization: str | None = None) -> TeamRow:
@@ -52,7 +55,6 @@ class TeamRow:
             team_id=team.team_id,
             slug=team.slug,
             organization=organization,
-            name=team_name(team.slug, organization),
             members=len(team.members),
             active_users=len(team.active_users),
             active_share=team.active_share,
