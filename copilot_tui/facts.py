@@ -331,15 +331,15 @@ class Facts:
             strict_ok = _all_strict(chunks)
             del chunks
             reader.join()
-            rows, fast = _user_days(con, out) if strict_ok and copied == [None] else (0, False)
+            rows, fast = _user_days(con, out, day) if strict_ok and copied == [None] else (0, False)
             problems: tuple[LineProblem, ...] = ()
             if not fast:
-                problems = _normalize(raw, names)
+                problems = _normalize(raw, names, day)
                 copied.clear()
                 _copy_into(con, raw, out, copied)
                 if copied[0] is not None:
                     raise copied[0]
-                rows = _user_days(con, out)[0]
+                rows = _user_days(con, out, day)[0]
             os.chmod(out, 0o600)
             with self._lock:
                 side = self.dir / f"{day.isoformat()}.{token}.problems.json"
@@ -666,19 +666,26 @@ def _copy_into(con: Any, raw: Path, out: Path, result: list[BaseException | None
         result.append(exc)
 
 
-def _user_days(con: Any, out: Path) -> tuple[int, bool]:
-    """The user-day rows of the facts file ``out``, and whether no user and day is among them twice."""
-    total, distinct = con.execute(
-        f"SELECT count(*), count(DISTINCT (user_id, day)) FROM read_parquet({_sql_string(str(out))}) WHERE kind IS NULL"
+def _user_days(con: Any, out: Path, day: date) -> tuple[int, bool]:
+    """The user-day rows of the facts file ``out`` of ``day``, and whether they are all of that day and no user
+    is among them twice."""
+    total, distinct, other_days = con.execute(
+        f"SELECT count(*), count(DISTINCT (user_id, day)), count(*) FILTER (WHERE day <> DATE '{day.isoformat()}')"
+        f" FROM read_parquet({_sql_string(str(out))}) WHERE kind IS NULL"
     ).fetchone()
-    return int(total), total == distinct
+    return int(total), total == distinct and not other_days
 
 
-def _normalize(raw: Path, names: Sequence[tuple[str, int]]) -> tuple[LineProblem, ...]:
+def other_day_reason(found: str, day: date) -> str:
+    """Why a line dated another day than its report's is left out."""
+    return f"dated {found}, in the users report of {day.isoformat()}: left out (a report holds its own day only)"
+
+
+def _normalize(raw: Path, names: Sequence[tuple[str, int]], day: date) -> tuple[LineProblem, ...]:
     """Rewrite ``raw`` with the lines the app's rule accepts, in normal form; the lines it skips, with where.
 
     The rule is the fold's: the strict decoder, else the typed parser; a blank line is passed over; a user-day
-    seen again counts once (the first line wins)."""
+    seen again counts once (the first line wins); a line of another day than the report's ``day`` is skipped."""
     problems: list[LineProblem] = []
     accepted: list[bytes] = []
     seen: set[tuple[int, str]] = set()
@@ -696,6 +703,9 @@ def _normalize(raw: Path, names: Sequence[tuple[str, int]]) -> tuple[LineProblem
                 if decoded is None:
                     continue
                 key = (decoded.user_id, decoded.day[:10])
+                if key[1] != day.isoformat():
+                    problems.append(LineProblem(source, line_no, other_day_reason(key[1], day)))
+                    continue
                 if key in seen:
                     problems.append(LineProblem(source, line_no, repeat_reason(*key)))
                     continue

@@ -43,12 +43,23 @@ def test_a_line_of_another_day_is_not_counted(tmp_path: Path, offset: int) -> No
         lines = [line(day, 1)]
         if day == edge:
             lines.append(line(day + timedelta(days=offset), 2))
-        facts.ingest(day, "t", [(f"users {day}", b"\n".join(lines) + b"\n")])
+        result = facts.ingest(day, "t", [(f"users {day}", b"\n".join(lines) + b"\n")])
         days[day] = "t"
+        if day == edge:  # never silent: the line is named, with its place and why
+            (problem,) = result.problems
+            stray = (day + timedelta(days=offset)).isoformat()
+            assert (problem.source, problem.line_no) == (f"users {day}", 2)
+            assert (
+                problem.message
+                == f"dated {stray}, in the users report of {day}: left out (a report holds its own day only)"
+            )
+        else:
+            assert result.problems == () and result.fast
     for _ in range(2):  # blocks made, then read as kept
         got = facts.aggregate(period, days)
         assert [u.user_id for u in got.users] == [1]
         assert got.users[0].days_active == 4 and got.users[0].last_active_day == period.end
         assert got.lines == 4
+        assert [p.line_no for p in got.problems] == [2]
         chat = [s for s in got.series if s.feature == "chat_panel_ask_mode"]
         assert chat and chat[0].users == (1, 1, 1, 1)
