@@ -1148,6 +1148,12 @@ def stored_aggregate(store: Store, scope: Scope, period: Period, held: Iterable[
         except OSError:
             raise
         except Exception as exc:  # a file replaced by another process while read, or a damaged one
+            log.info("facts of %s changed while read, read again: %s", scope, exc)
+        try:  # listed afresh: another process's new block or day file is read as it now stands
+            return facts.aggregate(period, wanted, con)
+        except OSError:
+            raise
+        except Exception as exc:  # damaged: made again from the stored reports, the source of truth
             log.warning("facts of %s could not be read, made again from the stored reports: %s", scope, exc)
             facts.forget(wanted)
             for day in sorted(wanted):

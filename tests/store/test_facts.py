@@ -240,3 +240,32 @@ def test_duckdb_spills_into_a_private_directory_not_the_working_one() -> None:
         con.close()
     assert Path(spill).name.startswith("copilot-tui-duckdb-") and Path(spill).is_absolute()
     assert stat.S_IMODE(Path(spill).stat().st_mode) == 0o700
+
+
+def test_a_read_that_meets_another_process_replacing_a_file_reads_again_before_remaking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process may replace a block or a day's file between the listing and the read: the period is read
+    again as the files now stand, and nothing is made again from the stored reports (a year of that is minutes)."""
+    from copilot_tui.facts import Facts, stored_aggregate
+    from copilot_tui.scope import Scope
+    from copilot_tui.store import Store
+
+    scope = Scope("org", "octo-garage")
+    day = date(2026, 1, 5)
+    real = Facts.aggregate
+    calls: list[str] = []
+
+    def replaced_once(self: Facts, *args: object, **kwargs: object) -> object:
+        calls.append("read")
+        if len(calls) == 1:
+            raise RuntimeError("IO Error: No files found that match the pattern (replaced by another process)")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    with Store("github.com", tmp_path / "store") as store:
+        store.put_report(scope, "users-1-day", day, [("p", line("2026-01-05", 1) + b"\n")])
+        stored_aggregate(store, scope, Period(day, day), store.held(scope))
+        monkeypatch.setattr(Facts, "aggregate", replaced_once)
+        monkeypatch.setattr(Facts, "forget", lambda *a: calls.append("forget"))
+        got = stored_aggregate(store, scope, Period(day, day), store.held(scope))
+    assert calls == ["read", "read"] and [u.user_id for u in got.users] == [1]
