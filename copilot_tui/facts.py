@@ -438,7 +438,8 @@ class Facts:
             day_files, block_files = self._cover(period, days, con)
             if not day_files and not block_files:
                 return UsersAggregate(period, [], [], [], [], [], 0, problems)
-            return _aggregate(con, _period_rows(day_files, block_files), period, problems)
+            _roll_up_into(con, "p", day_files, block_files)
+            return _aggregate(con, period, problems)
         finally:
             if own:
                 con.close()
@@ -513,10 +514,9 @@ class Facts:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             private_dir(self.blocks)
-            con.execute(
-                f"COPY ({_period_rows(a_days + b_days, a_blocks + b_blocks)}) TO {_sql_string(str(tmp))}"
-                " (FORMAT parquet, COMPRESSION zstd)"
-            )
+            _roll_up_into(con, "block", a_days + b_days, a_blocks + b_blocks)
+            con.execute(f"COPY block TO {_sql_string(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
+            con.execute("DROP TABLE block")
             os.chmod(tmp, 0o600)
             os.replace(tmp, path)
         except Exception as exc:  # a read-only or full disk: the period is answered without keeping the block
@@ -805,46 +805,54 @@ def _rows_of_days(files: Sequence[str]) -> str:
     )
 
 
-def _rollup(rows: str) -> str:
-    """The rollup of rows in the rollup's columns (day rows or blocks): merging rollups is a rollup again."""
+def _rollup_parts() -> list[str]:
+    """The rollup of rows ``b`` in the rollup's columns (day rows or blocks), as its four aggregations (users,
+    IDE entries, other entries, series): merging rollups is a rollup again."""
     sums = ", ".join(f"sum_no_overflow({c})::BIGINT AS {c}" for c in _SHORT)
     cli = ", ".join(f"sum_no_overflow({c})::BIGINT AS {c}" for c in _CLI_COLUMNS)
 
     def latest(columns: Sequence[str], order: str, present: str) -> str:
         return ", ".join(f"arg_max({c}, {order}) FILTER (WHERE {present} IS NOT NULL) AS {c}" for c in columns)
 
-    return (
-        f"WITH b AS ({rows})"
-        f" SELECT user_id, max(day) AS day, sum(days)::BIGINT AS days, {sums}, arg_max(user_login, day) AS user_login, "
+    return [
+        f"SELECT user_id, max(day) AS day, sum(days)::BIGINT AS days, {sums}, arg_max(user_login, day) AS user_login, "
         + ", ".join(f"bool_or({f}) AS {f}" for f in _FLAGS)
         + f", sum(credit_units)::BIGINT AS credit_units, {cli}, "
         + latest(("cli_version", "cli_sampled", "vday"), _CLI_ORDER, "cli_version")
-        + " FROM b WHERE kind IS NULL GROUP BY user_id"
-        f" UNION ALL BY NAME SELECT user_id, 1::UTINYINT AS kind, name, {sums}, "
+        + " FROM b WHERE kind IS NULL GROUP BY user_id",
+        f"SELECT user_id, 1::UTINYINT AS kind, name, {sums}, "
         + latest(("version", "sampled", "vday"), _IDE_ORDER, "version")
         + ", "
         + latest(("plugin", "plugin_sampled", "plugin_name", "pday"), _PLUGIN_ORDER, "plugin")
-        + " FROM b WHERE kind = 1 GROUP BY user_id, name"
-        f" UNION ALL BY NAME SELECT user_id, kind, name, {sums} FROM b WHERE kind IN (0, 2, 3) GROUP BY user_id, kind, name"
-        " UNION ALL BY NAME SELECT day, kind, name, sum(days)::BIGINT AS days, "
+        + " FROM b WHERE kind = 1 GROUP BY user_id, name",
+        f"SELECT user_id, kind, name, {sums} FROM b WHERE kind IN (0, 2, 3) GROUP BY user_id, kind, name",
+        "SELECT day, kind, name, sum(days)::BIGINT AS days, "
         + ", ".join(f"sum_no_overflow({c})::BIGINT AS {c}" for c in ("ui", "gen", "acc", "add"))
-        + f" FROM b WHERE kind >= {_SERIES_FEATURE} GROUP BY day, kind, name"
-    )
+        + f" FROM b WHERE kind >= {_SERIES_FEATURE} GROUP BY day, kind, name",
+    ]
 
 
-def _period_rows(day_files: Sequence[str], block_files: Sequence[str]) -> str:
-    parts = []
+def _roll_up_into(con: Any, table: str, day_files: Sequence[str], block_files: Sequence[str]) -> None:
+    """The rollup of these day files and blocks into a temporary ``table``, one aggregation at a time (the four
+    at once ran out of DuckDB's memory limit at 200k users)."""
+    sources = []
     if day_files:
-        parts.append(f"SELECT * FROM ({_rows_of_days(day_files)})")
+        sources.append(f"SELECT * FROM ({_rows_of_days(day_files)})")
     if block_files:
-        parts.append(f"SELECT * FROM read_parquet({_files_sql(block_files)}, union_by_name = true)")
-    return _rollup(" UNION ALL BY NAME ".join(parts))
+        sources.append(f"SELECT * FROM read_parquet({_files_sql(block_files)}, union_by_name = true)")
+    rows = " UNION ALL BY NAME ".join(sources)
+    parts = _rollup_parts()
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS WITH b AS ({rows}) {' UNION ALL BY NAME '.join(parts)} LIMIT 0"
+    )
+    for part in parts:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM (WITH b AS ({rows}) {part})")
 
 
-def _aggregate(con: Any, rows_sql: str, period: Period, problems: tuple[LineProblem, ...]) -> UsersAggregate:
+def _aggregate(con: Any, period: Period, problems: tuple[LineProblem, ...]) -> UsersAggregate:
+    """The users aggregate of ``period`` from its rollup in the temporary table ``p``."""
     day_list = tuple(period.each_day())
     first = f"DATE '{period.start.isoformat()}'"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE p AS {rows_sql}")
     # per user, kind and name: the Counter's weight; per kind and name: the breakdowns' users and seven sums
     weight = " ".join(f"WHEN {k} THEN {w}" for k, (_c, w) in enumerate(_KINDS))
     breakdowns: list[list[BreakdownRow]] = [[], [], [], []]
