@@ -216,8 +216,10 @@ class FakeGitHub:
         self._blobs: OrderedDict[str, list[bytes]] = OrderedDict()
         self._used: dict[str, int] = {}
         self._in_flight = {"api": 0, "download": 0}
+        self._unanswered = {"api": 0, "download": 0}
         self.max_in_flight = {"api": 0, "download": 0}
-        """The most requests each port was handling at once (a client's concurrency bound shows here)."""
+        """The most requests each port had at once whose answer was not yet decided (a client's concurrency bound
+        shows here)."""
         self._window_reset = int(time.time()) + 3600
         self._apply_settings()
         self._servers: list[_Server] = []
@@ -367,15 +369,28 @@ class FakeGitHub:
         with self._lock:
             self.requests.append(record)
 
+        waiting = [True]
+
+        def answer_decided() -> None:
+            # counted until the answer is decided, not until it is written: a client that has read the last
+            # byte starts its next request before this thread runs on, and must not seem to exceed its bound
+            with self._lock:
+                if waiting[0]:
+                    waiting[0] = False
+                    self._unanswered[role] -= 1
+
         def answered(status: int | None) -> None:
             record.status = status
+            answer_decided()
 
         with self._lock:
             self._in_flight[role] += 1
-            self.max_in_flight[role] = max(self.max_in_flight[role], self._in_flight[role])
+            self._unanswered[role] += 1
+            self.max_in_flight[role] = max(self.max_in_flight[role], self._unanswered[role])
         try:
             self._respond(h, role, url.path, query, headers, answered)
         finally:
+            answer_decided()
             with self._lock:
                 self._in_flight[role] -= 1
 

@@ -34,6 +34,7 @@ from copilot_tui.github.errors import (
     NotFoundError,
     ReportTooLargeError,
 )
+from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.scope import Scope
 
 ACME = Scope("org", "acme")
@@ -198,12 +199,13 @@ async def test_size_bound_refuses_a_report_too_large(make_client: MakeClient, hu
     assert "MiB" in str(err.value)
 
 
-async def test_downloads_are_bounded_in_number_at_once(make_client: MakeClient, hub: FakeGitHub) -> None:
-    hub.parts_per_report = 6
-    hub.faults.slow_responses(6, seconds=0.2, target="download")
-    report = await make_client(max_concurrent_downloads=2).fetch_report(ACME, "users-28-day")
-    assert report is not None and len(report.parts) == 6
-    assert hub.max_in_flight["download"] <= 2
+async def test_downloads_are_bounded_in_number_at_once(make_client: MakeClient) -> None:
+    # a fake of its own: the shared one may still be taking the downloads an earlier test cancelled
+    with FakeGitHub(DemoDataset(orgs=(DemoOrg("acme", "2001", 12, 2),), days=60), parts_per_report=6) as own:
+        own.faults.slow_responses(6, seconds=0.2, target="download")
+        report = await make_client(api_url=own.api_url, max_concurrent_downloads=2).fetch_report(ACME, "users-28-day")
+        assert report is not None and len(report.parts) == 6
+        assert own.max_in_flight["download"] <= 2
 
 
 # ---- 403: scope, role, policy ---------------------------------------------------------------------------------
