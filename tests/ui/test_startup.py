@@ -128,7 +128,7 @@ async def test_the_table_gets_the_views_ready_made_columns_computed_once() -> No
             assert view is not None and view.previous_totals is not None  # the comparison has been applied
     finally:
         UsersTable.set_rows = original  # type: ignore[method-assign]
-    assert len(given) == 1 and given[0] is view.user_values
+    assert len(given) == 1 and all(given[0][key] is view.user_values[key] for key in COMPUTED_KEYS)
     assert set(view.user_values) == set(COMPUTED_KEYS)
     for key in COMPUTED_KEYS:
         assert view.user_values[key] == [getattr(u, key) for u in view.users]

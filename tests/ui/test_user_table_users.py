@@ -12,7 +12,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 
 from copilot_tui.metrics.derive import UserSummary, zero_activity
-from copilot_tui.ui.widgets.users import COLUMNS, COMPUTED_KEYS, UsersTable, column_values
+from copilot_tui.ui.widgets.users import COLUMNS, COMPUTED_KEYS, ORG_COLUMN, UsersTable, column_values
 
 IDES = ("vscode", "JetBrains", "neovim", "Xcode")
 LANGUAGES = ("python", "go", "TypeScript", "rust")
@@ -46,15 +46,21 @@ def make_summaries(count: int, seed: int = 3) -> list[UserSummary]:
     return users
 
 
+def org_values(users: Sequence[UserSummary]) -> list[str | None]:
+    """Each user's org, as an enterprise's seats give it (not a ``UserSummary`` field): some users have none."""
+    return [None if user.user_id % 5 == 0 else ("Mesa", "alpha", "Zeta")[user.user_id % 3] for user in users]
+
+
 def expected_order(users: Sequence[UserSummary], key: str, reverse: bool) -> list[int]:
     """Python's stable sort of the users with a value, missing values last; strings compared case-insensitively."""
+    values = org_values(users) if key == ORG_COLUMN else [getattr(user, key) for user in users]
 
     def sort_key(index: int) -> Any:
-        value = getattr(users[index], key)
+        value = values[index]
         return value.lower() if isinstance(value, str) else value
 
-    present = [index for index, user in enumerate(users) if getattr(user, key) is not None]
-    missing = [index for index, user in enumerate(users) if getattr(user, key) is None]
+    present = [index for index, value in enumerate(values) if value is not None]
+    missing = [index for index, value in enumerate(values) if value is None]
     ordered = sorted(present, key=sort_key)
     return (ordered[::-1] if reverse else ordered) + missing
 
@@ -66,7 +72,7 @@ class UsersApp(App[None]):
 
 def test_the_computed_columns_are_the_property_columns_and_their_values_the_properties() -> None:
     users = make_summaries(400)
-    properties = {column.key for column in COLUMNS if isinstance(getattr(UserSummary, column.key), property)}
+    properties = {column.key for column in COLUMNS if isinstance(getattr(UserSummary, column.key, None), property)}
     assert set(COMPUTED_KEYS) == properties
     assert {"top_ide", "top_language", "acceptance_rate"} <= properties
     values = column_values(users)
@@ -89,7 +95,7 @@ async def test_sorts_with_ready_values_match_sorted_and_the_properties() -> None
         table = app.query_one(UsersTable)
         screens: dict[bool, list[list[str]]] = {}
         for given in (False, True):
-            table.set_rows(users, values if given else None)
+            table.set_rows(users, {ORG_COLUMN: org_values(users)} | (values if given else {}))
             screens[given] = []
             for column in COLUMNS:
                 for reverse in (False, True):
