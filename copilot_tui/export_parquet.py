@@ -8,13 +8,16 @@ that day's rows without a ``day`` column (the directory names it).
 - ``users-days``: one row a user and day with every counter the facts hold, the breakdowns as lists of entries
   (:func:`copilot_tui.facts.user_days_sql`), straight from the facts files.
 
-Each file is written under a temporary name in its own 0700 directory, made 0600 and renamed into place: a file
-present is whole, and nobody else can read one (they hold logins).
+The whole export is written into a 0700 temporary directory beside the output (``.NAME.*.partial``), its files
+made 0600, and renamed to the output's name at the end: the output holds a whole export or is not there, so a
+write that fails midway leaves nothing to refuse a second run, and nobody else can read a file (they hold logins).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +26,7 @@ from typing import Any
 
 from copilot_tui.exports import ExportData, table_of
 from copilot_tui.facts import connect, user_days_sql
-from copilot_tui.files import FILE_MODE, private_dir
+from copilot_tui.files import DIR_MODE, FILE_MODE, private_dir
 
 PARQUET_WHATS = ("daily", "users-days")
 PART_NAME = "part-0.parquet"
@@ -42,10 +45,30 @@ class ParquetWritten:
 
 
 def check_output(out: Path) -> None:
-    """Refuse a directory that holds anything already (an export never mixes with other files) or a file."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        what = "is a file" if not out.is_dir() else "is not empty"
-        raise ParquetExportError(f"{out} {what}: name a new or empty directory for the Parquet files.")
+    """Refuse a file or a directory that holds anything already (an export never mixes with other files), saying
+    what is in the way and what to do."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise ParquetExportError(f"{out} is a file: name a new or empty directory for the Parquet files.")
+    entries = sorted(p.name for p in out.iterdir())
+    if entries:
+        raise ParquetExportError(
+            f"{out} is not empty: it holds {_describe_entries(entries)}. An export never mixes with other files: "
+            f"name a new or empty directory, or remove {out} first to write this export there."
+        )
+
+
+def _describe_entries(names: list[str]) -> str:
+    """What a directory holds in a few words: an earlier export's day directories by their range, else the first
+    few names."""
+    days = [n for n in names if n.startswith("day=")]
+    if days and len(days) == len(names):
+        span = days[0] if len(days) == 1 else f"{days[0]} to {days[-1]}"
+        return f"an earlier Parquet export ({len(days)} day directories, {span})"
+    shown = ", ".join(names[:3])
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return f"{len(names)} entr{'y' if len(names) == 1 else 'ies'}: {shown}{more}"
 
 
 def write_parquet(
@@ -56,6 +79,24 @@ def write_parquet(
     if what not in PARQUET_WHATS:
         raise ParquetExportError(f"--what {what} is not written as Parquet; choose {' or '.join(PARQUET_WHATS)}.")
     check_output(out)
+    parent = private_dir(out.absolute().parent)
+    partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=parent))
+    try:
+        os.chmod(partial, DIR_MODE)
+        written = _write(what, data, partial, facts)
+        try:
+            os.replace(partial, out)
+        except OSError:
+            check_output(out)  # something came in the way meanwhile: say what
+            raise
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return written
+
+
+def _write(what: str, data: ExportData, out: Path, facts: Callable[[], Mapping[date, Path]] | None) -> ParquetWritten:
+    """The export written under ``out``, a directory of its own."""
     con = connect()
     try:
         if what == "daily":

@@ -286,9 +286,18 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
         if lacking:
             warnings.append(f"no data for {len(lacking)} of the {period.days} days: {describe_days(lacking)}.")
         if args.format == "parquet":
-            from copilot_tui.export_parquet import write_parquet
+            from copilot_tui.export_parquet import ParquetExportError, write_parquet
 
-            written = await asyncio.to_thread(write_parquet, args.what, data, args.output, snap.facts_from)
+            try:
+                written = await asyncio.to_thread(write_parquet, args.what, data, args.output, snap.facts_from)
+            except ParquetExportError as exc:
+                raise ExportError(str(exc), 1) from None
+            except OSError as exc:
+                raise ExportError(
+                    f"the Parquet files could not be written ({exc.strerror or exc}); nothing was left at "
+                    f"{args.output}: run the export again once that is fixed.",
+                    1,
+                ) from None
             output = b""
             summary = (
                 f"wrote {written.rows:,} rows of {args.what} in {len(written.days)} day directories under "

@@ -139,7 +139,7 @@ def test_users_days_equal_the_json_export_on_every_road(fakehub: FakeGitHub, tmp
         (("--what", "daily", "--output", "-"), "not a stream for stdout"),
         (("--what", "users", "--output", "OUT"), "Parquet holds --what daily or --what users-days"),
         (("--output", "OUT"), "Parquet needs --what"),
-        (("--what", "daily", "--output", "FULL"), "is not empty"),
+        (("--what", "daily", "--output", "FULL"), "is not empty: it holds 1 entry: keep.txt"),
     ],
 )
 def test_parquet_needs_a_new_or_empty_directory(tmp_path: Path, args: tuple[str, ...], says: str) -> None:
@@ -165,3 +165,53 @@ def test_help_says_what_parquet_writes(tmp_path: Path) -> None:
     text = " ".join(result.stdout.split())
     assert "parquet" in text and "--output DIR" in text and "users-days" in text
     assert "day=YYYY-MM-DD/part-0.parquet" in text
+
+
+def test_a_write_failing_midway_leaves_nothing_and_the_rerun_writes_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A disk that fills at the third day: the export says so and leaves neither the output nor its temporary
+    directory, so the same command run again writes every day."""
+    from copilot_tui import export_parquet
+    from copilot_tui.cli import main
+
+    for name in ("config", "data", "log"):
+        monkeypatch.setenv(f"COPILOT_TUI_{name.upper()}_DIR", str(tmp_path / name))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    real_copy = export_parquet._copy
+    calls: list[str] = []
+
+    def copy_until_full(con: Any, query: str, out: Path, day: Any) -> int:
+        calls.append(str(out))
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real_copy(con, query, out, day)
+
+    monkeypatch.setattr(export_parquet, "_copy", copy_until_full)
+    out = tmp_path / "exports" / "daily"
+    argv = ["export", "--demo", "--last", "7", "--what", "daily", "--format", "parquet", "--output", str(out)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and f"nothing was left at {out}" in err
+    assert len(calls) == 3 and all(c == calls[0] != str(out) for c in calls)  # into a directory beside out
+    assert list((tmp_path / "exports").iterdir()) == []
+
+    monkeypatch.setattr(export_parquet, "_copy", real_copy)
+    assert main(argv) == 0, capsys.readouterr().err
+    assert len(read_back(out)) == 7
+    assert [p.name for p in (tmp_path / "exports").iterdir()] == ["daily"]
+
+
+def test_a_second_export_into_the_same_directory_is_told_what_is_there(tmp_path: Path) -> None:
+    out = tmp_path / "daily"
+    args = ("--demo", "--last", "7", "--what", "daily", "--format", "parquet", "--output", str(out))
+    assert export(*args, tmp=tmp_path, token=None).returncode == 0
+    days = sorted(p.name for p in out.iterdir())
+    result = export(*args, tmp=tmp_path, token=None)
+    assert result.returncode == 2
+    said = " ".join(result.stderr.split())
+    assert (
+        f"{out} is not empty: it holds an earlier Parquet export (7 day directories, {days[0]} to {days[-1]})" in said
+    )
+    assert f"or remove {out} first" in said
+    assert sorted(p.name for p in out.iterdir()) == days
