@@ -28,7 +28,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.data import day_lines, file_chunks, line_pool, write_users_report
@@ -108,15 +108,15 @@ def report_files(users: int, count: int) -> list[Path]:
 def ingest(users: int, count: int) -> dict[str, float]:
     from copilot_tui.facts import Facts, connect
 
-    paths = report_files(users, count)
-    datas = [p.read_bytes() for p in paths]  # in memory, as a download is when it is stored
+    files = write_users_report(WORK / "reports", users, count, END_DAY)
+    datas = [p.read_bytes() for p in files.paths]  # in memory, as a download is when it is stored
     scratch = Path(tempfile.mkdtemp(prefix="facts-ingest-", dir=WORK))
     try:
         facts = Facts(scratch)
         con = connect()
         started, before = time.perf_counter(), cpu_seconds()
-        for i, data in enumerate(datas):
-            result = facts.ingest(date(2026, 1, 1) + timedelta(days=i), "bench", [("bench", data)], con)
+        for day, data in zip(files.days, datas, strict=True):  # a line of another day than its report is skipped
+            result = facts.ingest(day, "bench", [("bench", data)], con)
             assert result.fast and result.rows == users
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - before
     finally:
