@@ -77,7 +77,7 @@ log = logging.getLogger(__name__)
 USERS_KIND = "users-1-day"
 
 #: Bumped whenever what a facts file holds changes: files of another version are ignored and made again.
-FACTS_VERSION = 3
+FACTS_VERSION = 4
 
 _ACT = ACTIVITY_FIELDS
 _FLAGS = USER_FLAG_FIELDS

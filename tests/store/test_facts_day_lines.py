@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -63,3 +64,41 @@ def test_a_line_of_another_day_is_not_counted(tmp_path: Path, offset: int) -> No
         assert [p.line_no for p in got.problems] == [2]
         chat = [s for s in got.series if s.feature == "chat_panel_ask_mode"]
         assert chat and chat[0].users == (1, 1, 1, 1)
+
+
+#: The last version whose facts could hold a line dated another day than its report (made before the ingest
+#: skipped such lines).
+BEFORE_OWN_DAY_RULE = 3
+
+
+def _user_days_of_any_day(con: Any, out: Path, day: date) -> tuple[int, bool]:
+    """The ingest's check as it was before the own-day rule: the rows, and whether no user and day repeats."""
+    from copilot_tui.facts import _sql_string
+
+    total, distinct = con.execute(
+        f"SELECT count(*), count(DISTINCT (user_id, day)) FROM read_parquet({_sql_string(str(out))}) WHERE kind IS NULL"
+    ).fetchone()
+    return int(total), total == distinct
+
+
+def test_facts_made_before_the_own_day_rule_are_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A day's facts of the version that kept a line of another day are not read: the day is made again from its
+    report, the line named as skipped, and the old version's files removed."""
+    from copilot_tui import facts as facts_module
+
+    day = date(2026, 3, 2)
+    report = [(f"users {day}", line(day, 1) + b"\n" + line(day - timedelta(days=1), 2) + b"\n")]
+    with monkeypatch.context() as old:  # the ingest as it was: every row kept whatever its day
+        old.setattr(facts_module, "FACTS_VERSION", BEFORE_OWN_DAY_RULE)
+        old.setattr(facts_module, "_user_days", _user_days_of_any_day)
+        old.setattr(facts_module, "_ROOTS_SWEPT", set())  # the sweep left to the present version
+        before = Facts(tmp_path / "facts").ingest(day, "t", report)
+    assert before.rows == 2 and before.problems == ()  # the stray line kept
+    assert (tmp_path / "facts" / f"v{BEFORE_OWN_DAY_RULE}").is_dir()
+
+    facts = Facts(tmp_path / "facts")
+    assert facts.missing({day: "t"}) == [day]
+    (problem,) = facts.ingest(day, "t", report).problems
+    assert problem.line_no == 2 and problem.message.startswith(f"dated {day - timedelta(days=1)}")
+    assert [u.user_id for u in facts.aggregate(Period(day, day), {day: "t"}).users] == [1]
+    assert not (tmp_path / "facts" / f"v{BEFORE_OWN_DAY_RULE}").exists()
