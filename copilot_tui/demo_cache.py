@@ -1,10 +1,10 @@
-"""The demo's report files, kept on disk between runs so ``--demo`` starts without generating them again.
+"""The demo's report files and seats, kept on disk between runs so ``--demo`` starts without generating them again.
 
 The demo dataset is fixed (seeded, with a fixed last day), but making its report files is most of the data work of
-a demo start (about 70 ms of 100 for the first period of the smallest org). They are kept, compressed as the demo
-source holds them in memory, in one file under the data directory. The file names what made it: a fingerprint of
-the generator's source and the dataset's parameters, so a changed generator or another dataset never reads files
-made by the old one. A file that cannot be read is ignored (the files are made again and the file written anew);
+a demo start, and making an org's seats means making every day of every user's plan. They are kept, compressed as
+the demo source holds them in memory, in one file under the data directory. The file names what made it: a
+fingerprint of the generator's source and the dataset's parameters, so a changed generator or another dataset never
+reads files made by the old one. A file that cannot be read is ignored (the files are made again and the file written anew);
 writing is to a temporary file then a rename, so a crash leaves the old file or the new one, never half of one.
 """
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 MAGIC = b"copilot-tui demo reports 1\n"
 LIMIT_BYTES = 64 << 20
-"""Compressed bytes kept at most (the largest demo org's 28 days are about 8 MB): files beyond are not written."""
+"""Compressed bytes kept at most: files beyond are not written."""
 _ENTRY = struct.Struct("<HII")  # name's bytes, packed bytes, raw size
 
 Key = tuple[Scope, str, date]
@@ -62,8 +62,9 @@ def _key(name: bytes) -> Key:
     return Scope(scope_kind, scope_name), kind, date.fromisoformat(day)  # type: ignore[arg-type]
 
 
-def read(path: Path, stamp: str) -> dict[Key, tuple[bytes, int]]:
-    """The files kept in ``path`` (packed bytes and raw size) if it was written for ``stamp``; else nothing."""
+def read(path: Path, stamp: str) -> dict[Key, tuple[bytes | memoryview, int]]:
+    """The files kept in ``path`` (packed bytes, as views into the file's bytes read once, and raw size) if it was
+    written for ``stamp``; else nothing."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -74,7 +75,8 @@ def read(path: Path, stamp: str) -> dict[Key, tuple[bytes, int]]:
     head = MAGIC + stamp.encode() + b"\n"
     if not data.startswith(head):
         return {}
-    files: dict[Key, tuple[bytes, int]] = {}
+    files: dict[Key, tuple[bytes | memoryview, int]] = {}
+    whole = memoryview(data)
     at = len(head)
     try:
         while at < len(data):
@@ -82,7 +84,7 @@ def read(path: Path, stamp: str) -> dict[Key, tuple[bytes, int]]:
             at += _ENTRY.size
             name = data[at : at + name_size]
             at += name_size
-            packed = data[at : at + packed_size]
+            packed = whole[at : at + packed_size]
             at += packed_size
             if len(packed) != packed_size:
                 raise ValueError("the file ends inside an entry")
@@ -93,9 +95,9 @@ def read(path: Path, stamp: str) -> dict[Key, tuple[bytes, int]]:
     return files
 
 
-def write(path: Path, stamp: str, files: Mapping[Key, bytes], sizes: Mapping[Key, int]) -> None:
+def write(path: Path, stamp: str, files: Mapping[Key, bytes | memoryview], sizes: Mapping[Key, int]) -> None:
     """Keep ``files`` (packed) in ``path`` for ``stamp``: readable by the user only, replaced whole."""
-    chunks: list[bytes] = [MAGIC, stamp.encode(), b"\n"]
+    chunks: list[bytes | memoryview] = [MAGIC, stamp.encode(), b"\n"]
     total = 0
     for key, packed in files.items():  # in the order they were made: the first period shown first
         if total + len(packed) > LIMIT_BYTES:

@@ -8,7 +8,7 @@ breakdown is counted from the seats themselves (``SeatReport.counted``), active 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -92,20 +92,24 @@ def report_from_raw(
     )
 
 
-def demo_seats(dataset: Any, scope: Scope) -> SeatReport:
-    """The demo's seats, shaped as the seats API gives them (an enterprise's with their ``organization``)."""
+def demo_seats(dataset: Any, scope: Scope, seats_of: Callable[[Any], Sequence[Any]] | None = None) -> SeatReport:
+    """The demo's seats, shaped as the seats API gives them (an enterprise's with their ``organization``).
+
+    ``seats_of(org)``: an org's seats as the dataset makes them (default ``dataset.seats``; the demo source reads
+    them from its kept files)."""
+    seats_of = seats_of or dataset.seats
     today = dataset.last_day + timedelta(days=1)
     if scope.kind == "org":
         org = dataset.org(scope.name)
         if org is None:
             raise SeatsUnavailableError(f"the demo has no organization '{scope.name}'.")
-        return report_from_raw(scope, dataset.seats(org), None, today)
+        return report_from_raw(scope, seats_of(org), None, today)
     if scope.name != dataset.enterprise:
         raise SeatsUnavailableError(f"the demo's enterprise is '{dataset.enterprise}', not '{scope.name}'.")
     raw = [
         {**seat, "organization": {"login": org.login, "id": int(org.org_id)}}
         for org in dataset.orgs
-        for seat in dataset.seats(org)
+        for seat in seats_of(org)
     ]
     return report_from_raw(scope, raw, None, today)
 

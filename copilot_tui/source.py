@@ -33,6 +33,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+import orjson
+
 from copilot_tui.facts import (
     USERS_KIND,
     ingest_stored,
@@ -84,6 +86,8 @@ KEEP_ROWS_BYTES = 32 * 1024 * 1024
 #: Reports are kept this far back by GitHub.
 HISTORY_DAYS = 365
 TEAMS_KIND = "user-teams-1-day"
+SEATS_KIND = "seats"
+"""What the demo keeps its seats under, beside its report files (an org's seats API answer)."""
 
 
 class SourceError(Exception):
@@ -1076,9 +1080,10 @@ class DemoSource(_AtHand):
 
             dataset = DemoDataset()
         self.dataset = dataset
-        self._files: dict[tuple[Scope, str, date], bytes] = {}
+        self._files: dict[tuple[Scope, str, date], bytes | memoryview] = {}
         self._sizes: dict[tuple[Scope, str, date], int] = {}
         self._files_lock = threading.Lock()
+        self._writing = threading.Lock()
         self._keep_in = keep_in
         self._kept_stamp: str | None = None
         """The kept files' fingerprint (``demo_cache.fingerprint``), taken once when they are read."""
@@ -1106,7 +1111,20 @@ class DemoSource(_AtHand):
 
     async def seats(self, scope: Scope) -> SeatReport:
         self._check(scope)
-        return demo_seats(self.dataset, scope)
+        return await asyncio.to_thread(self._seats, scope)
+
+    def _seats(self, scope: Scope) -> SeatReport:
+        """The seats from the kept files: making an org's seats means making every day's plan of each of its users
+        (about 1 s for the enterprise), so they are kept as the report files are."""
+        self._read_kept()
+        last_day = self.dataset.last_day
+
+        def seats_of(org: Any) -> Any:
+            return orjson.loads(self._file(Scope("org", org.login), SEATS_KIND, last_day))
+
+        report = demo_seats(self.dataset, scope, seats_of)
+        self._write_kept()
+        return report
 
     async def aclose(self) -> None:
         """Remove the facts made in a temporary directory (none when they are kept beside the kept files)."""
@@ -1148,12 +1166,15 @@ class DemoSource(_AtHand):
             return
         from copilot_tui import demo_cache
 
-        with self._files_lock:
-            files, sizes, self._made = dict(self._files), dict(self._sizes), 0
-        try:
-            demo_cache.write(self._keep_in, self._kept_stamp, files, sizes)
-        except Exception as exc:
-            log.warning("could not keep the demo files in %s: %s", self._keep_in, exc)
+        with self._writing:  # one writer at a time, so the file written last holds every file made before it
+            with self._files_lock:
+                if not self._made:
+                    return
+                files, sizes, self._made = dict(self._files), dict(self._sizes), 0
+            try:
+                demo_cache.write(self._keep_in, self._kept_stamp, files, sizes)
+            except Exception as exc:
+                log.warning("could not keep the demo files in %s: %s", self._keep_in, exc)
 
     def _snapshot(self, scope: Scope, start: date, end: date) -> Snapshot:
         days = [d for d in _days(start, end) if self.dataset.first_day <= d <= self.dataset.last_day]
@@ -1241,7 +1262,7 @@ class DemoSource(_AtHand):
             facts.ingest(day, wanted[day], [part], con)
 
     def _file(self, scope: Scope, kind: str, day: date) -> bytes:
-        """One demo report file, generated once and kept compressed (octo-corp's 28 days: 140 MB raw, 8 MB kept)."""
+        """One demo report file (or an org's seats, ``SEATS_KIND``), generated once and kept compressed."""
         key = (scope, kind, day)
         with self._files_lock:
             packed = self._files.get(key)
@@ -1250,8 +1271,11 @@ class DemoSource(_AtHand):
                 return zlib.decompress(packed)
             except zlib.error:  # a kept file damaged inside: made again below, and the kept files written anew
                 log.warning("a kept demo file (%s %s %s) is damaged; making it again", scope, kind, day)
-        data = b"".join(self.dataset.iter_ndjson(scope.kind, scope.name, kind, day))
-        packed = zlib.compress(data, 1)
+        if kind == SEATS_KIND:
+            data = orjson.dumps(self.dataset.seats(self.dataset.org(scope.name)))
+        else:
+            data = b"".join(self.dataset.iter_ndjson(scope.kind, scope.name, kind, day))
+        packed = zlib.compress(data, 6)
         with self._files_lock:
             self._files[key] = packed
             self._sizes[key] = len(data)

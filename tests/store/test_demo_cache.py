@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from copilot_tui import demo_cache
+from copilot_tui.licenses import demo_seats
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.scope import Scope
 from copilot_tui.source import DemoSource
@@ -27,10 +28,13 @@ def numbers(snap: Any) -> tuple[Any, ...]:
 
 
 class NoMaking(DemoDataset):
-    """A dataset that refuses to make report files: whatever it serves must come from the kept file."""
+    """A dataset that refuses to make report files or seats: whatever it serves must come from the kept file."""
 
     def iter_ndjson(self, *args: Any, **kwargs: Any) -> Any:
         raise AssertionError(f"made a report file: {args}")
+
+    def seats(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"made seats: {args}")
 
 
 async def test_a_second_start_reads_the_kept_files_and_shows_the_same_numbers(tmp_path: Path) -> None:
@@ -97,7 +101,7 @@ async def test_a_kept_file_damaged_inside_is_made_again_and_rewritten(tmp_path: 
     files = demo_cache.read(kept, stamp)
     key = next(k for k in files if k[1] == "users-1-day")
     packed, size = files[key]
-    broken = {k: (v[0] if k != key else packed[:2] + bytes(len(packed) - 2)) for k, v in files.items()}
+    broken = {k: (v[0] if k != key else bytes(packed[:2]) + bytes(len(packed) - 2)) for k, v in files.items()}
     demo_cache.write(kept, stamp, broken, {k: v[1] for k, v in files.items()})
 
     source = DemoSource(small(), keep_in=kept)
@@ -106,3 +110,12 @@ async def test_a_kept_file_damaged_inside_is_made_again_and_rewritten(tmp_path: 
     assert again.user_rows == expected.user_rows  # the users lines are read: the damaged file is made again
     await source.load(ORG, days=6)  # and kept with the next load
     assert demo_cache.read(kept, stamp)[key] == (packed, size)  # written anew, whole
+
+
+@pytest.mark.parametrize("scope", [ORG, Scope("enterprise", "octo-enterprise")])
+async def test_seats_are_kept_with_the_files(tmp_path: Path, scope: Scope) -> None:
+    """Making seats makes every day's plan of every user: a second start reads them from the kept file."""
+    kept = tmp_path / "demo-reports.bin"
+    first = await DemoSource(small(), keep_in=kept).seats(scope)
+    again = await DemoSource(NoMaking(orgs=small().orgs, days=20), keep_in=kept).seats(scope)
+    assert again == first == demo_seats(small(), scope)  # as made from the dataset
