@@ -49,7 +49,7 @@ def periods(rounds: int) -> dict[str, dict[str, float]]:
     from datetime import timedelta
 
     from copilot_tui.metrics.aggregate import aggregate_users
-    from copilot_tui.source import DemoSource
+    from copilot_tui.sources.demo import DemoSource
 
     results: dict[str, dict[str, float]] = {}
 
@@ -90,7 +90,7 @@ def adoption(rounds: int) -> dict[str, float]:
     from datetime import timedelta
 
     from copilot_tui.metrics.adoption import DEFAULT_ENGAGED_DAYS
-    from copilot_tui.source import DemoSource
+    from copilot_tui.sources.demo import DemoSource
 
     results: dict[str, float] = {}
 

@@ -51,9 +51,7 @@ def python_env() -> dict[str, str]:
 def warm_bytecode() -> None:
     """Import what a launch imports once, so no timed child pays for compiling it."""
     root = Path(__file__).resolve().parent.parent
-    imports = (
-        "import copilot_tui.app, copilot_tui.source, copilot_tui.store, copilot_tui.metrics.demo, benchmarks.launch"
-    )
+    imports = "import copilot_tui.app, copilot_tui.sources.factory, copilot_tui.store, copilot_tui.metrics.demo, benchmarks.launch"
     subprocess.run([sys.executable, "-c", imports], check=True, cwd=root, env=python_env(), capture_output=True)
 
 
@@ -167,7 +165,7 @@ def drill(users: int) -> dict[str, float]:
     """One user's rows from the store (the drill-down), timed in this process."""
     from benchmarks.data import FIRST_USER_ID
     from copilot_tui.scope import Scope
-    from copilot_tui.source import snapshot_from_store
+    from copilot_tui.sources.stored import snapshot_from_store
     from copilot_tui.store import Store
 
     data_dir = Path(env_for(users)["COPILOT_TUI_DATA_DIR"])

@@ -135,7 +135,8 @@ class CopilotApp(App[None]):
         await self._start()
 
     async def _start(self) -> None:
-        from copilot_tui.source import open_source, remove_stale_temp_facts
+        from copilot_tui.sources.at_hand import remove_stale_temp_facts
+        from copilot_tui.sources.factory import open_source
 
         self.run_worker(remove_stale_temp_facts, name="remove stale temporary facts", thread=True)
         if self._given_source is not None:
@@ -166,7 +167,7 @@ class CopilotApp(App[None]):
         self._open_live(resolved.token)
 
     def _open_live(self, token: Secret) -> None:
-        from copilot_tui.source import open_source
+        from copilot_tui.sources.factory import open_source
 
         self.client = self.make_client(token)
         self._open(open_source(self.settings, client=self.client, clock=self._clock))

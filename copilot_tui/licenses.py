@@ -122,7 +122,7 @@ async def live_seats(client: Any, scope: Scope, today: date | None = None) -> Se
 
 
 async def load_seats(source: Any, scope: Scope) -> SeatReport:
-    """Seats for whichever data source the app runs on (``copilot_tui.source.DataSource.seats``)."""
+    """Seats for whichever data source the app runs on (``copilot_tui.sources.contract.DataSource.seats``)."""
     return await source.seats(scope)  # type: ignore[no-any-return]
 
 

@@ -23,7 +23,7 @@ def test_starting_the_app_does_not_import_the_http_client() -> None:
 
 def test_starting_the_app_does_not_import_numpy() -> None:
     """numpy sorts large users tables; importing it costs about 0.1 s, which a start-up never pays."""
-    modules = imported_after("import copilot_tui.app, copilot_tui.source, copilot_tui.ui.widgets.user_table")
+    modules = imported_after("import copilot_tui.app, copilot_tui.sources.factory, copilot_tui.ui.widgets.user_table")
     assert "copilot_tui.ui.widgets.user_table" in modules
     assert "numpy" not in modules
 

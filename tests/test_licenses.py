@@ -51,7 +51,8 @@ def test_demo_enterprise_seats_span_its_orgs_and_name_them() -> None:
 
 
 async def test_each_source_answers_for_its_seats(tmp_path: Any) -> None:
-    from copilot_tui.source import DemoSource, OfflineSource
+    from copilot_tui.sources.demo import DemoSource
+    from copilot_tui.sources.offline import OfflineSource
     from copilot_tui.store import Store
 
     dataset = small()

@@ -1,7 +1,7 @@
 """``copilot-tui export``: the numbers of an organization or enterprise over a period, as JSON or CSV, no TUI.
 
-It takes the app's road: the data source the settings open (``copilot_tui.source.open_source``: the demo, the local
-store, or GitHub through the store), the same snapshot and users aggregate, and the export model
+It takes the app's road: the data source the settings open (``copilot_tui.sources.factory.open_source``: the demo,
+the local store, or GitHub through the store), the same snapshot and users aggregate, and the export model
 (``copilot_tui.exports``) that the app's ``e`` writes with, so its output is byte for byte the app's file for the
 same scope, period, table and format. The period is the latest 28 days by default.
 """
@@ -210,7 +210,8 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
     from copilot_tui.github.errors import FIRST_REPORT_DAY
     from copilot_tui.metrics.derive import Period
     from copilot_tui.metrics.linerule import skipped_lines_text
-    from copilot_tui.source import describe_pending, earliest_day, open_source
+    from copilot_tui.sources.factory import open_source
+    from copilot_tui.sources.planning import describe_pending, earliest_day
     from copilot_tui.store import StoreDamagedError
     from copilot_tui.views import bucket_counter, build_teams
 
@@ -410,7 +411,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from copilot_tui.auth import KeyringUnavailableError
     from copilot_tui.github.errors import GitHubError
     from copilot_tui.licenses import SeatsUnavailableError
-    from copilot_tui.source import SourceError
+    from copilot_tui.sources.contract import SourceError
     from copilot_tui.store import StoreError
 
     try:

@@ -1,7 +1,7 @@
 """``copilot-tui open FILE|DIR ...``: report files downloaded from GitHub, in the dashboard, with no token and no
 network.
 
-The files are read by the report-files source (``copilot_tui.source.FileSource``, opened from the settings'
+The files are read by the report-files source (``copilot_tui.sources.files.FileSource``, opened from the settings'
 ``files`` like every other source), so every view works as with the API, but the seats. Before the dashboard
 starts, each path is looked at: one that does not exist stops here, and so do paths none of which holds a report;
 a file that is not a report among others is named on screen when the files are opened.

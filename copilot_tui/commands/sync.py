@@ -118,7 +118,7 @@ async def _sync(
 ) -> tuple[Any, Any]:
     from copilot_tui.github.client import GitHubClient
     from copilot_tui.metrics.linerule import skipped_lines_text
-    from copilot_tui.source import LiveSource
+    from copilot_tui.sources.live import LiveSource
     from copilot_tui.store import Store, StoreDamagedError
 
     store = Store(settings.store_key)
@@ -192,7 +192,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         raise
     bar.end_line()
-    from copilot_tui.source import describe_pending
+    from copilot_tui.sources.planning import describe_pending
 
     for sentence in describe_pending(result.pending):
         print(f"copilot-tui sync: {sentence} It is asked for again on the next sync.", file=sys.stderr)

@@ -9,7 +9,7 @@ def describe_error(exc: BaseException) -> str:
     """One sentence for the user: the client's or the source's own; for anything else (a bug) a pointer to the log,
     never an exception class name."""
     from copilot_tui.licenses import SeatsUnavailableError
-    from copilot_tui.source import SourceError
+    from copilot_tui.sources.contract import SourceError
     from copilot_tui.store import StoreError
 
     if isinstance(exc, GitHubError | SourceError | StoreError | SeatsUnavailableError) and str(exc).strip():

@@ -10,7 +10,7 @@ from copilot_tui.scope import Scope
 
 if TYPE_CHECKING:
     from copilot_tui.settings import Mode
-    from copilot_tui.source import DataSource
+    from copilot_tui.sources.contract import DataSource
 
 
 @dataclass(slots=True)

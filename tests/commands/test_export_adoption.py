@@ -13,7 +13,7 @@ from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
 from copilot_tui.github.client import GitHubClient
 from copilot_tui.metrics.derive import Period
 from copilot_tui.scope import Scope
-from copilot_tui.source import LiveSource
+from copilot_tui.sources.live import LiveSource
 from copilot_tui.store import Store, host_key
 from tests.adoption_oracle import history_by_hand, lines_in, segments_by_hand
 from tests.commands.test_export import export

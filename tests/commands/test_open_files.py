@@ -296,7 +296,7 @@ async def test_facts_of_the_files_stay_in_a_private_temporary_directory_apart_fr
     import tempfile
 
     from copilot_tui.scope import Scope
-    from copilot_tui.source import FileSource
+    from copilot_tui.sources.files import FileSource
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()

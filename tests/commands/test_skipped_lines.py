@@ -70,10 +70,10 @@ def test_sync_names_them_from_the_facts_decoding_without_a_second_pass(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A users report is decoded once when synced: the lines its facts skipped are the ones named."""
-    from copilot_tui import source
+    from copilot_tui.sources import live
 
     checked: list[object] = []
-    monkeypatch.setattr(source, "check_users_report", lambda parts: checked.append(parts) or [])
+    monkeypatch.setattr(live, "check_users_report", lambda parts: checked.append(parts) or [])
     day = serve_hostile_lines(fakehub_env, hostile_report)
     assert cli.main(["sync", "--org", ORG, "--since", day, "--until", day]) == 0
     check_stderr(capsys.readouterr().err, hostile_report)

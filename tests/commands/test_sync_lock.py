@@ -18,7 +18,7 @@ from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
 from copilot_tui.github.client import GitHubClient
 from copilot_tui.scope import Scope
 from copilot_tui.scope_lock import ScopeLock
-from copilot_tui.source import LiveSource
+from copilot_tui.sources.live import LiveSource
 from copilot_tui.store import Store, host_key
 
 ROOT = Path(__file__).resolve().parents[2]

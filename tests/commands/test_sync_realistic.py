@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from copilot_tui import cli, source
+from copilot_tui import cli
 from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
 from copilot_tui.fakehub.server import HOSTILE_USER_ID, hostile_user_lines
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.scope import Scope
+from copilot_tui.sources import stored
 from copilot_tui.store import Store, host_key, store_root
 
 ACME = Scope("org", "acme")
@@ -46,7 +47,7 @@ def hub(_realistic_hub: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("COPILOT_TUI_API_URL", _realistic_hub.api_url)
     monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
     monkeypatch.setenv("COPILOT_TUI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(source, "_utc_now", lambda: datetime.combine(_realistic_hub.today, time(6), UTC))
+    monkeypatch.setattr(stored, "utc_now", lambda: datetime.combine(_realistic_hub.today, time(6), UTC))
     try:
         yield _realistic_hub
     finally:

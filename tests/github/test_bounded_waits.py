@@ -16,7 +16,7 @@ from github_helpers import FakeTime, MakeClient
 from copilot_tui.fakehub import FakeGitHub
 from copilot_tui.github.errors import DownloadError, GitHubError, NetworkError
 from copilot_tui.scope import Scope
-from copilot_tui.source import LiveSource
+from copilot_tui.sources.live import LiveSource
 from copilot_tui.store import Store
 
 ACME = Scope("org", "acme")

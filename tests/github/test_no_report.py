@@ -14,7 +14,7 @@ from copilot_tui.fakehub.faults import NO_REPORT_ANSWERS, NoReportHow
 from copilot_tui.github.client import NoReport, report_path
 from copilot_tui.github.errors import NotFoundError, ServerError
 from copilot_tui.scope import Scope
-from copilot_tui.source import LiveSource
+from copilot_tui.sources.live import LiveSource
 from copilot_tui.store import Store
 
 ACME = Scope("org", "acme")

@@ -16,7 +16,7 @@ from copilot_tui.metrics.demo import default_dataset
 from copilot_tui.metrics.derive import Period, PeriodUsers
 from copilot_tui.metrics.trends import buckets
 from copilot_tui.scope import Scope
-from copilot_tui.source import DemoSource
+from copilot_tui.sources.demo import DemoSource
 from copilot_tui.views import users_by_bucket
 from tests.adoption_oracle import SEGMENT_KEYS, lines_in, segments_by_hand
 from tests.commands.test_export import export

@@ -13,7 +13,7 @@ from copilot_tui import demo_cache
 from copilot_tui.licenses import demo_seats
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.scope import Scope
-from copilot_tui.source import DemoSource
+from copilot_tui.sources.demo import DemoSource
 
 ORG = Scope("org", "ant")
 

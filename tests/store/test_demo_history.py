@@ -10,7 +10,7 @@ import pytest
 from copilot_tui.metrics.demo import DEMO_ORGS, DemoDataset
 from copilot_tui.metrics.derive import Period
 from copilot_tui.scope import Scope
-from copilot_tui.source import DemoSource
+from copilot_tui.sources.demo import DemoSource
 from tests.adoption_oracle import history_by_hand
 
 SMALL = DemoDataset(orgs=DEMO_ORGS[:2], days=50)

@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from copilot_tui.facts import USERS_KIND
 from copilot_tui.metrics.model import ACTIVITY_FIELDS
 from copilot_tui.scope import Scope
-from copilot_tui.source import USERS_KIND, snapshot_from_store
+from copilot_tui.sources.stored import snapshot_from_store
 from copilot_tui.store import Store
 from copilot_tui.ui.widgets.teams import stream_user_rows
 from tests.conftest import HostileReport

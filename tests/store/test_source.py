@@ -9,14 +9,13 @@ import pytest
 from copilot_tui.github.errors import FIRST_REPORT_DAY, DayOutOfRangeError
 from copilot_tui.metrics.demo import DemoDataset
 from copilot_tui.scope import Scope
-from copilot_tui.source import (
+from copilot_tui.sources.contract import NotHeldError, SourceError
+from copilot_tui.sources.demo import DemoSource
+from copilot_tui.sources.live import LiveSource
+from copilot_tui.sources.offline import OfflineSource
+from copilot_tui.sources.planning import (
     RECHECK_AFTER,
     REVISION_DAYS,
-    DemoSource,
-    LiveSource,
-    NotHeldError,
-    OfflineSource,
-    SourceError,
     earliest_day,
     latest_day,
     needs_fetch,

@@ -11,7 +11,10 @@ import pytest
 from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
 from copilot_tui.github.client import GitHubClient
 from copilot_tui.github.errors import ForbiddenError, GitHubError
-from copilot_tui.source import DemoSource, LiveSource, OfflineSource, report_kinds
+from copilot_tui.sources.demo import DemoSource
+from copilot_tui.sources.live import LiveSource
+from copilot_tui.sources.offline import OfflineSource
+from copilot_tui.sources.planning import report_kinds
 from copilot_tui.store import Store
 from tests.store.conftest import SMALL_ORG, noon_after
 

@@ -8,12 +8,14 @@ from typing import Any
 import orjson
 import pytest
 
-from copilot_tui import source as source_module
 from copilot_tui import store as store_module
 from copilot_tui.metrics.demo import DemoDataset
 from copilot_tui.metrics.derive import Period, breakdown, feature_series, summarize_users, user_days
 from copilot_tui.scope import Scope
-from copilot_tui.source import DemoSource, lines_of_user, snapshot_from_store
+from copilot_tui.sources import stored
+from copilot_tui.sources.demo import DemoSource
+from copilot_tui.sources.snapshot import lines_of_user
+from copilot_tui.sources.stored import snapshot_from_store
 from copilot_tui.store import COMPUTED_KEEP, Store
 from copilot_tui.ui.view import build_view
 
@@ -44,13 +46,13 @@ def filled(store: Store, dataset: DemoDataset) -> tuple[Store, Period]:
 
 def counting_aggregate(monkeypatch: pytest.MonkeyPatch) -> list[Period]:
     calls: list[Period] = []
-    real = source_module.stored_aggregate
+    real = stored.stored_aggregate
 
     def counted(store: Any, scope: Any, period: Period, held: Any) -> Any:
         calls.append(period)
         return real(store, scope, period, held)
 
-    monkeypatch.setattr(source_module, "stored_aggregate", counted)
+    monkeypatch.setattr(stored, "stored_aggregate", counted)
     return calls
 
 

@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, OptionList, TabbedContent, TabPane
 from copilot_tui.metrics.demo import DemoDataset
 from copilot_tui.metrics.derive import Period, summarize_users
 from copilot_tui.scope import Scope
-from copilot_tui.source import DemoSource
+from copilot_tui.sources.demo import DemoSource
 from copilot_tui.ui.screens.glossary import GlossaryScreen
 from copilot_tui.ui.screens.help import HelpScreen, described
 from copilot_tui.ui.screens.org_picker import OrgPickerScreen

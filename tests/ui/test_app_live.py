@@ -22,7 +22,8 @@ from copilot_tui.github.errors import GitHubError
 from copilot_tui.github.hosts import token_host
 from copilot_tui.metrics.derive import Period, summarize_users
 from copilot_tui.scope import Scope
-from copilot_tui.source import DemoSource, report_kinds
+from copilot_tui.sources.demo import DemoSource
+from copilot_tui.sources.planning import report_kinds
 from copilot_tui.ui.screens.dashboard import DashboardScreen
 from copilot_tui.ui.screens.problems import ProblemsScreen
 from copilot_tui.ui.screens.sign_in import SignInScreen

@@ -59,7 +59,7 @@ async def test_a_crash_as_the_live_source_opens_shows_no_token(
     def crash(*args: object, **kwargs: object) -> None:
         raise ForcedCrash("planted as the live source opens")
 
-    monkeypatch.setattr("copilot_tui.source.LiveSource.__init__", crash)
+    monkeypatch.setattr("copilot_tui.sources.live.LiveSource.__init__", crash)
     app = live_app(fakehub, org="octo-garage")
     crash_screen = capture_crash_screen(app, monkeypatch)
     with pytest.raises(ForcedCrash):

@@ -9,7 +9,7 @@ import pytest
 
 from copilot_tui import facts
 from copilot_tui.metrics.demo import DemoDataset
-from copilot_tui.source import DemoSource
+from copilot_tui.sources.demo import DemoSource
 from tests.ui.conftest import dashboard, demo_app, settle
 
 

@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 from copilot_tui.fakehub import OWNER_TOKEN, FakeGitHub
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.scope import Scope
-from copilot_tui.source import DemoSource
+from copilot_tui.sources.demo import DemoSource
 from copilot_tui.ui.screens.org_picker import OrgPickerScreen
 from copilot_tui.ui.widgets.seats import SeatsPane
 from copilot_tui.ui.widgets.status import StatusBar

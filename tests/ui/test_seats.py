@@ -13,7 +13,7 @@ from copilot_tui.app import CopilotApp
 from copilot_tui.fakehub import MEMBER_TOKEN, OWNER_TOKEN, FakeGitHub
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.scope import Scope
-from copilot_tui.source import DemoSource
+from copilot_tui.sources.demo import DemoSource
 from copilot_tui.ui.widgets.seats import SeatsPane, SeatsTable
 from tests.ui.conftest import MemoryKeyring, dashboard, live_app, settle
 from tests.ui.test_teams import app_on

@@ -14,7 +14,7 @@ from textual.widgets import Input
 from copilot_tui.app import CopilotApp, LaunchOptions
 from copilot_tui.github.errors import ForbiddenError
 from copilot_tui.scope import Scope
-from copilot_tui.source import DemoSource
+from copilot_tui.sources.demo import DemoSource
 from copilot_tui.ui.periods import PeriodChoice
 from tests.ui.conftest import settle, until
 

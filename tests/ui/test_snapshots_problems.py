@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from copilot_tui.app import CopilotApp, LaunchOptions
 from copilot_tui.metrics.model import LineProblem
 from copilot_tui.scope import Scope
-from copilot_tui.source import DemoSource
+from copilot_tui.sources.demo import DemoSource
 from tests.ui.test_snapshots import SIZES, after
 
 

@@ -10,7 +10,8 @@ from typing import Any
 from copilot_tui.app import CopilotApp, LaunchOptions
 from copilot_tui.metrics.demo import DemoDataset
 from copilot_tui.scope import Scope
-from copilot_tui.source import DemoSource, Snapshot
+from copilot_tui.sources.demo import DemoSource
+from copilot_tui.sources.snapshot import Snapshot
 from copilot_tui.ui.screens.dashboard import same_data
 from copilot_tui.ui.widgets.users import UsersTable
 from tests.ui.conftest import dashboard, settle

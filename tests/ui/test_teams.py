@@ -12,7 +12,7 @@ from textual.widgets import TabbedContent
 
 from copilot_tui.app import CopilotApp, LaunchOptions
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
-from copilot_tui.source import DemoSource
+from copilot_tui.sources.demo import DemoSource
 from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane, TeamsTable
 from copilot_tui.ui.widgets.users import UsersTable
 from tests.ui.conftest import dashboard, first_team_opened, notifications, rendered, settle, until

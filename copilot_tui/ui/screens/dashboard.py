@@ -347,7 +347,7 @@ class DashboardScreen(Screen[None]):
 
     def _name_pending(self, scope: Scope, pending: tuple[Any, ...]) -> None:
         """Say which reports GitHub has not delivered yet (named once per set; a later load asks for them again)."""
-        from copilot_tui.source import describe_pending
+        from copilot_tui.sources.planning import describe_pending
 
         if not pending or (scope, pending) == self._pending_named:
             return

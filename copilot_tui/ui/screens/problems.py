@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Static
 from copilot_tui.metrics.derive import Period
 from copilot_tui.metrics.model import LineProblem
 from copilot_tui.scope import Scope
-from copilot_tui.source import KIND_NAMES, report_order
+from copilot_tui.sources.planning import KIND_NAMES, report_order
 from copilot_tui.ui.format import day
 from copilot_tui.ui.names import names_of, shown_text
 from copilot_tui.ui.widgets.status import FitFooter, StatusBar
