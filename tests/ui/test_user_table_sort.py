@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from copilot_tui.ui.widgets import user_table
+from copilot_tui.ui.widgets import table_order, user_table
 from copilot_tui.ui.widgets.user_table import Column, UserTable
 
 ROWS = 400
@@ -27,9 +27,9 @@ ROWS = 400
 @pytest.fixture
 def numpy_from_small(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """numpy imported, and used from 20 values; warm-up slices of 37 rows."""
-    user_table.start_numpy_import().join()
-    assert user_table._numpy is not None, "numpy is a dependency: it must import"
-    monkeypatch.setattr(user_table, "NUMPY_MIN_ROWS", 20)
+    table_order.start_numpy_import().join()
+    assert table_order._numpy is not None, "numpy is a dependency: it must import"
+    monkeypatch.setattr(table_order, "NUMPY_MIN_ROWS", 20)
     monkeypatch.setattr(user_table, "WARM_UP_SLICE", 37)
     yield
 
@@ -161,9 +161,9 @@ def test_the_warm_up_sorts_with_numpy_in_a_few_steps_and_gives_the_same_orders(n
 
 
 def test_without_numpy_yet_the_large_sorts_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(user_table, "NUMPY_MIN_ROWS", 20)
-    monkeypatch.setattr(user_table, "_numpy", None)
-    monkeypatch.setattr(user_table, "_numpy_import", object())  # "under way": nothing imports it meanwhile
+    monkeypatch.setattr(table_order, "NUMPY_MIN_ROWS", 20)
+    monkeypatch.setattr(table_order, "_numpy", None)
+    monkeypatch.setattr(table_order, "_numpy_import", object())  # "under way": nothing imports it meanwhile
     columns = columns_of_every_kind(seed=8)
     table = table_of(columns)
     for name, (values, sort_key, _) in columns.items():
@@ -180,8 +180,8 @@ def filtered(order: Sequence[int], logins: Sequence[str], needle: str) -> list[i
 def test_a_filtered_sort_by_a_new_column_sorts_only_the_rows_shown(
     monkeypatch: pytest.MonkeyPatch, with_numpy: bool
 ) -> None:
-    user_table.start_numpy_import().join()
-    monkeypatch.setattr(user_table, "NUMPY_MIN_ROWS", 20 if with_numpy else 10**9)
+    table_order.start_numpy_import().join()
+    monkeypatch.setattr(table_order, "NUMPY_MIN_ROWS", 20 if with_numpy else 10**9)
     rng = random.Random(11)
     columns = columns_of_every_kind(seed=11)
     logins = [("needle" if rng.random() < 0.15 else "") + login(rng, number) for number in range(ROWS)]
