@@ -21,8 +21,6 @@ import re
 import sqlite3
 import threading
 import zlib
-from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -31,7 +29,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
-from copilot_tui.metrics.linerule import USER_ID, plain_part
+from copilot_tui.block_index import block_checksum, block_offsets, blocks_of, compress_indexed, inflate_block
+from copilot_tui.metrics.linerule import plain_part
 from copilot_tui.scope import Scope, ScopeKind
 
 SCHEMA_VERSION = 5
@@ -90,11 +89,8 @@ MIGRATIONS[4] = """
         PRIMARY KEY (kind, day, seq)
     );
 """
-# v4: where each user's lines sit in a users report part, so one user's rows are read without inflating the rest.
-# A part is compressed in blocks of about ``_BLOCK`` raw bytes (whole lines), each ended by a zlib full flush: the
-# blob is still one ordinary zlib stream, and a block can also be inflated on its own from its offset. ``blocks``
-# holds the compressed offsets (int64 array), ``user_ids`` the sorted user ids and ``user_blocks`` the block of
-# each (a user whose lines span blocks appears once per block).
+# v4: where each user's lines sit in a users report part, so one user's rows are read without inflating the rest
+# (the format: ``copilot_tui.block_index``).
 
 MIGRATIONS[5] = """
     ALTER TABLE parts ADD COLUMN checksum INTEGER;
@@ -109,7 +105,6 @@ MIGRATIONS[5] = """
 COMPUTED_KEEP = 8
 
 _COMPRESS_LEVEL = 6
-_BLOCK = 1 << 20
 _READ_CHUNK = 1 << 20
 _CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 STORE_SUFFIX = ".sqlite3"
@@ -359,7 +354,7 @@ class _ScopeDb:
             with suppress(ValueError):  # a damaged gzip part is kept as it came; its reader names it
                 data = plain_part(data)  # a gzip part is kept inflated: the index and every reader see NDJSON
             if indexed:
-                blob, index = _compress_indexed(data)
+                blob, index = compress_indexed(data, _COMPRESS_LEVEL)
                 indexes.append((seq, *index))
             else:
                 blob = zlib.compress(data, _COMPRESS_LEVEL)
@@ -515,25 +510,21 @@ class _ScopeDb:
                     if blocks is None or codec != "zlib":
                         yield name, list(self._guarded_chunks(conn, rowid, codec, checksum))
                         continue
-                    picked = _blocks_of(user_id, user_ids, user_blocks)
+                    picked = blocks_of(user_id, user_ids, user_blocks)
                     if picked:
                         yield name, [self._guarded_block(conn, rowid, blocks, b, block_sums) for b in picked]
 
     def _guarded_block(
         self, conn: sqlite3.Connection, rowid: int, blocks: bytes, block: int, block_sums: bytes | None
     ) -> bytes:
-        offsets = array("q")
-        offsets.frombytes(blocks)
+        offsets = block_offsets(blocks)
         try:
             with conn.blobopen("parts", "data", rowid, readonly=True) as blob:
                 blob.seek(offsets[block])
                 data = blob.read(offsets[block + 1] - offsets[block])
-            if block_sums is not None:
-                sums = array("I")
-                sums.frombytes(block_sums)
-                if zlib.crc32(data) != sums[block]:
-                    raise _Mismatch(f"block {block} of a stored report does not match its checksum")
-            return zlib.decompressobj(-15).decompress(data)
+            if block_sums is not None and zlib.crc32(data) != block_checksum(block_sums, block):
+                raise _Mismatch(f"block {block} of a stored report does not match its checksum")
+            return inflate_block(data)
         except (*_SQLITE_ERRORS, zlib.error, _Mismatch, IndexError, ValueError) as exc:
             if isinstance(exc, sqlite3.DatabaseError) and not _is_corruption(exc):
                 raise self._unusable(exc) from exc
@@ -623,56 +614,6 @@ def _blob_chunks(conn: sqlite3.Connection, rowid: int, codec: str, checksum: int
             raise zlib.error("a stored report ends early")
         if tail:
             yield tail
-
-
-def _compress_indexed(data: bytes) -> tuple[bytes, tuple[bytes, bytes, bytes, bytes]]:
-    """``data`` as one zlib stream made of independently inflatable blocks of whole lines, and its user index."""
-    c = zlib.compressobj(_COMPRESS_LEVEL)
-    out = [c.compress(b"")]
-    size = 2  # the zlib header, written with the first output
-    offsets = array("q")
-    pairs: set[tuple[int, int]] = set()
-    start = 0
-    n = len(data)
-    while start < n:
-        end = data.rfind(b"\n", start, start + _BLOCK) + 1 if start + _BLOCK < n else n
-        if end <= start:  # a line longer than a block
-            end = data.find(b"\n", start + _BLOCK)
-            end = n if end < 0 else end + 1
-        block_no = len(offsets)
-        offsets.append(size)
-        for m in USER_ID.finditer(data, start, end):
-            pairs.add((int(m[1]), block_no))
-        piece = c.compress(data[start:end]) + c.flush(zlib.Z_FULL_FLUSH)
-        out.append(piece)
-        size += len(piece)
-        start = end
-    offsets.append(size)
-    out.append(c.flush())
-    ordered = sorted(pairs)
-    blob = b"".join(out)
-    sums = array("I", (zlib.crc32(blob[a:b]) for a, b in zip(offsets, offsets[1:], strict=False)))
-    return blob, (
-        offsets.tobytes(),
-        array("q", [u for u, _ in ordered]).tobytes(),
-        array("q", [b for _, b in ordered]).tobytes(),
-        sums.tobytes(),
-    )
-
-
-def _blocks_of(user_id: int, user_ids: bytes, user_blocks: bytes) -> list[int]:
-    ids = array("q")
-    ids.frombytes(user_ids)
-    at = bisect_left(ids, user_id)
-    if at == len(ids) or ids[at] != user_id:
-        return []
-    blocks = array("q")
-    blocks.frombytes(user_blocks)
-    found = []
-    while at < len(ids) and ids[at] == user_id:
-        found.append(blocks[at])
-        at += 1
-    return found
 
 
 def _statements(script: str) -> list[str]:

@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     (
         "store",
         (
+            "copilot_tui.block_index",
             "copilot_tui.store",
             "copilot_tui.scope_lock",
             "copilot_tui.facts",

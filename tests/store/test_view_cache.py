@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 import pytest
 
-from copilot_tui import store as store_module
+from copilot_tui import block_index
 from copilot_tui.metrics.demo import DemoDataset
 from copilot_tui.metrics.derive import Period, breakdown, feature_series, summarize_users, user_days
 from copilot_tui.scope import Scope
@@ -178,7 +178,7 @@ async def test_demo_drill_down_and_rows_agree() -> None:
 def test_the_users_index_finds_a_users_lines_in_small_blocks(
     store: Store, dataset: DemoDataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "_BLOCK", 4096)
+    monkeypatch.setattr(block_index, "BLOCK", 4096)
     period = Period.last(3, dataset.last_day)
     fill(store, dataset, LABS, period.each_day(), datetime(2026, 11, 20, tzinfo=UTC))
     snap = snapshot_from_store(store, LABS, period.start, period.end)
