@@ -1,4 +1,5 @@
-"""The GitHub side: an async REST client (``client``), its typed errors (``errors``) and host rules (``hosts``).
+"""The GitHub side: an async REST client (``client``), the sentences of its refusals (``refusals``), its typed
+errors (``errors``) and host rules (``hosts``).
 
 Nothing here knows Textual or what the numbers mean; see STYLE.md.
 """

@@ -20,6 +20,8 @@ A day without a report is not an error: GitHub answers it in several ways (204; 
 no body or no links; a 404 saying no report is available for that day; 502/503 while the day is generated), and
 each comes back as a falsy ``NoReport`` saying which. A 404 on one day means "no such org/enterprise" only when a
 request for the scope itself (its latest 28-day report) says so too.
+
+What a refusal means to a person (the typed error and its sentence) is :mod:`copilot_tui.github.refusals`.
 """
 
 from __future__ import annotations
@@ -33,23 +35,16 @@ import time
 import zlib
 from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any, Literal, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-import orjson
 
 from copilot_tui import __version__
 from copilot_tui.github import hosts
 from copilot_tui.github.errors import (
-    FIRST_REPORT_DAY,
-    POLICY_WHERE_ENTERPRISE,
-    POLICY_WHERE_ORG,
-    BadCredentialsError,
-    DayOutOfRangeError,
     DownloadError,
-    ForbiddenError,
     GitHubError,
     LinkExpiredError,
     NetworkError,
@@ -58,6 +53,19 @@ from copilot_tui.github.errors import (
     ReportTooLargeError,
     ResponseFormatError,
     ServerError,
+)
+from copilot_tui.github.refusals import (
+    RequestContext,
+    answer_message,
+    is_daily_report,
+    json_body,
+    rate_limit_error,
+    redact,
+    refusal,
+    report_context,
+    scopes_header,
+    seats_context,
+    unhealable_sentence,
 )
 from copilot_tui.github.secret import Secret
 from copilot_tui.scope import Scope
@@ -80,11 +88,6 @@ _GENERATING_STATUS = frozenset({502, 503})
 _NO_REPORT_WORDS = ("no report", "not available", "no data", "not yet available")
 _GENERATING_IN_A_ROW = 3
 """More days than this answering 502/503 one after the other is GitHub in trouble, not days being generated."""
-_SCOPE_IMPLIED_BY = {
-    "read:org": ("write:org", "admin:org"),
-    "read:enterprise": ("admin:enterprise",),
-    "manage_billing:copilot": (),
-}
 
 
 class BearerAuth(httpx.Auth):
@@ -208,23 +211,6 @@ def report_path(scope: Scope, kind: str) -> str:
     return f"{scope.api_prefix}/copilot/metrics/reports/{kind}{suffix}"
 
 
-def is_daily_report(kind: str) -> bool:
-    return kind.endswith("-1-day")
-
-
-def earliest_report_day(today: date) -> date:
-    """Reports reach back to 2025-10-10 and at most one year (GitHub REST docs, Copilot usage metrics)."""
-    return max(FIRST_REPORT_DAY, today - timedelta(days=365))
-
-
-def _redact(url: str) -> str:
-    """A URL fit for a message: signed links lose their query (the signature) and any user info."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
-
-
 def _encrypted_or_local(url: str | httpx.URL) -> bool:
     """https anywhere, plain http to this machine only."""
     parts = urlsplit(str(url))
@@ -236,8 +222,8 @@ async def _refuse_plain_http(request: httpx.Request) -> None:
     """Every request, redirects included: a redirect to plain http elsewhere stops here, before it is sent."""
     if not _encrypted_or_local(request.url):
         raise DownloadError(
-            f"Refusing to follow a redirect to {_redact(str(request.url))}: not https, and not this machine.",
-            url=_redact(str(request.url)),
+            f"Refusing to follow a redirect to {redact(str(request.url))}: not https, and not this machine.",
+            url=redact(str(request.url)),
         )
 
 
@@ -248,27 +234,6 @@ def _parse_day(value: Any) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
-
-
-def _scopes_header(resp: httpx.Response, name: str) -> tuple[str, ...] | None:
-    raw = resp.headers.get(name)
-    if raw is None:
-        return None
-    return tuple(s.strip() for s in raw.split(",") if s.strip())
-
-
-def _sso_url(header: str) -> str | None:
-    """The URL in ``X-GitHub-SSO: required; url=https://github.com/orgs/ORG/sso?authorization_request=...``."""
-    for item in header.split(";"):
-        key, _, value = item.strip().partition("=")
-        if key.strip().lower() == "url" and value.strip().startswith("https://"):
-            return value.strip()
-    return None
-
-
-def _has_scope(token_scopes: Iterable[str], wanted: str) -> bool:
-    have = set(token_scopes)
-    return wanted in have or any(s in have for s in _SCOPE_IMPLIED_BY.get(wanted, ()))
 
 
 def _parse_retry_after(value: str, now: float) -> float | None:
@@ -303,32 +268,6 @@ def _unhealable(exc: BaseException) -> str | None:
     return None
 
 
-def _unhealable_sentence(kind: str, host: str, what: str, exc: BaseException) -> str:
-    detail = f"{type(exc).__name__}{': ' + str(exc) if str(exc) else ''}"
-    if kind == "DNS":
-        return (
-            f"The host {host} could not be found for {what} ({detail}): check its name (--hostname / --api-url) "
-            "and this machine's DNS."
-        )
-    return (
-        f"No secure connection to {host} for {what} ({detail}): check the URL's scheme and port, this machine's "
-        "certificates and any proxy in between."
-    )
-
-
-def _json_body(resp: httpx.Response, ctx: _Context) -> Any:
-    """The API's JSON answer; anything else is a sentence that points at a wrong ``--api-url``."""
-    try:
-        return orjson.loads(resp.content)
-    except orjson.JSONDecodeError:
-        raise ResponseFormatError(
-            f"GitHub answered {ctx.what} with something that is not JSON "
-            f"({resp.headers.get('content-type', 'no content type')}): is --api-url the REST API base URL?",
-            status=resp.status_code,
-            url=_redact(str(resp.url)),
-        ) from None
-
-
 async def gather_or_cancel(coros: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
     """Like ``gather``, but the first failure cancels the rest instead of leaving them running."""
     tasks = [asyncio.ensure_future(c) for c in coros]
@@ -339,20 +278,6 @@ async def gather_or_cancel(coros: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What a request was for, so an error can say it in the reader's terms."""
-
-    what: str
-    scope: Scope | None = None
-    day: date | None = None
-    kind: str | None = None
-    accepted_scopes: tuple[str, ...] = ()
-    fine_grained: str | None = None
-    role: str | None = None
-    policy: bool = False
 
 
 @dataclass
@@ -444,19 +369,19 @@ class GitHubClient:
     # ---- identity --------------------------------------------------------------------------------------------
 
     async def get_user(self) -> GitHubUser:
-        resp, data = await self._get_json("/user", ctx=_Context(what="the signed-in account (/user)"))
+        resp, data = await self._get_json("/user", ctx=RequestContext(what="the signed-in account (/user)"))
         if not isinstance(data, dict) or "login" not in data:
             raise ResponseFormatError(f"GitHub answered GET /user on {self.hostname} without a login.", url="/user")
         return GitHubUser(
             login=str(data["login"]),
             id=int(data.get("id") or 0),
             name=data.get("name"),
-            scopes=_scopes_header(resp, "x-oauth-scopes"),
+            scopes=scopes_header(resp, "x-oauth-scopes"),
         )
 
     async def list_user_orgs(self) -> list[str]:
         """The logins of the organizations the token's account belongs to (that the token may list)."""
-        orgs = await self._paginate("/user/orgs", ctx=_Context(what="your organizations"))
+        orgs = await self._paginate("/user/orgs", ctx=RequestContext(what="your organizations"))
         return [str(o["login"]) for o in orgs if isinstance(o, dict) and "login" in o]
 
     # ---- seats -----------------------------------------------------------------------------------------------
@@ -464,7 +389,7 @@ class GitHubClient:
     async def copilot_billing(self, org: str) -> dict[str, Any]:
         """Seat breakdown and settings of an organization's Copilot subscription."""
         scope = Scope("org", org)
-        _, data = await self._get_json(f"{scope.api_prefix}/copilot/billing", ctx=self._seats_context(scope))
+        _, data = await self._get_json(f"{scope.api_prefix}/copilot/billing", ctx=seats_context(scope))
         if not isinstance(data, dict):
             raise ResponseFormatError(f"GitHub answered the Copilot billing of {org} with no JSON object.")
         return data
@@ -474,26 +399,9 @@ class GitHubClient:
         all pages followed. An enterprise ``Scope`` lists the enterprise's seats."""
         scope = org if isinstance(org, Scope) else Scope("org", org)
         seats = await self._paginate(
-            f"{scope.api_prefix}/copilot/billing/seats", ctx=self._seats_context(scope), item_key="seats"
+            f"{scope.api_prefix}/copilot/billing/seats", ctx=seats_context(scope), item_key="seats"
         )
         return [s for s in seats if isinstance(s, dict)]
-
-    def _seats_context(self, scope: Scope) -> _Context:
-        if scope.kind == "org":
-            return _Context(
-                what=f"the Copilot seats of the organization {scope.name}",
-                scope=scope,
-                accepted_scopes=("manage_billing:copilot", "read:org"),
-                fine_grained="'GitHub Copilot Business' organization permission (read)",
-                role="an organization owner",
-            )
-        return _Context(
-            what=f"the Copilot seats of the enterprise {scope.name}",
-            scope=scope,
-            accepted_scopes=("manage_billing:copilot", "read:enterprise"),
-            fine_grained=None,
-            role="an enterprise owner or billing manager",
-        )
 
     # ---- reports ---------------------------------------------------------------------------------------------
 
@@ -509,7 +417,7 @@ class GitHubClient:
         if daily and day is None:
             raise ValueError(f"the {kind} report needs a day")
         params = {"day": day.isoformat()} if daily and day else None
-        ctx = self._report_context(scope, kind, day)
+        ctx = report_context(scope, kind, day)
         try:
             resp = await self._api_request(path, params=params, ctx=ctx)
         except NotFoundError as exc:
@@ -530,7 +438,7 @@ class GitHubClient:
             return NoReport(kind, day, "not ready")
         if not resp.content.strip():
             return NoReport(kind, day, "empty")
-        data = _json_body(resp, ctx)
+        data = json_body(resp, ctx)
         if data is None or isinstance(data, str):
             return NoReport(kind, day, "empty", data.strip() or None if isinstance(data, str) else None)
         links = data.get("download_links") if isinstance(data, dict) else None
@@ -595,31 +503,6 @@ class GitHubClient:
             when = str(links.report_day or day or "latest")
         return f"{scope.name}/{kind}/{when}"
 
-    def _report_context(self, scope: Scope, kind: str, day: date | None) -> _Context:
-        when = f" for {day.isoformat()}" if day and is_daily_report(kind) else ""
-        of = f"the organization {scope.name}" if scope.kind == "org" else f"the enterprise {scope.name}"
-        if scope.kind == "org":
-            return _Context(
-                what=f"the Copilot usage metrics ({kind}) of {of}{when}",
-                scope=scope,
-                day=day if is_daily_report(kind) else None,
-                kind=kind,
-                accepted_scopes=("manage_billing:copilot", "read:org"),
-                fine_grained="'Organization Copilot metrics' permission (read)",
-                role="an organization owner or to hold the 'View Organization Copilot Metrics' permission",
-                policy=True,
-            )
-        return _Context(
-            what=f"the Copilot usage metrics ({kind}) of {of}{when}",
-            scope=scope,
-            day=day if is_daily_report(kind) else None,
-            kind=kind,
-            accepted_scopes=("manage_billing:copilot", "read:enterprise"),
-            fine_grained="'Enterprise Copilot metrics' permission (read)",
-            role="an enterprise owner or billing manager or to hold the 'View Enterprise Copilot Metrics' permission",
-            policy=True,
-        )
-
     async def _download_parts(
         self, links: ReportLinks, label: str, on_progress: OnProgress | None
     ) -> list[tuple[str, bytes]]:
@@ -641,9 +524,9 @@ class GitHubClient:
     async def _download(self, url: str, name: str, budget: list[int]) -> bytes:
         if not _encrypted_or_local(url):
             raise DownloadError(
-                f"GitHub's download link for {name} is not https ({_redact(url)}): refusing to fetch a report over an "
+                f"GitHub's download link for {name} is not https ({redact(url)}): refusing to fetch a report over an "
                 "unencrypted or unknown scheme.",
-                url=_redact(url),
+                url=redact(url),
             )
         received = [0]
         allowed = [self.download_deadline]
@@ -655,10 +538,10 @@ class GitHubClient:
                         return await streamed(deadline)
                 except TimeoutError:
                     raise DownloadError(
-                        f"Downloading {name} from {_redact(url)} took longer than {round(allowed[0], 1):g} s "
+                        f"Downloading {name} from {redact(url)} took longer than {round(allowed[0], 1):g} s "
                         f"({received[0]:,} bytes had arrived) and was stopped: the download host sends too slowly. "
                         "Reports fetched before it are kept; try again later.",
-                        url=_redact(url),
+                        url=redact(url),
                     ) from None
 
         async def streamed(deadline: asyncio.Timeout) -> bytes:
@@ -672,16 +555,16 @@ class GitHubClient:
                         raise _Retry(
                             DownloadError(
                                 f"The download host answered {resp.status_code} for {name} "
-                                f"({_redact(url)}) after every retry; try again later.",
+                                f"({redact(url)}) after every retry; try again later.",
                                 status=resp.status_code,
-                                url=_redact(url),
+                                url=redact(url),
                             )
                         )
                     if resp.status_code != 200:
                         raise DownloadError(
-                            f"The download host answered {resp.status_code} for {name} ({_redact(url)}).",
+                            f"The download host answered {resp.status_code} for {name} ({redact(url)}).",
                             status=resp.status_code,
-                            url=_redact(url),
+                            url=redact(url),
                         )
                     declared = resp.headers.get("content-length")
                     if declared and declared.isdigit() and budget[0] + int(declared) > self.max_report_bytes:
@@ -705,13 +588,13 @@ class GitHubClient:
                 if fatal is not None:
                     host = urlsplit(url).netloc
                     raise DownloadError(
-                        _unhealable_sentence(fatal, host, f"the report file {name}", exc), url=_redact(url)
+                        unhealable_sentence(fatal, host, f"the report file {name}", exc), url=redact(url)
                     ) from None
                 raise _Retry(
                     DownloadError(
-                        f"Downloading {name} from {_redact(url)} failed after every retry "
+                        f"Downloading {name} from {redact(url)} failed after every retry "
                         f"({type(exc).__name__}: {exc}); check the network and try again.",
-                        url=_redact(url),
+                        url=redact(url),
                     )
                 ) from exc
 
@@ -750,7 +633,7 @@ class GitHubClient:
         path_or_url: str,
         *,
         params: dict[str, str] | None = None,
-        ctx: _Context,
+        ctx: RequestContext,
         allow_no_content: bool = False,
     ) -> tuple[httpx.Response, Any]:
         resp = await self._api_request(path_or_url, params=params, ctx=ctx)
@@ -758,9 +641,9 @@ class GitHubClient:
             if allow_no_content:
                 return resp, None
             raise ResponseFormatError(f"GitHub answered {ctx.what} with no content.", status=204)
-        return resp, _json_body(resp, ctx)
+        return resp, json_body(resp, ctx)
 
-    async def _paginate(self, path: str, *, ctx: _Context, item_key: str | None = None) -> list[Any]:
+    async def _paginate(self, path: str, *, ctx: RequestContext, item_key: str | None = None) -> list[Any]:
         """Every item of a paginated list, following ``Link: <...>; rel="next"`` on the API origin only."""
         items: list[Any] = []
         url: str | None = path
@@ -770,26 +653,28 @@ class GitHubClient:
             resp, data = await self._get_json(url, params=params, ctx=ctx)
             page = data.get(item_key) if item_key and isinstance(data, dict) else data
             if not isinstance(page, list):
-                raise ResponseFormatError(f"GitHub answered {ctx.what} without a list.", url=_redact(str(resp.url)))
+                raise ResponseFormatError(f"GitHub answered {ctx.what} without a list.", url=redact(str(resp.url)))
             items.extend(page)
             nxt = resp.links.get("next", {}).get("url")
             if nxt is None:
                 break
             if not hosts.same_origin(nxt, self.api_url):
                 raise ResponseFormatError(
-                    f"GitHub's next page of {ctx.what} points to another host ({_redact(nxt)}); not following it "
+                    f"GitHub's next page of {ctx.what} points to another host ({redact(nxt)}); not following it "
                     "with the token."
                 )
             if nxt in seen:
-                raise ResponseFormatError(f"GitHub's pages of {ctx.what} loop back to {_redact(nxt)}.")
+                raise ResponseFormatError(f"GitHub's pages of {ctx.what} loop back to {redact(nxt)}.")
             seen.add(nxt)
             url, params = nxt, None
         return items
 
-    async def _api_request(self, path_or_url: str, *, params: dict[str, str] | None, ctx: _Context) -> httpx.Response:
+    async def _api_request(
+        self, path_or_url: str, *, params: dict[str, str] | None, ctx: RequestContext
+    ) -> httpx.Response:
         url = path_or_url if "://" in path_or_url else f"{self.api_url}{path_or_url}"
         if not hosts.same_origin(url, self.api_url):
-            raise ValueError(f"refusing to send the token to {_redact(url)}: not the API host {self.api_url}")
+            raise ValueError(f"refusing to send the token to {redact(url)}: not the API host {self.api_url}")
         auth = self._auth or httpx.USE_CLIENT_DEFAULT
 
         async def attempt() -> httpx.Response:
@@ -801,14 +686,14 @@ class GitHubClient:
                 fatal = _unhealable(exc)
                 if fatal is not None:
                     raise NetworkError(
-                        _unhealable_sentence(fatal, self.hostname, ctx.what, exc), url=_redact(url)
+                        unhealable_sentence(fatal, self.hostname, ctx.what, exc), url=redact(url)
                     ) from None
                 raise _Retry(
                     NetworkError(
                         f"Could not reach {self.hostname} for {ctx.what} ({type(exc).__name__}"
                         f"{': ' + str(exc) if str(exc) else ''}) after every retry: check the network, "
                         "or --hostname / --api-url.",
-                        url=_redact(url),
+                        url=redact(url),
                     )
                 ) from exc
             self._note_rate_limit(resp)
@@ -860,7 +745,7 @@ class GitHubClient:
             self.on_wait(seconds, reason)
         await self.sleep(seconds)
 
-    async def _wait_for_known_limit(self, ctx: _Context) -> None:
+    async def _wait_for_known_limit(self, ctx: RequestContext) -> None:
         """Wait out a primary limit a previous response said is spent, instead of spending a request on a 403."""
         until = self._blocked_until
         if until is None:
@@ -870,7 +755,7 @@ class GitHubClient:
             self._blocked_until = None
             return
         if wait > self.max_rate_limit_wait:
-            raise self._rate_limit_error(ctx, reset_at=until, secondary=False, status=None)
+            raise rate_limit_error(ctx, reset_at=until, secondary=False, status=None, clock=self.clock)
         self._blocked_until = None
         await self._wait(wait, "GitHub rate limit: waiting for it to reset")
 
@@ -888,73 +773,16 @@ class GitHubClient:
         if self.rate_limit.remaining == 0 and self.rate_limit.reset_at is not None and resp.is_success:
             self._blocked_until = self.rate_limit.reset_at + 1.0
 
-    def _rate_limit_error(
-        self, ctx: _Context, *, reset_at: float | None, secondary: bool, status: int | None
-    ) -> RateLimitError:
-        which = "a secondary rate limit" if secondary else "its API rate limit"
-        if reset_at is not None:
-            when = time.strftime("%H:%M:%S", time.localtime(reset_at))
-            minutes = max(0.0, reset_at - self.clock()) / 60
-            tail = f"it resets at {when} (in {minutes:.0f} min); try again then."
-        else:
-            tail = "wait a few minutes and try again, with fewer requests at once."
-        return RateLimitError(
-            f"GitHub is holding back requests for {ctx.what} under {which}: {tail}",
-            reset_at=reset_at,
-            secondary=secondary,
-            status=status,
-        )
+    def _raise_for(self, resp: httpx.Response, ctx: RequestContext) -> NoReturn:
+        if resp.status_code in (403, 429):
+            self._raise_if_rate_limited(resp, ctx, answer_message(resp))
+        retried = resp.status_code in _RETRYABLE_STATUS
+        error = refusal(resp, ctx, retried=retried, api_url=self.api_url, hostname=self.hostname, clock=self.clock)
+        if retried:
+            raise _Retry(error)
+        raise error
 
-    def _raise_for(self, resp: httpx.Response, ctx: _Context) -> NoReturn:
-        status = resp.status_code
-        try:
-            body = orjson.loads(resp.content) if resp.content else {}
-        except orjson.JSONDecodeError:
-            body = {}
-        api_message = str(body.get("message", "")) if isinstance(body, dict) else ""
-        doc_url = body.get("documentation_url") if isinstance(body, dict) else None
-        common: dict[str, Any] = {
-            "status": status,
-            "url": _redact(str(resp.request.url)),
-            "api_message": api_message or None,
-            "documentation_url": doc_url,
-            "request_id": resp.headers.get("x-github-request-id"),
-        }
-        said = f" (GitHub said: {api_message})" if api_message else ""
-
-        if status in (403, 429):
-            self._raise_if_rate_limited(resp, ctx, api_message)
-        if status in _RETRYABLE_STATUS:
-            raise _Retry(
-                ServerError(
-                    f"GitHub answered {status} for {ctx.what} after every retry{said}; it may be having trouble "
-                    "(www.githubstatus.com): try again later.",
-                    **common,
-                )
-            )
-        if status == 401:
-            raise BadCredentialsError(
-                f"GitHub refused the token for {ctx.what} (401{': ' + api_message if api_message else ''}): it is "
-                "wrong, expired or revoked. Create a new one and "
-                f"{hosts.sign_in_hint(hosts.token_host(self.api_url), self.api_url)}.",
-                **common,
-            )
-        if status == 403:
-            raise self._forbidden(resp, ctx, said, common)
-        if status == 404:
-            raise NotFoundError(self._not_found_message(ctx, said), **common)
-        if status in (400, 422) and ctx.day is not None:
-            today = datetime.fromtimestamp(self.clock(), UTC).date()
-            raise DayOutOfRangeError(
-                f"GitHub has no report for {ctx.day.isoformat()}{said}: Copilot usage metrics reports exist from "
-                f"{FIRST_REPORT_DAY.isoformat()} on, reach back at most one year (today the earliest day is "
-                f"{earliest_report_day(today).isoformat()}) and end yesterday. Pick a day in that range.",
-                day=ctx.day,
-                **common,
-            )
-        raise GitHubError(f"GitHub answered {status} for {ctx.what}{said}.", **common)
-
-    def _raise_if_rate_limited(self, resp: httpx.Response, ctx: _Context, api_message: str) -> None:
+    def _raise_if_rate_limited(self, resp: httpx.Response, ctx: RequestContext, api_message: str) -> None:
         h = resp.headers
         lowered = api_message.lower()
         reset_at: float | None = None
@@ -979,120 +807,5 @@ class GitHubClient:
                 return
             # No time given: at least a minute, growing with each refusal (see _rate_limit_wait).
             secondary, reset_at = True, None
-        error = self._rate_limit_error(ctx, reset_at=reset_at, secondary=secondary, status=resp.status_code)
+        error = rate_limit_error(ctx, reset_at=reset_at, secondary=secondary, status=resp.status_code, clock=self.clock)
         raise _Retry(error, wait=wait, rate_limit=True)
-
-    def _forbidden(self, resp: httpx.Response, ctx: _Context, said: str, common: dict[str, Any]) -> ForbiddenError:
-        """Which 403 it is, from GitHub's message and headers, with the one thing that fixes it; both the role and
-        the policy are named only when GitHub's message does not say."""
-        message = (common.get("api_message") or "").lower()
-        entity = self._entity(ctx)
-        policy_where = POLICY_WHERE_ORG if ctx.scope is None or ctx.scope.kind == "org" else POLICY_WHERE_ENTERPRISE
-        role = f"your account needs to be {ctx.role}" if ctx.role else "your account may lack the role"
-        refused = f"GitHub refused access to {ctx.what} (403){said}."
-
-        sso = resp.headers.get("x-github-sso", "")
-        if "saml" in message or sso.startswith("required"):
-            url = _sso_url(sso)
-            where = f"authorize it at {url}" if url else "authorize it in your token settings (Configure SSO)"
-            return ForbiddenError(
-                f"{refused} {entity.capitalize()} enforces SAML single sign-on and this token is not authorized for "
-                f"it: {where}, then try again.",
-                cause="saml",
-                sso_url=url,
-                **common,
-            )
-        if "not accessible by integration" in message:
-            permission = f" with the {ctx.fine_grained}" if ctx.fine_grained else ""
-            return ForbiddenError(
-                f"{refused} The token is a GitHub App's, and the app is not installed on {entity}{permission}: "
-                f"install it there{permission and ' with that permission'}, or use a token of an account that may "
-                "read it.",
-                cause="integration",
-                **common,
-            )
-        if "not accessible by personal access token" in message:
-            need = ctx.fine_grained or "permission this endpoint needs"
-            return ForbiddenError(
-                f"{refused} The fine-grained token lacks the {need} for {entity}: edit the token (Settings > "
-                f"Developer settings > Fine-grained tokens), make {entity} its resource owner and "
-                "grant that permission, then try again.",
-                cause="fine-grained",
-                **common,
-            )
-        if "copilot usage metrics" in message and ("policy" in message or "disabled" in message):
-            return ForbiddenError(
-                f"{refused} The 'Copilot usage metrics' policy is off for {entity}: {policy_where}.",
-                cause="policy",
-                **common,
-            )
-        if "requires admin" in message or "role access" in message:
-            return ForbiddenError(
-                f"{refused} {role[0].upper()}{role[1:]}: ask an owner of {entity} for it.",
-                cause="role",
-                **common,
-            )
-        if not resp.headers.get("content-type", "").startswith("application/json") and resp.text.strip():
-            text = resp.text.strip().splitlines()[0][:160]
-            return ForbiddenError(
-                f"GitHub refused the request for {ctx.what} without reading it (403, plain text: {text}). GitHub "
-                "does this to requests without a User-Agent header: something between this machine and GitHub (a "
-                "proxy) may strip it; check the proxy settings.",
-                cause="user-agent",
-                **common,
-            )
-
-        token_scopes = _scopes_header(resp, "x-oauth-scopes")
-        accepted = _scopes_header(resp, "x-accepted-oauth-scopes") or ctx.accepted_scopes
-        accepted = tuple(s for s in accepted if s)
-        classic_need = " or ".join(f"'{s}'" for s in accepted) if accepted else "the right scope"
-        if token_scopes is not None and accepted and not any(_has_scope(token_scopes, s) for s in accepted):
-            have = ", ".join(token_scopes) or "none"
-            return ForbiddenError(
-                f"The token may not read {ctx.what}{said}: a classic token needs the {classic_need} scope (it has: "
-                f"{have}). Add one with 'gh auth refresh -s {accepted[-1]}' or create a new token, then sign in "
-                "again.",
-                cause="scope",
-                missing_scopes=accepted,
-                **common,
-            )
-        if token_scopes is not None:
-            cause_text = f"The token's scopes are fine, so either {role}"
-            if ctx.policy:
-                cause_text += f", or the 'Copilot usage metrics' policy is off: {policy_where}."
-            else:
-                cause_text += "."
-            return ForbiddenError(
-                f"{refused} {cause_text}",
-                cause="role-or-policy" if ctx.policy else "role",
-                **common,
-            )
-        token_text = f"a classic token needs the {classic_need} scope"
-        if ctx.fine_grained:
-            token_text += f", a fine-grained token the {ctx.fine_grained}"
-        text = f"{refused[:-1]}. Either the token lacks access ({token_text}; and {role})"
-        if ctx.policy:
-            text += f", or the 'Copilot usage metrics' policy is off: {policy_where}."
-        else:
-            text += "."
-        return ForbiddenError(text, cause="unknown", **common)
-
-    def _entity(self, ctx: _Context) -> str:
-        scope = ctx.scope
-        if scope is None:
-            return "the organization"
-        return f"the {'organization' if scope.kind == 'org' else 'enterprise'} {scope.name}"
-
-    def _not_found_message(self, ctx: _Context, said: str) -> str:
-        scope = ctx.scope
-        if scope is None:
-            return f"GitHub found nothing for {ctx.what} on {self.hostname} (404){said}."
-        if scope.kind == "org":
-            return (
-                f"GitHub found no organization '{scope.name}' on {self.hostname} that this token can see (404){said}: "
-                "check the name (--org) and that the token's account is a member of it."
-            )
-        return (
-            f"GitHub found no enterprise '{scope.name}' on {self.hostname} that this token can see (404){said}: "
-            "check the slug (--enterprise) and that the token's account is an owner or billing manager of it."
-        )

@@ -24,7 +24,6 @@ from copilot_tui.github.client import (
     ORG_REPORT_KINDS,
     NoReport,
     ReportDownload,
-    earliest_report_day,
     report_path,
 )
 from copilot_tui.github.errors import (
@@ -34,6 +33,7 @@ from copilot_tui.github.errors import (
     NotFoundError,
     ReportTooLargeError,
 )
+from copilot_tui.github.refusals import earliest_report_day
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.scope import Scope
 

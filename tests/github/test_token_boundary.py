@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from copilot_tui.github.client import GitHubClient, _Context
+from copilot_tui.github.client import GitHubClient
 from copilot_tui.github.errors import ResponseFormatError
+from copilot_tui.github.refusals import RequestContext
 
 
 async def test_a_next_page_on_another_host_is_not_followed_with_the_token() -> None:
@@ -34,4 +35,4 @@ async def test_a_next_page_on_another_host_is_not_followed_with_the_token() -> N
 async def test_the_api_client_refuses_a_url_off_its_origin() -> None:
     async with GitHubClient("ghp_fake_owner", api_url="http://127.0.0.1:9") as client:
         with pytest.raises(ValueError, match="refusing to send the token"):
-            await client._get_json("http://127.0.0.1:10/user", ctx=_Context(what="who"))
+            await client._get_json("http://127.0.0.1:10/user", ctx=RequestContext(what="who"))
