@@ -62,42 +62,95 @@ def _key(name: bytes) -> Key:
     return Scope(scope_kind, scope_name), kind, date.fromisoformat(day)  # type: ignore[arg-type]
 
 
-def read(path: Path, stamp: str) -> dict[Key, tuple[bytes | memoryview, int]]:
-    """The files kept in ``path`` (packed bytes, as views into the file's bytes read once, and raw size) if it was
-    written for ``stamp``; else nothing."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+class Kept:
+    """The files kept in a file written for a stamp: where each one's packed bytes are, read when asked (a demo
+    start reads the few files its first period needs, not the tens of MB every scope's days take)."""
+
+    def __init__(self, path: Path, places: dict[Key, tuple[int, int, int]], identity: tuple[int, ...]) -> None:
+        self.path = path
+        self.places = places
+        """Per file: its packed bytes' offset and length, and its raw size."""
+        self._identity = identity
+
+    @classmethod
+    def open(cls, path: Path, stamp: str) -> Kept:
+        """The index of ``path`` if it was written for ``stamp``; else an empty one."""
+        try:
+            with open(path, "rb") as f:
+                return cls(path, _places(f, MAGIC + stamp.encode() + b"\n"), _identity(f))
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("demo cache %s unreadable, making the demo files again: %s", path, exc)
+        except (struct.error, ValueError, UnicodeDecodeError) as exc:
+            log.warning("demo cache %s damaged, making the demo files again: %s", path, exc)
+        return cls(path, {}, ())
+
+    def sizes(self) -> dict[Key, int]:
+        return {key: raw for key, (_at, _packed, raw) in self.places.items()}
+
+    def packed(self, key: Key) -> bytes | None:
+        """A file's packed bytes; None when not kept, or when the file was replaced since it was indexed."""
+        place = self.places.get(key)
+        if place is None:
+            return None
+        at, size, _raw = place
+        try:
+            with open(self.path, "rb") as f:
+                if _identity(f) != self._identity:
+                    return None
+                f.seek(at)
+                data = f.read(size)
+        except OSError:
+            return None
+        return data if len(data) == size else None
+
+    def every_file(self) -> dict[Key, tuple[bytes, int]]:
+        """Every file kept, packed, with its raw size (in the order written)."""
+        if not self.places:
+            return {}
+        try:
+            with open(self.path, "rb") as f:
+                if _identity(f) != self._identity:
+                    return {}
+                data = f.read()
+        except OSError:
+            return {}
+        return {key: (data[at : at + size], raw) for key, (at, size, raw) in self.places.items()}
+
+
+def _identity(f: Any) -> tuple[int, ...]:
+    st = os.fstat(f.fileno())
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _places(f: Any, head: bytes) -> dict[Key, tuple[int, int, int]]:
+    """Each entry's key, offset, packed and raw size, read from the entries' headers (the packed bytes skipped)."""
+    if f.read(len(head)) != head:
         return {}
-    except OSError as exc:
-        log.warning("demo cache %s unreadable, making the demo files again: %s", path, exc)
-        return {}
-    head = MAGIC + stamp.encode() + b"\n"
-    if not data.startswith(head):
-        return {}
-    files: dict[Key, tuple[bytes | memoryview, int]] = {}
-    whole = memoryview(data)
+    total = os.fstat(f.fileno()).st_size
+    places: dict[Key, tuple[int, int, int]] = {}
     at = len(head)
-    try:
-        while at < len(data):
-            name_size, packed_size, raw_size = _ENTRY.unpack_from(data, at)
-            at += _ENTRY.size
-            name = data[at : at + name_size]
-            at += name_size
-            packed = whole[at : at + packed_size]
-            at += packed_size
-            if len(packed) != packed_size:
-                raise ValueError("the file ends inside an entry")
-            files[_key(name)] = (packed, raw_size)
-    except (struct.error, ValueError, UnicodeDecodeError) as exc:
-        log.warning("demo cache %s damaged, making the demo files again: %s", path, exc)
-        return {}
-    return files
+    while at < total:
+        name_size, packed_size, raw_size = _ENTRY.unpack(f.read(_ENTRY.size))
+        name = f.read(name_size)
+        at += _ENTRY.size + name_size
+        if len(name) != name_size or at + packed_size > total:
+            raise ValueError("the file ends inside an entry")
+        places[_key(name)] = (at, packed_size, raw_size)
+        at += packed_size
+        f.seek(at)
+    return places
 
 
-def write(path: Path, stamp: str, files: Mapping[Key, bytes | memoryview], sizes: Mapping[Key, int]) -> None:
+def read(path: Path, stamp: str) -> dict[Key, tuple[bytes, int]]:
+    """The files kept in ``path`` (packed bytes and raw size) if it was written for ``stamp``; else nothing."""
+    return Kept.open(path, stamp).every_file()
+
+
+def write(path: Path, stamp: str, files: Mapping[Key, bytes], sizes: Mapping[Key, int]) -> None:
     """Keep ``files`` (packed) in ``path`` for ``stamp``: readable by the user only, replaced whole."""
-    chunks: list[bytes | memoryview] = [MAGIC, stamp.encode(), b"\n"]
+    chunks: list[bytes] = [MAGIC, stamp.encode(), b"\n"]
     total = 0
     for key, packed in files.items():  # in the order they were made: the first period shown first
         if total + len(packed) > LIMIT_BYTES:

@@ -49,7 +49,8 @@ class DemoSource(AtHand):
 
             dataset = DemoDataset()
         self.dataset = dataset
-        self._files: dict[tuple[Scope, str, date], bytes | memoryview] = {}
+        self._files: dict[tuple[Scope, str, date], bytes] = {}
+        """The files made or read from the kept file so far, packed."""
         self._sizes: dict[tuple[Scope, str, date], int] = {}
         self._files_lock = threading.Lock()
         self._writing = threading.Lock()
@@ -57,6 +58,8 @@ class DemoSource(AtHand):
         self._kept_stamp: str | None = None
         """The kept files' fingerprint (``demo_cache.fingerprint``), taken once when they are read."""
         self._kept_read = False
+        self._kept: Any = None
+        """The kept file's index (``demo_cache.Kept``): its files are read from it when first wanted."""
         self._made = 0
         """Files generated since the kept ones were read or written."""
         self._facts_dir: Path | None = None
@@ -120,15 +123,16 @@ class DemoSource(AtHand):
 
         try:
             self._kept_stamp = demo_cache.fingerprint(self.dataset)
-            kept = demo_cache.read(self._keep_in, self._kept_stamp)
+            kept = demo_cache.Kept.open(self._keep_in, self._kept_stamp)
         except Exception as exc:  # keeping is a bonus: the demo makes its files as it would without
             log.warning("demo files kept in %s not used: %s", self._keep_in, exc)
-            kept = {}
+            kept = None
         with self._files_lock:
             self._kept_read = True
-            for key, (packed, size) in kept.items():
-                self._files.setdefault(key, packed)
-                self._sizes.setdefault(key, size)
+            self._kept = kept
+            if kept is not None:
+                for key, size in kept.sizes().items():
+                    self._sizes.setdefault(key, size)
 
     def _write_kept(self) -> None:
         if self._keep_in is None or self._kept_stamp is None or not self._made:
@@ -139,11 +143,18 @@ class DemoSource(AtHand):
             with self._files_lock:
                 if not self._made:
                     return
-                files, sizes, self._made = dict(self._files), dict(self._sizes), 0
+                kept, self._made = self._kept, 0
+                made, sizes = dict(self._files), dict(self._sizes)
             try:
+                files = {key: packed for key, (packed, _size) in (kept.every_file() if kept else {}).items()}
+                files.update(made)
                 demo_cache.write(self._keep_in, self._kept_stamp, files, sizes)
+                kept = demo_cache.Kept.open(self._keep_in, self._kept_stamp)
             except Exception as exc:
                 log.warning("could not keep the demo files in %s: %s", self._keep_in, exc)
+                return
+            with self._files_lock:
+                self._kept = kept
 
     def _snapshot(self, scope: Scope, start: date, end: date) -> Snapshot:
         days = [d for d in days_in(start, end) if self.dataset.first_day <= d <= self.dataset.last_day]
@@ -165,7 +176,7 @@ class DemoSource(AtHand):
         )
         snap.users_aggregate()
         for day in days:  # made now (a few ms), so they are kept with the rest and their sizes are known
-            if (scope, TEAMS_KIND, day) not in self._files:
+            if (scope, TEAMS_KIND, day) not in self._sizes:
                 self._file(scope, TEAMS_KIND, day)
         snap.keep_rows(*(sum(self._sizes.get((scope, kind, d), 0) for d in days) for kind in (USERS_KIND, TEAMS_KIND)))
         return snap
@@ -234,7 +245,12 @@ class DemoSource(AtHand):
         """One demo report file (or an org's seats, ``SEATS_KIND``), generated once and kept compressed."""
         key = (scope, kind, day)
         with self._files_lock:
-            packed = self._files.get(key)
+            packed, kept = self._files.get(key), self._kept
+        if packed is None and kept is not None:
+            packed = kept.packed(key)
+            if packed is not None:
+                with self._files_lock:
+                    self._files.setdefault(key, packed)
         if packed is not None:
             try:
                 return zlib.decompress(packed)

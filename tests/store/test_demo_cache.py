@@ -101,7 +101,7 @@ async def test_a_kept_file_damaged_inside_is_made_again_and_rewritten(tmp_path: 
     files = demo_cache.read(kept, stamp)
     key = next(k for k in files if k[1] == "users-1-day")
     packed, size = files[key]
-    broken = {k: (v[0] if k != key else bytes(packed[:2]) + bytes(len(packed) - 2)) for k, v in files.items()}
+    broken = {k: (v[0] if k != key else packed[:2] + bytes(len(packed) - 2)) for k, v in files.items()}
     demo_cache.write(kept, stamp, broken, {k: v[1] for k, v in files.items()})
 
     source = DemoSource(small(), keep_in=kept)
@@ -119,3 +119,38 @@ async def test_seats_are_kept_with_the_files(tmp_path: Path, scope: Scope) -> No
     first = await DemoSource(small(), keep_in=kept).seats(scope)
     again = await DemoSource(NoMaking(orgs=small().orgs, days=20), keep_in=kept).seats(scope)
     assert again == first == demo_seats(small(), scope)  # as made from the dataset
+
+
+async def test_a_start_reads_only_the_kept_files_its_period_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = tmp_path / "demo-reports.bin"
+    first = DemoSource(small(), keep_in=kept)
+    for scope in await first.scopes():
+        await first.load(scope, days=20)
+    read: list[Any] = []
+    original = demo_cache.Kept.packed
+
+    def packed(self: demo_cache.Kept, key: demo_cache.Key) -> bytes | None:
+        read.append(key)
+        return original(self, key)
+
+    monkeypatch.setattr(demo_cache.Kept, "packed", packed)
+    monkeypatch.setattr(demo_cache.Kept, "every_file", lambda self: pytest.fail("read every kept file"))
+    again = await DemoSource(NoMaking(orgs=small().orgs, days=20), keep_in=kept).load(ORG, days=7)
+    assert numbers(again) == numbers(await DemoSource(small()).load(ORG, days=7))
+    assert read and {scope for scope, _kind, _day in read} == {ORG}
+    assert {day for _scope, _kind, day in read} <= set(again.period.each_day())
+
+
+def test_a_kept_file_replaced_after_it_was_indexed_is_not_read_at_the_old_places(tmp_path: Path) -> None:
+    kept = tmp_path / "demo-reports.bin"
+    day = small().last_day
+    one, two = (ORG, "users-1-day", day), (ORG, "user-teams-1-day", day)
+    demo_cache.write(kept, "stamp", {one: b"1" * 10, two: b"2" * 20}, {one: 100, two: 200})
+    index = demo_cache.Kept.open(kept, "stamp")
+    assert index.sizes() == {one: 100, two: 200}
+    assert index.packed(two) == b"2" * 20
+    demo_cache.write(kept, "stamp", {two: b"3" * 20, one: b"4" * 10}, {one: 100, two: 200})  # another process
+    assert index.packed(two) is None  # made again by the caller, never another file's bytes
+    assert demo_cache.Kept.open(kept, "stamp").packed(two) == b"3" * 20
