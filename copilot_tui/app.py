@@ -95,6 +95,8 @@ class CopilotApp(App[None]):
         self.client: Any = None
         self.token_source: str | None = None
         self.session: Session | None = None
+        self._readable_scope: Scope | None = None
+        """The scope sign-in found the token can read: opened when nothing else is asked for or remembered."""
         self._loaded_theme = False
         self.names: Pseudonyms | None = None
         """The pseudonyms shown instead of logins and team names (``--anonymize``, n), or None: the real names."""
@@ -183,7 +185,7 @@ class CopilotApp(App[None]):
         self._discover_scopes(session, initial is None)
 
     def _initial_scope(self) -> Scope | None:
-        return self.settings.initial_scope(self.state)
+        return self.settings.initial_scope(self.state) or self._readable_scope
 
     @work(group="scopes", exit_on_error=False)
     async def _discover_scopes(self, session: Session, open_first: bool) -> None:
@@ -217,13 +219,29 @@ class CopilotApp(App[None]):
             )
             dashboard.open_scope(instead)
         elif (open_first or dashboard.scope is None) and session.scopes and dashboard.scope is None:
-            dashboard.open_scope(session.scopes[0])
+            first = await self._first_to_open(session.scopes)
+            if dashboard.scope is None and self._dashboard() is dashboard:
+                dashboard.open_scope(first)
         elif not session.scopes and dashboard.scope is None:
             self.notify(
                 f"No organization found: start with --org ORG, or list orgs in {locations.config_file()}.",
                 severity="warning",
                 timeout=15,
             )
+
+    async def _first_to_open(self, scopes: list[Scope]) -> Scope:
+        """What to open when nothing is asked for or remembered: live, the first of ``scopes`` whose metrics the
+        token can read (probed as sign-in does, a few at most), else the first listed."""
+        from copilot_tui import auth
+
+        if self.mode != "live" or self.client is None or len(scopes) == 1:
+            return scopes[0]
+        try:
+            probe = await auth.first_readable(self.client, scopes)
+        except Exception as exc:  # the load that follows says what is wrong, about the org it opens
+            log.info("no org probed for metrics: %s", exc)
+            return scopes[0]
+        return probe.readable or scopes[0]
 
     def _dashboard(self) -> DashboardScreen | None:
         for screen in self.screen_stack:
@@ -307,6 +325,7 @@ class CopilotApp(App[None]):
         from copilot_tui import auth
 
         check = result.check
+        self._readable_scope = getattr(check, "readable_scope", None)
         self.notify(getattr(check, "sentence", "Signed in."), title="Signed in", timeout=10)
         try:
             await asyncio.to_thread(auth.store_token, self.api_host(), result.token)

@@ -480,6 +480,8 @@ class TokenCheck:
     refused: tuple[str, ...] = ()
     """The scopes that refused, in the order tried."""
     checked_enterprise: bool = False
+    readable_scope: Scope | None = None
+    """The scope of ``readable`` as a Scope: the one to open when nothing else is asked for."""
 
     @property
     def fine_grained(self) -> bool:
@@ -560,7 +562,35 @@ async def check_token(
     if enterprise:
         candidates.append(Scope("enterprise", enterprise))
     candidates += [Scope("org", o) for o in dict.fromkeys([*(orgs or ()), *visible])]
-    readable: list[str] = []
+    probe = await first_readable(client, candidates, max_probes)
+    return TokenCheck(
+        login=login,
+        scopes=scopes,
+        missing=missing_scopes(scopes, enterprise=bool(enterprise)),
+        orgs=visible,
+        readable=() if probe.readable is None else (str(probe.readable),),
+        problems=probe.problems,
+        refused=tuple(str(r) for r in probe.refused),
+        checked_enterprise=bool(enterprise),
+        readable_scope=probe.readable,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsProbe:
+    """Which of some scopes the token may read the metrics of: the first that answered, and those refused before."""
+
+    readable: Scope | None
+    refused: tuple[Scope, ...]
+    problems: tuple[str, ...]
+    """One ``"octo: sentence"`` per refusal."""
+
+
+async def first_readable(
+    client: IdentityClient, candidates: Sequence[Scope], max_probes: int = MAX_METRICS_PROBES
+) -> MetricsProbe:
+    """Try ``candidates`` in order, at most ``max_probes``, stopping at the first whose metrics answer (the links
+    of its latest 28-day report: nothing is downloaded) or at a rate limit."""
     refused: list[Scope] = []
     problems: list[str] = []
     for scope in candidates[: max(0, max_probes)]:
@@ -572,15 +602,5 @@ async def check_token(
             if isinstance(exc, RateLimitError):
                 break
             continue
-        readable.append(str(scope))
-        break
-    return TokenCheck(
-        login=login,
-        scopes=scopes,
-        missing=missing_scopes(scopes, enterprise=bool(enterprise)),
-        orgs=visible,
-        readable=tuple(readable),
-        problems=tuple(problems),
-        refused=tuple(str(r) for r in refused),
-        checked_enterprise=bool(enterprise),
-    )
+        return MetricsProbe(scope, tuple(refused), tuple(problems))
+    return MetricsProbe(None, tuple(refused), tuple(problems))

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from copilot_tui import auth
 from copilot_tui.fakehub import MEMBER_TOKEN, OWNER_TOKEN, FakeGitHub
-from copilot_tui.fakehub.server import hostile_user_lines
+from copilot_tui.fakehub.server import TokenSpec, hostile_user_lines
 from copilot_tui.github.client import GitHubClient
 from copilot_tui.github.errors import GitHubError
 from copilot_tui.github.hosts import token_host
@@ -399,3 +399,57 @@ async def test_a_wrong_token_says_why_and_r_says_it_again(
         after = status.activity
         assert line.message == first
         assert "failed" in after and after != before
+
+
+LABS_OWNER = "ghp_fake_labs_owner"
+"""A token whose account owns octo-labs only: the first org by name (octo-corp) refuses it its metrics."""
+
+
+@pytest.fixture
+def labs_owner(fakehub: FakeGitHub) -> str:
+    orgs = {o.login: "member" for o in fakehub.dataset.orgs}
+    fakehub.tokens[LABS_OWNER] = TokenSpec(login="lab-lead", id=12, orgs={**orgs, "octo-labs": "owner"})
+    assert sorted(orgs)[0] != "octo-labs"
+    return LABS_OWNER
+
+
+def refusals(app: Any) -> list[str]:
+    return [n for n in notifications(app) if "refused" in n]
+
+
+async def test_sign_in_opens_the_org_it_found_readable(
+    fakehub: FakeGitHub, memory_keyring: MemoryKeyring, labs_owner: str
+) -> None:
+    app = live_app(fakehub)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, view=False)
+        assert isinstance(app.screen, SignInScreen)
+        await pilot.press(*labs_owner, "enter")
+        await settle(pilot)
+        assert dashboard(app).view.scope == LABS  # type: ignore[union-attr]
+        assert "readable for octo-labs" in notifications(app)[0]
+        assert refusals(app) == []
+
+
+async def test_a_token_from_the_environment_opens_an_org_it_can_read(
+    fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring, labs_owner: str
+) -> None:
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", labs_owner)
+    app = live_app(fakehub)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert dashboard(app).view.scope == LABS  # type: ignore[union-attr]
+        assert refusals(app) == []
+
+
+async def test_the_remembered_org_opens_before_any_other(
+    fakehub: FakeGitHub, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring, app_dirs: dict[str, Path]
+) -> None:
+    """Not the first by name (octo-corp), nor the first the token lists and can read (octo-garage): the last."""
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", OWNER_TOKEN)
+    app_dirs["data"].mkdir(parents=True, exist_ok=True)
+    (app_dirs["data"] / "state.json").write_text(json.dumps({"last_scope": "octo-labs"}))
+    app = live_app(fakehub)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert dashboard(app).view.scope == LABS  # type: ignore[union-attr]
