@@ -161,6 +161,30 @@ async def test_org_picker_filters_as_you_type_and_opens_the_choice() -> None:
         assert sorted(shown_logins(table(app))) == await expected_logins(LABS, 28)
 
 
+async def test_home_and_end_move_the_org_list_and_typing_goes_on_at_the_end() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        assert isinstance(app.screen, OrgPickerScreen)
+        options = app.screen.query_one(OptionList)
+        field = app.screen.query_one(Input)
+        await pilot.press("end")
+        assert options.highlighted == options.option_count - 1 > 0
+        await pilot.press("home")
+        assert options.highlighted == 0
+        await pilot.press(*"oct", "end")
+        last = options.option_count - 1
+        assert last > 0 and options.highlighted == last
+        await pilot.press("home", "o")  # the text cursor stayed at the end of the filter
+        assert (field.value, field.cursor_position) == ("octo", 4)
+        scopes = await DemoSource().scopes()
+        assert options.option_count == len(scopes) > 2
+        await pilot.press("end", "up", "up", "enter")  # the last but two: octo-labs, quick to open
+        await settle(pilot)
+        assert dashboard(app).view.scope == scopes[-3] == LABS  # type: ignore[union-attr]
+
+
 async def test_escape_leaves_the_org_picker_without_switching() -> None:
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:

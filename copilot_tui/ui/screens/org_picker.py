@@ -27,6 +27,9 @@ class OrgPickerScreen(ModalScreen[Scope | None]):
         Binding("escape", "dismiss(None)", "Cancel", tooltip="Close the picker, stay on the current org"),
         Binding("down", "cursor(1)", "Next", show=False),
         Binding("up", "cursor(-1)", "Previous", show=False),
+        # priority: the filter field has the focus, and its own home/end would move the text cursor instead
+        Binding("home", "cursor_end(True)", "First org", show=False, priority=True),
+        Binding("end", "cursor_end(False)", "Last org", show=False, priority=True),
     ]
 
     def __init__(self, scopes: list[Scope], current: Scope | None) -> None:
@@ -67,6 +70,13 @@ class OrgPickerScreen(ModalScreen[Scope | None]):
             options.action_cursor_down()
         else:
             options.action_cursor_up()
+
+    def action_cursor_end(self, first: bool) -> None:
+        options = self.query_one(OptionList)
+        if first:
+            options.action_first()
+        else:
+            options.action_last()
 
     @on(Input.Submitted, "#picker-filter")
     def _submit(self) -> None:
