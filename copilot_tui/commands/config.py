@@ -12,6 +12,14 @@ from typing import Any
 
 from copilot_tui.settings import Settings, describe
 
+STARTER = """\
+# copilot-tui settings: every key is optional; the README's Configuration section lists them all
+default_org = "my-org"             # opened when no --org is given and none was opened before
+# orgs = ["my-org", "other-org"]   # offered in the org picker besides those your token can list
+# hostname = "SUBDOMAIN.ghe.com"   # GitHub Enterprise Cloud with data residency (default: github.com)
+"""
+"""A small config file to start from, printed when there is none (tests check it is a valid file)."""
+
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     from copilot_tui.commands.options import add_source_options
@@ -35,7 +43,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     path = settings.config_path
     exists = path is not None and path.exists()
-    print(f"Config file: {path}{'' if exists else ' (none: every setting keeps its default)'}")
+    print(f"Config file: {path}{'' if exists else ' (not there: every setting keeps its default)'}")
     print("Settings in effect (command line > environment > config file > default):")
     rows = describe(settings)
     width = max(len(name) for name, _, _ in rows)
@@ -50,5 +58,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"copilot-tui config: {settings.config_error}", file=sys.stderr)
         print("The app runs with the defaults in its place; the other commands refuse to run.", file=sys.stderr)
         return 1
-    print("The config file is valid." if exists else "No config file: nothing to check.")
+    if exists:
+        print("The config file is valid.")
+    else:
+        print(f"No config file: nothing to check. To start one, create {path} (TOML), for example:\n")
+        print("".join(f"    {line}\n" for line in STARTER.splitlines()), end="")
     return 0

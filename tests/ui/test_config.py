@@ -177,3 +177,25 @@ def test_seat_prices_come_from_the_file_or_the_environment_and_must_be_numbers(t
             parse_config(text, Path("/c.toml"), DEFAULTS)
     with pytest.raises(SettingsError, match="COPILOT_TUI_SEAT_PRICE_BUSINESS"):
         settings_from(tmp_path, None, {"COPILOT_TUI_SEAT_PRICE_BUSINESS": "lots"})
+
+
+def test_config_command_without_a_file_says_where_it_goes_and_how_to_start_one(
+    app_dirs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from copilot_tui.commands.config import STARTER
+
+    path = locations.config_file()
+    assert not path.exists()
+    assert cli.main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert f"Config file: {path} (not there" in out
+    assert f"To start one, create {path} (TOML), for example:" in out
+    shown = [line[4:] for line in out.splitlines() if line.startswith("    ")]
+    assert "\n".join(shown) + "\n" == STARTER
+    # the example is a file the app takes as it is, and every key it mentions (set or commented) is one it knows
+    path.write_text(STARTER, encoding="utf-8")
+    assert cli.main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"default_org\s+my-org\s+config file, line 2", out) and "The config file is valid." in out
+    mentioned = re.findall(r"^#? ?([a-z_]+) = ", STARTER, re.MULTILINE)
+    assert mentioned and set(mentioned) <= set(FILE_KEYS)
