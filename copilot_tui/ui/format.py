@@ -6,7 +6,7 @@ from datetime import date
 
 from copilot_tui.metrics.derive import format_change, format_rate
 
-__all__ = ["compact", "count", "day", "format_change", "format_rate", "rate"]
+__all__ = ["compact", "count", "day", "format_change", "format_rate", "plural", "rate"]
 
 
 def count(value: int | float | None) -> str:
@@ -32,6 +32,11 @@ def compact(value: int | float | None) -> str:
             digits = 2 if abs(scaled) < 10 else 1 if abs(scaled) < 100 else 0
             return f"{scaled:.{digits}f}{suffix}"
     return count(value)
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``n`` and its noun, singular for exactly one: "1 seat", "2 seats", "1,000 report lines"."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def rate(value: float | None) -> str:

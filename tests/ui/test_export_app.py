@@ -415,3 +415,15 @@ def test_an_empty_period_is_an_error_and_a_partial_one_names_its_missing_days(
     )
     assert done.returncode == 0, done.stderr
     assert f"{start}..{first - timedelta(days=1)}" in done.stderr
+
+
+async def test_the_written_notice_counts_one_row_as_a_row(app_dirs: dict[str, Path]) -> None:
+    app = demo_app(org="octo-labs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("O")  # an organization's orgs table: the org itself, one row
+        await settle(pilot)
+        await export(pilot)
+        path = written(app_dirs, ".csv")
+        assert len(path.read_text().splitlines()) == 2
+        assert any(f"Wrote 1 row of orgs to {path}" in n for n in notifications(app)), notifications(app)

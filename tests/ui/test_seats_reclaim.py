@@ -103,3 +103,12 @@ async def test_the_idle_list_says_its_monthly_cost_at_the_seat_prices() -> None:
         title = str(pane.query_one("#seats-list-title").render())
         assert f"cost {cost:,} a month at the seat prices" in title
         assert pane.cost is not None and pane.cost.monthly == cost and pane.cost.unpriced == 0
+
+
+def test_a_list_of_one_seat_names_one_seat() -> None:
+    pane = SeatsPane(lambda scope: None)
+    assert pane.list_title(1).startswith("1 seat unused for 30+ days ·")
+    assert pane.list_title(2).startswith("2 seats unused for 30+ days ·")
+    pane.list = "never"
+    assert pane.list_title(1).startswith("1 seat holder never in this period's usage reports")
+    assert pane.list_title(3).startswith("3 seat holders never in")

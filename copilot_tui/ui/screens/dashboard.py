@@ -33,7 +33,7 @@ from copilot_tui.metrics.derive import UserSummary, user_days
 from copilot_tui.scope import Scope
 from copilot_tui.settings import Settings
 from copilot_tui.ui.errors import describe_error
-from copilot_tui.ui.format import day
+from copilot_tui.ui.format import day, plural
 from copilot_tui.ui.names import names_of, shown_login
 from copilot_tui.ui.periods import PeriodChoice, period_choices
 from copilot_tui.ui.screens.org_picker import OrgPickerScreen
@@ -745,7 +745,7 @@ class DashboardScreen(Screen[None]):
         except OSError as exc:
             self.notify(f"Export failed: {exc}", severity="error")
             return
-        said = f"Wrote {rows:,} {choice.what} rows to {path}"
+        said = f"Wrote {plural(rows, 'row')} of {choice.what} to {path}"
         if choice.overwrite:
             said += " (the file there was replaced)"
         elif path != choice.path:

@@ -24,7 +24,7 @@ from copilot_tui.metrics.derive import Period
 from copilot_tui.metrics.model import LineProblem
 from copilot_tui.scope import Scope
 from copilot_tui.sources.planning import KIND_NAMES, report_order
-from copilot_tui.ui.format import day
+from copilot_tui.ui.format import day, plural
 from copilot_tui.ui.names import names_of, shown_text
 from copilot_tui.ui.widgets.status import FitFooter, StatusBar
 
@@ -68,10 +68,6 @@ def pending_days(pending: Iterable[tuple[date, str]]) -> list[tuple[date, list[s
         (when, [KIND_NAMES.get(k, k) for k in sorted(kinds, key=lambda k: (report_order(k), k))])
         for when, kinds in sorted(kinds_of.items(), reverse=True)
     ]
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def problems_summary(lines: int, days: int) -> str:

@@ -25,7 +25,7 @@ from copilot_tui.licenses import DEFAULT_INACTIVE_DAYS, INACTIVE_DAY_STEPS, Seat
 from copilot_tui.metrics.catalog import explain
 from copilot_tui.metrics.seats import SeatCost, idle_order, seat_cost
 from copilot_tui.scope import Scope
-from copilot_tui.ui.format import count
+from copilot_tui.ui.format import count, plural
 from copilot_tui.ui.names import names_of
 from copilot_tui.ui.widgets.user_table import Column, UserTable, bindings_opening
 
@@ -367,9 +367,9 @@ class SeatsPane(Vertical, can_focus=False):
 
     def list_title(self, n: int) -> str:
         if self.list == "inactive":
-            title = f"{n:,} seats unused for {self.days}+ days · +/- change days"
+            title = f"{plural(n, 'seat')} unused for {self.days}+ days · +/- change days"
         elif self.list == "never":
-            title = f"{n:,} seat holders never in this period's usage reports"
+            title = f"{plural(n, 'seat holder')} never in this period's usage reports"
         else:
             title = f"All {n:,} seats"
         cost = self.cost
