@@ -13,8 +13,10 @@ from textual.widgets import TabbedContent
 from copilot_tui.app import CopilotApp, LaunchOptions
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.sources.demo import DemoSource
+from copilot_tui.ui.widgets.orgs import OrgsPane
 from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane, TeamsTable
 from copilot_tui.ui.widgets.users import UsersTable
+from copilot_tui.ui.widgets.versions import VersionsPane
 from tests.ui.conftest import dashboard, first_team_opened, notifications, rendered, settle, until
 
 ENTERPRISE = "hive"
@@ -229,3 +231,17 @@ async def test_a_team_absent_from_the_new_period_is_cleared_and_said(dataset: De
         users = dash.query_one(UsersTable)
         assert len(users.shown_indices) == len(dash.view.users)  # type: ignore[union-attr]
         await until(pilot, lambda: any("disbanded" in n for n in notifications(app)), "the notice")
+
+
+@pytest.mark.parametrize("key", ["t", "V", "O"])
+async def test_a_tab_opened_right_after_a_scroll_elsewhere_computes_its_rows(dataset: DemoDataset, key: str) -> None:
+    app = app_on(dataset, enterprise=ENTERPRISE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "down")  # after a scroll, Textual sends no Show to the pane of the next tab
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        dash = dashboard(app)
+        pane = {"t": dash.query_one(TeamsPane), "V": dash.query_one(VersionsPane), "O": dash.query_one(OrgsPane)}[key]
+        assert pane.view is not None and pane.table.row_count > 0

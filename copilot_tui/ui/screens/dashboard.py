@@ -930,6 +930,20 @@ class DashboardScreen(Screen[None]):
         seats = None if report is None else report.breakdown.get("total", len(report.seats))
         self.query_one(AdoptionSummary).set_seats(seats)
 
+    @on(TabbedContent.TabActivated, pane="#tab-teams")
+    @on(TabbedContent.TabActivated, pane="#tab-versions")
+    @on(TabbedContent.TabActivated, pane="#tab-orgs")
+    def _computed_tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        """A tab computed when first shown computes now: its pane's Show may never come (see ``tab_shown``)."""
+        pane: TeamsPane | VersionsPane | OrgsPane
+        if event.pane.id == "tab-teams":
+            pane = self.query_one(TeamsPane)
+        elif event.pane.id == "tab-versions":
+            pane = self.query_one(VersionsPane)
+        else:
+            pane = self.query_one(OrgsPane)
+        pane.tab_shown()
+
     @on(TabbedContent.TabActivated, pane="#tab-adoption")
     def _adoption_shown(self) -> None:
         self.query_one(SeatsPane).ensure_loaded()

@@ -121,6 +121,11 @@ class OrgsPane(Vertical):
             self._build_wanted()
 
     def on_show(self) -> None:
+        self.tab_shown()
+
+    def tab_shown(self) -> None:
+        """The tab is on screen: compute what it shows unless done. The dashboard calls this when the tab is
+        activated too: Textual sends no Show to a pane that appears right after a scroll elsewhere."""
         self._build_wanted()
 
     def _build_wanted(self) -> None:

@@ -127,6 +127,11 @@ class VersionsPane(Vertical):
             self._build()
 
     def on_show(self) -> None:
+        self.tab_shown()
+
+    def tab_shown(self) -> None:
+        """The tab is on screen: compute what it shows unless done. The dashboard calls this when the tab is
+        activated too: Textual sends no Show to a pane that appears right after a scroll elsewhere."""
         if self.view is None:
             self._build()
 
