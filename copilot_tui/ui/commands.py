@@ -34,6 +34,8 @@ class PaletteCommand:
     run: Callable[[], object]
     action: str = ""
     """The binding action it stands for (empty for commands no key has, such as opening one org by name)."""
+    alias: str = ""
+    """Another name it is found by: the binding's short name in the footer ("Export", "Refresh")."""
 
 
 def _dashboard(provider: Provider) -> DashboardScreen | None:
@@ -61,6 +63,7 @@ def binding_commands(
                 f"key {keys}",
                 partial(node.run_action, binding.action),
                 binding.action,
+                binding.description if binding.tooltip else "",
             )
         )
     return commands
@@ -160,5 +163,9 @@ class CopilotCommands(Provider):
         matcher = self.matcher(query)
         for command in self._commands():
             score = matcher.match(command.name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(command.name), command.run, help=command.help)
+            by_alias = matcher.match(command.alias) if command.alias else 0
+            if by_alias > score:
+                help = f"{command.alias} · {command.help}"
+                yield Hit(by_alias, command.name, command.run, text=command.name, help=help)
+            elif score > 0:
+                yield Hit(score, matcher.highlight(command.name), command.run, text=command.name, help=command.help)

@@ -753,3 +753,25 @@ async def test_the_footer_shows_whole_keys_only_help_and_quit_first(size: tuple[
             for key in shown:
                 assert key.region.right <= size[0], key.description
                 assert key.region.width >= len(key.description) + len(key.key_display), key.description
+
+
+async def test_the_palette_finds_a_key_by_its_name_in_the_footer() -> None:
+    """Typing a footer's word ("Export", "Refresh", "Help") offers that key's command first, though the palette
+    names it by its longer tooltip."""
+    from textual.binding import Binding
+
+    from copilot_tui.ui.commands import CopilotCommands
+    from copilot_tui.ui.screens.dashboard import DashboardScreen
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        provider = CopilotCommands(app.screen)
+        action_of = {c.name: c.action for c in provider._commands()}
+        bindings = [b for b in [*app.BINDINGS, *DashboardScreen.BINDINGS] if isinstance(b, Binding)]
+        for binding in (b for b in bindings if b.show):
+            hits = [hit async for hit in provider.search(binding.description)]
+            assert hits, f"{binding.description!r} finds nothing"
+            best = max(hits, key=lambda hit: hit.score)
+            same_name = {b.action for b in bindings if b.description == binding.description}
+            assert action_of.get(best.text or "") in same_name, f"{binding.description!r} finds {best.text!r} first"
