@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from copilot_tui.scope import Scope
 
@@ -92,20 +92,28 @@ _LAST = re.compile(r"^(?:last\s+)?(\d+)(?:\s*d(?:ays?)?)?$")
 _MONTH_NUM = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(?:(\d{4})\s*-?\s*q([1-4])|q([1-4])\s*-?\s*(\d{4}))$")
 _MONTH_NAME = re.compile(r"^([a-z]+)\s+(\d{4})$")
+_YEAR = re.compile(r"^(?:year\s+)?(20\d\d)$")
+"""A calendar year: four digits from 2000 on read as a year, never as that many days."""
 
-EXAMPLES = "45, 2026-10, Oct 2026, 2026-Q3, 2026-10-01..2026-10-20"
+EXAMPLES = "45, 2026-10, Oct 2026, 2026-Q3, 2026, 2026-10-01..2026-10-20"
 
 
 class PeriodError(ValueError):
     """A typed period that cannot be read or lies outside the held data; the message is the sentence to show."""
 
 
-def parse_period(text: str, held: tuple[date, date] | None, scope: Scope | None = None) -> PeriodChoice:
-    """The period typed in the picker, checked against the held days; :class:`PeriodError` says what is wrong."""
+def parse_period(
+    text: str, held: tuple[date, date] | None, scope: Scope | None = None, *, today: date | None = None
+) -> PeriodChoice:
+    """The period typed in the picker, checked against the held days; :class:`PeriodError` says what is wrong.
+    ``today`` (UTC, by default now) bounds the days a sync could still fetch."""
     t = " ".join(text.strip().lower().split())
     if not t:
         raise PeriodError(f"Type a period, e.g. {EXAMPLES}.")
-    if m := _LAST.match(t):
+    if m := _YEAR.match(t):
+        year = int(m[1])
+        choice = PeriodChoice.between(date(year, 1, 1), date(year, 12, 31), str(year))
+    elif m := _LAST.match(t):
         days = int(m[1])
         if days < 1:
             raise PeriodError("A period has at least 1 day.")
@@ -132,12 +140,14 @@ def parse_period(text: str, held: tuple[date, date] | None, scope: Scope | None 
         choice = PeriodChoice.between(day, day)
     else:
         raise PeriodError(f"{text.strip()!r} is not a period; try e.g. {EXAMPLES}.")
-    return within(choice, held, scope)
+    return within(choice, held, scope, today=today)
 
 
-def within(choice: PeriodChoice, held: tuple[date, date] | None, scope: Scope | None = None) -> PeriodChoice:
-    """``choice`` when the held data reaches it, a month or quarter cut to the held days, else a sentence that says
-    what is held and what ``copilot-tui sync`` would add."""
+def within(
+    choice: PeriodChoice, held: tuple[date, date] | None, scope: Scope | None = None, *, today: date | None = None
+) -> PeriodChoice:
+    """``choice`` when the held data reaches it, a month, quarter or year cut to the held days, else a sentence
+    that says what is held and what ``copilot-tui sync`` would add (never days GitHub no longer serves)."""
     if held is None:
         return choice
     first, last = held
@@ -145,9 +155,18 @@ def within(choice: PeriodChoice, held: tuple[date, date] | None, scope: Scope | 
     if start > last:
         raise PeriodError(f"The data ends on {last.isoformat()}: there is nothing from {start.isoformat()} on yet.")
     if end < first or (start < first and (choice.label == "" or choice.until is None)):
+        from copilot_tui.sources.planning import earliest_day  # only on this path: the store's modules
+
+        now = datetime.now(UTC) if today is None else datetime.combine(today, time(12), UTC)
+        earliest = earliest_day(now)
+        if earliest >= first:
+            raise PeriodError(
+                f"The data held starts on {first.isoformat()}, and GitHub serves nothing older: its reports begin "
+                f"on {earliest.isoformat()} (at most a year back)."
+            )
         raise PeriodError(
-            f"The data held starts on {first.isoformat()}; `{sync_command(scope, start)}` fetches the days "
-            "before it (GitHub keeps about a year)."
+            f"The data held starts on {first.isoformat()}; `{sync_command(scope, max(start, earliest))}` fetches "
+            "the days before it (GitHub keeps about a year)."
         )
     if start < first or end > last:  # a named month or quarter the data holds in part
         clipped = _clip(start, end, choice.label, held)

@@ -49,6 +49,8 @@ def test_without_held_data_only_the_standard_presets() -> None:
         ("2026-10-03..2026-10-20", date(2026, 10, 3), date(2026, 10, 20), ""),
         ("from 2026-10-03 to 2026-10-20", date(2026, 10, 3), date(2026, 10, 20), ""),
         ("2026-10-05", date(2026, 10, 5), date(2026, 10, 5), ""),
+        ("2026", date(2026, 7, 27), date(2026, 11, 23), "2026 (held 27 Jul to 23 Nov)"),
+        ("year 2026", date(2026, 7, 27), date(2026, 11, 23), "2026 (held 27 Jul to 23 Nov)"),
     ],
 )
 def test_typed_periods(text: str, start: date, end: date, label: str) -> None:
@@ -75,6 +77,15 @@ def test_typed_periods(text: str, start: date, end: date, label: str) -> None:
 def test_what_cannot_be_shown_is_said(text: str, says: str) -> None:
     with pytest.raises(PeriodError, match=says.replace(".", r"\.")):
         parse_period(text, HELD, Scope("org", "octo"))
+
+
+def test_the_sync_hint_asks_only_for_days_github_still_serves() -> None:
+    """A year typed as "2026" is no "last 2026 days"; a period reaching back further than GitHub keeps is offered
+    the sync of what it still serves (a year back, never before its first report day), or told nothing is older."""
+    with pytest.raises(PeriodError, match="copilot-tui sync --org octo --since 2025-11-24`"):
+        parse_period("700", HELD, Scope("org", "octo"), today=date(2026, 11, 24))
+    with pytest.raises(PeriodError, match="GitHub serves nothing older: its reports begin on 2025-10-10"):
+        parse_period("2025-01", (date(2025, 10, 10), date(2026, 6, 1)), Scope("org", "octo"), today=date(2026, 6, 2))
 
 
 def test_the_sync_hint_names_an_enterprise() -> None:
