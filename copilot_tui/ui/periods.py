@@ -103,10 +103,16 @@ class PeriodError(ValueError):
 
 
 def parse_period(
-    text: str, held: tuple[date, date] | None, scope: Scope | None = None, *, today: date | None = None
+    text: str,
+    held: tuple[date, date] | None,
+    scope: Scope | None = None,
+    *,
+    today: date | None = None,
+    can_sync: bool = True,
 ) -> PeriodChoice:
     """The period typed in the picker, checked against the held days; :class:`PeriodError` says what is wrong.
-    ``today`` (UTC, by default now) bounds the days a sync could still fetch."""
+    ``today`` (UTC, by default now) bounds the days a sync could still fetch; without ``can_sync`` (the demo,
+    report files) no sync is offered."""
     t = " ".join(text.strip().lower().split())
     if not t:
         raise PeriodError(f"Type a period, e.g. {EXAMPLES}.")
@@ -140,11 +146,16 @@ def parse_period(
         choice = PeriodChoice.between(day, day)
     else:
         raise PeriodError(f"{text.strip()!r} is not a period; try e.g. {EXAMPLES}.")
-    return within(choice, held, scope, today=today)
+    return within(choice, held, scope, today=today, can_sync=can_sync)
 
 
 def within(
-    choice: PeriodChoice, held: tuple[date, date] | None, scope: Scope | None = None, *, today: date | None = None
+    choice: PeriodChoice,
+    held: tuple[date, date] | None,
+    scope: Scope | None = None,
+    *,
+    today: date | None = None,
+    can_sync: bool = True,
 ) -> PeriodChoice:
     """``choice`` when the held data reaches it, a month, quarter or year cut to the held days, else a sentence
     that says what is held and what ``copilot-tui sync`` would add (never days GitHub no longer serves)."""
@@ -155,6 +166,8 @@ def within(
     if start > last:
         raise PeriodError(f"The data ends on {last.isoformat()}: there is nothing from {start.isoformat()} on yet.")
     if end < first or (start < first and (choice.label == "" or choice.until is None)):
+        if not can_sync:
+            raise PeriodError(f"The data held starts on {first.isoformat()}: nothing before it is at hand here.")
         from copilot_tui.sources.planning import earliest_day  # only on this path: the store's modules
 
         now = datetime.now(UTC) if today is None else datetime.combine(today, time(12), UTC)

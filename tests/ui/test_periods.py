@@ -88,6 +88,12 @@ def test_the_sync_hint_asks_only_for_days_github_still_serves() -> None:
         parse_period("2025-01", (date(2025, 10, 10), date(2026, 6, 1)), Scope("org", "octo"), today=date(2026, 6, 2))
 
 
+def test_no_sync_is_offered_where_none_can_run() -> None:
+    with pytest.raises(PeriodError, match="starts on 2026-07-27: nothing before it is at hand here") as said:
+        parse_period("200", HELD, Scope("org", "octo"), can_sync=False)
+    assert "sync" not in str(said.value)
+
+
 def test_the_sync_hint_names_an_enterprise() -> None:
     with pytest.raises(PeriodError, match="--enterprise big"):
         parse_period("2025-01-01..2025-01-02", HELD, Scope("enterprise", "big"))

@@ -664,7 +664,10 @@ class DashboardScreen(Screen[None]):
             if period is not None:
                 self.show_period(period)
 
-        screen = PeriodPickerScreen(period_choices(self.held), self.period, self.held, self.view_scope())
+        can_sync = self.session.mode in ("live", "offline")
+        screen = PeriodPickerScreen(
+            period_choices(self.held), self.period, self.held, self.view_scope(), can_sync=can_sync
+        )
         self.app.push_screen(screen, picked)
 
     def view_scope(self) -> Scope | None:

@@ -25,9 +25,17 @@ class PeriodPickerScreen(ModalScreen[PeriodChoice | None]):
     ]
 
     def __init__(
-        self, choices: list[PeriodChoice], current: PeriodChoice, held: tuple[date, date] | None, scope: Scope | None
+        self,
+        choices: list[PeriodChoice],
+        current: PeriodChoice,
+        held: tuple[date, date] | None,
+        scope: Scope | None,
+        *,
+        can_sync: bool = True,
     ) -> None:
+        """``can_sync``: older days can be fetched (``copilot-tui sync``); not so for the demo or report files."""
         super().__init__()
+        self.can_sync = can_sync
         self.choices = choices
         self.current = current
         self.held = held
@@ -58,7 +66,8 @@ class PeriodPickerScreen(ModalScreen[PeriodChoice | None]):
         if self.held is None:
             return keys
         first, last = self.held
-        return f"Data held {first.isoformat()} → {last.isoformat()}; copilot-tui sync adds older days · {keys}"
+        older = "; copilot-tui sync adds older days" if self.can_sync else ""
+        return f"Data held {first.isoformat()} → {last.isoformat()}{older} · {keys}"
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -93,7 +102,7 @@ class PeriodPickerScreen(ModalScreen[PeriodChoice | None]):
     @on(Input.Submitted)
     def _typed(self, event: Input.Submitted) -> None:
         try:
-            choice = parse_period(event.value, self.held, self.scope)
+            choice = parse_period(event.value, self.held, self.scope, can_sync=self.can_sync)
         except PeriodError as exc:
             error = self.query_one("#period-error", Label)
             error.update(str(exc))
