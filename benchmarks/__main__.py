@@ -214,7 +214,8 @@ def demo(rounds: int) -> list[Row]:
         rows.append(
             Row(
                 "demo",
-                f"{key} d: after the first visit (first {figures['first']:.2f} s; best of {rounds})",
+                f"{key} d: after the first visit (first {figures['first']:.2f} s, CPU {figures['first_cpu']:.2f} s;"
+                f" best of {rounds})",
                 f"{figures['again']:.2f} s",
                 f"fold before {figures['fold']:.2f} s",
                 f"< {TARGET_DEMO_PERIOD_S} s",

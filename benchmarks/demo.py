@@ -43,7 +43,7 @@ def kept_file() -> Path:
 
 def periods(rounds: int) -> dict[str, dict[str, float]]:
     """Per scope and period (best of ``rounds``, each round a fresh source on the files and facts kept): ``first``,
-    the first visit (the period and its comparison, the period of equal length before it, as the dashboard
+    the first visit (``first_cpu`` its CPU seconds, every thread of this process) (the period and its comparison, the period of equal length before it, as the dashboard
     loads them); ``again``, a visit after the first, once every period of the scope has been visited; ``fold``,
     the road before (the period's lines folded, as every visit did), in turns with them."""
     from datetime import timedelta
@@ -58,13 +58,13 @@ def periods(rounds: int) -> dict[str, dict[str, float]]:
         for name, value in figures.items():
             best[name] = min(best.get(name, value), value)
 
-    async def visit(source: DemoSource, scope: object, days: int) -> tuple[float, Any]:
-        started = time.perf_counter()
+    async def visit(source: DemoSource, scope: object, days: int) -> tuple[float, float, Any]:
+        started, cpu = time.perf_counter(), time.process_time()
         snap = await source.load(scope, days=days)  # type: ignore[arg-type]
         snap.users_aggregate()
         before = await source.load(scope, days=days, until=snap.first_day - timedelta(days=1))  # type: ignore[arg-type]
         before.users_aggregate()
-        return time.perf_counter() - started, snap
+        return time.perf_counter() - started, time.process_time() - cpu, snap
 
     async def run() -> None:
         for _ in range(rounds):
@@ -72,13 +72,14 @@ def periods(rounds: int) -> dict[str, dict[str, float]]:
             scopes = await source.scopes()
             for scope in scopes:
                 for days in PERIODS:
-                    seconds, snap = await visit(source, scope, days)
+                    seconds, cpu, snap = await visit(source, scope, days)
                     parts = [(name, b"".join(chunks)) for name, chunks in snap.users_parts()]
                     started = time.perf_counter()
                     aggregate_users(parts, snap.period)
-                    keep(f"{scope} {days}", first=seconds, fold=time.perf_counter() - started)
+                    keep(f"{scope} {days}", first=seconds, first_cpu=cpu, fold=time.perf_counter() - started)
                 for days in PERIODS:
-                    keep(f"{scope} {days}", again=(await visit(source, scope, days))[0])
+                    seconds, cpu, _snap = await visit(source, scope, days)
+                    keep(f"{scope} {days}", again=seconds, again_cpu=cpu)
 
     asyncio.run(run())
     return results
