@@ -29,7 +29,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-WORK = Path("/tmp/copilot-tui-bench")
+WORK = Path(os.environ.get("COPILOT_TUI_BENCH_DIR", "/tmp/copilot-tui-bench"))
+"""Where the benchmarks' data is made and kept (``COPILOT_TUI_BENCH_DIR``: another, for runs side by side)."""
 END_DAY = date(2026, 11, 23)
 SIZE = (120, 40)
 
