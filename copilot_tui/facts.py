@@ -14,9 +14,12 @@ at all, and a kill loses at most the report being written. Lines that could not 
 
 Blocks: a period is read through rollups of aligned blocks of days (2, 4, ... 256 days; :func:`pieces`), one row a
 user and one a user's breakdown entry per block, so a year reads about six files of one row per user and entry
-instead of 365 days of rows. A block is made the first time a period needs it and kept
-(``blocks-v<BLOCKS_VERSION>/<first day>.<level>.<key>.parquet``, ``key`` naming the copies of the days it holds), so
-a day stored anew makes only the blocks holding it again. Blocks are a cache: removing them loses nothing.
+instead of 365 days of rows. Blocks are made when the data arrives (:func:`make_stored_blocks`, after `sync` or a
+fetch stored its reports: every block holding a day stored anew, or completed by one), so opening a period only
+reads; a read makes a block only where none was made (a store synced by an older version, the demo, report files).
+Kept as ``blocks-v<BLOCKS_VERSION>/<first day>.<level>.<key>.parquet``, ``key`` naming the copies of the days it
+holds, so a day stored anew makes only the blocks holding it again. Blocks are a cache: removing them loses
+nothing.
 
 Decoding: the report's lines are read by DuckDB with a declared schema. DuckDB is lenient where the app's rule is
 not (it takes ``"12"`` or ``true`` for a counter, rounds ``3.5``), so that road is taken only for a report whose
@@ -515,10 +518,12 @@ class Facts:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             private_dir(self.blocks)
-            _roll_up_into(con, "block", a_days + b_days, a_blocks + b_blocks)
-            con.execute(f"COPY block TO {_sql_string(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
-            con.execute("DROP TABLE block")
-            os.chmod(tmp, 0o600)
+            alone = a_blocks + b_blocks
+            if a_days or b_days or len(alone) != 1 or not _linked(Path(alone[0]), tmp):
+                _roll_up_into(con, "block", a_days + b_days, alone)
+                con.execute(f"COPY block TO {_sql_string(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
+                con.execute("DROP TABLE block")
+                os.chmod(tmp, 0o600)
             os.replace(tmp, path)
         except Exception as exc:  # a read-only or full disk: the period is answered without keeping the block
             log.debug("block %s not kept: %s", path.name, exc)
@@ -532,6 +537,46 @@ class Facts:
                     os.unlink(self.blocks / name)
         held.add(path.name)
         return True
+
+    def make_blocks(
+        self, days: Mapping[date, str], last: date | None = None, among: Iterable[date] | None = None, con: Any = None
+    ) -> int:
+        """Make the blocks of ``days`` (day -> token of every day with users data; their facts held) not made yet,
+        and how many were made: each aligned block that holds a day of ``among`` (default: of ``days``) and ends
+        on ``last`` (default: the last of ``days``) or before, so that a period ending then is read without making
+        one. The shortest first, each from its two halves; after a refresh only the blocks holding a day stored
+        anew (their key names its copy) and those a new day completes are missing. A block holding a day whose
+        facts are not held is left to the read."""
+        among = sorted(days if among is None else set(among) & set(days))
+        if not among:
+            return 0
+        self._remove_leftovers()
+        last = last or max(days)
+        held_days = self.held()
+        lacking = {d for d, t in days.items() if held_days.get(d) != t}
+        held = self._held_blocks()
+        own = con is None
+        made = 0
+        try:
+            for level in range(1, BLOCK_LEVELS + 1):
+                size = 1 << level
+                firsts = sorted({date.fromordinal(d.toordinal() - d.toordinal() % size) for d in among})
+                for first in firsts:
+                    if first + timedelta(days=size - 1) > last or any(
+                        first <= d < first + timedelta(days=size) for d in lacking
+                    ):
+                        continue
+                    key = _block_key(first, level, days)
+                    assert key is not None  # it holds a day of ``among``
+                    path = self.block_path(first, level, key)
+                    if path.name in held:
+                        continue
+                    con = con or connect()
+                    made += self._make_block(first, level, days, held, con, path)
+        finally:
+            if own and con is not None:
+                con.close()
+        return made
 
     def history(
         self,
@@ -557,6 +602,16 @@ class Facts:
         finally:
             if own:
                 con.close()
+
+
+def _linked(source: Path, link: Path) -> bool:
+    """Whether ``link`` was made a hard link of ``source``: a block one of whose halves holds no day has the rows
+    of the other half (a rollup of a rollup is itself), so it is that file under a second name."""
+    try:
+        os.link(source, link)
+    except OSError:
+        return False
+    return True
 
 
 def _older_blocks(directory: Path) -> list[Path]:
@@ -1122,6 +1177,24 @@ def ingest_stored(store: Store, scope: Scope, day: date, parts: Sequence[tuple[s
     except Exception as exc:
         log.warning("facts of %s %s not made now (made when needed): %s", scope, day, exc)
     return None
+
+
+def make_stored_blocks(store: Store, scope: Scope, start: date | None = None, end: date | None = None) -> int:
+    """Make the blocks holding a day of ``start..end`` that ``scope``'s stored users facts lack
+    (:meth:`Facts.make_blocks`), up to the newest day the store holds data for (where a period the app opens
+    ends), and how many were made: called once a fetch of those days has stored its reports, so that opening a
+    period only reads. A failure is logged, never raised (blocks are a cache: a read makes what it misses)."""
+    try:
+        held = store.held(scope)
+        last = max((h.day for h in held if h.has_data), default=None)
+        wanted = {h.day: token_of(h) for h in held if h.kind == USERS_KIND and h.has_data}
+        if last is None or not wanted:
+            return 0
+        among = [d for d in wanted if (start is None or d >= start) and (end is None or d <= end)]
+        return facts_for(store, scope).make_blocks(wanted, last, among)
+    except Exception as exc:
+        log.warning("blocks of %s not made now (made when read): %s", scope, exc)
+        return 0
 
 
 def stored_facts(store: Store, scope: Scope, period: Period, held: Iterable[HeldReport]) -> dict[date, Path]:

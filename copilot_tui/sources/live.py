@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from copilot_tui.facts import USERS_KIND, ingest_stored
+from copilot_tui.facts import USERS_KIND, ingest_stored, make_stored_blocks
 from copilot_tui.github.errors import DayOutOfRangeError
 from copilot_tui.licenses import SeatReport, live_seats
 from copilot_tui.metrics.model import LineProblem
@@ -213,7 +213,11 @@ class LiveSource(StoreBacked):
             while not lock.try_acquire():
                 await asyncio.sleep(LOCK_POLL_SECONDS)
         try:
-            return await self._fetch_missing(scope, start, end, on_progress=on_progress, on_wait=on_wait)
+            result = await self._fetch_missing(scope, start, end, on_progress=on_progress, on_wait=on_wait)
+            if on_progress is not None and result.planned:
+                on_progress(result.fetched, result.planned, "making the period blocks")
+            await asyncio.to_thread(make_stored_blocks, self.store, scope, start, end)  # a period is then a read
+            return result
         finally:
             lock.release()
 
