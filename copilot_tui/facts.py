@@ -349,7 +349,7 @@ class Facts:
                 side = self.dir / f"{day.isoformat()}.{token}.problems.json"
                 if problems:
                     write_private(side, orjson.dumps([[p.source, p.line_no, p.message] for p in problems]))
-                os.replace(out, self.path(day, token))
+                _put_in_place(out, self.path(day, token))
                 self._drop_others(day, token)
             self._drop_old_versions()
             return IngestResult(rows, problems, fast)
@@ -524,7 +524,7 @@ class Facts:
                 con.execute(f"COPY block TO {_sql_string(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
                 con.execute("DROP TABLE block")
                 os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
+            _put_in_place(tmp, path)
         except Exception as exc:  # a read-only or full disk: the period is answered without keeping the block
             log.debug("block %s not kept: %s", path.name, exc)
             with contextlib.suppress(OSError):
@@ -602,6 +602,20 @@ class Facts:
         finally:
             if own:
                 con.close()
+
+
+def _put_in_place(made: Path, path: Path) -> None:
+    """Rename the file just ``made`` to ``path``, unless a file is there already: it holds the same rows (a facts
+    file or block is named for what it is made from), and replacing it while another process reads it would hand
+    DuckDB, which opens a file more than once a query, the new file's bytes at the old one's offsets."""
+    try:
+        os.link(made, path)
+    except FileExistsError:
+        pass
+    except OSError:  # a file system without hard links
+        os.replace(made, path)
+        return
+    os.unlink(made)
 
 
 def _linked(source: Path, link: Path) -> bool:

@@ -121,17 +121,17 @@ from datetime import date
 from copilot_tui import facts
 from copilot_tui.facts import Facts
 
-real = os.replace
-renames = []
+real = os.link
+placed = []
 
-def replace(src, dst):
+def link(src, dst):
     if str(dst).endswith('.parquet') and '/blocks-' in str(dst):
-        renames.append(dst)
-        if len(renames) == 3:
-            os.kill(os.getpid(), signal.SIGKILL)  # the block's file written whole, not yet renamed into place
+        placed.append(dst)
+        if len(placed) == 3:
+            os.kill(os.getpid(), signal.SIGKILL)  # the block's file written whole, not yet put in place
     real(src, dst)
 
-os.replace = replace
+os.link = link
 days = {date.fromisoformat(d): 'tok' for d in sys.argv[2].split(',')}
 Facts(__import__('pathlib').Path(sys.argv[1])).make_blocks(days)
 """
@@ -153,7 +153,7 @@ def test_a_killed_block_write_leaves_nothing_half_made(tmp_path: Path, demo: Dem
     assert child.returncode == -signal.SIGKILL, child.stderr
     names = os.listdir(facts.blocks)
     kept = [n for n in names if not n.startswith(".")]
-    assert len(kept) == 2 and len(names) == 3  # two blocks renamed into place, the third's file a temporary
+    assert len(kept) == 2 and len(names) == 3  # two blocks put in place, the third's file a temporary
     made = Facts(facts.root)
     facts_module._TEMPS_SWEPT.discard(made.dir)  # as a process started after the killed one
     assert made.make_blocks(wanted) > 0
