@@ -184,11 +184,14 @@ def test_a_reader_sees_whole_days_while_a_refresh_writes(tmp_path: Path, demo: D
             store_day(writer, day, first[day], datetime(2026, 12, 3, tzinfo=UTC))
         make_stored_blocks(writer, SMALL_ORG)
         stop = threading.Event()
+        go = threading.Semaphore(0)  # one refresh a read, started with it: a read meets at most one refresh
         refreshes = [0]
 
         def refresh() -> None:
             n = 0
             while not stop.is_set():
+                if not go.acquire(timeout=0.05):
+                    continue
                 n += 1
                 data = second if n % 2 else first
                 for day in changed:
@@ -200,6 +203,7 @@ def test_a_reader_sees_whole_days_while_a_refresh_writes(tmp_path: Path, demo: D
         thread.start()
         try:
             for _ in range(12):
+                go.release()
                 got = stored_aggregate(reader, SMALL_ORG, period, reader.held(SMALL_ORG, start=period.start))
                 same = [i for i, state in enumerate(states) if got.users == state.users and got.series == state.series]
                 assert same, "a read mixed two states of the refresh"
