@@ -427,3 +427,18 @@ async def test_the_written_notice_counts_one_row_as_a_row(app_dirs: dict[str, Pa
         path = written(app_dirs, ".csv")
         assert len(path.read_text().splitlines()) == 2
         assert any(f"Wrote 1 row of orgs to {path}" in n for n in notifications(app)), notifications(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_path_and_the_keys_show_on_a_small_screen(size: tuple[int, int]) -> None:
+    app = demo_app(org="octo-garage")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        picker = await open_picker(pilot)
+        await pilot.press("tab")  # the path: it is typed in, so it must be seen
+        field = picker.query_one("#export-path", Input)
+        assert field.has_focus
+        for widget in (field, picker.query(Label).last()):
+            region = widget.region
+            assert region.height >= 1, widget
+            assert picker.get_widget_at(region.x, region.y)[0] is widget, f"{widget} is hidden at {size}"

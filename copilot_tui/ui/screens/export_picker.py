@@ -51,7 +51,6 @@ class ExportPickerScreen(ModalScreen[ExportChoice | None]):
 
     DEFAULT_CSS = """
     ExportPickerScreen { align: center middle; background: $background 60%; }
-    ExportPickerScreen #picker-list { max-height: 12; }
     """
 
     BINDINGS = [
