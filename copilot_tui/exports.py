@@ -35,6 +35,7 @@ from copilot_tui.metrics.derive import (
     UserSummary,
     org_totals,
     period_users,
+    user_column,
 )
 from copilot_tui.metrics.model import ACTIVE_USER_FIELDS, ACTIVITY_FIELDS, DayTotals
 from copilot_tui.metrics.seats import Seat, never_in_reports, seat_cost
@@ -452,8 +453,8 @@ def seats_table(data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any]]
     report = data.seats
     if report is None:
         return [], {"list": data.seat_list}
-    ids = {u.user_id for u in data.users}
-    logins = {u.user_login.lower() for u in data.users}
+    ids = set(user_column(data.users, "user_id"))
+    logins = {login.lower() for login in user_column(data.users, "user_login")}
     chosen = chosen_seats(report, data.seat_list, data.inactive_days, ids, logins)
     if data.shown_seats is not None:
         chosen = [s for s in chosen if s.login.lower() in data.shown_seats]
@@ -516,8 +517,8 @@ def reclaim_table(data: ExportData) -> tuple[list[dict[str, Any]], dict[str, Any
     report = data.seats
     if report is None:
         return [], meta
-    ids = {u.user_id for u in data.users}
-    logins = {u.user_login.lower() for u in data.users}
+    ids = set(user_column(data.users, "user_id"))
+    logins = {login.lower() for login in user_column(data.users, "user_login")}
     chosen = report.inactive(days)
     if data.shown_seats is not None:
         chosen = [s for s in chosen if s.login.lower() in data.shown_seats]

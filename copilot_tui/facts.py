@@ -44,7 +44,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -66,11 +65,11 @@ from copilot_tui.metrics.derive import (
     FeatureSeries,
     Period,
     PeriodUsers,
-    UserSummary,
 )
 from copilot_tui.metrics.linerule import CREDIT_UNITS, RENAMED_FLAGS, LineError, plain_chunks, plain_part, repeat_reason
-from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem, VersionSample
+from copilot_tui.metrics.model import ACTIVITY_FIELDS, USER_FLAG_FIELDS, LineProblem
 from copilot_tui.metrics.parse import ReportPart, iter_lines
+from copilot_tui.metrics.user_columns import CLI_NAMES, SHOWN, ColumnUsers, Details
 from copilot_tui.metrics.userline import decode_line, decode_strict
 from copilot_tui.scope import Scope
 from copilot_tui.store import HeldReport, Store
@@ -432,21 +431,75 @@ class Facts:
     # queries ------------------------------------------------------------------------------------------------
 
     def aggregate(self, period: Period, days: Mapping[date, str], con: Any = None) -> UsersAggregate:
-        """The users aggregate of ``period`` from the facts of ``days`` (day -> token; every one must be held),
-        read through the period's blocks (made here when missing)."""
+        """The users aggregate of ``period`` from the facts of ``days`` (day -> token; every one must be held):
+        the period's rollup kept from an earlier read, else rolled up through the period's blocks (made here when
+        missing) and kept. The users' breakdown Counters and versions are read from it when first asked for."""
         self._remove_leftovers()
         own = con is None
         con = con or connect()
         try:
             problems = tuple(self.problems(days))
-            day_files, block_files = self._cover(period, days, con)
-            if not day_files and not block_files:
+            kept = self._period_file(period, days, con)
+            if kept is None:
                 return UsersAggregate(period, [], [], [], [], [], 0, problems)
-            _roll_up_into(con, "p", day_files, block_files)
-            return _aggregate(con, period, problems)
+            source, path = kept
+            details = _Entries(self, period, days, path)
+            agg = _aggregate(con, source, period, problems, details)
+            if path is None:  # not kept: read now, while the connection holds the rollup
+                details.read(con, source)
+            return agg
         finally:
             if own:
                 con.close()
+
+    def period_path(self, period: Period, days: Mapping[date, str]) -> Path | None:
+        """Where the rollup of ``period``'s facts of ``days`` is kept (None: no day of it held): named for the
+        copies of the days it holds, so a day stored anew makes it again."""
+        keys = [(first, level, _block_key(first, level, days)) for first, level in pieces(period)]
+        if all(key is None for _f, _l, key in keys):
+            return None
+        key = report_token(period.start, period.end, *(f"{f}.{lv}={k}" for f, lv, k in keys if k is not None))
+        return self.blocks / f"{_PERIOD_PREFIX}{period.start.isoformat()}.{period.end.isoformat()}.{key}.parquet"
+
+    def _period_file(self, period: Period, days: Mapping[date, str], con: Any) -> tuple[str, Path | None] | None:
+        """The period's rollup (:func:`_period_sql`) as a query source, with the path it is kept at: its kept
+        file, else made now and kept for the next read (when it cannot be written, the temporary table ``p`` and
+        no path); None when no day of the period is held."""
+        path = self.period_path(period, days)
+        if path is None:
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # the newest read periods are the ones kept
+            return f"read_parquet({_sql_string(str(path))})", path
+        day_files, block_files = self._cover(period, days, con)
+        _roll_up_into(con, "rolled", day_files, block_files)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            private_dir(self.blocks)
+            con.execute(f"COPY ({_period_sql('rolled')}) TO {_sql_string(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except Exception as exc:  # a read-only or full disk: answered from a table, not kept
+            log.debug("period %s not kept: %s", path.name, exc)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE p AS {_period_sql('rolled')}")
+            return "p", None
+        finally:
+            con.execute("DROP TABLE IF EXISTS rolled")
+        self._drop_old_periods()
+        return f"read_parquet({_sql_string(str(path))})", path
+
+    def _drop_old_periods(self) -> None:
+        """Keep the ``KEPT_PERIODS`` periods read last: a moving window leaves one behind every day."""
+        found = []
+        for name in self._held_blocks():
+            if name.startswith(_PERIOD_PREFIX):
+                with contextlib.suppress(OSError):
+                    found.append((os.stat(self.blocks / name).st_mtime, name))
+        for _mtime, name in sorted(found, reverse=True)[KEPT_PERIODS:]:
+            with contextlib.suppress(OSError):
+                os.unlink(self.blocks / name)
 
     # blocks -------------------------------------------------------------------------------------------------
 
@@ -795,10 +848,7 @@ def _files_sql(files: Sequence[str]) -> str:
     return "[" + ", ".join(_sql_string(f) for f in files) + "]"
 
 
-_CLI_NAMES = ("session_count", "request_count", "prompt_count", "output_tokens_sum", "prompt_tokens_sum")
 _CLI_COLUMNS = ("cli_sessions", "cli_requests", "cli_prompts", "cli_output_tokens", "cli_prompt_tokens")
-_new_summary = UserSummary.__new__
-_new_counter = Counter.__new__
 
 
 #: Rows of a query's result from which it is read through NumPy when NumPy is not imported yet (importing it is
@@ -826,6 +876,9 @@ def _credits_sql(column: str) -> str:
 
 #: The longest block a period is read through: 2**BLOCK_LEVELS days.
 BLOCK_LEVELS = 8
+#: Periods whose rollups are kept (the ones read last), and how their files are named in the blocks' directory.
+KEPT_PERIODS = 8
+_PERIOD_PREFIX = "p."
 _SERIES_FEATURE, _SERIES_FLAG = 4, 5
 _CLI_ORDER = "(cli_sampled, vday)"
 _IDE_ORDER = "(sampled, vday)"
@@ -913,6 +966,32 @@ def _rollup_parts() -> list[str]:
     ]
 
 
+def _period_sql(table: str) -> str:
+    """The rollup ``table`` of a period as kept: its user rows with the figures computed from a user's Counters
+    and versions (``UserSummary``'s properties, ``metrics.user_columns.SHOWN``): the top name by weight (ties to
+    the first name), each IDE's version with the most used IDE first, and whether a code-completion entry is
+    there (``completion``)."""
+    weight = " ".join(f"WHEN {k} THEN {w}" for k, (_c, w) in enumerate(_KINDS))
+    w = f"(CASE kind {weight} END)"
+    tops = ", ".join(
+        f"arg_min(name, (-{w}, name)) FILTER (WHERE kind = {k}) AS {key}"
+        for k, key in enumerate(("top_feature", "top_ide", "top_language", "top_model"))
+    )
+    texts = ", ".join(
+        f"string_agg(name || ' ' || {c}, '; ' ORDER BY {w} DESC, name) FILTER (WHERE kind = 1 AND {c} <> '') AS {key}"
+        for c, key in (("version", "ide_version_text"), ("plugin", "plugin_version_text"))
+    )
+    shown = (
+        f"SELECT user_id, {tops}, {texts},"
+        f" coalesce(bool_or(kind = 0 AND name = {_sql_string(CODE_COMPLETION)}), false) AS completion"
+        f" FROM {table} WHERE kind <= 3 GROUP BY user_id"
+    )
+    return (
+        f"SELECT {table}.*, s.* EXCLUDE (user_id) FROM {table} LEFT JOIN ({shown}) AS s"
+        f" ON {table}.kind IS NULL AND s.user_id = {table}.user_id"
+    )
+
+
 def _roll_up_into(con: Any, table: str, day_files: Sequence[str], block_files: Sequence[str]) -> None:
     """The rollup of these day files and blocks into a temporary ``table``, one aggregation at a time (the four
     at once ran out of DuckDB's memory limit at 200k users)."""
@@ -930,87 +1009,104 @@ def _roll_up_into(con: Any, table: str, day_files: Sequence[str], block_files: S
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM (WITH b AS ({rows}) {part})")
 
 
-def _aggregate(con: Any, period: Period, problems: tuple[LineProblem, ...]) -> UsersAggregate:
-    """The users aggregate of ``period`` from its rollup in the temporary table ``p``."""
+class _Entries:
+    """The loader of a period's users' breakdown entries and versions (:class:`~copilot_tui.metrics.user_columns.
+    Details`): read from the kept rollup when first asked for (made again if it was dropped meanwhile), or at
+    once (:meth:`read`) when it could not be kept."""
+
+    def __init__(self, facts: Facts, period: Period, days: Mapping[date, str], path: Path | None) -> None:
+        self.facts, self.period, self.days, self.path = facts, period, dict(days), path
+        self.found: tuple[list[str], dict[str, Any], dict[str, Any]] | None = None
+        self.details = Details(self.load)
+
+    def read(self, con: Any, source: str) -> None:
+        self.found = _entries(con, source)
+
+    def load(self) -> tuple[list[str], dict[str, Any], dict[str, Any]]:
+        if self.found is not None:
+            return self.found
+        con = connect()
+        try:
+            try:
+                return _entries(con, f"read_parquet({_sql_string(str(self.path))})")
+            except Exception as exc:  # dropped, replaced or damaged since: made again
+                log.info("rollup of %s made again: %s", self.period, exc)
+                if self.path is not None:
+                    self.path.unlink(missing_ok=True)
+            kept = self.facts._period_file(self.period, self.days, con)
+            assert kept is not None
+            return _entries(con, kept[0])
+        finally:
+            con.close()
+
+
+def _entries(con: Any, source: str) -> tuple[list[str], dict[str, Any], dict[str, Any]]:
+    """Every user's breakdown entries (names as indexes into the list of names) and IDE/plugin versions of the
+    rollup ``source``, as NumPy arrays sorted by user id."""
+    weight = " ".join(f"WHEN {k} THEN {w}" for k, (_c, w) in enumerate(_KINDS))
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE e AS SELECT user_id, kind, name, (CASE kind {weight} END)::BIGINT AS weight,"
+        f" version, sampled, plugin, plugin_sampled, plugin_name FROM {source} WHERE kind <= 3"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE n AS SELECT name, (row_number() OVER (ORDER BY name) - 1)::INTEGER AS i"
+        " FROM (SELECT DISTINCT name FROM e)"
+    )
+    names = [n for (n,) in con.execute("SELECT name FROM n ORDER BY i").fetchall()]
+    entries = con.execute(
+        "SELECT user_id, kind, i AS name, weight FROM e JOIN n USING (name) ORDER BY user_id"
+    ).fetchnumpy()
+    versions = con.execute(
+        "SELECT user_id, name AS ide, version, sampled, plugin, plugin_sampled, plugin_name FROM e"
+        " WHERE kind = 1 AND (version IS NOT NULL OR plugin IS NOT NULL) ORDER BY user_id"
+    ).fetchnumpy()
+    con.execute("DROP TABLE e; DROP TABLE n")
+    return names, entries, versions  # NULL: masked, None in tolist()
+
+
+def _aggregate(
+    con: Any, source: str, period: Period, problems: tuple[LineProblem, ...], entries: _Entries
+) -> UsersAggregate:
+    """The users aggregate of ``period`` from its rollup ``source`` (a table or a kept file): the breakdowns and
+    series summed, the users as columns (:class:`~copilot_tui.metrics.user_columns.ColumnUsers`), the figures
+    the users table shows of every user as the rollup holds them (:func:`_period_sql`)."""
     day_list = tuple(period.each_day())
     first = f"DATE '{period.start.isoformat()}'"
-    # per user, kind and name: the Counter's weight; per kind and name: the breakdowns' users and seven sums
-    weight = " ".join(f"WHEN {k} THEN {w}" for k, (_c, w) in enumerate(_KINDS))
     breakdowns: list[list[BreakdownRow]] = [[], [], [], []]
     for kind, name, user_count, *figures in con.execute(
         "SELECT kind, name, count(*), "
         + ", ".join(f"sum_no_overflow({c})::BIGINT" for c in _SHORT)
-        + " FROM p WHERE kind BETWEEN 1 AND 3 GROUP BY kind, name"
+        + f" FROM {source} WHERE kind BETWEEN 1 AND 3 GROUP BY kind, name"
     ).fetchall():
         breakdowns[kind].append(BreakdownRow(name, user_count, dict(zip(_ACT, figures, strict=True))))
     for rows in breakdowns:
         rows.sort(key=lambda r: (-(r.activity[_ACT[1]] + r.activity[_ACT[0]]), r.name))
     u = _columns(
         con,
-        f"SELECT user_id, user_login AS login, days AS active, date_diff('day', {first}, day) AS last, "
-        + ", ".join(_SHORT)
-        + f", coalesce(credit_units::DOUBLE / {CREDIT_UNITS}, 0.0) AS credits, "
-        + ", ".join(_FLAGS)
+        f"SELECT u.user_id, u.user_login, u.days AS days_active, date_diff('day', {first}, u.day) AS last, "
+        + ", ".join(f"u.{s} AS {a}" for s, a in zip(_SHORT, _ACT, strict=True))
+        + f", coalesce(u.credit_units::DOUBLE / {CREDIT_UNITS}, 0.0) AS ai_credits_used, "
+        + ", ".join(f"u.{f}" for f in _FLAGS)
         + ", "
-        + ", ".join(_CLI_COLUMNS)
-        + ", cli_version, cli_sampled FROM p WHERE kind IS NULL ORDER BY lower(login), user_id",
+        + ", ".join(f"u.{c} AS {n}" for c, n in zip(_CLI_COLUMNS, CLI_NAMES, strict=True))
+        + ", u.cli_version, u.cli_sampled, "
+        + ", ".join(SHOWN)
+        + ", completion"
+        f" FROM {source} AS u WHERE u.kind IS NULL ORDER BY lower(u.user_login), u.user_id",
     )
-    users: list[UserSummary] = []
-    by_id: dict[int, UserSummary] = {}
-    new = _new_summary
-    flags = [u[f] for f in _FLAGS]
-    cli = [u[c] for c in _CLI_COLUMNS]
-    sums = [u[c] for c in _SHORT]
-    for i, (user_id, login, active, last, credits, cli_version, cli_sampled) in enumerate(
-        zip(
-            u["user_id"],
-            u["login"],
-            u["active"],
-            u["last"],
-            u["credits"],
-            u["cli_version"],
-            u["cli_sampled"],
-            strict=True,
-        )
-    ):
-        s = new(UserSummary)
-        s.user_id = user_id
-        s.user_login = login
-        s.days_active = active
-        s.last_active_day = day_list[last]
-        s.activity = {name: column[i] for name, column in zip(_ACT, sums, strict=True)}
-        s.ai_credits_used = credits
-        s.flags = {name: column[i] for name, column in zip(_FLAGS, flags, strict=True) if column[i] is not None}
-        s.cli = {name: column[i] for name, column in zip(_CLI_NAMES, cli, strict=True) if column[i] is not None}
-        s.cli_version = None if cli_version is None else VersionSample(cli_version, cli_sampled or None)
-        s.features, s.ides, s.languages, s.models = (_new_counter(Counter) for _ in range(4))
-        s.ide_versions = {}
-        s.plugin_versions = {}
-        users.append(s)
-        by_id[user_id] = s
-    e = _columns(con, f"SELECT user_id, kind, name, CASE kind {weight} END::BIGINT AS w FROM p WHERE kind <= 3")
-    attrs = ("features", "ides", "languages", "models")
-    for user_id, kind, name, w in zip(e["user_id"], e["kind"], e["name"], e["w"], strict=True):
-        getattr(by_id[user_id], attrs[kind])[name] = w
-    for user_id, name, version, sampled, plugin, plugin_sampled, plugin_name in con.execute(
-        "SELECT user_id, name, version, sampled, plugin, plugin_sampled, plugin_name FROM p"
-        " WHERE kind = 1 AND (version IS NOT NULL OR plugin IS NOT NULL)"
-    ).fetchall():
-        s = by_id[user_id]
-        if version is not None:
-            s.ide_versions[name] = VersionSample(version, sampled or None)
-        if plugin is not None:
-            s.plugin_versions[name] = VersionSample(plugin, plugin_sampled or None, plugin_name or None)
-    lines = sum(u["active"])
-    series = _series(con, day_list, first)
+    u["last_active_day"] = [day_list[i] for i in u.pop("last")]
+    users = ColumnUsers(u, entries.details)
+    lines = sum(u["days_active"])
+    series = _series(con, source, day_list, first)
     return UsersAggregate(period, users, series, breakdowns[1], breakdowns[2], breakdowns[3], lines, problems)
 
 
-def _series(con: Any, days: tuple[date, ...], first: str) -> list[FeatureSeries]:
+def _series(con: Any, source: str, days: tuple[date, ...], first: str) -> list[FeatureSeries]:
     n = len(days)
     by_feature: dict[str, list[list[int]]] = {}
     for i, name, ui, gen, acc, add, users in con.execute(
-        f"SELECT date_diff('day', {first}, day), name, ui, gen, acc, add, days FROM p WHERE kind = {_SERIES_FEATURE}"
+        f"SELECT date_diff('day', {first}, day), name, ui, gen, acc, add, days FROM {source}"
+        f" WHERE kind = {_SERIES_FEATURE}"
     ).fetchall():
         columns = by_feature.get(name)
         if columns is None:
@@ -1020,7 +1116,7 @@ def _series(con: Any, days: tuple[date, ...], first: str) -> list[FeatureSeries]
     series = [FeatureSeries(name, days, *(tuple(c) for c in columns)) for name, columns in by_feature.items()]  # type: ignore[arg-type]
     per_flag: dict[str, list[tuple[int, int, int, int]]] = {}
     for i, flag, with_flag, reported, requests in con.execute(
-        f"SELECT date_diff('day', {first}, day), name, days, ui, gen FROM p WHERE kind = {_SERIES_FLAG}"
+        f"SELECT date_diff('day', {first}, day), name, days, ui, gen FROM {source} WHERE kind = {_SERIES_FLAG}"
     ).fetchall():
         per_flag.setdefault(flag, []).append((i, with_flag, reported, requests))
     zeros = (0,) * n
@@ -1143,7 +1239,7 @@ def user_days_sql(file: str) -> str:
                 " last_known_plugin_version_sampled_at: nullif(plugin_sampled, '')"
             )
         lists.append(f"list({{{entry}}} ORDER BY name) FILTER (WHERE kind = {k}) AS {field}")
-    cli = ", ".join(f"u.{c} AS totals_by_cli_{n}" for c, n in zip(_CLI_COLUMNS, _CLI_NAMES, strict=True))
+    cli = ", ".join(f"u.{c} AS totals_by_cli_{n}" for c, n in zip(_CLI_COLUMNS, CLI_NAMES, strict=True))
     return (
         f"WITH f AS (SELECT * FROM read_parquet({_sql_string(file)})),"
         f" e AS (SELECT user_id, {', '.join(lists)} FROM f WHERE kind IS NOT NULL GROUP BY user_id)"

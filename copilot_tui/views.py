@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from copilot_tui.metrics.derive import Period, PeriodUsers, UserSummary, period_users, summarize_users
+from copilot_tui.metrics.derive import Period, PeriodUsers, UserSummary, period_users, summarize_users, user_column
 from copilot_tui.metrics.linerule import LineError
 from copilot_tui.metrics.parse import iter_lines
 from copilot_tui.metrics.teams import NO_TEAM_ID, TeamSummary, summarize_teams
@@ -299,21 +299,22 @@ def build_versions(users: Iterable[UserSummary]) -> VersionsView:
 # ---- organizations of an enterprise -----------------------------------------------------------------------------
 
 
-def user_organizations(seats: Any, users: Iterable[UserSummary], own: str | None = None) -> dict[int, str]:
+def user_organizations(seats: Any, users: Sequence[UserSummary], own: str | None = None) -> dict[int, str]:
     """Each user's organization, from the seats API (an enterprise's seats name the org that assigned them), by user
     id, or by login for a seat without one; users without a seat there are left out. ``own``: an organization's
     name, whose every user is its own."""
+    ids = user_column(users, "user_id")
     if own is not None:
-        return dict.fromkeys((u.user_id for u in users), own)
+        return dict.fromkeys(ids, own)
     named: Mapping[int | str, str] = getattr(seats, "organization_of", None) or {}
     if not named:
         return {}
     by_login = {str(k).lower(): v for k, v in named.items() if isinstance(k, str)}
     found: dict[int, str] = {}
-    for u in users:
-        org = named.get(u.user_id) or by_login.get(u.user_login.lower())
+    for user_id, login in zip(ids, user_column(users, "user_login"), strict=True):
+        org = named.get(user_id) or by_login.get(login.lower())
         if org is not None:
-            found[u.user_id] = org
+            found[user_id] = org
     return found
 
 

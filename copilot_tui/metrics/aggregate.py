@@ -11,7 +11,7 @@ a user-day seen twice is counted once (the first line wins; the repeat is named 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import add, attrgetter
@@ -57,7 +57,7 @@ _MASK = 4
 @dataclass(frozen=True, slots=True)
 class UsersAggregate:
     period: Period
-    users: list[UserSummary]
+    users: Sequence[UserSummary]
     series: list[FeatureSeries]
     by_ide: list[BreakdownRow]
     by_language: list[BreakdownRow]

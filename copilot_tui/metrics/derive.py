@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from copilot_tui.metrics.cli import cli_values
 from copilot_tui.metrics.linerule import add_credits
@@ -432,20 +432,45 @@ class PeriodUsers:
     """Users of code completion and none of chat, agent mode or the CLI (:attr:`UserSummary.completion_only`)."""
 
 
+def user_column(users: Sequence[UserSummary], key: str) -> Sequence[Any]:
+    """One field of every user (``user_id``, ``user_login``, ...), in order: users held as columns
+    (``metrics.user_columns.ColumnUsers``) give theirs, no summary made."""
+    column = getattr(users, "column", None)
+    return column(key) if column is not None else [getattr(u, key) for u in users]  # type: ignore[no-any-return]
+
+
 def period_users(users: Sequence[UserSummary]) -> PeriodUsers:
-    """The :class:`PeriodUsers` of a period's summaries (a users aggregate's, or :func:`summarize_users`')."""
-    agent = chat = cli = review = cloud = only = 0
+    """The :class:`PeriodUsers` of a period's summaries (a users aggregate's, or :func:`summarize_users`'); users
+    held as columns (``metrics.user_columns.ColumnUsers``) are counted from their columns, no summary made."""
+    column = getattr(users, "column", None)
+    if column is not None:
+        credits_of, only_of = column("ai_credits_used"), users.completion_only()  # type: ignore[attr-defined]
+        flags = {name: column(name) for name in _COUNTED_FLAGS}
+    else:
+        credits_of, only_of = [u.ai_credits_used for u in users], [u.completion_only for u in users]
+        flags = {name: [u.flags.get(name) for u in users] for name in _COUNTED_FLAGS}
     credits = 0.0
-    for u in users:
-        credits += u.ai_credits_used
-        only += u.completion_only
-        flags = u.flags
-        agent += flags.get("used_agent", False)
-        chat += flags.get("used_chat", False)
-        cli += flags.get("used_cli", False)
-        review += flags.get(CODE_REVIEW_FLAG, False)
-        cloud += any(flags.get(name, False) for name in CLOUD_AGENT_FLAGS)
-    return PeriodUsers(len(users), agent, chat, cli, review, cloud, credits, only)
+    for user_credits in credits_of:
+        credits += user_credits
+
+    def count(name: str) -> int:
+        return sum(1 for value in flags[name] if value)
+
+    cloud = sum(1 for values in zip(*(flags[name] for name in CLOUD_AGENT_FLAGS), strict=True) if any(values))
+    return PeriodUsers(
+        len(users),
+        count("used_agent"),
+        count("used_chat"),
+        count("used_cli"),
+        count(CODE_REVIEW_FLAG),
+        cloud,
+        credits,
+        sum(1 for value in only_of if value),
+    )
+
+
+#: The flags :func:`period_users` counts users by.
+_COUNTED_FLAGS = ("used_agent", "used_chat", "used_cli", CODE_REVIEW_FLAG, *CLOUD_AGENT_FLAGS)
 
 
 def user_days(rows: Iterable[UserDay], user_id: int, period: Period | None = None) -> list[UserDay]:

@@ -1,9 +1,9 @@
 """What the dashboard shows for one scope and period, computed from a snapshot.
 
 Built in a thread (thousands of users times weeks of days is real work) and handed to the widgets whole, so a pane
-never shows numbers from two different periods. The users' side comes from the snapshot's users aggregate (the
-fast road of ``metrics.aggregate``, which keeps no per-day rows, or its saved copy); a snapshot-like object without
-one (a test's) is summed from its rows with ``metrics.derive``: the same numbers.
+never shows numbers from two different periods. The users' side comes from the snapshot's users aggregate (a query
+over the facts: the users as columns, ``metrics.user_columns``); a snapshot-like object without one (a test's) is
+summed from its rows with ``metrics.derive``: the same numbers.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class DashboardView:
     totals: OrgTotals
     previous_totals: OrgTotals | None
     """Totals of the period of equal length just before, when the loaded data covers it entirely."""
-    users: list[UserSummary]
+    users: Sequence[UserSummary]
     series: list[FeatureSeries]
     by_ide: list[BreakdownRow]
     by_language: list[BreakdownRow]
@@ -142,7 +142,7 @@ def build_view(
 
 def _users_side(
     snapshot: SnapshotLike, period: Period, *, breakdowns: bool = True
-) -> tuple[list[UserSummary], list[FeatureSeries], list[BreakdownRow], list[BreakdownRow], list[BreakdownRow]]:
+) -> tuple[Sequence[UserSummary], list[FeatureSeries], list[BreakdownRow], list[BreakdownRow], list[BreakdownRow]]:
     """Summaries, series and breakdowns of ``period``: the snapshot's users aggregate, or (a test's snapshot-like
     without one) its rows summed with ``metrics.derive``."""
     aggregate = getattr(snapshot, "users_aggregate", None)

@@ -18,7 +18,7 @@ import pytest
 from copilot_tui.facts import Facts
 from copilot_tui.metrics.aggregate import UsersAggregate, aggregate_users
 from copilot_tui.metrics.demo import DemoDataset
-from copilot_tui.metrics.derive import Period, UserSummary
+from copilot_tui.metrics.derive import Period, UserSummary, period_users
 
 FIELDS = tuple(UserSummary.__dataclass_fields__)
 #: What the users table and the exports read of every user (the facts answer them without its Counters).
@@ -31,6 +31,11 @@ def assert_same(got: UsersAggregate, expected: UsersAggregate) -> None:
     assert [u.user_login.lower() for u in got.users] == [u.user_login.lower() for u in expected.users]
     by_id = {u.user_id: u for u in expected.users}
     assert len(by_id) == len(got.users)
+    # the users table's columns and the period's counts, read from the columns before any user is made
+    columns = getattr(got.users, "columns", {})
+    for key, values in columns.items():
+        assert values == [getattr(by_id[i], key) for i in columns["user_id"]], key
+    assert period_users(got.users) == period_users(expected.users)
     for a in got.users:
         b = by_id[a.user_id]
         for name in (*SHOWN, "completion_only"):  # first: before its Counters are made
@@ -83,6 +88,45 @@ def test_every_number_equals_the_fold_on_demo_data(
             assert len(got.users) > 100 and len(got.by_ide) > 1 and len(got.series) > 3
             assert_same(got, expected)
         assert any(facts.blocks.iterdir())
+
+
+def test_a_kept_period_is_read_again_made_again_when_dropped_and_the_last_read_are_kept(
+    tmp_path: Path, demo: DemoDataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A period's rollup is kept after its first read and read the next time; the users' Counters read after it
+    was dropped make it again; only the periods read last are kept; where none can be written, the numbers
+    are the same."""
+    from copilot_tui import facts as facts_module
+
+    monkeypatch.setattr(facts_module, "KEPT_PERIODS", 2)
+    days = Period.last(10, demo.last_day).each_day()
+    parts = demo_parts(demo, "org", "octo-labs", days)
+    facts = Facts(tmp_path / "facts")
+    for day in days:
+        facts.ingest(day, "a1", [(f"users {day}", parts[day])])
+    tokens = dict.fromkeys(days, "a1")
+
+    def read(period: Period) -> UsersAggregate:
+        got = facts.aggregate(period, {d: tokens[d] for d in period.each_day()})
+        assert_same(got, aggregate_users([(f"users {d}", parts[d]) for d in days], period))
+        return got
+
+    week = Period.last(7, demo.last_day)
+    read(week)
+    kept = facts.period_path(week, tokens)
+    assert kept is not None and kept.exists() and stat.S_IMODE(kept.stat().st_mode) == 0o600
+    blocks = sorted(facts.blocks.iterdir())
+    got = facts.aggregate(week, tokens)  # read from the kept period: no block made or read
+    assert sorted(facts.blocks.iterdir()) == blocks
+    kept.unlink()
+    assert_same(got, aggregate_users([(f"users {d}", parts[d]) for d in days], week))  # made again when read
+    assert kept.exists()
+    for end in range(3):
+        read(Period.last(5, demo.last_day - timedelta(days=end)))
+    assert len([p for p in facts.blocks.iterdir() if p.name.startswith("p.")]) == 2 and not kept.exists()
+    monkeypatch.setattr(Facts, "period_path", lambda *_: tmp_path / "nowhere" / "period.parquet")
+    read(week)
+    assert not (tmp_path / "nowhere").exists()
 
 
 def line(day: str, user: Any, **fields: Any) -> bytes:

@@ -29,7 +29,7 @@ from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from copilot_tui.github.errors import BadCredentialsError
 from copilot_tui.metrics.cli import cli_series
-from copilot_tui.metrics.derive import UserSummary, user_days
+from copilot_tui.metrics.derive import UserSummary, user_column, user_days
 from copilot_tui.scope import Scope
 from copilot_tui.settings import Settings
 from copilot_tui.ui.errors import describe_error
@@ -419,7 +419,7 @@ class DashboardScreen(Screen[None]):
         view = await asyncio.to_thread(build_view, snapshot, None)
         names = names_of(self)
         if names is not None:  # hashed here, off the screen's thread: the table then only looks them up
-            await asyncio.to_thread(names.users, [u.user_login for u in view.users])
+            await asyncio.to_thread(names.users, list(user_column(view.users, "user_login")))
         self.snapshot = snapshot
         self._apply(view)
         await self._note_problems(snapshot)
@@ -534,10 +534,10 @@ class DashboardScreen(Screen[None]):
         values = dict(view.user_values) if users is view.users else {}
         if view.scope.kind == "enterprise":
             orgs = self._user_orgs
-            values[ORG_COLUMN] = [orgs.get(u.user_id) for u in users]
+            values[ORG_COLUMN] = [orgs.get(user_id) for user_id in user_column(users, "user_id")]
         names = names_of(self)
         if names is not None:
-            values["user_login"] = names.users([u.user_login for u in users])
+            values["user_login"] = names.users(list(user_column(users, "user_login")))
         self.query_one(UsersTable).set_rows(users, values)
 
     def names_changed(self) -> None:
@@ -553,7 +553,7 @@ class DashboardScreen(Screen[None]):
         """The users' pseudonyms are hashed in a thread first (seconds at 200k users), then every table draws."""
         names, view = names_of(self), self.view
         if names is not None and view is not None:
-            await asyncio.to_thread(names.users, [u.user_login for u in view.users])
+            await asyncio.to_thread(names.users, list(user_column(view.users, "user_login")))
         if names is not names_of(self):
             return
         if self.view is not None:

@@ -23,6 +23,7 @@ from textual.widgets import Input, Static
 from copilot_tui.exports import SeatList, chosen_seats
 from copilot_tui.licenses import DEFAULT_INACTIVE_DAYS, INACTIVE_DAY_STEPS, SeatReport, seat_records
 from copilot_tui.metrics.catalog import explain
+from copilot_tui.metrics.derive import user_column
 from copilot_tui.metrics.seats import SeatCost, idle_order, seat_cost
 from copilot_tui.scope import Scope
 from copilot_tui.ui.format import count, plural
@@ -269,8 +270,8 @@ class SeatsPane(Vertical, can_focus=False):
     def show(self, scope: Scope, users: Sequence[Any]) -> None:
         """The scope on screen and the users of its period (for "never in the reports")."""
         self.scope = scope
-        self.reported_ids = {u.user_id for u in users}
-        self.reported_logins = {u.user_login.lower() for u in users}
+        self.reported_ids = set(user_column(users, "user_id"))
+        self.reported_logins = {login.lower() for login in user_column(users, "user_login")}
         self._redraw()
         if self.eager or self.is_on_screen:
             self.ensure_loaded()

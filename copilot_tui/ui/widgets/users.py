@@ -64,9 +64,9 @@ def column_values(users: Sequence[UserSummary]) -> dict[str, list[Any]]:
     Counter scans, more than the whole sort's budget. Read once here, in the worker that builds the users (about
     0.5 s at 200k, off the UI thread), a first sort costs only the sort itself.
     """
-    ready = getattr(users, "columns", None)  # a saved aggregate's users carry them (metrics.saved.SavedUsers)
+    ready = getattr(users, "columns", None)  # users held as columns carry them (metrics.user_columns.ColumnUsers)
     if isinstance(ready, dict) and all(key in ready for key in COMPUTED_KEYS):
-        return {key: ready[key] for key in COMPUTED_KEYS}
+        return {c.key: ready[c.key] for c in COLUMNS if c.key in ready}
     return {key: list(map(attrgetter(key), users)) for key in COMPUTED_KEYS}
 
 
