@@ -20,7 +20,7 @@ MEASUREs, each printing one JSON line (seconds, peak RSS):
   (``--at-read``: left to the first read, the road before), then the last 28 and 365 days read; every step's
   seconds and CPU seconds;
 - ``fold``: the road before, ``metrics.aggregate`` folding the raw files of the last ``--period`` days in one
-  process (what a period whose saved aggregate was not current cost).
+  process (what a period cost before the facts).
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ The parent measures from just before it starts the child process (so interpreter
 to the moment the child has the dashboard's numbers applied and the screen painted after them (headless, 120x40,
 ``App.run_test``); the child then quits. ``store`` builds the store once under ``/tmp/copilot-tui-bench`` (users
 reports stamped from demo lines, see :mod:`benchmarks.data`, plus the demo's organization report for the same
-days), as ``copilot-tui sync`` would leave it. ``--fresh`` drops the saved aggregate first, so the child computes it
-from the reports' facts (the first start after new data; a sync decodes each report into facts as it stores it); without it the child paints from the saved one (every other
-start). For ``demo``, ``--fresh`` drops the report files an earlier demo start kept (the first demo start).
+days), as ``copilot-tui sync`` would leave it. ``--fresh`` drops the kept period rollups and blocks first, so the
+child rolls the period up from the reports' facts (the first start after new data; a sync decodes each report into
+facts as it stores it); without it the child reads the period an earlier start kept (every other start). For ``demo``, ``--fresh`` drops the report files an earlier demo start kept (the first demo start).
 ``hello`` is the floor of any Textual app: one line of text and a footer, timed the same way. Children run with
 Python's bytecode cache on (:func:`python_env`), as an installed app does. Each prints one JSON line.
 """
@@ -94,15 +94,15 @@ def build_store(users: int, days: int = 28) -> Path:
     return data_dir
 
 
-def drop_saved(users: int) -> None:
+def drop_kept(users: int) -> None:
+    """Remove the period rollups and blocks earlier starts kept (the facts of the days stay)."""
+    from copilot_tui.facts import facts_for
     from copilot_tui.scope import Scope
     from copilot_tui.store import Store
 
     data_dir = Path(env_for(users)["COPILOT_TUI_DATA_DIR"])
     with Store("github.com", data_dir / "store") as store:
-        db = store._db(Scope("org", bench_org(users)))  # noqa: SLF001 - a benchmark may reach in
-        with db._guard() as conn:  # noqa: SLF001
-            conn.execute("DELETE FROM computed")
+        shutil.rmtree(facts_for(store, Scope("org", bench_org(users))).blocks, ignore_errors=True)
 
 
 async def hello_child() -> dict[str, float]:
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("mode", choices=("demo", "store", "drill", "hello"))
     parser.add_argument("users", type=int, nargs="?")
-    parser.add_argument("--fresh", action="store_true", help="drop the saved aggregate first")
+    parser.add_argument("--fresh", action="store_true", help="drop the kept periods and blocks first")
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(asyncio.run(child(args.mode, args.users))))
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.prepare:
         build_store(args.users)
         if args.fresh:
-            drop_saved(args.users)
+            drop_kept(args.users)
         return 0
     print(json.dumps(run(args.mode, args.users, args.fresh)))
     return 0

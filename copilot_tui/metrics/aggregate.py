@@ -394,10 +394,3 @@ def aggregate_users(parts: Iterable[ReportPart], period: Period) -> UsersAggrega
     agg = UsersAggregator(period)
     agg.add_parts(parts)
     return agg.result()
-
-
-# ------------------------------------------------------------------------------------------------------- saved form
-
-#: Bumped whenever the aggregate's numbers change, so saved aggregates of the old kind are ignored (the saved form
-#: itself is :mod:`copilot_tui.metrics.saved`).
-AGGREGATE_FORMAT = 4

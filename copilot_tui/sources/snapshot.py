@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from copilot_tui.facts import USERS_KIND
 from copilot_tui.metrics import linerule
@@ -30,9 +30,7 @@ from copilot_tui.metrics.parse import (
     parse_user_teams_report,
     parse_users_report,
 )
-from copilot_tui.metrics.saved import decode_aggregate, encode_aggregate
 from copilot_tui.scope import Scope
-from copilot_tui.store import StoreDamagedError, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +48,6 @@ PartsReader = Callable[[], Iterable[ReportPart]]
 """Reads a report's parts afresh at each call (from the store, or from memory for the demo)."""
 
 
-class AggregateCache(Protocol):
-    """Where a computed users aggregate is kept between runs (the store), keyed by period and data version."""
-
-    def load(self, key: str, version: str) -> bytes | None: ...
-
-    def save(self, key: str, version: str, data: bytes) -> None: ...
-
-
 def _no_parts() -> Iterable[ReportPart]:
     return ()
 
@@ -72,9 +62,8 @@ class Snapshot:
 
     The users and user-teams reports are not held as rows: at 200,000 users a period is millions of lines, several
     GB as records. They stay raw (compressed in the store, or in memory for the demo) and are read when asked:
-    :meth:`users_aggregate` folds them into per-user summaries once (and keeps that, or takes it from
-    ``aggregate_cache`` when the data has not changed since it was saved), :meth:`user_days` picks one user's lines
-    before decoding anything. ``user_rows`` and ``team_rows`` parse everything on each read: for tests and small
+    :meth:`users_aggregate` asks their facts (``users_from``: a query, the period's rollup kept on disk between
+    runs) once and keeps the answer, :meth:`user_days` picks one user's lines before decoding anything. ``user_rows`` and ``team_rows`` parse everything on each read: for tests and small
     orgs.
     """
 
@@ -93,8 +82,7 @@ class Snapshot:
     user_parts: Callable[[int], Iterable[ReportPart]] | None = None
     """Parser input holding a given user's lines of the users report and few others (the store's index)."""
     data_version: str | None = None
-    """Identifies the users data of the period (None: not known, so never taken from or saved to the cache)."""
-    aggregate_cache: AggregateCache | None = None
+    """Identifies the users data of the period (None: not known, so a view of it is never taken as current)."""
     users_from: Callable[[], UsersAggregate] | None = None
     """Computes the users aggregate of the period from the reports' facts (:mod:`copilot_tui.facts`)."""
     history_from: Callable[[int], UserHistory] | None = None
@@ -162,13 +150,10 @@ class Snapshot:
         with self._lock:
             agg: UsersAggregate | None = self._memo.get("users")
             if agg is None:
-                agg = self._cached_aggregate()
-                if agg is None:
-                    if self.users_from is not None:
-                        agg = self.users_from()
-                    else:
-                        agg = aggregate_users(self.users_parts(), self.period)
-                    self._save_aggregate(agg)
+                if self.users_from is not None:
+                    agg = self.users_from()
+                else:
+                    agg = aggregate_users(self.users_parts(), self.period)
                 self._memo["users"] = agg
             return agg
 
@@ -185,32 +170,6 @@ class Snapshot:
             with self._lock:
                 self._memo[key] = found
         return found
-
-    def _cache_key(self) -> str:
-        return f"users-aggregate:{self.first_day.isoformat()}:{self.last_day.isoformat()}"
-
-    def _cached_aggregate(self) -> UsersAggregate | None:
-        if self.aggregate_cache is None or self.data_version is None:
-            return None
-        try:
-            data = self.aggregate_cache.load(self._cache_key(), self.data_version)
-            if data is None:
-                return None
-            agg = decode_aggregate(data)
-        except StoreDamagedError:
-            raise  # the file was moved aside: what is left to compute from is not the period's data
-        except (StoreError, ValueError, KeyError, TypeError) as exc:
-            log.warning("saved aggregate of %s unusable, computing it again: %s", self.scope, exc)
-            return None
-        return agg if agg.period == self.period else None
-
-    def _save_aggregate(self, agg: UsersAggregate) -> None:
-        if self.aggregate_cache is None or self.data_version is None:
-            return
-        try:
-            self.aggregate_cache.save(self._cache_key(), self.data_version, encode_aggregate(agg))
-        except StoreError as exc:  # the numbers are on screen; only the next start is slower
-            log.warning("could not save the aggregate of %s: %s", self.scope, exc)
 
     def user_days(self, user_id: int, period: Period | None = None) -> list[UserDay]:
         """One user's rows in ``period`` (default: the snapshot's), by day: only their lines are decoded."""
@@ -272,7 +231,6 @@ def snapshot_from_parts(
     notices: Sequence[str] = (),
     pending: Sequence[tuple[date, str]] = (),
     data_version: str | None = None,
-    aggregate_cache: AggregateCache | None = None,
     user_parts: Callable[[int], Iterable[ReportPart]] | None = None,
     users_from: Callable[[], UsersAggregate] | None = None,
     history_from: Callable[[int], UserHistory] | None = None,
@@ -295,7 +253,6 @@ def snapshot_from_parts(
         notices=tuple(notices),
         pending=tuple(pending),
         data_version=data_version,
-        aggregate_cache=aggregate_cache,
         user_parts=user_parts,
         users_from=users_from,
         history_from=history_from,

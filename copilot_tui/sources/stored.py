@@ -10,7 +10,6 @@ from typing import Any
 
 from copilot_tui.facts import USERS_KIND, stored_aggregate, stored_facts, stored_history, warm_up
 from copilot_tui.licenses import SeatReport, SeatsUnavailableError
-from copilot_tui.metrics.aggregate import AGGREGATE_FORMAT
 from copilot_tui.metrics.derive import Period
 from copilot_tui.scope import Scope
 from copilot_tui.settings import Mode
@@ -21,24 +20,10 @@ from copilot_tui.store import HeldReport, Store, StoreDamagedError
 
 def data_version(held: Iterable[HeldReport], kind: str = USERS_KIND) -> str:
     """A fingerprint of what the store holds of ``kind``: it changes whenever a day of it is stored again."""
-    digest = hashlib.sha1(f"format {AGGREGATE_FORMAT}".encode(), usedforsecurity=False)
+    digest = hashlib.sha1(b"users", usedforsecurity=False)
     for h in sorted((h for h in held if h.kind == kind), key=lambda h: h.day):
         digest.update(f"|{h.day} {h.has_data} {h.fetched_at.isoformat()} {h.part_count} {h.raw_bytes}".encode())
     return digest.hexdigest()
-
-
-class StoreAggregateCache:
-    """The store's table of computed aggregates for one scope."""
-
-    def __init__(self, store: Store, scope: Scope) -> None:
-        self.store = store
-        self.scope = scope
-
-    def load(self, key: str, version: str) -> bytes | None:
-        return self.store.get_computed(self.scope, key, version)
-
-    def save(self, key: str, version: str, data: bytes) -> None:
-        self.store.put_computed(self.scope, key, version, data)
 
 
 def snapshot_from_store(
@@ -79,7 +64,6 @@ def snapshot_from_store(
                 [*pending_reports(held), *(p for p in extra_pending if first_day <= p[0] <= last_day)]
             ),
             data_version=data_version(held),
-            aggregate_cache=StoreAggregateCache(store, scope),
             user_parts=lambda user_id: store.read_user_blocks(
                 scope, USERS_KIND, with_data.get(USERS_KIND, []), user_id
             ),

@@ -1,4 +1,4 @@
-"""The dashboard's road at scale: numbers from the raw reports without rows, saved between runs, one user's rows."""
+"""The dashboard's road at scale: numbers from the facts without rows, the period kept between runs, one user's rows."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import orjson
 import pytest
 
 from copilot_tui import block_index
+from copilot_tui import facts as facts_module
+from copilot_tui.facts import facts_for
 from copilot_tui.metrics.demo import DemoDataset
 from copilot_tui.metrics.derive import Period, breakdown, feature_series, summarize_users, user_days
 from copilot_tui.scope import Scope
-from copilot_tui.sources import stored
 from copilot_tui.sources.demo import DemoSource
 from copilot_tui.sources.snapshot import lines_of_user
 from copilot_tui.sources.stored import snapshot_from_store
@@ -44,15 +45,17 @@ def filled(store: Store, dataset: DemoDataset) -> tuple[Store, Period]:
     return store, period
 
 
-def counting_aggregate(monkeypatch: pytest.MonkeyPatch) -> list[Period]:
-    calls: list[Period] = []
-    real = stored.stored_aggregate
+def counting_rollups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The periods rolled up from their blocks and days (not read as kept), by the table each is made into."""
+    calls: list[str] = []
+    real = facts_module._roll_up_into
 
-    def counted(store: Any, scope: Any, period: Period, held: Any) -> Any:
-        calls.append(period)
-        return real(store, scope, period, held)
+    def counted(con: Any, table: str, *args: Any) -> None:
+        if table == "rolled":
+            calls.append(table)
+        real(con, table, *args)
 
-    monkeypatch.setattr(stored, "stored_aggregate", counted)
+    monkeypatch.setattr(facts_module, "_roll_up_into", counted)
     return calls
 
 
@@ -70,19 +73,19 @@ def test_the_view_from_the_store_equals_the_view_summed_from_rows(filled: tuple[
     assert snap.problems == []
 
 
-def test_a_second_start_takes_the_saved_numbers_and_new_data_invalidates_them(
+def test_a_second_start_reads_the_kept_period_and_new_data_makes_it_anew(
     filled: tuple[Store, Period], dataset: DemoDataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store, period = filled
-    calls = counting_aggregate(monkeypatch)
+    calls = counting_rollups(monkeypatch)
     first = build_view(snapshot_from_store(store, LABS, period.start, period.end))
-    assert calls == [period]
+    assert len(calls) == 1
 
     again = build_view(snapshot_from_store(store, LABS, period.start, period.end))
-    assert calls == [period]
+    assert len(calls) == 1
     assert again.users == first.users and again.series == first.series and again.by_model == first.by_model
 
-    # GitHub revises the last day: one user's line changes; the saved numbers must not be shown any more.
+    # GitHub revises the last day: one user's line changes; the kept period must not be read any more.
     last = period.end
     lines = [
         orjson.loads(line) for line in b"".join(dataset.iter_ndjson("org", LABS.name, "users-1-day", last)).split()
@@ -90,7 +93,7 @@ def test_a_second_start_takes_the_saved_numbers_and_new_data_invalidates_them(
     lines[0]["code_generation_activity_count"] += 1000
     store.put_report(LABS, "users-1-day", last, [("x", b"\n".join(orjson.dumps(x) for x in lines))], datetime.now(UTC))
     revised = build_view(snapshot_from_store(store, LABS, period.start, period.end))
-    assert calls == [period, period]
+    assert len(calls) == 2
     changed = {u.user_id: u.generations for u in revised.users}
     before = {u.user_id: u.generations for u in first.users}
     assert changed[lines[0]["user_id"]] == before[lines[0]["user_id"]] + 1000
@@ -99,32 +102,26 @@ def test_a_second_start_takes_the_saved_numbers_and_new_data_invalidates_them(
     }
 
 
-def test_another_period_is_computed_and_saved_on_its_own(
+def test_another_period_is_rolled_up_and_kept_on_its_own(
     filled: tuple[Store, Period], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store, period = filled
-    calls = counting_aggregate(monkeypatch)
+    calls = counting_rollups(monkeypatch)
     shorter = Period.last(3, period.end)
     build_view(snapshot_from_store(store, LABS, period.start, period.end))
     short_view = build_view(snapshot_from_store(store, LABS, shorter.start, shorter.end))
     build_view(snapshot_from_store(store, LABS, shorter.start, shorter.end))
-    assert calls == [period, shorter]
+    assert len(calls) == 2
     assert all(u.days_active <= 3 for u in short_view.users)
 
 
-def test_damaged_saved_numbers_are_computed_again(
-    filled: tuple[Store, Period], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_damaged_kept_period_is_made_again(filled: tuple[Store, Period]) -> None:
     store, period = filled
-    snap = snapshot_from_store(store, LABS, period.start, period.end)
-    good = build_view(snap)
-    key = f"users-aggregate:{period.start.isoformat()}:{period.end.isoformat()}"
-    assert snap.data_version is not None
-    store.put_computed(LABS, key, snap.data_version, b"not zlib at all")
-    calls = counting_aggregate(monkeypatch)
+    good = build_view(snapshot_from_store(store, LABS, period.start, period.end))
+    (kept,) = facts_for(store, LABS).blocks.glob("p.*.parquet")
+    kept.write_bytes(b"not parquet at all")
     again = build_view(snapshot_from_store(store, LABS, period.start, period.end))
-    assert calls == [period]
-    assert again.users == good.users
+    assert again.users == good.users and again.by_ide == good.by_ide
 
 
 def test_the_store_keeps_a_bounded_number_of_computed_rows(store: Store) -> None:

@@ -155,7 +155,7 @@ class VersionsPane(Vertical):
 
     @work(exclusive=True, group="versions", exit_on_error=False)
     async def _count(self, users: Sequence[UserSummary]) -> None:
-        """In a thread: at 200k users, a saved aggregate's details are read for every user."""
+        """In a thread: at 200k users, every user's versions are read from the period's facts."""
         view = await asyncio.to_thread(build_versions, users)
         if users is not self._users:
             return
