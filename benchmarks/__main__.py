@@ -159,16 +159,20 @@ def facts(users_list: Sequence[int], days: int, rounds: int, timeout: float) -> 
             with_fold = users == smallest and period == 28
             with_days = users == smallest or period == 28
             first = child_json([*query, "--fresh"], timeout)
-            runs: dict[str, list[dict[str, Any] | None]] = {"query": [], "days": [], "fold": []}
+            runs: dict[str, list[dict[str, Any] | None]] = {"query": [], "blocks": [], "days": [], "fold": []}
             for _ in range(rounds):
                 runs["query"].append(child_json(query, timeout))
+                runs["blocks"].append(child_json([*query, "--blocks-only"], timeout))
                 if with_days:
                     runs["days"].append(child_json([*query, "--days-only"], timeout))
                 if with_fold:
                     runs["fold"].append(child_json(fold, timeout))
             got = best(runs["query"])
             rss_ok = got is not None and (users < 200_000 or got["peak_rss_mb"] < TARGET_FACTS_RSS_MB)
-            before = [f"first open, blocks made by the read (the road before) {timed(first, timeout)}"]
+            before = [
+                f"first open, blocks made by the read (the road before) {timed(first, timeout)}",
+                f"rolled up from the blocks, every user whole (no period kept) {timed(best(runs['blocks']), timeout)}",
+            ]
             if with_days:
                 before.append(f"every day read (no blocks) {timed(best(runs['days']), timeout)}")
             if with_fold:

@@ -10,9 +10,11 @@ MEASUREs, each printing one JSON line (seconds, peak RSS):
   same rows either way);
 - ``blocks``: the blocks of every day held made anew, as the sync that stored the days makes them;
 - ``query``: a fresh process answers the last ``--period`` days with ``Facts.aggregate`` (DuckDB imported
-  included), as the app does after its first paint: through the blocks kept; ``--fresh``: from a copy of the facts
-  without blocks (the road before blocks were made at sync: a period's first open made them);
-  ``--days-only``: the road before the blocks, every day's facts read (no block read or made);
+  included) and counts its users as the dashboard does (``period_users``), as the app does after its first paint:
+  from the period's rollup an earlier read kept; ``--fresh``: from a copy of the facts without blocks (the road
+  before blocks were made at sync: a period's first open made them); ``--blocks-only``: the road before kept
+  periods, the period rolled up from its blocks and every user's summary made whole; ``--days-only``: the road
+  before the blocks, every day's facts read (no block read or made);
 - ``ingest``: the last ``--count`` days of a users report of USERS users (stamped lines, one file a day) ingested
   into a scratch directory; ``floor``: the same files split and decoded with orjson (the decode-only floor); both
   with the CPU seconds of every thread besides the wall clock (DuckDB uses every core, the floor one);
@@ -140,7 +142,9 @@ def refresh(users: int, count: int, at_read: bool = False) -> dict[str, float]:
     }
 
 
-def query(users: int, period_days: int, fresh: bool = False, days_only: bool = False) -> dict[str, float]:
+def query(
+    users: int, period_days: int, fresh: bool = False, days_only: bool = False, blocks_only: bool = False
+) -> dict[str, float]:
     root = facts_dir(users)
     scratch = None
     if fresh:  # a copy of the facts without their blocks (hard links): the kept blocks stay for the other runs
@@ -151,21 +155,27 @@ def query(users: int, period_days: int, fresh: bool = False, days_only: bool = F
         started = time.perf_counter()
         from copilot_tui import facts as facts_module
         from copilot_tui.facts import Facts
-        from copilot_tui.metrics.derive import Period
+        from copilot_tui.metrics.derive import Period, period_users
 
         if days_only:
             facts_module.BLOCK_LEVELS = 0
+        if days_only or blocks_only:  # the roads before kept periods: none can be written there
+            Facts.period_path = lambda *_: Path("/nonexistent/period.parquet")  # type: ignore[method-assign]
         facts = Facts(root)
         period = Period.last(period_days, END_DAY)
         days = {d: t for d, t in facts.held().items() if d in period}
         if len(days) != period_days:
             raise SystemExit(f"facts of {users} users hold {len(days)} of the {period_days} days: prepare first")
         agg = facts.aggregate(period, days)
+        if days_only or blocks_only:
+            for user in agg.users:  # the roads before made every user's summary whole
+                user.features  # noqa: B018
+        counted = period_users(agg.users)  # as the dashboard counts them
         seconds = time.perf_counter() - started
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-    assert len(agg.users) == users and agg.lines == users * period_days
+    assert len(agg.users) == users and agg.lines == users * period_days and counted.active == users
     return {"seconds": seconds, "cpu_seconds": cpu_seconds(), "peak_rss_mb": peak_rss_mb(), "lines": agg.lines}
 
 
@@ -233,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="query: drop the kept blocks first")
     parser.add_argument("--days-only", action="store_true", help="query: read every day's facts, no blocks")
     parser.add_argument("--at-read", action="store_true", help="refresh: blocks left to the first read")
+    parser.add_argument("--blocks-only", action="store_true", help="query: roll the period up from its blocks")
     args = parser.parse_args(argv)
     if args.measure == "prepare":
         result = prepare(args.users, args.days)
@@ -241,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.measure == "refresh":
         result = refresh(args.users, args.count, args.at_read)
     elif args.measure == "query":
-        result = query(args.users, args.period, args.fresh, args.days_only)
+        result = query(args.users, args.period, args.fresh, args.days_only, args.blocks_only)
     elif args.measure in ("ingest", "floor"):
         result = (ingest if args.measure == "ingest" else floor)(args.users, args.count)
     else:
