@@ -14,7 +14,7 @@ from copilot_tui.app import CopilotApp, LaunchOptions
 from copilot_tui.metrics.demo import DemoDataset, DemoOrg
 from copilot_tui.sources.demo import DemoSource
 from copilot_tui.ui.widgets.orgs import OrgsPane
-from copilot_tui.ui.widgets.teams import TeamChip, TeamsPane, TeamsTable
+from copilot_tui.ui.widgets.teams import TEAM_COLUMNS, TeamChip, TeamsPane, TeamsTable
 from copilot_tui.ui.widgets.users import UsersTable
 from copilot_tui.ui.widgets.versions import VersionsPane
 from tests.ui.conftest import dashboard, first_team_opened, notifications, rendered, settle, until
@@ -245,3 +245,19 @@ async def test_a_tab_opened_right_after_a_scroll_elsewhere_computes_its_rows(dat
         dash = dashboard(app)
         pane = {"t": dash.query_one(TeamsPane), "V": dash.query_one(VersionsPane), "O": dash.query_one(OrgsPane)}[key]
         assert pane.view is not None and pane.table.row_count > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "shown"),
+    [
+        ("octo-corp/platform-core", 15, "…/platform-core"),  # the slug whole
+        ("octo-corp/platform-core", 12, "…/platform-…"),  # a slug longer still cut at its end
+        ("platform-core", 10, "platform-…"),  # a team of one org has no org to drop
+    ],
+)
+def test_a_team_too_long_for_its_column_keeps_its_slug(name: str, width: int, shown: str) -> None:
+    from copilot_tui.ui.widgets.user_table import _fit
+
+    (column,) = [c for c in TEAM_COLUMNS if c.key == "name"]
+    text = column.shorten(name, width) if column.shorten is not None else name
+    assert _fit(text, width, "left") == shown

@@ -20,7 +20,7 @@ from copilot_tui.metrics.derive import Period, UserSummary
 from copilot_tui.metrics.teams import NO_TEAM_ID, team_member_logins
 from copilot_tui.ui.format import compact, rate
 from copilot_tui.ui.names import names_of, shown_team
-from copilot_tui.ui.widgets.user_table import Column, UserTable, bindings_opening
+from copilot_tui.ui.widgets.user_table import ELLIPSIS, Column, UserTable, bindings_opening
 from copilot_tui.views import TeamRow, TeamsView, build_teams, stream_user_rows, team_organizations
 
 log = logging.getLogger(__name__)
@@ -28,8 +28,15 @@ log = logging.getLogger(__name__)
 __all__ = ["TeamChip", "TeamRow", "TeamsPane", "TeamsTable", "TeamsView", "build_teams", "stream_user_rows"]
 
 
+def shorten_team(name: str, width: int) -> str:
+    """An enterprise's ``org/slug`` too long for ``width`` as ``…/slug``: the slug tells the teams apart, where the
+    org before it mostly repeats from row to row."""
+    org, slash, slug = name.partition("/")
+    return f"{ELLIPSIS}/{slug}" if slash and org else name
+
+
 TEAM_COLUMNS: tuple[Column, ...] = (
-    Column("name", "Team", 18, priority=100, grow=22, term="team_slug"),
+    Column("name", "Team", 18, priority=100, grow=22, term="team_slug", shorten=shorten_team),
     Column("members", "Members", 7, "right", compact, priority=90, descending_first=True, term="team_members"),
     Column("active_users", "Active", 6, "right", compact, priority=95, descending_first=True, term="team_active_users"),
     Column(

@@ -118,6 +118,9 @@ class Column:
     """Cells this column may take beyond `width` when the screen has room (long logins, IDE names)."""
     term: str = ""
     """A name the owner explains the column by (copilot-tui: its metric catalog key); the table does not read it."""
+    shorten: Callable[[str, int], str] | None = None
+    """A cell's text made to fit a width it is too long for, keeping what tells rows apart; else it is cut at the
+    end with an ellipsis."""
 
 
 def _fit(text: str, width: int, align: Align) -> str:
@@ -933,7 +936,10 @@ class UserTable(ScrollView, can_focus=True):
         parts = []
         for column, column_width in self._layout():
             formatter = column.formatter or format_value
-            parts.append(" " * CELL_GAP + _fit(formatter(cell(column.key, index)), column_width, column.align))
+            shown = formatter(cell(column.key, index))
+            if column.shorten is not None and cell_len(shown) > column_width:
+                shown = column.shorten(shown, column_width)
+            parts.append(" " * CELL_GAP + _fit(shown, column_width, column.align))
         text = "".join(parts)
         length = len(text) if text.isascii() else cell_len(text)
         if length > width:
