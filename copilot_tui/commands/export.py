@@ -211,7 +211,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
     from copilot_tui.metrics.derive import Period
     from copilot_tui.metrics.linerule import skipped_lines_text
     from copilot_tui.sources.factory import open_source
-    from copilot_tui.sources.planning import describe_pending, earliest_day
+    from copilot_tui.sources.planning import describe_pending, describe_undelivered, earliest_day
     from copilot_tui.store import StoreDamagedError
     from copilot_tui.views import bucket_counter, build_teams
 
@@ -276,6 +276,7 @@ async def _export(args: argparse.Namespace, settings: Settings, token: Any) -> t
             *unseated,
             *snap.notices,
             *(f"{s} The export leaves it out." for s in describe_pending(snap.pending)),
+            *([describe_undelivered(snap.undelivered)] if snap.undelivered else []),
         ]
         lacking = days_without_data(data)
         if len(lacking) == period.days:

@@ -12,11 +12,12 @@ asked again on a later run, and named ("GitHub has no users report yet for 2026-
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from copilot_tui.facts import USERS_KIND
 from copilot_tui.github.errors import FIRST_REPORT_DAY
+from copilot_tui.metrics.model import DayTotals
 from copilot_tui.scope import Scope
 from copilot_tui.sources.snapshot import TEAMS_KIND
 from copilot_tui.store import HeldReport
@@ -68,6 +69,22 @@ def is_settled(held: HeldReport) -> bool:
 def pending_reports(held: Iterable[HeldReport]) -> list[tuple[date, str]]:
     """The ``(day, kind)`` held as "no report" whose answer is not final yet: GitHub may still deliver them."""
     return newest_first((h.day, h.kind) for h in held if not h.has_data and not is_settled(h))
+
+
+def undelivered_users_days(held: Iterable[HeldReport], day_totals: Iterable[DayTotals]) -> list[date]:
+    """Days whose totals count active users but whose users report GitHub answered "no report" for after the day
+    settled: that answer is final, so the users figures leave those days out for good."""
+    active = {d.day for d in day_totals if (d.active("daily_active_users") or 0) > 0}
+    return sorted(h.day for h in held if h.kind == USERS_KIND and not h.has_data and is_settled(h) and h.day in active)
+
+
+def describe_undelivered(days: Sequence[date]) -> str:
+    """The sentence naming the days of ``undelivered_users_days``."""
+    it = "it" if len(days) == 1 else "them"
+    return (
+        f"GitHub sent no users report for {_and_list([d.isoformat() for d in days])}, though its totals count "
+        f"active users: the users figures leave {it} out."
+    )
 
 
 KIND_NAMES = {

@@ -79,6 +79,9 @@ class Snapshot:
     notices: tuple[str, ...] = ()
     pending: tuple[tuple[date, str], ...] = ()
     """``(day, kind)`` of the reports in the period that GitHub has not delivered yet (see ``pending_reports``)."""
+    undelivered: tuple[date, ...] = ()
+    """Days of the period whose users report GitHub never sent, though their totals count active users (see
+    ``undelivered_users_days``): the users figures leave them out."""
     user_parts: Callable[[int], Iterable[ReportPart]] | None = None
     """Parser input holding a given user's lines of the users report and few others (the store's index)."""
     data_version: str | None = None

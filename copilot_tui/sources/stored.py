@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -13,7 +14,15 @@ from copilot_tui.licenses import SeatReport, SeatsUnavailableError
 from copilot_tui.metrics.derive import Period
 from copilot_tui.scope import Scope
 from copilot_tui.settings import Mode
-from copilot_tui.sources.planning import days_in, latest_day, newest_first, pending_reports, period_ending, utc_now
+from copilot_tui.sources.planning import (
+    days_in,
+    latest_day,
+    newest_first,
+    pending_reports,
+    period_ending,
+    undelivered_users_days,
+    utc_now,
+)
 from copilot_tui.sources.snapshot import TEAMS_KIND, Snapshot, snapshot_from_parts
 from copilot_tui.store import HeldReport, Store, StoreDamagedError
 
@@ -71,6 +80,9 @@ def snapshot_from_store(
             history_from=lambda n: stored_history(store, scope, Period(first_day, last_day), n),
             facts_from=lambda: stored_facts(store, scope, Period(first_day, last_day), held),
         )
+        undelivered = undelivered_users_days(held, snap.day_totals)
+        if undelivered:
+            snap = replace(snap, undelivered=tuple(undelivered))
         snap.keep_rows(_held_bytes(held, USERS_KIND), _held_bytes(held, TEAMS_KIND))
         if recent is not None:
             while len(recent) >= 2:

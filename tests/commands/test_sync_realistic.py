@@ -153,6 +153,32 @@ def test_export_names_a_day_being_generated(hub: FakeGitHub, tmp_path: Path) -> 
     assert f"GitHub has no users report yet for {generating}. The export leaves it out." in live.stderr
 
 
+def test_export_names_a_settled_day_whose_users_report_never_came(hub: FakeGitHub, tmp_path: Path) -> None:
+    """A day GitHub still answered "no users report" for after it settled, while its totals count active users:
+    the answer is final, never asked again, so the users figures leave the day out for good, and both roads say so."""
+    from tests.commands.test_export import export
+
+    last = hub.dataset.last_day
+    since, until = last - timedelta(days=35), last - timedelta(days=30)
+    never = until - timedelta(days=2)
+    hub.faults.no_report("204", kinds=["users-1-day"], days=[never])
+    period = ["--org", ACME.name, "--since", since.isoformat(), "--until", until.isoformat(), "--format", "json"]
+    sentence = (
+        f"GitHub sent no users report for {never}, though its totals count active users: the users figures leave"
+        " it out."
+    )
+    live = export("--api-url", hub.api_url, *period, tmp=tmp_path)
+    assert live.returncode == 0, live.stderr
+    offline = export("--api-url", hub.api_url, "--offline", *period, tmp=tmp_path)
+    assert offline.returncode == 0, offline.stderr
+    for road in (live, offline):
+        assert sentence in road.stderr
+        assert "yet" not in road.stderr
+    hub.faults.clear_no_report()
+    again = export("--api-url", hub.api_url, *period, tmp=tmp_path)  # settled: not asked for again
+    assert sentence in again.stderr
+
+
 def test_an_enterprise_whose_days_before_the_data_answer_404_syncs_to_the_end(
     hub: FakeGitHub, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -261,6 +261,25 @@ async def test_reports_github_has_not_delivered_yet_are_named_once_and_the_numbe
         assert "failed" not in dashboard(app).activity
 
 
+@pytest.mark.usefixtures("owner_env")
+async def test_a_settled_day_whose_users_report_never_came_is_named_once(fakehub: FakeGitHub) -> None:
+    never = fakehub.dataset.last_day - timedelta(days=10)
+    fakehub.faults.no_report("204", kinds=["users-1-day"], days=[never])
+    app = live_app(fakehub, org="octo-garage")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = dashboard(app).view
+        assert view is not None and view.period.start <= never and view.users
+        await pilot.press("r")
+        await settle(pilot)
+        named = [n for n in notifications(app) if n.startswith("GitHub sent no")]
+        assert named == [
+            f"GitHub sent no users report for {never}, though its totals count active users: the users figures"
+            " leave it out."
+        ]
+        assert not [n for n in notifications(app) if n.startswith("GitHub has no")]
+
+
 async def test_a_revoked_token_goes_back_to_the_sign_in_screen_with_the_reason(
     fakehub: FakeGitHub, memory_keyring: MemoryKeyring
 ) -> None:

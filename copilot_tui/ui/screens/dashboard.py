@@ -196,6 +196,7 @@ class DashboardScreen(Screen[None]):
         self._failures = 0
         """Loads failed in a row: the status line counts them, so r visibly did something."""
         self._pending_named: tuple[Any, ...] = ()
+        self._undelivered_named: tuple[Any, ...] = ()
         """The scope and reports last named as pending: each set is named once, not at every refresh."""
         self._opened = False
         """A load has been asked for (possibly before this screen was mounted)."""
@@ -334,6 +335,7 @@ class DashboardScreen(Screen[None]):
         self.session.remember_scope(scope)  # only a scope that opened: a mistyped --org is not kept
         for notice in getattr(snapshot, "notices", ()) or ():
             self.notify(str(notice), severity="warning", timeout=10)
+        self._name_undelivered(scope, tuple(getattr(snapshot, "undelivered", ()) or ()))
         self._name_pending(scope, tuple(getattr(snapshot, "pending", ()) or ()))
         problems = self.problems if self.snapshot is snapshot else list(getattr(snapshot, "problems", ()) or ())
         if problems:
@@ -344,6 +346,15 @@ class DashboardScreen(Screen[None]):
                 timeout=10,
             )
         self._set_activity(self._idle_text())
+
+    def _name_undelivered(self, scope: Scope, days: tuple[Any, ...]) -> None:
+        """Say which days' users reports GitHub never sent (named once per set, like the pending ones)."""
+        from copilot_tui.sources.planning import describe_undelivered
+
+        if not days or (scope, days) == self._undelivered_named:
+            return
+        self._undelivered_named = (scope, days)
+        self.notify(describe_undelivered(days), title=str(scope), severity="warning", timeout=12)
 
     def _name_pending(self, scope: Scope, pending: tuple[Any, ...]) -> None:
         """Say which reports GitHub has not delivered yet (named once per set; a later load asks for them again)."""
