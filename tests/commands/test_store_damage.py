@@ -131,23 +131,26 @@ def test_sync_finds_damage_the_app_has_not_read_yet(
     assert "fetched 12 reports" in out
 
 
-def test_a_damaged_saved_computation_is_never_exported(
+def test_a_damaged_kept_period_is_made_again_and_exports_the_same(
     fakehub_env: FakeGitHub, private_data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The users aggregate an export saved is checked too: damaged, the file is moved aside and the export fails
-    (it printed the empty fresh store's zeros)."""
+    """The rollup a period's first read keeps beside the facts is checked too: its data damaged, it is made
+    again from the facts, and the export prints what it printed before (never what is left of the file)."""
     until = (fakehub_env.today - timedelta(days=1)).isoformat()
     since = (fakehub_env.today - timedelta(days=3)).isoformat()
     assert cli.main(["sync", "--org", ORG, "--since", since, "--until", until]) == 0
-    assert export_offline(capsys, since, until)[0] == 0  # computes the aggregate and saves it
-    path = store_file(private_data_dir)
-    with sqlite3.connect(path) as conn:
-        (rowid, data), *_ = conn.execute("SELECT rowid, data FROM computed").fetchall()
-        damaged = bytearray(data)
-        damaged[len(damaged) // 2] ^= 0xFF
-        conn.execute("UPDATE computed SET data = ? WHERE rowid = ?", (bytes(damaged), rowid))
-    conn.close()
-    code, out, err = export_offline(capsys, since, until)
-    assert (code, out) == (1, "")
-    assert "saved computation" in err and "Nothing was exported" in err, err
-    assert list(path.parent.glob(f"{path.name}.damaged-*"))
+    capsys.readouterr()
+    code, before, _ = export_offline(capsys, since, until)  # reads the period and keeps its rollup
+    assert code == 0 and before
+    kept = list(private_data_dir.rglob("p.*.parquet"))
+    assert kept, "the period's rollup should be kept beside the blocks"
+    damaged = {}
+    for path in kept:
+        data = bytearray(path.read_bytes())
+        start, end = 4, len(data) * 3 // 4  # every column chunk; the footer stays, so the file still opens
+        data[start:end] = random.Random(7).randbytes(end - start)
+        path.write_bytes(bytes(data))
+        damaged[path] = bytes(data)
+    code, after, err = export_offline(capsys, since, until)
+    assert (code, after) == (0, before), err
+    assert all(not path.exists() or path.read_bytes() != data for path, data in damaged.items())
